@@ -1,0 +1,126 @@
+"""The `hud` command: render scenes, list devices, validate scenes, print the scene schema."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+from hud.devices import builtin_names, load_device
+from hud.errors import HudError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `hud` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    warnings.showwarning = _show_warning
+    try:
+        return args.run(args)
+    except HudError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("hud: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
+        if os.environ.get("HUD_DEBUG"):
+            raise
+        print(f"hud: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hud", description="Render AR heads-up display scenes.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    render = commands.add_parser("render", help="render a scene to per-eye PNGs and a preview")
+    render.add_argument("scene", help="scene file (.toml)")
+    render.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
+    render.add_argument("--out", help="output folder (default: out/<scene>-<device>)")
+    render.set_defaults(run=_render)
+
+    devices = commands.add_parser("devices", help="list the device profiles")
+    devices.set_defaults(run=_devices)
+
+    validate = commands.add_parser("validate", help="check scene files without rendering")
+    validate.add_argument("scenes", nargs="+", help="scene files")
+    validate.set_defaults(run=_validate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of scene files")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _render(args: argparse.Namespace) -> int:
+    from hud.renderer import Renderer
+    from hud.scene import load_scene
+
+    scene = load_scene(args.scene)
+    device = load_device(args.device or scene.device)
+    if not device.has_display:
+        print(f"{device.name} has no display: nothing to draw, no images written "
+              f"({device.title} speaks instead of showing)")
+        return EXIT_OK
+    out = Path(args.out) if args.out else Path("out") / f"{Path(args.scene).stem}-{device.name}"
+    started = time.perf_counter()
+    frame = Renderer(scene, device).frame(0.0)
+    elapsed = (time.perf_counter() - started) * 1000
+    written = frame.save(out)
+    stages = ", ".join(f"{stage} {ms:.1f}" for stage, ms in frame.timings_ms.items())
+    print(f"{args.scene} on {device.name}: {len(frame.eyes)} eye(s) {device.width}x{device.height} "
+          f"in {elapsed:.1f} ms ({stages} ms)")
+    for path in written:
+        print(f"  {path}")
+    return EXIT_OK
+
+
+def _devices(args: argparse.Namespace) -> int:
+    header = ("name", "display", "eyes", "colour", "FOV", "Hz", "px/deg", "device")
+    rows = [header]
+    for name in builtin_names():
+        d = load_device(name)
+        if d.has_display:
+            colour = f"mono {d.grey_levels} lv" if d.colour == "mono" else (
+                f"rgb {d.max_colours} col" if d.max_colours else "rgb")
+            rows.append((d.name, f"{d.width}x{d.height}", "+".join(d.eyes), colour, f"{d.fov_diag_deg:g}°",
+                         f"{d.refresh_hz:g}", f"{d.px_per_deg:.1f}", d.title))
+        else:
+            rows.append((d.name, "none", "-", "audio", "-", "-", "-", d.title))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for index, row in enumerate(rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from hud.scene import load_scene
+
+    for path in args.scenes:
+        scene = load_scene(path)
+        count = sum(1 for _ in scene.root.walk()) - 1
+        print(f"{path}: ok ({count} widgets, for {', '.join(scene.targets)})")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from hud.scene import schema_json
+
+    print(schema_json())
+    return EXIT_OK
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    print(f"warning: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

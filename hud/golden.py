@@ -1,0 +1,756 @@
+"""Golden-image tests for hud frames: a pytest plugin.
+
+Usage in a test::
+
+    def test_speedometer(golden):
+        golden.check("speedometer", "scenes/speedometer.toml", device="mono-640")
+
+Each eye of the rendered frame is compared with
+``<golden_dir>/<backend>/<name>-<eye>.png``.  Run ``pytest --update-goldens`` to
+create or refresh the goldens of the checks that ran.  On a mismatch the
+expected, actual and diff images are written to ``<rootdir>/.golden-failures/``
+together with an HTML report.
+
+Enable it with ``-p hud.golden`` or through the ``pytest11`` entry point.
+
+ini options:
+
+* ``golden_dir`` (default ``tests/goldens``): folder of the goldens, relative to
+  the rootdir.
+* ``golden_tolerance_gpu`` (default ``2``): per-channel tolerance used for
+  every backend other than ``cpu`` (which defaults to an exact match).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+
+__all__ = [
+    "GoldenChecker",
+    "GoldenFailure",
+    "GoldenState",
+    "ImageDiff",
+    "compare_images",
+    "diff_image",
+    "isolated_image",
+    "load_png",
+    "write_png_atomic",
+]
+
+UPDATE_FLAG = "--update-goldens"
+DEFAULT_GOLDEN_DIR = "tests/goldens"
+DEFAULT_GPU_TOLERANCE = 2
+EXACT_BACKEND = "cpu"
+FAILURES_DIRNAME = ".golden-failures"
+REPORT_NAME = "report.html"
+ARTEFACT_KINDS = ("expected", "actual", "diff", "isolated")
+UPDATE_HINT = f"run pytest {UPDATE_FLAG}"
+
+_SAFE_STEM = re.compile(r"[A-Za-z0-9_.\-]+")
+_FILE_MODE = 0o644
+_REPORT_MIN_WIDTH = 240
+
+
+# --------------------------------------------------------------------------
+# Session state
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class GoldenFailure:
+    """One failed golden comparison (one eye of one check)."""
+
+    nodeid: str
+    name: str
+    eye: str
+    backend: str
+    message: str
+    artefacts: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass
+class GoldenState:
+    """Per-session plugin state, kept on ``config.stash``."""
+
+    rootdir: Path
+    golden_dir: Path
+    update: bool
+    gpu_tolerance: int
+    failures: list[GoldenFailure] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    claimed: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def failures_dir(self) -> Path:
+        """Folder for failure artefacts (owned by this plugin)."""
+        return self.rootdir / FAILURES_DIRNAME
+
+    @property
+    def report_path(self) -> Path:
+        """Location of the HTML failure report."""
+        return self.failures_dir / REPORT_NAME
+
+    def display(self, path: Path) -> str:
+        """Path relative to the rootdir when inside it, else absolute."""
+        try:
+            return path.relative_to(self.rootdir).as_posix()
+        except ValueError:
+            return str(path)
+
+
+STATE_KEY = pytest.StashKey[GoldenState]()
+
+
+# --------------------------------------------------------------------------
+# pytest hooks
+# --------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register ``--update-goldens`` and the ini options."""
+    group = parser.getgroup("golden", "golden-image tests (hud)")
+    group.addoption(
+        UPDATE_FLAG,
+        action="store_true",
+        dest="update_goldens",
+        default=False,
+        help="write (or rewrite) the golden images of the checks that run",
+    )
+    parser.addini(
+        "golden_dir",
+        help=f"folder of golden images, relative to the rootdir (default {DEFAULT_GOLDEN_DIR})",
+        default=DEFAULT_GOLDEN_DIR,
+    )
+    parser.addini(
+        "golden_tolerance_gpu",
+        help=(
+            "per-channel tolerance for golden checks on backends other than "
+            f"'{EXACT_BACKEND}' (integer, default {DEFAULT_GPU_TOLERANCE})"
+        ),
+        default=str(DEFAULT_GPU_TOLERANCE),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Create the session state."""
+    rootdir = Path(config.rootpath)
+    config.stash[STATE_KEY] = GoldenState(
+        rootdir=rootdir,
+        golden_dir=_golden_dir(config, rootdir),
+        update=bool(config.getoption("update_goldens", default=False)),
+        gpu_tolerance=_gpu_tolerance(config),
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remove the artefacts of previous runs."""
+    state = session.config.stash.get(STATE_KEY, None)
+    if state is not None:
+        _remove_tree(state.failures_dir)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the HTML report, or remove a stale one."""
+    state = session.config.stash.get(STATE_KEY, None)
+    if state is None:
+        return
+    if state.failures:
+        write_report(state)
+    else:
+        state.report_path.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(
+    terminalreporter: Any, exitstatus: int, config: pytest.Config
+) -> None:
+    """Mention updated goldens and the failure report."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None:
+        return
+    if state.updated:
+        terminalreporter.write_sep("-", f"golden images written: {len(state.updated)}")
+        for path in state.updated:
+            terminalreporter.write_line(state.display(path))
+    if state.failures and state.report_path.is_file():
+        terminalreporter.write_sep("-", "golden image failures")
+        terminalreporter.write_line(
+            f"{len(state.failures)} golden comparison(s) failed; "
+            f"report: {state.report_path}"
+        )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> GoldenChecker:
+    """Compare rendered frames with golden PNGs: ``golden.check(name, target)``."""
+    return GoldenChecker(request.config.stash[STATE_KEY], request.node.nodeid)
+
+
+def _golden_dir(config: pytest.Config, rootdir: Path) -> Path:
+    value = str(config.getini("golden_dir") or "").strip() or DEFAULT_GOLDEN_DIR
+    return rootdir / value
+
+
+def _gpu_tolerance(config: pytest.Config) -> int:
+    raw = str(config.getini("golden_tolerance_gpu")).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise pytest.UsageError(
+            f"golden_tolerance_gpu must be a non-negative integer, got {raw!r}"
+        )
+    return value
+
+
+# --------------------------------------------------------------------------
+# The fixture object
+# --------------------------------------------------------------------------
+
+
+class GoldenChecker:
+    """Value of the ``golden`` fixture."""
+
+    def __init__(self, state: GoldenState, nodeid: str) -> None:
+        self._state = state
+        self._nodeid = nodeid
+
+    @property
+    def update(self) -> bool:
+        """True when the session runs with ``--update-goldens``."""
+        return self._state.update
+
+    def path(self, name: str, eye: str, backend: str = EXACT_BACKEND) -> Path:
+        """Golden file of one eye of a check."""
+        _require_stem(name, "golden name")
+        _require_stem(eye, "eye")
+        _require_stem(backend, "backend")
+        return self._state.golden_dir / backend / f"{name}-{eye}.png"
+
+    def check(
+        self,
+        name: str,
+        target: Any,
+        *,
+        device: str | None = None,
+        at: float = 0.0,
+        tolerance: int | None = None,
+    ) -> None:
+        """Render ``target`` (unless it is a frame) and compare every eye with its golden."""
+        _require_stem(name, "golden name")
+        limit = _require_tolerance(tolerance)
+        frame = _frame_for(target, device=device, at=at)
+        backend = _frame_backend(frame)
+        eyes = _frame_eyes(frame)
+        if limit is None:
+            limit = 0 if backend == EXACT_BACKEND else self._state.gpu_tolerance
+        problems = []
+        for eye, image in eyes.items():
+            problem = self._check_eye(name, backend, eye, image, limit)
+            if problem:
+                problems.append(problem)
+        if problems:
+            pytest.fail("\n\n".join(problems), pytrace=False)
+
+    def _check_eye(
+        self, name: str, backend: str, eye: str, actual: np.ndarray, tolerance: int
+    ) -> str | None:
+        """Compare (or update) one eye; return a failure message or None."""
+        item = _EyeCheck(name, backend, eye, self.path(name, eye, backend), actual)
+        _clear_artefacts(self._state.failures_dir / backend, item.stem)
+        expected, problem = _load_golden(item.path, actual)
+        diff = None
+        if problem is None and expected is not None:
+            diff = compare_images(expected, actual, tolerance)
+        differs = problem is not None or diff is not None
+        if self._state.update:
+            return self._update(item, expected, differs)
+        if not differs:
+            return None
+        lines = _describe_problem(self._state, item, tolerance, problem, diff)
+        if problem == "missing":
+            hint = f"to create it, {UPDATE_HINT}"
+        else:
+            hint = f"if the change is intended, {UPDATE_HINT}"
+        return self._fail(item, lines, hint, expected, diff)
+
+    def _update(
+        self, item: _EyeCheck, expected: np.ndarray | None, differs: bool
+    ) -> str | None:
+        """Write the golden when it differs, unless an earlier check claimed it."""
+        owner = self._state.claimed.get(item.path)
+        if owner is not None and differs:
+            lines = [
+                f"conflicting golden updates for {item.where})",
+                f"  golden: {self._state.display(item.path)}",
+                f"  already checked in this session by {owner} with a different image",
+            ]
+            hint = "give the checks different names"
+            return self._fail(item, lines, hint, expected, None)
+        self._state.claimed.setdefault(item.path, self._nodeid)
+        if differs:
+            write_png_atomic(item.path, item.actual)
+            self._state.updated.append(item.path)
+        return None
+
+    def _fail(
+        self,
+        item: _EyeCheck,
+        lines: list[str],
+        hint: str,
+        expected: np.ndarray | None,
+        diff: ImageDiff | None,
+    ) -> str:
+        """Write artefacts, record the failure and return its message (hint last)."""
+        state = self._state
+        folder = state.failures_dir / item.backend
+        try:
+            artefacts = _write_artefacts(state.failures_dir, item, expected, diff)
+        except OSError as exc:
+            artefacts = {}
+            lines.append(
+                f"  could not write artefacts to {state.display(folder)}: {exc}"
+            )
+        else:
+            names = ", ".join(path.name for path in artefacts.values())
+            lines.append(f"  artefacts in {state.display(folder)}/: {names}")
+            lines.append(
+                f"  report: {state.display(state.report_path)} "
+                "(written at the end of the session)"
+            )
+        lines.append(f"  {hint}")
+        message = "\n".join(lines)
+        state.failures.append(
+            GoldenFailure(
+                self._nodeid, item.name, item.eye, item.backend, message, artefacts
+            )
+        )
+        return message
+
+
+@dataclass(frozen=True)
+class _EyeCheck:
+    """One eye of one ``golden.check`` call."""
+
+    name: str
+    backend: str
+    eye: str
+    path: Path
+    actual: np.ndarray
+
+    @property
+    def stem(self) -> str:
+        """File stem of the artefacts, e.g. ``hello-left``."""
+        return f"{self.name}-{self.eye}"
+
+    @property
+    def where(self) -> str:
+        """E.g. ``'hello' (eye: left, backend: cpu`` (caller closes the bracket)."""
+        return f"{self.name!r} (eye: {self.eye}, backend: {self.backend}"
+
+
+# --------------------------------------------------------------------------
+# Frames and validation
+# --------------------------------------------------------------------------
+
+
+def _require_stem(value: object, what: str) -> str:
+    if not isinstance(value, str) or not _SAFE_STEM.fullmatch(value):
+        raise ValueError(
+            f"invalid {what} {value!r}: use only letters, digits, '-', '_' and '.' "
+            "(it becomes part of a file name)"
+        )
+    return value
+
+
+def _require_tolerance(tolerance: int | None) -> int | None:
+    if tolerance is None:
+        return None
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, (int, np.integer))
+        or tolerance < 0
+    ):
+        raise ValueError(f"tolerance must be a non-negative integer, got {tolerance!r}")
+    return int(tolerance)
+
+
+def _frame_for(target: Any, *, device: str | None, at: float) -> Any:
+    """Return target when it is already a frame (has ``eyes`` and ``backend``), else render it."""
+    if hasattr(target, "eyes") and hasattr(target, "backend"):
+        if device is not None or at != 0.0:
+            raise ValueError(
+                "device= and at= only apply when golden.check renders the target; "
+                "it was given an already rendered frame"
+            )
+        return target
+    import hud  # lazy: the engine is optional for the plugin itself
+
+    return hud.render(target, device=device, at=at)
+
+
+def _frame_backend(frame: Any) -> str:
+    backend = getattr(frame, "backend", None)
+    if not isinstance(backend, str):
+        raise TypeError(f"frame.backend must be a string, got {backend!r}")
+    return _require_stem(backend, "backend")
+
+
+def _frame_eyes(frame: Any) -> dict[str, np.ndarray]:
+    """Validated eye images, in a stable (sorted) order."""
+    eyes = frame.eyes
+    if not isinstance(eyes, Mapping) or not eyes:
+        raise ValueError("frame.eyes must be a non-empty mapping of eye name to image")
+    return {
+        _require_stem(eye, "eye"): _as_image(eye, eyes[eye]) for eye in sorted(eyes)
+    }
+
+
+def _as_image(eye: str, value: Any) -> np.ndarray:
+    image = np.asarray(value)
+    mono = image.ndim == 2
+    colour = image.ndim == 3 and image.shape[2] == 3
+    if image.dtype != np.uint8 or not (mono or colour) or image.size == 0:
+        raise ValueError(
+            f"eye {eye!r}: expected a non-empty uint8 array of shape (H, W) or (H, W, 3), "
+            f"got {image.dtype} {image.shape}"
+        )
+    return image
+
+
+def _describe(image: np.ndarray) -> str:
+    height, width = image.shape[:2]
+    kind = "mono (L)" if image.ndim == 2 else "colour (RGB)"
+    return f"{width}x{height} {kind}"
+
+
+# --------------------------------------------------------------------------
+# Comparison
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageDiff:
+    """Differences between two images of the same shape."""
+
+    mask: np.ndarray
+    """Boolean (H, W): pixels where some channel differs by more than the tolerance."""
+    max_difference: int
+    first_x: int
+    first_y: int
+    expected_value: int | tuple[int, ...]
+    actual_value: int | tuple[int, ...]
+
+    @property
+    def count(self) -> int:
+        """Number of differing pixels."""
+        return int(self.mask.sum())
+
+    @property
+    def total(self) -> int:
+        """Number of pixels."""
+        return int(self.mask.size)
+
+    def summary(self) -> str:
+        """E.g. ``0.42% of pixels differ (1290 of 307200)``."""
+        return f"{_percent(self.count, self.total)} of pixels differ ({self.count} of {self.total})"
+
+
+def compare_images(
+    expected: np.ndarray, actual: np.ndarray, tolerance: int = 0
+) -> ImageDiff | None:
+    """Compare per channel; None when every channel is within ``tolerance``."""
+    if expected.shape != actual.shape:
+        raise ValueError(f"shape mismatch: {expected.shape} vs {actual.shape}")
+    delta = _abs_delta(expected, actual)
+    per_pixel = delta if delta.ndim == 2 else delta.max(axis=2)
+    mask = per_pixel > tolerance
+    if not mask.any():
+        return None
+    first = int(np.argmax(mask))  # first True in row-major order
+    y, x = divmod(first, mask.shape[1])
+    return ImageDiff(
+        mask=mask,
+        max_difference=int(per_pixel.max()),
+        first_x=x,
+        first_y=y,
+        expected_value=_pixel(expected[y, x]),
+        actual_value=_pixel(actual[y, x]),
+    )
+
+
+def _abs_delta(expected: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    return np.abs(expected.astype(np.int16) - actual.astype(np.int16)).astype(np.uint8)
+
+
+def _pixel(value: np.ndarray) -> int | tuple[int, ...]:
+    if np.ndim(value) == 0:
+        return int(value)
+    return tuple(int(channel) for channel in value)
+
+
+def _percent(count: int, total: int) -> str:
+    """Share as a percentage that never rounds a non-zero count to 0% or 100%."""
+    share = 100.0 * count / total
+    text = f"{share:.2f}"
+    if count and text == "0.00":
+        text = f"{share:.2g}"
+    elif count < total and text == "100.00":
+        text = "99.99"
+    return f"{text}%"
+
+
+def _describe_problem(
+    state: GoldenState,
+    item: _EyeCheck,
+    tolerance: int,
+    problem: str | None,
+    diff: ImageDiff | None,
+) -> list[str]:
+    """Message lines for a missing, unreadable, reshaped or differing golden."""
+    golden = f"  golden: {state.display(item.path)}"
+    if problem == "missing":
+        return [f"golden image missing for {item.where})", golden]
+    if problem is not None:
+        return [f"golden image does not match {item.where})", golden, f"  {problem}"]
+    assert diff is not None
+    return [
+        f"golden image mismatch for {item.where}, tolerance: {tolerance})",
+        golden,
+        f"  {diff.summary()}; max channel difference {diff.max_difference}",
+        (
+            f"  first difference at (x={diff.first_x}, y={diff.first_y}) "
+            f"expected {diff.expected_value} got {diff.actual_value}"
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------
+# PNG input / output
+# --------------------------------------------------------------------------
+
+
+def load_png(path: Path) -> np.ndarray:
+    """Load an 8-bit 'L' or 'RGB' PNG as (H, W) or (H, W, 3) uint8."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+        if image.mode not in ("L", "RGB"):
+            raise ValueError(
+                f"unsupported image mode {image.mode!r} (expected 'L' or 'RGB')"
+            )
+        return np.array(image)
+
+
+def _load_golden(
+    path: Path, actual: np.ndarray
+) -> tuple[np.ndarray | None, str | None]:
+    """(golden, problem): problem is 'missing', a description, or None."""
+    if not path.is_file():
+        return None, "missing"
+    try:
+        expected = load_png(path)
+    except (OSError, ValueError, SyntaxError) as exc:
+        return None, f"cannot read the golden: {exc}"
+    if expected.shape != actual.shape:
+        return expected, (
+            f"size or mode mismatch: golden is {_describe(expected)}, "
+            f"rendered image is {_describe(actual)}"
+        )
+    return expected, None
+
+
+def _save_png(image: np.ndarray, handle: IO[bytes]) -> None:
+    """Encode ``image`` as PNG ('L' for 2-D, 'RGB' for (H, W, 3)) into ``handle``."""
+    from PIL import Image
+
+    Image.fromarray(np.ascontiguousarray(image)).save(handle, format="PNG")
+
+
+def write_png_atomic(path: Path, image: np.ndarray) -> None:
+    """Write a PNG via a temp file in the same folder and ``os.replace``.
+
+    Readers (and an interrupted run) see either the old file or the new one,
+    never a partial one; the temp file is removed on any error.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    temp_path = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _save_png(image, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_path, _FILE_MODE)
+        os.replace(temp_path, path)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+
+
+def _write_plain(path: Path, image: np.ndarray) -> None:
+    with path.open("wb") as handle:
+        _save_png(image, handle)
+
+
+# --------------------------------------------------------------------------
+# Failure artefacts
+# --------------------------------------------------------------------------
+
+
+def diff_image(expected: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """RGB: differing pixels bright red over a dimmed grey copy of ``expected``."""
+    dimmed = (_luma(expected).astype(np.uint16) * 2 // 5).astype(np.uint8)
+    out = np.repeat(dimmed[:, :, None], 3, axis=2)
+    out[mask] = (255, 0, 0)
+    return out
+
+
+def isolated_image(
+    expected: np.ndarray, actual: np.ndarray, mask: np.ndarray
+) -> np.ndarray:
+    """RGB: only the differing pixels, brightness showing the size of each channel's difference."""
+    delta = _abs_delta(expected, actual).astype(np.uint16)
+    if delta.ndim == 2:
+        delta = np.repeat(delta[:, :, None], 3, axis=2)
+    peak = max(int(delta.max()), 1)
+    scaled = np.where(delta > 0, 64 + delta * 191 // peak, 0).astype(np.uint8)
+    out = np.zeros_like(scaled)
+    out[mask] = scaled[mask]
+    return out
+
+
+def _luma(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return image
+    weights = np.array([299, 587, 114], dtype=np.uint32)
+    return (image.astype(np.uint32) @ weights // 1000).astype(np.uint8)
+
+
+def _artefact_path(folder: Path, stem: str, kind: str) -> Path:
+    return folder / f"{stem}-{kind}.png"
+
+
+def _clear_artefacts(folder: Path, stem: str) -> None:
+    for kind in ARTEFACT_KINDS:
+        _artefact_path(folder, stem, kind).unlink(missing_ok=True)
+
+
+def _write_artefacts(
+    failures_dir: Path,
+    item: _EyeCheck,
+    expected: np.ndarray | None,
+    diff: ImageDiff | None,
+) -> dict[str, Path]:
+    """Write the available artefacts of one eye; return them by kind."""
+    folder = failures_dir / item.backend
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = failures_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# written by hud.golden\n*\n", encoding="utf-8")
+    images: dict[str, np.ndarray] = {}
+    if expected is not None:
+        images["expected"] = expected
+    images["actual"] = item.actual
+    if diff is not None and expected is not None:
+        images["diff"] = diff_image(expected, diff.mask)
+        images["isolated"] = isolated_image(expected, item.actual, diff.mask)
+    written = {}
+    for kind, image in images.items():
+        path = _artefact_path(folder, item.stem, kind)
+        _write_plain(path, image)
+        written[kind] = path
+    return written
+
+
+def _remove_tree(folder: Path) -> None:
+    """Remove the plugin's artefact folder (a symlink is unlinked, not followed)."""
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+    elif folder.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# HTML report
+# --------------------------------------------------------------------------
+
+_REPORT_CSS = """
+body { background: #111; color: #ddd; font-family: system-ui, sans-serif; margin: 1.5rem; }
+h1 { font-size: 1.3rem; }
+section { border-top: 1px solid #333; padding: 1rem 0; }
+h2 { font-size: 1rem; font-family: ui-monospace, monospace; word-break: break-all; }
+pre { white-space: pre-wrap; background: #1b1b1b; color: #f0a0a0; padding: 0.6rem; }
+.images { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+figure { margin: 0; }
+figcaption { color: #999; font-size: 0.85rem; margin-bottom: 0.3rem; }
+img { image-rendering: pixelated; background: #000; border: 1px solid #444; display: block; }
+.none { color: #777; font-style: italic; }
+"""
+
+
+def write_report(state: GoldenState) -> Path:
+    """Write ``report.html`` listing every failure with its images side by side."""
+    sections = "\n".join(_report_section(state, failure) for failure in state.failures)
+    count = len(state.failures)
+    document = (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Golden failures ({count})</title>\n<style>{_REPORT_CSS}</style>\n"
+        f"</head>\n<body>\n<h1>{count} golden comparison(s) failed</h1>\n"
+        f"{sections}\n</body>\n</html>\n"
+    )
+    path = state.report_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document, encoding="utf-8")
+    return path
+
+
+def _report_section(state: GoldenState, failure: GoldenFailure) -> str:
+    figures = "\n".join(
+        _report_figure(state, kind, failure.artefacts.get(kind))
+        for kind in ARTEFACT_KINDS
+    )
+    title = html.escape(
+        f"{failure.nodeid} — {failure.name} ({failure.eye}, {failure.backend})"
+    )
+    return (
+        f"<section>\n<h2>{title}</h2>\n<pre>{html.escape(failure.message)}</pre>\n"
+        f'<div class="images">\n{figures}\n</div>\n</section>'
+    )
+
+
+def _report_figure(state: GoldenState, kind: str, path: Path | None) -> str:
+    if path is None or not path.is_file():
+        if kind == "isolated":
+            return ""
+        return f'<figure><figcaption>{kind}</figcaption><p class="none">(none)</p></figure>'
+    source = quote(path.relative_to(state.failures_dir).as_posix())
+    width, height = _png_size(path)
+    scale = max(1, -(-_REPORT_MIN_WIDTH // width))  # ceil: small panels are enlarged
+    return (
+        f"<figure><figcaption>{kind}</figcaption>"
+        f'<img src="{source}" alt="{kind}" width="{width * scale}" '
+        f'height="{height * scale}"></figure>'
+    )
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.size

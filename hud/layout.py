@@ -1,0 +1,279 @@
+"""Layout: measure and place the widget tree in pixels.
+
+Two passes over the tree. `measure` asks a widget how big it wants to be inside an
+available width and height (cached per widget until it is marked dirty). `arrange` gives
+each widget its box and places its children; a clean subtree whose box did not move is
+skipped, so a frame re-lays out only what changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from hud.geometry import Edges, Rect, Size
+from hud.text.wrap import TextBlock, layout_text
+from hud.theme import Theme
+from hud.widgets.base import Composite, Widget
+from hud.widgets.primitives import Column, Icon, Image, Panel, Progress, Row, Stack, Text
+
+# Anchor -> (horizontal, vertical) placement: 0 start, 1 centre, 2 end.
+ANCHOR_PLACEMENT = {
+    "top-left": (0, 0), "top": (1, 0), "top-right": (2, 0),
+    "left": (0, 1), "center": (1, 1), "right": (2, 1),
+    "bottom-left": (0, 2), "bottom": (1, 2), "bottom-right": (2, 2),
+}
+
+
+class Screen(Stack):
+    """The root of a rendered tree: one display's area, children anchored inside the safe margins."""
+
+    type_name = ""
+
+
+@dataclass
+class LayoutStats:
+    """Work done by the last layout pass (for tests and the profiler)."""
+
+    measured: int = 0
+    arranged: int = 0
+    widgets: list[Widget] = field(default_factory=list)
+
+
+class Layout:
+    """Lays out trees for one theme (device)."""
+
+    def __init__(self, theme: Theme, image_size: Callable[[Image], tuple[int, int]] | None = None) -> None:
+        self.theme = theme
+        self.stats = LayoutStats()
+        self.image_size = image_size or natural_image_size
+
+    # -- entry point -------------------------------------------------------------------------
+    def run(self, root: Widget, screen: Rect) -> LayoutStats:
+        """Place `root` into `screen`; returns what was (re)computed."""
+        self.stats = LayoutStats()
+        self.arrange(root, screen)
+        return self.stats
+
+    # -- units -------------------------------------------------------------------------------
+    def px(self, length, reference: float = 0.0) -> int:
+        return round(self.theme.px(length, reference))
+
+    def edges(self, values) -> Edges:
+        return Edges(*(self.px(v) for v in values))
+
+    # -- measuring ---------------------------------------------------------------------------
+    def measure(self, widget: Widget, avail_w: int, avail_h: int) -> Size:
+        """Border-box size `widget` wants inside the available space (margins excluded)."""
+        key = ("size", avail_w, avail_h)
+        cached = widget._layout_cache.get(key)
+        if cached is not None:
+            return cached
+        self.stats.measured += 1
+        pad = self.edges(widget.padding)
+        fixed_w = self.px(widget.width, avail_w) if widget.width is not None else None
+        fixed_h = self.px(widget.height, avail_h) if widget.height is not None else None
+        inner_w = max((fixed_w if fixed_w is not None else avail_w) - pad.horizontal, 0)
+        inner_h = max((fixed_h if fixed_h is not None else avail_h) - pad.vertical, 0)
+        content = self._content_size(widget, inner_w, inner_h, fixed_w is not None)
+        size = Size(fixed_w if fixed_w is not None else content.w + pad.horizontal,
+                    fixed_h if fixed_h is not None else content.h + pad.vertical)
+        widget._layout_cache[key] = size
+        return size
+
+    def _content_size(self, widget: Widget, inner_w: int, inner_h: int, fixed_w: bool) -> Size:
+        if isinstance(widget, Text):
+            block = self.text_block(widget, inner_w)
+            return Size(block.width, block.height)
+        if isinstance(widget, Column):
+            return self._flex_content(widget, inner_w, inner_h, vertical=True)
+        if isinstance(widget, Row):
+            return self._flex_content(widget, inner_w, inner_h, vertical=False)
+        if isinstance(widget, (Stack, Panel)) or isinstance(widget, Composite):
+            children = widget.children
+            width = height = 0
+            for child in children:
+                if not child.visible:
+                    continue
+                margin = self.edges(child.margin)
+                size = self.measure(child, max(inner_w - margin.horizontal, 0), max(inner_h - margin.vertical, 0))
+                width = max(width, size.w + margin.horizontal)
+                height = max(height, size.h + margin.vertical)
+            return Size(width, height)
+        return self._leaf_size(widget, inner_w, inner_h, fixed_w)
+
+    def _leaf_size(self, widget: Widget, inner_w: int, inner_h: int, fixed_w: bool) -> Size:
+        if isinstance(widget, Icon):
+            side = self.px(widget.size)
+            return Size(side, side)
+        if isinstance(widget, Progress):
+            return Size(inner_w if fixed_w else self.px(self.theme.device.deg_to_px(6.0)),
+                        max(self.px(self.theme.device.deg_to_px(0.3)), 4))
+        if isinstance(widget, Image):
+            natural_w, natural_h = self.image_size(widget)
+            if widget.width is not None and widget.height is None and natural_w:
+                return Size(inner_w, round(inner_w * natural_h / natural_w))
+            scale = min(1.0, inner_w / natural_w if natural_w else 1.0)
+            return Size(round(natural_w * scale), round(natural_h * scale))
+        return Size(0, 0)
+
+    def text_block(self, widget: Text, inner_w: int) -> TextBlock:
+        """The wrapped text of a Text widget at this inner width (cached)."""
+        key = ("text", inner_w)
+        block = widget._layout_cache.get(key)
+        if block is None:
+            block = layout_text(widget.text, self.theme.text_px(widget.size), widget.weight, inner_w,
+                                widget.max_lines, widget.overflow, widget.line_height)
+            widget._layout_cache[key] = block
+        widget.text_block = block
+        return block
+
+    def _flex_content(self, widget: Widget, inner_w: int, inner_h: int, vertical: bool) -> Size:
+        gap = self.px(widget.gap)
+        main = cross = 0
+        count = 0
+        remaining = inner_w
+        for child in widget.children:
+            if not child.visible:
+                continue
+            margin = self.edges(child.margin)
+            if vertical:
+                size = self.measure(child, max(inner_w - margin.horizontal, 0), max(inner_h - margin.vertical, 0))
+                main += size.h + margin.vertical
+                cross = max(cross, size.w + margin.horizontal)
+            else:
+                size = self.measure(child, max(remaining - margin.horizontal, 0), max(inner_h - margin.vertical, 0))
+                main += size.w + margin.horizontal
+                remaining = max(remaining - size.w - margin.horizontal - gap, 0)
+                cross = max(cross, size.h + margin.vertical)
+            count += 1
+        main += gap * max(count - 1, 0)
+        return Size(cross, main) if vertical else Size(main, cross)
+
+    # -- placing -----------------------------------------------------------------------------
+    def arrange(self, widget: Widget, rect: Rect) -> None:
+        """Give `widget` its border box and place its children (skipped when nothing changed)."""
+        if not widget.layout_dirty and widget.rect == rect:
+            return
+        self.stats.arranged += 1
+        self.stats.widgets.append(widget)
+        if widget.rect != rect:
+            widget.paint_dirty = True
+        widget.rect = rect
+        inner = rect.inset(self.edges(widget.padding))
+        if isinstance(widget, Text):
+            self.text_block(widget, inner.w)
+        elif isinstance(widget, Column):
+            self._place_flex(widget, inner, vertical=True)
+        elif isinstance(widget, Row):
+            self._place_flex(widget, inner, vertical=False)
+        elif isinstance(widget, Composite):
+            self._place_fill(widget.content, inner)
+        elif isinstance(widget, (Stack, Panel)):
+            for child in widget.children:
+                if child.visible:
+                    self._place_anchored(child, inner)
+        widget.layout_dirty = False
+
+    def _place_fill(self, child: Widget, inner: Rect) -> None:
+        margin = self.edges(child.margin)
+        box = inner.inset(margin)
+        size = self.measure(child, box.w, box.h)
+        self.arrange(child, self._offset(child, Rect(box.x, box.y, box.w, max(size.h, 0))))
+
+    def _place_anchored(self, child: Widget, inner: Rect) -> None:
+        margin = self.edges(child.margin)
+        box = inner.inset(margin)
+        size = self.measure(child, box.w, box.h)
+        horizontal, vertical = ANCHOR_PLACEMENT[child.anchor]
+        x = box.x + (0, (box.w - size.w) // 2, box.w - size.w)[horizontal]
+        y = box.y + (0, (box.h - size.h) // 2, box.h - size.h)[vertical]
+        self.arrange(child, self._offset(child, Rect(x, y, size.w, size.h)))
+
+    def _offset(self, widget: Widget, rect: Rect) -> Rect:
+        dx, dy = (self.px(v) for v in widget.offset)
+        return rect.translate(dx, dy) if dx or dy else rect
+
+    def _place_flex(self, widget: Widget, inner: Rect, vertical: bool) -> None:
+        children = [c for c in widget.children if c.visible]
+        if not children:
+            return
+        gap = self.px(widget.gap)
+        margins = [self.edges(c.margin) for c in children]
+        main_space = inner.h if vertical else inner.w
+        sizes: list[Size] = []
+        remaining = inner.w
+        for child, margin in zip(children, margins):
+            if vertical:
+                sizes.append(self.measure(child, max(inner.w - margin.horizontal, 0),
+                                          max(inner.h - margin.vertical, 0)))
+            else:
+                size = self.measure(child, max(remaining - margin.horizontal, 0), max(inner.h - margin.vertical, 0))
+                remaining = max(remaining - size.w - margin.horizontal - gap, 0)
+                sizes.append(size)
+        mains = [(s.h + m.vertical) if vertical else (s.w + m.horizontal) for s, m in zip(sizes, margins)]
+        leftover = main_space - sum(mains) - gap * (len(children) - 1)
+        grows = [c.grow for c in children]
+        extra = [0] * len(children)
+        if leftover > 0 and sum(grows) > 0:
+            total = sum(grows)
+            given = 0
+            for index, grow in enumerate(grows):
+                extra[index] = int(leftover * grow / total)
+                given += extra[index]
+            last = max(i for i, g in enumerate(grows) if g > 0)
+            extra[last] += leftover - given
+            leftover = 0
+        start, spacing = _justify(widget.justify, max(leftover, 0), len(children))
+        cursor = (inner.y if vertical else inner.x) + start
+        for index, (child, margin, size) in enumerate(zip(children, margins, sizes)):
+            if vertical:
+                height = size.h + extra[index]
+                cross_box = (inner.x + margin.left, inner.w - margin.horizontal)
+                x, width = _cross(widget.align, cross_box, size.w, child.width is None)
+                rect = Rect(x, cursor + margin.top, width, height)
+                cursor += height + margin.vertical + gap + spacing
+            else:
+                width = size.w + extra[index]
+                if extra[index]:
+                    size = self.measure(child, width, max(inner.h - margin.vertical, 0))
+                cross_box = (inner.y + margin.top, inner.h - margin.vertical)
+                y, height = _cross(widget.align, cross_box, size.h, child.height is None)
+                rect = Rect(cursor + margin.left, y, width, height)
+                cursor += width + margin.horizontal + gap + spacing
+            self.arrange(child, self._offset(child, rect))
+
+
+def _justify(mode: str, leftover: int, count: int) -> tuple[int, int]:
+    """Offset of the first child and extra space between children for a justify mode."""
+    if mode == "center":
+        return leftover // 2, 0
+    if mode == "end":
+        return leftover, 0
+    if mode == "space-between" and count > 1:
+        return 0, leftover // (count - 1)
+    if mode == "space-around":
+        each = leftover // count
+        return each // 2, each
+    if mode == "space-evenly":
+        each = leftover // (count + 1)
+        return each, each
+    return 0, 0
+
+
+def _cross(align: str, box: tuple[int, int], size: int, stretchable: bool) -> tuple[int, int]:
+    """Position and length on the cross axis."""
+    start, length = box
+    if align == "stretch" and stretchable:
+        return start, max(length, 0)
+    if align == "center":
+        return start + (length - size) // 2, size
+    if align == "end":
+        return start + length - size, size
+    return start, size
+
+
+def natural_image_size(widget: Image) -> tuple[int, int]:
+    from hud.assets import load_image
+
+    image = load_image(widget.src)
+    return image.size

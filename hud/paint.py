@@ -1,0 +1,247 @@
+"""Paint: each widget becomes a list of draw commands (cached until the widget changes).
+
+Draw commands are the only thing backends see. They are in screen pixels, eye-independent;
+commands are grouped into layers that share one stereo shift.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple, Union
+
+import numpy as np
+from PIL import Image as PILImage
+
+from hud.assets import load_image
+from hud.icons import STROKE_WIDTH, icon_paths
+from hud.text.shaping import shape
+from hud.theme import Colour, Theme
+from hud.widgets.base import Widget
+from hud.widgets.primitives import Icon, Image, Panel, Progress, Text
+
+
+class FillRoundRect(NamedTuple):
+    x: float
+    y: float
+    w: float
+    h: float
+    radius: float
+    colour: Colour
+
+
+class StrokeRoundRect(NamedTuple):
+    """An outline drawn inside the box: its outer edge is the box edge."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    radius: float
+    width: float
+    colour: Colour
+
+
+class Stroke(NamedTuple):
+    """A polyline with round caps and joins."""
+
+    points: tuple[tuple[float, float], ...]
+    width: float
+    closed: bool
+    colour: Colour
+
+
+class Fill(NamedTuple):
+    """A filled polygon (even-odd)."""
+
+    points: tuple[tuple[float, float], ...]
+    colour: Colour
+
+
+class Glyphs(NamedTuple):
+    """Glyph coverage bitmaps at whole-pixel positions (top-left of each bitmap)."""
+
+    items: tuple[tuple[np.ndarray, int, int], ...]
+    colour: Colour
+
+
+class Blit(NamedTuple):
+    """An image already scaled to its box: colour (h, w, 3) and alpha (h, w), floats 0..1."""
+
+    x: int
+    y: int
+    rgb: np.ndarray
+    alpha: np.ndarray
+    brightness: float
+
+
+Command = Union[FillRoundRect, StrokeRoundRect, Stroke, Fill, Glyphs, Blit]
+
+
+class Layer(NamedTuple):
+    """Commands that share one stereo shift (pixels; positive moves the left eye right)."""
+
+    shift: int
+    commands: tuple[Command, ...]
+
+
+class Painter:
+    """Turns a laid-out tree into layers of draw commands."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.painted = 0  # widgets re-painted by the last run (cache misses)
+
+    def run(self, root: Widget) -> list[Layer]:
+        """Layers for the whole tree, in painter's order."""
+        self.painted = 0
+        layers: list[Layer] = []
+        default_depth = self.theme.device.image_distance_m
+        self._walk(root, 1.0, default_depth, layers)
+        return layers
+
+    def _walk(self, widget: Widget, brightness: float, depth: float, layers: list[Layer]) -> None:
+        if not widget.visible:
+            return
+        brightness *= widget.brightness
+        if widget.depth_m is not None:
+            depth = widget.depth_m
+        if brightness <= 0:
+            return
+        commands = self._commands(widget, brightness)
+        if commands:
+            shift = round(self.theme.device.disparity_px(depth))
+            if layers and layers[-1].shift == shift:
+                layers[-1] = Layer(shift, layers[-1].commands + commands)
+            else:
+                layers.append(Layer(shift, commands))
+        for child in widget.children:
+            self._walk(child, brightness, depth, layers)
+
+    def _commands(self, widget: Widget, brightness: float) -> tuple[Command, ...]:
+        cached = getattr(widget, "_paint_cache", None)
+        if cached is not None and not widget.paint_dirty and cached[0] == brightness:
+            return cached[1]
+        self.painted += 1
+        commands = tuple(paint_widget(widget, self.theme, brightness))
+        widget._paint_cache = (brightness, commands)
+        widget.paint_dirty = False
+        return commands
+
+
+def paint_widget(widget: Widget, theme: Theme, brightness: float) -> list[Command]:
+    """Draw commands for one widget's own pixels (children are painted separately)."""
+    if isinstance(widget, Text):
+        return _paint_text(widget, theme, brightness)
+    if isinstance(widget, Panel):
+        return _paint_panel(widget, theme, brightness)
+    if isinstance(widget, Icon):
+        return _paint_icon(widget, theme, brightness)
+    if isinstance(widget, Progress):
+        return _paint_progress(widget, theme, brightness)
+    if isinstance(widget, Image):
+        return _paint_image(widget, theme, brightness)
+    return []
+
+
+def _content_box(widget: Widget, theme: Theme) -> tuple[int, int, int, int]:
+    top, right, bottom, left = (round(theme.px(v)) for v in widget.padding)
+    r = widget.rect
+    return r.x + left, r.y + top, max(r.w - left - right, 0), max(r.h - top - bottom, 0)
+
+
+def _paint_text(widget: Text, theme: Theme, brightness: float) -> list[Command]:
+    block = getattr(widget, "text_block", None)
+    if block is None or not block.lines:
+        return []
+    colour = theme.colour(widget.color, brightness)
+    x0, y0, width, _ = _content_box(widget, theme)
+    items: list[tuple[np.ndarray, int, int]] = []
+    boxes: list[Command] = []
+    size = block.size_px
+    for index, line in enumerate(block.lines):
+        if widget.align == "center":
+            x = x0 + (width - line.width) // 2
+        elif widget.align == "right":
+            x = x0 + width - line.width
+        else:
+            x = x0
+        baseline = y0 + index * block.line_height + block.baseline
+        for glyph in shape(line.text, size, block.weight):
+            if glyph.font is None:
+                stroke = max(1.0, size / 16)
+                boxes.append(StrokeRoundRect(x + glyph.x + 1, baseline - size * 0.72, glyph.advance - 2,
+                                             size * 0.72, 0, stroke, colour))
+                continue
+            bitmap = glyph.font.glyph(glyph.gid, size)
+            if bitmap.bitmap.size:
+                items.append((bitmap.bitmap, x + glyph.x + bitmap.left, baseline - bitmap.top))
+    commands: list[Command] = [Glyphs(tuple(items), colour)] if items else []
+    return commands + boxes
+
+
+def _paint_panel(widget: Panel, theme: Theme, brightness: float) -> list[Command]:
+    r = widget.rect
+    if r.empty:
+        return []
+    radius = min(theme.px(widget.radius), r.w / 2, r.h / 2)
+    commands: list[Command] = []
+    fill = theme.colour(widget.fill, brightness)
+    if max(fill) > 0:
+        commands.append(FillRoundRect(r.x, r.y, r.w, r.h, radius, fill))
+    border = theme.px(widget.border)
+    if border > 0:
+        commands.append(StrokeRoundRect(r.x, r.y, r.w, r.h, radius, border,
+                                        theme.colour(widget.border_color, brightness)))
+    return commands
+
+
+def _paint_icon(widget: Icon, theme: Theme, brightness: float) -> list[Command]:
+    x0, y0, width, height = _content_box(widget, theme)
+    side = min(width, height)
+    if side <= 0:
+        return []
+    scale = side / 24
+    ox, oy = x0 + (width - side) / 2, y0 + (height - side) / 2
+    colour = theme.colour(widget.color, brightness)
+    stroke_width = max(1.0, STROKE_WIDTH * scale * widget.stroke)
+    exit_number = widget.exit if widget.name == "roundabout" else None
+    commands: list[Command] = []
+    for path in icon_paths(widget.name, exit=exit_number):
+        points = tuple((ox + px * scale, oy + py * scale) for px, py in path.points)
+        if path.filled:
+            commands.append(Fill(points, colour))
+        else:
+            commands.append(Stroke(points, stroke_width, path.closed, colour))
+    return commands
+
+
+def _paint_progress(widget: Progress, theme: Theme, brightness: float) -> list[Command]:
+    x, y, w, h = _content_box(widget, theme)
+    if w <= 0 or h <= 0:
+        return []
+    radius = h / 2
+    outline = max(1.0, h / 6)
+    commands: list[Command] = [StrokeRoundRect(x, y, w, h, radius, outline, theme.colour("dim", brightness))]
+    filled = w * widget.value
+    if filled > 0:
+        commands.append(FillRoundRect(x, y, max(filled, h), h, radius, theme.colour(widget.color, brightness)))
+    return commands
+
+
+def _paint_image(widget: Image, theme: Theme, brightness: float) -> list[Command]:
+    x, y, w, h = _content_box(widget, theme)
+    if w <= 0 or h <= 0 or not widget.src:
+        return []
+    source = load_image(widget.src)
+    sw, sh = source.size
+    if widget.fit == "stretch":
+        tw, th = w, h
+    else:
+        scale = min(w / sw, h / sh) if widget.fit == "contain" else max(w / sw, h / sh)
+        tw, th = max(1, round(sw * scale)), max(1, round(sh * scale))
+    scaled = source.resize((tw, th), PILImage.Resampling.LANCZOS)
+    pixels = np.asarray(scaled, dtype=np.float32) / 255.0
+    # Centre in the box; `cover` crops what spills over.
+    left, top = (tw - w) // 2, (th - h) // 2
+    if left > 0 or top > 0:
+        pixels = pixels[max(top, 0):max(top, 0) + h, max(left, 0):max(left, 0) + w]
+    bx, by = x + max(-left, 0), y + max(-top, 0)
+    return [Blit(bx, by, pixels[..., :3].copy(), pixels[..., 3].copy(), brightness)]

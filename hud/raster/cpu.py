@@ -1,0 +1,179 @@
+"""Reference rasterizer in numpy: antialiased by exact signed distances at pixel centres.
+
+Every shape is drawn by computing, for each pixel centre inside the shape's bounds, the
+signed distance to its outline; coverage is that distance clamped to one pixel. Glyphs
+arrive as FreeType coverage bitmaps. Compositing is "over" in a float buffer of shape
+(height, width, channels); the panel stage turns it into the device's 8-bit format.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import numpy as np
+
+from hud.paint import Blit, Command, Fill, FillRoundRect, Glyphs, Layer, Stroke, StrokeRoundRect
+
+
+class CpuRaster:
+    """Draws layers of commands into per-eye float buffers."""
+
+    name = "cpu"
+
+    def __init__(self, width: int, height: int, channels: int) -> None:
+        self.width, self.height, self.channels = width, height, channels
+
+    def new_buffer(self) -> np.ndarray:
+        return np.zeros((self.height, self.width, self.channels), dtype=np.float32)
+
+    def render(self, layers: Iterable[Layer], shift: tuple[int, int], sign: int,
+               buffer: np.ndarray | None = None) -> np.ndarray:
+        """Draw `layers` for one eye: each layer moves by sign * layer.shift plus `shift` (dx, dy)."""
+        target = self.new_buffer() if buffer is None else buffer
+        for layer in layers:
+            dx, dy = sign * layer.shift + shift[0], shift[1]
+            for command in layer.commands:
+                self.draw(target, command, dx, dy)
+        return target
+
+    # -- one command -------------------------------------------------------------------------
+    def draw(self, buf: np.ndarray, cmd: Command, dx: int, dy: int) -> None:
+        if isinstance(cmd, Glyphs):
+            self._glyphs(buf, cmd, dx, dy)
+        elif isinstance(cmd, FillRoundRect):
+            self._round_rect(buf, cmd.x + dx, cmd.y + dy, cmd.w, cmd.h, cmd.radius, None, cmd.colour)
+        elif isinstance(cmd, StrokeRoundRect):
+            self._round_rect(buf, cmd.x + dx, cmd.y + dy, cmd.w, cmd.h, cmd.radius, cmd.width, cmd.colour)
+        elif isinstance(cmd, Stroke):
+            self._stroke(buf, [(x + dx, y + dy) for x, y in cmd.points], cmd.width, cmd.closed, cmd.colour)
+        elif isinstance(cmd, Fill):
+            self._fill(buf, [(x + dx, y + dy) for x, y in cmd.points], cmd.colour)
+        elif isinstance(cmd, Blit):
+            self._blit(buf, cmd, dx, dy)
+        else:  # pragma: no cover - every command type is handled above
+            raise TypeError(f"unknown draw command {type(cmd).__name__}")
+
+    def _window(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
+        """Integer pixel bounds covering [x0, x1) x [y0, y1), clipped to the buffer."""
+        ix0, iy0 = max(math.floor(x0), 0), max(math.floor(y0), 0)
+        ix1, iy1 = min(math.ceil(x1), self.width), min(math.ceil(y1), self.height)
+        if ix0 >= ix1 or iy0 >= iy1:
+            return None
+        return ix0, iy0, ix1, iy1
+
+    @staticmethod
+    def _centres(window: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+        ix0, iy0, ix1, iy1 = window
+        xs = np.arange(ix0, ix1, dtype=np.float32) + 0.5
+        ys = np.arange(iy0, iy1, dtype=np.float32) + 0.5
+        return xs[None, :], ys[:, None]
+
+    def _composite(self, buf: np.ndarray, window: tuple[int, int, int, int], coverage: np.ndarray,
+                   colour: tuple[float, ...] | np.ndarray) -> None:
+        ix0, iy0, ix1, iy1 = window
+        region = buf[iy0:iy1, ix0:ix1]
+        alpha = coverage[..., None]
+        region *= 1.0 - alpha
+        region += alpha * np.asarray(colour, dtype=np.float32)[..., :self.channels]
+
+    # -- shapes ------------------------------------------------------------------------------
+    def _round_rect(self, buf: np.ndarray, x: float, y: float, w: float, h: float, radius: float,
+                    stroke: float | None, colour: tuple[float, ...]) -> None:
+        window = self._window(x - 1, y - 1, x + w + 1, y + h + 1)
+        if window is None or w <= 0 or h <= 0:
+            return
+        px, py = self._centres(window)
+        radius = max(0.0, min(radius, w / 2, h / 2))
+        qx = np.abs(px - (x + w / 2)) - (w / 2 - radius)
+        qy = np.abs(py - (y + h / 2)) - (h / 2 - radius)
+        outside = np.hypot(np.maximum(qx, 0), np.maximum(qy, 0))
+        distance = outside + np.minimum(np.maximum(qx, qy), 0) - radius
+        coverage = np.clip(0.5 - distance, 0.0, 1.0)
+        if stroke is not None:
+            coverage = coverage - np.clip(0.5 - (distance + stroke), 0.0, 1.0)
+        self._composite(buf, window, coverage, colour)
+
+    def _stroke(self, buf: np.ndarray, points: list[tuple[float, float]], width: float, closed: bool,
+                colour: tuple[float, ...]) -> None:
+        if len(points) < 2:
+            return
+        half = width / 2
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        window = self._window(min(xs) - half - 1, min(ys) - half - 1, max(xs) + half + 1, max(ys) + half + 1)
+        if window is None:
+            return
+        px, py = self._centres(window)
+        distance = np.full((window[3] - window[1], window[2] - window[0]), np.inf, dtype=np.float32)
+        segments = list(zip(points, points[1:]))
+        if closed:
+            segments.append((points[-1], points[0]))
+        for (ax, ay), (bx, by) in segments:
+            distance = np.minimum(distance, _segment_distance(px, py, ax, ay, bx, by))
+        coverage = np.clip(half - distance + 0.5, 0.0, 1.0)
+        if width < 1:
+            coverage *= width
+        self._composite(buf, window, coverage, colour)
+
+    def _fill(self, buf: np.ndarray, points: list[tuple[float, float]], colour: tuple[float, ...]) -> None:
+        if len(points) < 3:
+            return
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        window = self._window(min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
+        if window is None:
+            return
+        px, py = self._centres(window)
+        shape = (window[3] - window[1], window[2] - window[0])
+        inside = np.zeros(shape, dtype=bool)
+        distance = np.full(shape, np.inf, dtype=np.float32)
+        for (ax, ay), (bx, by) in zip(points, points[1:] + points[:1]):
+            distance = np.minimum(distance, _segment_distance(px, py, ax, ay, bx, by))
+            if ay != by:
+                crosses = (ay > py) != (by > py)
+                x_cross = ax + (py - ay) * (bx - ax) / (by - ay)
+                inside ^= crosses & (px < x_cross)
+        signed = np.where(inside, -distance, distance)
+        self._composite(buf, window, np.clip(0.5 - signed, 0.0, 1.0), colour)
+
+    # -- bitmaps -----------------------------------------------------------------------------
+    def _glyphs(self, buf: np.ndarray, cmd: Glyphs, dx: int, dy: int) -> None:
+        colour = np.asarray(cmd.colour, dtype=np.float32)[:self.channels]
+        for bitmap, gx, gy in cmd.items:
+            x0, y0 = gx + dx, gy + dy
+            h, w = bitmap.shape
+            cx0, cy0 = max(x0, 0), max(y0, 0)
+            cx1, cy1 = min(x0 + w, self.width), min(y0 + h, self.height)
+            if cx0 >= cx1 or cy0 >= cy1:
+                continue
+            coverage = bitmap[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0].astype(np.float32) / 255.0
+            region = buf[cy0:cy1, cx0:cx1]
+            alpha = coverage[..., None]
+            region *= 1.0 - alpha
+            region += alpha * colour
+
+    def _blit(self, buf: np.ndarray, cmd: Blit, dx: int, dy: int) -> None:
+        h, w = cmd.alpha.shape
+        x0, y0 = cmd.x + dx, cmd.y + dy
+        cx0, cy0 = max(x0, 0), max(y0, 0)
+        cx1, cy1 = min(x0 + w, self.width), min(y0 + h, self.height)
+        if cx0 >= cx1 or cy0 >= cy1:
+            return
+        rgb = cmd.rgb[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0] * cmd.brightness
+        alpha = cmd.alpha[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0][..., None]
+        # A mono panel lights each pixel as bright as its brightest channel.
+        colour = rgb.max(axis=2, keepdims=True) if self.channels == 1 else rgb
+        region = buf[cy0:cy1, cx0:cx1]
+        region *= 1.0 - alpha
+        region += alpha * colour
+
+
+def _segment_distance(px: np.ndarray, py: np.ndarray, ax: float, ay: float, bx: float, by: float) -> np.ndarray:
+    """Distance from pixel centres to the segment a-b."""
+    vx, vy = bx - ax, by - ay
+    length2 = vx * vx + vy * vy
+    wx, wy = px - ax, py - ay
+    if length2 == 0:
+        return np.hypot(wx, wy)
+    t = np.clip((wx * vx + wy * vy) / length2, 0.0, 1.0)
+    return np.hypot(wx - t * vx, wy - t * vy)

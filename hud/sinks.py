@@ -1,0 +1,56 @@
+"""Sinks: where finished frames go. Files are written atomically: all or nothing."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image as PILImage
+
+from hud.devices import DeviceProfile
+from hud.panel import tint
+
+PREVIEW_MARGIN = 12
+PREVIEW_GAP = 12
+PREVIEW_BACKDROP = (18, 18, 18)
+PREVIEW_FRAME = (60, 60, 60)
+
+
+def panel_image(panel: np.ndarray) -> PILImage.Image:
+    """A panel array as a Pillow image ('L' for mono, 'RGB' for colour)."""
+    return PILImage.fromarray(panel, "L" if panel.ndim == 2 else "RGB")
+
+
+def preview_image(eyes: dict[str, np.ndarray], device: DeviceProfile) -> PILImage.Image:
+    """Both eyes side by side (left, right) in the panel's colour, each framed by a thin line."""
+    tinted = [tint(eyes[eye], device) for eye in device.eyes if eye in eyes]
+    width = device.width * len(tinted) + PREVIEW_GAP * (len(tinted) - 1) + 2 * PREVIEW_MARGIN
+    height = device.height + 2 * PREVIEW_MARGIN
+    canvas = np.empty((height, width, 3), dtype=np.uint8)
+    canvas[:] = PREVIEW_BACKDROP
+    for index, eye in enumerate(tinted):
+        x = PREVIEW_MARGIN + index * (device.width + PREVIEW_GAP)
+        y = PREVIEW_MARGIN
+        canvas[y - 1:y + device.height + 1, x - 1:x + device.width + 1] = PREVIEW_FRAME
+        canvas[y:y + device.height, x:x + device.width] = eye
+    return PILImage.fromarray(canvas, "RGB")
+
+
+def write_images(images: dict[str, PILImage.Image], out_dir: Path) -> list[Path]:
+    """Write `name -> image` as PNGs into `out_dir`: every file or none, never a partial file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, image in images.items():
+            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            os.close(handle)
+            staged.append((temp, out_dir / name))
+            image.save(temp, format="PNG")
+        for temp, final in staged:
+            os.replace(temp, final)
+    finally:
+        for temp, _ in staged:
+            if os.path.exists(temp):
+                os.unlink(temp)
+    return [final for _, final in staged]

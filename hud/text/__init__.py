@@ -1,0 +1,24 @@
+"""Text: bundled fonts with fallback, shaping, wrapping and measuring.
+
+`measure()` is the public API app developers use to fit text before sending it; it runs the
+same code the renderer runs, so its lines and widths are exactly what gets drawn.
+"""
+from __future__ import annotations
+
+from hud.text.fonts import WEIGHTS, MissingGlyphWarning, font_dir
+from hud.text.shaping import ShapedGlyph, shape, text_width
+from hud.text.wrap import OVERFLOWS, TextBlock, TextLine, layout_text
+
+
+def measure(text: str, size_px: int = 24, *, width: int | None = None, weight: str = "regular",
+            max_lines: int = 0, overflow: str = "ellipsis", line_height: float = 1.25) -> TextBlock:
+    """Lines and pixel widths the renderer will produce for `text` at `size_px` in `width` pixels."""
+    if weight not in WEIGHTS:
+        raise ValueError(f"weight must be one of {', '.join(WEIGHTS)}, got {weight!r}")
+    if overflow not in OVERFLOWS:
+        raise ValueError(f"overflow must be one of {', '.join(OVERFLOWS)}, got {overflow!r}")
+    return layout_text(text, size_px, weight, width, max_lines, overflow, line_height)
+
+
+__all__ = ["measure", "layout_text", "shape", "text_width", "TextBlock", "TextLine", "ShapedGlyph",
+           "MissingGlyphWarning", "WEIGHTS", "OVERFLOWS", "font_dir"]

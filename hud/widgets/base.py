@@ -1,0 +1,208 @@
+"""The retained widget tree: Widget base class, dirty tracking and the widget registry."""
+from __future__ import annotations
+
+import difflib
+from typing import Any, ClassVar, Iterator
+
+from hud.errors import FieldError
+from hud.geometry import Length, Rect
+from hud.widgets.props import (LAYOUT, NOTHING, PAINT, Bool, Choice, EdgesKind, LengthKind, Number,
+                               OffsetKind, Optional, Prop, Str)
+
+ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right")
+WIDGET_TYPES: dict[str, type[Widget]] = {}
+
+_ZERO = Length(0.0)
+
+
+class Widget:
+    """Base of every widget: shared fields, children, and dirty flags.
+
+    Setting a property never draws: it marks the widget for re-layout or re-paint, and the
+    next `Renderer.frame()` does the work.
+    """
+
+    type_name: ClassVar[str] = ""
+    accepts_children: ClassVar[bool] = False
+    props: ClassVar[dict[str, Prop]] = {}
+
+    id = Prop(Optional(Str(max_len=200)), None, affects=NOTHING, doc="Name used by tree.find() and timelines.")
+    visible = Prop(Bool(), True, doc="Hidden widgets take no space and draw nothing.")
+    anchor = Prop(Choice(ANCHORS), "top-left",
+                  doc="Zone inside the safe area (top level) or inside a stack/panel. Ignored in rows and columns.")
+    offset = Prop(OffsetKind(), (_ZERO, _ZERO), doc="Shift [x, y] from the anchored position, px or deg.")
+    margin = Prop(EdgesKind(), (_ZERO,) * 4, doc="Space outside the box: one value, [v, h] or [top, right, bottom, left].")
+    padding = Prop(EdgesKind(), (_ZERO,) * 4, doc="Space inside the box around the content.")
+    width = Prop(LengthKind(auto=True), None, doc="Fixed width in px, deg or % of the parent; auto by default.")
+    height = Prop(LengthKind(auto=True), None, doc="Fixed height in px, deg or % of the parent; auto by default.")
+    grow = Prop(Number(0, 100), 0.0, doc="Share of the leftover space in a row or column.")
+    depth_m = Prop(Optional(Number(0.2, 100)), None, affects=PAINT,
+                   doc="Virtual distance in metres for stereo placement; children inherit it. Default: the display's image distance.")
+    brightness = Prop(Number(0, 1), 1.0, affects=PAINT, doc="Light output 0..1, multiplied down the tree.")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        props: dict[str, Prop] = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, Prop):
+                    props[name] = value
+        cls.props = props
+        if cls.type_name:
+            WIDGET_TYPES[cls.type_name] = cls
+
+    def __init__(self, *children: Widget, **fields: Any) -> None:
+        self._values: dict[str, Any] = {}
+        self._children: list[Widget] = []
+        self.parent: Widget | None = None
+        self.rect = Rect(0, 0, 0, 0)          # placed box (border box), set by layout
+        self.layout_dirty = True
+        self.paint_dirty = True
+        self._layout_cache: dict[tuple[int, int], Any] = {}
+        extra = fields.pop("children", None)
+        for name, value in fields.items():
+            if name not in self.props:
+                close = difflib.get_close_matches(name, list(self.props), n=1)
+                fix = f"did you mean '{close[0]}'?" if close else f"fields of {self.type_name}: {', '.join(self.props)}"
+                raise FieldError(name, f"unknown field for {self.type_name or type(self).__name__}", fix)
+            setattr(self, name, value)
+        for prop in self.props.values():
+            if prop.required and prop.name not in self._values:
+                raise FieldError(prop.name, "is required", f"add {prop.name} = ...", path=())
+        for child in list(children) + list(extra or []):
+            self.add(child)
+
+    # -- tree --------------------------------------------------------------------------------
+    @property
+    def children(self) -> tuple[Widget, ...]:
+        return tuple(self._children)
+
+    @children.setter
+    def children(self, widgets: list[Widget]) -> None:
+        for child in self._children:
+            child.parent = None
+        self._children = []
+        for child in widgets:
+            self.add(child)
+        self.mark_layout()
+
+    def add(self, child: Widget, index: int | None = None) -> Widget:
+        """Insert `child` (at the end by default) and return it."""
+        if not self.accepts_children:
+            raise FieldError("children", f"{self.type_name} takes no children",
+                             "put the widgets in a column, row, stack or panel")
+        if not isinstance(child, Widget):
+            raise TypeError(f"children must be widgets, got {type(child).__name__}")
+        if child.parent is not None:
+            child.parent.remove(child)
+        child.parent = self
+        if index is None:
+            self._children.append(child)
+        else:
+            self._children.insert(index, child)
+        self.mark_layout()
+        return child
+
+    def remove(self, child: Widget) -> None:
+        self._children.remove(child)
+        child.parent = None
+        self.mark_layout()
+
+    def walk(self) -> Iterator[Widget]:
+        """This widget and all its descendants, depth first."""
+        yield self
+        for child in self._children:
+            yield from child.walk()
+
+    def find(self, widget_id: str) -> Widget | None:
+        """The first widget in this subtree whose id is `widget_id`."""
+        for widget in self.walk():
+            if widget.id == widget_id:
+                return widget
+        return None
+
+    @property
+    def root(self) -> Widget:
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
+
+    # -- dirty tracking ----------------------------------------------------------------------
+    def _prop_changed(self, prop: Prop) -> None:
+        if prop.affects == LAYOUT:
+            self.mark_layout()
+        elif prop.affects == PAINT:
+            self.mark_paint()
+
+    def mark_layout(self) -> None:
+        """Re-measure and re-place this widget, and every ancestor whose size may follow."""
+        node: Widget | None = self
+        while node is not None:
+            node.layout_dirty = True
+            node.paint_dirty = True
+            node._layout_cache.clear()
+            node = node.parent
+
+    def mark_paint(self) -> None:
+        """Re-paint this widget and its subtree (inherited brightness and depth)."""
+        for widget in self.walk():
+            widget.paint_dirty = True
+
+    # -- description -------------------------------------------------------------------------
+    def fields(self) -> dict[str, Any]:
+        """The fields that were set explicitly."""
+        return dict(self._values)
+
+    def __repr__(self) -> str:
+        label = f" id={self.id!r}" if self.id else ""
+        return f"<{self.type_name or type(self).__name__}{label}>"
+
+
+class Composite(Widget):
+    """A widget that draws by building a subtree of primitives from its fields.
+
+    Any change to its own fields rebuilds the subtree before the next layout.
+    """
+
+    def __init__(self, **fields: Any) -> None:
+        self._built: Widget | None = None
+        super().__init__(**fields)
+
+    def _prop_changed(self, prop: Prop) -> None:
+        if prop.name in Widget.props:
+            super()._prop_changed(prop)
+            return
+        self._built = None
+        self.mark_layout()
+
+    def build(self) -> Widget:
+        """Return the primitive subtree that shows this widget's fields."""
+        raise NotImplementedError
+
+    @property
+    def content(self) -> Widget:
+        """The built subtree (built on first use after a change)."""
+        if self._built is None:
+            built = self.build()
+            built.parent = self
+            self._built = built
+        return self._built
+
+    @property
+    def children(self) -> tuple[Widget, ...]:
+        return (self.content,)
+
+    def walk(self) -> Iterator[Widget]:
+        yield self
+        yield from self.content.walk()
+
+
+def create_widget(type_name: str, fields: dict[str, Any]) -> Widget:
+    """Build a widget from its type name and a dict of fields (children already widgets)."""
+    cls = WIDGET_TYPES.get(type_name)
+    if cls is None:
+        close = difflib.get_close_matches(type_name, list(WIDGET_TYPES), n=1)
+        fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(sorted(WIDGET_TYPES))}"
+        raise FieldError("type", f"unknown widget type '{type_name}'", fix)
+    return cls(**fields)

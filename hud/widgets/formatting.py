@@ -1,0 +1,66 @@
+"""Number formats people expect on a HUD: money, distances, durations."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class CurrencyStyle(NamedTuple):
+    symbol: str
+    decimals: int          # digits after the point
+    whole_if_integer: bool  # drop ".00" for whole amounts (as Chinese shops show prices)
+
+
+CURRENCIES: dict[str, CurrencyStyle] = {
+    "CNY": CurrencyStyle("¥", 2, True),
+    "JPY": CurrencyStyle("¥", 0, True),
+    "KRW": CurrencyStyle("₩", 0, True),
+    "USD": CurrencyStyle("$", 2, False),
+    "HKD": CurrencyStyle("HK$", 2, False),
+    "TWD": CurrencyStyle("NT$", 0, True),
+    "SGD": CurrencyStyle("S$", 2, False),
+    "AUD": CurrencyStyle("A$", 2, False),
+    "CAD": CurrencyStyle("C$", 2, False),
+    "EUR": CurrencyStyle("€", 2, False),
+    "GBP": CurrencyStyle("£", 2, False),
+    "INR": CurrencyStyle("₹", 2, False),
+    "THB": CurrencyStyle("฿", 2, False),
+    "VND": CurrencyStyle("₫", 0, True),
+}
+
+
+def format_money(amount: float, currency: str = "CNY") -> str:
+    """`¥2,199`, `¥19.90`, `$299.00`, `€1,234.50`; unknown ISO codes as `12.00 CHF`."""
+    style = CURRENCIES.get(currency)
+    decimals = style.decimals if style else 2
+    whole = style.whole_if_integer if style else False
+    rounded = round(abs(amount), decimals)
+    if whole and float(rounded).is_integer():
+        decimals = 0
+    number = f"{rounded:,.{decimals}f}"
+    sign = "-" if amount < 0 and rounded else ""
+    if style is None:
+        return f"{sign}{number} {currency}"
+    return f"{sign}{style.symbol}{number}"
+
+
+def format_distance(metres: float) -> str:
+    """Distances as navigation apps show them: `now`, `30 m`, `120 m`, `1.2 km`, `15 km`."""
+    if metres < 5:
+        return "now"
+    if metres < 1000:
+        step = 5 if metres < 100 else 10
+        value = int(step * round(metres / step))
+        if value >= 1000:
+            return "1.0 km"
+        return f"{value} m"
+    if metres < 10_000:
+        return f"{metres / 1000:.1f} km"
+    return f"{round(metres / 1000)} km"
+
+
+def format_minutes(minutes: float) -> str:
+    """`3 min`, `1 h 05 min`."""
+    total = max(0, round(minutes))
+    if total < 60:
+        return f"{total} min"
+    return f"{total // 60} h {total % 60:02d} min"

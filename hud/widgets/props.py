@@ -1,0 +1,323 @@
+"""Declarative widget properties: each Prop knows its type, default, range, what a change
+invalidates (layout or paint) and its documentation. Validation, JSON Schema and dirty
+tracking are all derived from these declarations."""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Iterable
+
+from hud.errors import FieldError
+from hud.geometry import Length, parse_length
+
+LAYOUT = "layout"   # a change can move or resize things: re-measure and re-place
+PAINT = "paint"     # a change only alters pixels inside the widget's box
+NOTHING = "nothing"  # bookkeeping only (ids)
+
+
+class Kind:
+    """The type of a property value: converts user input or raises ValueError(problem, fix)."""
+
+    def coerce(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class Str(Kind):
+    def __init__(self, max_len: int = 100_000) -> None:
+        self.max_len = max_len
+
+    def coerce(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"must be a string, got {_show(value)}", "put the text in quotes")
+        if len(value) > self.max_len:
+            raise ValueError(f"is {len(value)} characters long, at most {self.max_len} allowed", "shorten it")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "maxLength": self.max_len}
+
+
+class Number(Kind):
+    def __init__(self, low: float | None = None, high: float | None = None, integer: bool = False) -> None:
+        self.low, self.high, self.integer = low, high, integer
+
+    def coerce(self, value: Any) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            word = "an integer" if self.integer else "a number"
+            raise ValueError(f"must be {word}, got {_show(value)}", "write it without quotes, e.g. 12")
+        if self.integer and not float(value).is_integer():
+            raise ValueError(f"must be a whole number, got {value}", "drop the fraction")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"must be a finite number, got {value}", "give a finite value")
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            raise ValueError(f"must be {self._range()}, got {value:g}", f"use a value {self._range()}")
+        return int(value) if self.integer else float(value)
+
+    def _range(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"between {self.low:g} and {self.high:g}"
+        if self.low is not None:
+            return f"at least {self.low:g}"
+        return f"at most {self.high:g}"
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "integer" if self.integer else "number"}
+        if self.low is not None:
+            out["minimum"] = self.low
+        if self.high is not None:
+            out["maximum"] = self.high
+        return out
+
+
+class Bool(Kind):
+    def coerce(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"must be true or false, got {_show(value)}", "write true or false without quotes")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+class Choice(Kind):
+    def __init__(self, choices: Iterable[str]) -> None:
+        self.choices = tuple(choices)
+
+    def coerce(self, value: Any) -> str:
+        if not isinstance(value, str) or value not in self.choices:
+            close = difflib.get_close_matches(str(value), self.choices, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(self.choices)}"
+            raise ValueError(f"must be one of {', '.join(self.choices)}, got {_show(value)}", fix)
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.choices)}
+
+
+class LengthKind(Kind):
+    """A length in px (number or "12px"), degrees of visual angle ("0.8deg") or percent."""
+
+    def __init__(self, auto: bool = False, percent: bool = True, low: float = 0.0,
+                 roles: tuple[str, ...] = ()) -> None:
+        self.auto, self.percent, self.low, self.roles = auto, percent, low, roles
+
+    def coerce(self, value: Any) -> Length | str | None:
+        if value is None or (self.auto and value == "auto"):
+            if self.auto:
+                return None
+        if isinstance(value, str) and value in self.roles:
+            return value
+        try:
+            length = parse_length(value, allow_percent=self.percent)
+        except ValueError:
+            extra = f", \"auto\"" if self.auto else ""
+            roles = f" or one of {', '.join(self.roles)}" if self.roles else ""
+            raise ValueError(f"must be a length like 12, \"12px\" or \"0.8deg\"{extra}{roles}, got {_show(value)}",
+                             "give a number of pixels or degrees") from None
+        floor = self.low if length.unit == "px" else min(self.low, 0.0)
+        if length.value < floor or (self.low > 0 and length.value <= 0):
+            least = f"{self.low:g}px" if self.low else "0"
+            raise ValueError(f"must be at least {least}, got {length}", "use a larger value")
+        return length
+
+    def schema(self) -> dict[str, Any]:
+        units = "px|deg|%" if self.percent else "px|deg"
+        options: list[dict[str, Any]] = [
+            {"type": "number", "minimum": self.low},
+            {"type": "string", "pattern": rf"^-?\d+(\.\d+)?({units})?$"},
+        ]
+        enum = (["auto"] if self.auto else []) + list(self.roles)
+        if enum:
+            options.append({"type": "string", "enum": enum})
+        return {"anyOf": options}
+
+
+class EdgesKind(Kind):
+    """Insets: one length, [vertical, horizontal] or [top, right, bottom, left]."""
+
+    def coerce(self, value: Any) -> tuple[Length, Length, Length, Length]:
+        items = value if isinstance(value, list) else [value]
+        if len(items) not in (1, 2, 4):
+            raise ValueError(f"must be one length or a list of 2 or 4, got {_show(value)}",
+                             "e.g. 8, [8, 12] or [8, 12, 8, 12]")
+        try:
+            lengths = [parse_length(v, allow_percent=False) for v in items]
+        except ValueError as exc:
+            raise ValueError(str(exc), "use numbers of pixels or \"0.5deg\"") from None
+        if any(length.value < 0 for length in lengths):
+            raise ValueError(f"must not be negative, got {_show(value)}", "use 0 or more")
+        if len(lengths) == 1:
+            lengths *= 4
+        elif len(lengths) == 2:
+            lengths = [lengths[0], lengths[1], lengths[0], lengths[1]]
+        return tuple(lengths)  # type: ignore[return-value]
+
+    def schema(self) -> dict[str, Any]:
+        one = LengthKind(percent=False).schema()
+        return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1, "maxItems": 4}]}
+
+
+class OffsetKind(Kind):
+    """An [x, y] shift in px or degrees."""
+
+    def coerce(self, value: Any) -> tuple[Length, Length]:
+        if not isinstance(value, list) or len(value) != 2:
+            raise ValueError(f"must be a list [x, y], got {_show(value)}", "e.g. [0, -12] or [\"1deg\", 0]")
+        try:
+            x, y = (parse_length(v, allow_percent=False) for v in value)
+        except ValueError as exc:
+            raise ValueError(str(exc), "use numbers of pixels or \"0.5deg\"") from None
+        return (x, y)
+
+    def schema(self) -> dict[str, Any]:
+        one = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+        return {"type": "array", "items": one, "minItems": 2, "maxItems": 2}
+
+
+COLOR_ROLES = ("fg", "dim", "accent", "alert", "good", "off")
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class ColorKind(Kind):
+    """A theme role (fg, dim, accent, alert, good, off), "#rrggbb", or an intensity 0..1."""
+
+    def coerce(self, value: Any) -> str | float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if 0 <= value <= 1:
+                return float(value)
+            raise ValueError(f"intensity must be between 0 and 1, got {value:g}", "use 0 (off) to 1 (full)")
+        if isinstance(value, str) and (value in COLOR_ROLES or _HEX.match(value)):
+            return value
+        close = difflib.get_close_matches(str(value), COLOR_ROLES, n=1)
+        fix = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(COLOR_ROLES)}, \"#rrggbb\" or 0..1"
+        raise ValueError(f"must be a colour role, \"#rrggbb\" or an intensity 0..1, got {_show(value)}", fix)
+
+    def schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "enum": list(COLOR_ROLES)},
+                          {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+                          {"type": "number", "minimum": 0, "maximum": 1}]}
+
+
+class Optional(Kind):
+    """Another kind, or nothing (None / absent)."""
+
+    def __init__(self, inner: Kind) -> None:
+        self.inner = inner
+
+    def coerce(self, value: Any) -> Any:
+        return None if value is None else self.inner.coerce(value)
+
+    def schema(self) -> dict[str, Any]:
+        return self.inner.schema()
+
+
+class Record(Kind):
+    """A small table of named fields, e.g. {store = "JD", price = 2499}."""
+
+    def __init__(self, fields: dict[str, Kind], required: tuple[str, ...]) -> None:
+        self.fields, self.required = fields, required
+
+    def coerce(self, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ValueError(f"must be a table like {{{', '.join(f'{k} = ...' for k in self.required)}}}, "
+                             f"got {_show(value)}", "write it as an inline table")
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key not in self.fields:
+                close = difflib.get_close_matches(key, list(self.fields), n=1)
+                raise _NestedError((key,), f"unknown field '{key}'",
+                                   f"did you mean '{close[0]}'?" if close else f"fields: {', '.join(self.fields)}")
+            try:
+                out[key] = self.fields[key].coerce(item)
+            except ValueError as exc:
+                raise _NestedError((key,), f"'{key}' {exc.args[0]}", exc.args[1] if len(exc.args) > 1 else "") from None
+        for key in self.required:
+            if key not in out:
+                raise _NestedError((), f"is missing '{key}'", f"add {key} = ...")
+        return out
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "object", "properties": {k: v.schema() for k, v in self.fields.items()},
+                "required": list(self.required), "additionalProperties": False}
+
+
+class ListOf(Kind):
+    def __init__(self, item: Kind, max_items: int = 64) -> None:
+        self.item, self.max_items = item, max_items
+
+    def coerce(self, value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(f"must be a list, got {_show(value)}", "write it as [ ... ]")
+        if len(value) > self.max_items:
+            raise ValueError(f"has {len(value)} items, at most {self.max_items} allowed", "remove some")
+        out = []
+        for index, item in enumerate(value):
+            try:
+                out.append(self.item.coerce(item))
+            except _NestedError as exc:
+                raise _NestedError((index, *exc.path), f"item {index + 1} {exc.args[0]}", exc.args[1]) from None
+            except ValueError as exc:
+                raise _NestedError((index,), f"item {index + 1} {exc.args[0]}",
+                                   exc.args[1] if len(exc.args) > 1 else "") from None
+        return tuple(out)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": self.item.schema(), "maxItems": self.max_items}
+
+
+class _NestedError(ValueError):
+    """A problem inside a list or record, with the path below the field."""
+
+    def __init__(self, path: tuple[str | int, ...], problem: str, fix: str) -> None:
+        super().__init__(problem, fix)
+        self.path = path
+
+
+class Prop:
+    """A widget property: declared once on the class, validated on every assignment."""
+
+    def __init__(self, kind: Kind, default: Any = None, *, affects: str = LAYOUT, doc: str = "",
+                 required: bool = False) -> None:
+        self.kind, self.default, self.affects, self.doc, self.required = kind, default, affects, doc, required
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return obj._values.get(self.name, self.default)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        value = self.validate(value)
+        if obj._values.get(self.name, self.default) == value and self.name in obj._values:
+            return
+        obj._values[self.name] = value
+        obj._prop_changed(self)
+
+    def validate(self, value: Any) -> Any:
+        """Convert `value`, raising FieldError that names this property."""
+        try:
+            return self.kind.coerce(value)
+        except _NestedError as exc:
+            raise FieldError(self.name, exc.args[0], exc.args[1], path=(self.name, *exc.path)) from None
+        except ValueError as exc:
+            fix = exc.args[1] if len(exc.args) > 1 else ""
+            raise FieldError(self.name, str(exc.args[0]), fix) from None
+
+    def schema(self) -> dict[str, Any]:
+        out = dict(self.kind.schema())
+        if self.doc:
+            out["description"] = self.doc
+        if self.default is not None and not isinstance(self.default, tuple):
+            out["default"] = self.default if not isinstance(self.default, Length) else str(self.default)
+        return out
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else '"' + value + '"'
+    return text if len(text) <= 40 else text[:37] + "..."
