@@ -11,6 +11,9 @@ from PIL import Image as PILImage
 from hud.devices import DeviceProfile
 
 
+ONE_BIT_THRESHOLD = 1 / 3
+
+
 def to_panel(buffer: np.ndarray, device: DeviceProfile) -> np.ndarray:
     """uint8 panel image: (H, W) for mono panels, (H, W, 3) for colour panels."""
     light = np.clip(buffer, 0.0, 1.0)
@@ -25,7 +28,12 @@ def to_panel(buffer: np.ndarray, device: DeviceProfile) -> np.ndarray:
 def quantise_levels(light: np.ndarray, levels: int) -> np.ndarray:
     """Round light (0..1) to `levels` evenly spaced steps, stored as 0..255."""
     steps = levels - 1
-    return (np.rint(np.rint(light * steps) * (255.0 / steps))).astype(np.uint8)
+    if steps == 1:
+        # 1-bit panels: a pixel a third covered lights, so one-pixel strokes that antialiasing
+        # spread over two pixels do not vanish.
+        return np.where(light >= ONE_BIT_THRESHOLD, 255, 0).astype(np.uint8)
+    level = np.floor(light * steps + 0.5)  # half rounds up: a half-covered pixel stays lit
+    return np.floor(level * (255.0 / steps) + 0.5).astype(np.uint8)
 
 
 def limit_colours(rgb: np.ndarray, colours: int) -> np.ndarray:

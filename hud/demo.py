@@ -1,0 +1,56 @@
+"""`make demo`: render every example scene for every device it targets, and say where."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from hud.devices import load_device
+from hud.errors import HudError
+from hud.renderer import Renderer
+from hud.scene import load_scene
+
+SCENES = Path(__file__).resolve().parents[1] / "scenes"
+
+
+def render_all(scenes_dir: Path, out: Path) -> list[tuple[str, str, float, Path | None]]:
+    """Render each scene for each target; returns (scene, device, ms, folder or None)."""
+    results = []
+    for path in sorted(scenes_dir.glob("*.toml")):
+        scene = load_scene(path)
+        for name in scene.targets:
+            device = load_device(name)
+            if not device.has_display:
+                results.append((path.stem, name, 0.0, None))
+                continue
+            started = time.perf_counter()
+            frame = Renderer(scene, device).frame(0.0)
+            elapsed = (time.perf_counter() - started) * 1000
+            folder = out / path.stem / name
+            frame.save(folder)
+            results.append((path.stem, name, elapsed, folder))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scenes", type=Path, default=SCENES, help="folder of scene files")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder")
+    args = parser.parse_args(argv)
+    try:
+        results = render_all(args.scenes, args.out)
+    except HudError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"{'scene':<16} {'device':<22} {'first frame':>11}  images")
+    for scene, device, ms, folder in results:
+        where = f"{folder}/preview.png" if folder else "no display: nothing to draw"
+        print(f"{scene:<16} {device:<22} {ms:>8.1f} ms  {where}")
+    print(f"\n{sum(1 for r in results if r[3])} renders in {args.out.resolve()}/<scene>/<device>/ "
+          "(left.png, right.png: native panel images; preview.png: both eyes in the panel colour)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
