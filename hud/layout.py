@@ -70,7 +70,9 @@ class Layout:
             return cached
         self.stats.measured += 1
         pad = self.edges(widget.padding)
-        fixed_w = self.px(widget.width, avail_w) if widget.width is not None else None
+        # A widget is never wider than the space it is offered, so designs scale down to
+        # narrow displays instead of running off the edge.
+        fixed_w = min(self.px(widget.width, avail_w), avail_w) if widget.width is not None else None
         fixed_h = self.px(widget.height, avail_h) if widget.height is not None else None
         inner_w = max((fixed_w if fixed_w is not None else avail_w) - pad.horizontal, 0)
         inner_h = max((fixed_h if fixed_h is not None else avail_h) - pad.vertical, 0)

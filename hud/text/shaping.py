@@ -25,7 +25,7 @@ class ShapedGlyph(NamedTuple):
 
 def _invisible(ch: str) -> bool:
     """Controls and format characters take no space and draw nothing."""
-    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch != "\t"
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch != "\t"
 
 
 def shape(text: str, size_px: int, weight: str = "regular") -> list[ShapedGlyph]:

@@ -1,0 +1,149 @@
+"""Golden images: every example scene on its targets, and every widget variant on quark-s1.
+
+Create or refresh with `pytest --update-goldens`, then look at every changed PNG.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import hud
+from hud.icons import ICON_NAMES, MANEUVERS
+
+SCENES = Path(__file__).resolve().parents[1] / "scenes"
+ASSETS = SCENES / "assets"
+
+
+def _targets() -> list[tuple[str, str]]:
+    cases = []
+    for path in sorted(SCENES.glob("*.toml")):
+        header = tomllib.loads(path.read_text(encoding="utf-8")).get("scene", {})
+        for device in header.get("targets", [header.get("device", "quark-s1")]):
+            cases.append((path.stem, device))
+    return cases
+
+
+@pytest.mark.parametrize(("scene", "device"), _targets())
+def test_example_scene(golden, scene: str, device: str) -> None:
+    golden.check(f"scene-{scene}-{device}", SCENES / f"{scene}.toml", device=device)
+
+
+def test_every_scene_has_a_quark_s1_golden() -> None:
+    assert {scene for scene, device in _targets() if device == "quark-s1"} == {p.stem for p in SCENES.glob("*.toml")}
+    peers = {(scene, device) for scene, device in _targets() if device != "quark-s1"}
+    assert len({scene for scene, _ in peers}) >= 2 and len(peers) >= 4
+
+
+def _one(widget: hud.Widget, device: str = "quark-s1") -> hud.Frame:
+    return hud.render(hud.Scene(widget), device=device)
+
+
+@pytest.mark.parametrize("maneuver", MANEUVERS)
+def test_nav_arrow_maneuver(golden, maneuver: str) -> None:
+    golden.check(f"nav-{maneuver}", _one(hud.NavArrow(maneuver=maneuver, distance_m=240, street="Wensan Road",
+                                                      anchor="center")))
+
+
+@pytest.mark.parametrize("exit_number", [1, 3, 4])
+def test_nav_arrow_roundabout_exits(golden, exit_number: int) -> None:
+    arrow = hud.NavArrow(maneuver="roundabout", exit=exit_number, distance_m=80, eta_min=65, anchor="center")
+    golden.check(f"nav-roundabout-exit{exit_number}", _one(arrow))
+
+
+@pytest.mark.parametrize(("distance", "label"), [(3, "now"), (1234, "km")])
+def test_nav_arrow_distances(golden, distance: float, label: str) -> None:
+    golden.check(f"nav-distance-{label}", _one(hud.NavArrow(maneuver="straight", distance_m=distance, anchor="top")))
+
+
+@pytest.mark.parametrize(("currency", "price", "compare"), [
+    ("CNY", 2199, [{"store": "JD", "price": 2499}]),
+    ("CNY", 19.9, []),
+    ("USD", 299, [{"store": "Amazon", "price": 279.99}, {"store": "Best Buy", "price": 299.99}]),
+    ("EUR", 1234.5, []),
+    ("JPY", 39800, [{"store": "Yodobashi", "price": 41200}]),
+])
+def test_price_card_currency(golden, currency: str, price: float, compare: list) -> None:
+    card = hud.PriceCard(product="Sony WH-1000XM5", price=price, currency=currency, store="Taobao",
+                         compare=compare, anchor="center")
+    golden.check(f"price-{currency.lower()}-{str(price).replace('.', '_')}", _one(card))
+
+
+def test_price_card_long_name_and_rating(golden) -> None:
+    card = hud.PriceCard(product="Apple iPhone 16 Pro Max 1TB Desert Titanium, dual SIM, China mainland version",
+                         price=9999, store="Tmall", rating=4.9, anchor="center")
+    golden.check("price-truncated-rating", _one(card))
+
+
+@pytest.mark.parametrize("priority", ["low", "normal", "high"])
+def test_notification_priority(golden, priority: str) -> None:
+    note = hud.Notification(app="Alipay", title="Payment complete", body="¥4.00 to Hangzhou Metro",
+                            icon="wallet", priority=priority, anchor="top-right")
+    golden.check(f"notification-{priority}", _one(note))
+
+
+def test_notification_truncates_long_body(golden) -> None:
+    note = hud.Notification(app="Messages", title="Zhang Min", anchor="center",
+                            body="Are we still on for dinner tonight? I booked a table at the place by the lake for "
+                                 "seven, but I can move it to eight if your meeting runs late. Let me know!")
+    golden.check("notification-truncated", _one(note))
+
+
+def test_caption_speaker_translation(golden) -> None:
+    caption = hud.Caption(speaker="Guide", text="前面就是断桥，冬天下雪的时候最漂亮。",
+                          translation="Ahead is the Broken Bridge, most beautiful when it snows in winter.",
+                          anchor="bottom")
+    golden.check("caption-translation", _one(caption))
+
+
+def test_caption_live_append_keeps_newest_lines(golden) -> None:
+    caption = hud.Caption(text="We", anchor="bottom", max_lines=2)
+    for word in ("will", "meet", "at", "the", "north", "gate", "of", "the", "museum", "at", "ten", "and", "then",
+                 "walk", "together", "to", "the", "lake", "for", "the", "boat", "tour"):
+        caption.append(" " + word)
+    golden.check("caption-live-append", _one(caption))
+
+
+def test_icons(golden) -> None:
+    grid = hud.Column(gap=10, anchor="center")
+    names = list(ICON_NAMES)
+    for start in range(0, len(names), 9):
+        grid.add(hud.Row(*(hud.Icon(name=name, size=44) for name in names[start:start + 9]), gap=14))
+    golden.check("icons-all", _one(grid))
+
+
+def test_text_styles(golden) -> None:
+    column = hud.Column(gap=6, anchor="center", width="80%", align="stretch")
+    for size in ("small", "body", "title", "large"):
+        column.add(hud.Text(text=f"{size} 文字 Text", size=size))
+    column.add(hud.Text(text="bold, right aligned", weight="bold", align="right"))
+    column.add(hud.Text(text="centred, dim", align="center", color="dim"))
+    column.add(hud.Text(text="Text that runs far too long for one line is cut with an ellipsis at the end",
+                        max_lines=1))
+    golden.check("text-styles", _one(column))
+
+
+def test_missing_glyph_box(golden) -> None:
+    with pytest.warns(hud.text.MissingGlyphWarning):
+        frame = _one(hud.Text(text="Box: \ue000 end", anchor="center", size="large"))
+    golden.check("text-missing-glyph", frame)
+
+
+def test_panel_progress_image(golden) -> None:
+    row = hud.Row(gap=12, anchor="center", align="center")
+    row.add(hud.Panel(hud.Text(text="panel"), padding=10, radius=12, border=3, fill=0.15))
+    row.add(hud.Column(hud.Progress(value=0.0), hud.Progress(value=0.5), hud.Progress(value=1.0), gap=8))
+    row.add(hud.Image(src=str(ASSETS / "headphones.png"), width=64))
+    golden.check("primitives", _one(row))
+
+
+def test_stereo_depth(golden) -> None:
+    near = hud.Panel(hud.Text(text="0.8 m"), padding=8, anchor="left", depth_m=0.8)
+    far = hud.Panel(hud.Text(text="10 m"), padding=8, anchor="right", depth_m=10)
+    golden.check("stereo-depth", hud.render(hud.Scene(near, far), device="quark-s1"))
+
+
+def test_colour_device(golden) -> None:
+    note = hud.Notification(app="Fliggy", title="Gate change: C32", priority="high", icon="plane", anchor="center")
+    golden.check("notification-meta-ray-ban-display", _one(note, "meta-ray-ban-display"))
