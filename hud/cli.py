@@ -72,7 +72,10 @@ def _render(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     frame = Renderer(scene, device).frame(0.0)
     elapsed = (time.perf_counter() - started) * 1000
-    written = frame.save(out)
+    try:
+        written = frame.save(out)
+    except OSError as exc:  # e.g. --out names a file, or a folder we may not write to
+        raise HudError(f"{out}: cannot write the images: {exc.strerror or exc} (choose another --out folder)") from None
     stages = ", ".join(f"{stage} {ms:.1f}" for stage, ms in frame.timings_ms.items())
     print(f"{args.scene} on {device.name}: {len(frame.eyes)} eye(s) {device.width}x{device.height} "
           f"in {elapsed:.1f} ms ({stages} ms)")
@@ -106,9 +109,14 @@ def _validate(args: argparse.Namespace) -> int:
 
     for path in args.scenes:
         scene = load_scene(path)
-        count = sum(1 for _ in scene.root.walk()) - 1
+        count = _declared(scene.root) - 1
         print(f"{path}: ok ({count} widgets, for {', '.join(scene.targets)})")
     return EXIT_OK
+
+
+def _declared(widget) -> int:  # noqa: ANN001
+    """Widgets the scene declares (not the primitives composite widgets build)."""
+    return 1 + sum(_declared(child) for child in widget._children)
 
 
 def _schema(args: argparse.Namespace) -> int:

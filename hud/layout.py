@@ -126,7 +126,6 @@ class Layout:
             block = layout_text(widget.text, self.theme.text_px(widget.size), widget.weight, inner_w,
                                 widget.max_lines, widget.overflow, widget.line_height)
             widget._layout_cache[key] = block
-        widget.text_block = block
         return block
 
     def _flex_content(self, widget: Widget, inner_w: int, inner_h: int, vertical: bool) -> Size:
@@ -163,7 +162,9 @@ class Layout:
         widget.rect = rect
         inner = rect.inset(self.edges(widget.padding))
         if isinstance(widget, Text):
-            self.text_block(widget, inner.w)
+            # Only the placed width decides what is drawn: measuring at other widths (a parent
+            # trying sizes) must not replace the block a skipped, clean widget is painted from.
+            widget.text_block = self.text_block(widget, inner.w)
         elif isinstance(widget, Column):
             self._place_flex(widget, inner, vertical=True)
         elif isinstance(widget, Row):

@@ -67,6 +67,10 @@ class Renderer:
         self.backend = backend
         _forget_other_devices(self.scene.root, self.device)
 
+    def invalidate(self) -> None:
+        """Forget every cached measure, layout and paint: the next frame is a full redraw."""
+        _invalidate(self.scene.root)
+
     def frame(self, t: float = 0.0) -> Frame:
         """Render the tree as it is at time `t` (seconds)."""
         timings: dict[str, float] = {}
@@ -99,11 +103,15 @@ def _forget_other_devices(root: Widget, device: DeviceProfile) -> None:
     """Layout and paint caches hold pixels for one device: drop them when the device changes."""
     if getattr(root, "_device", None) is device:
         return
+    _invalidate(root)
+    root._device = device
+
+
+def _invalidate(root: Widget) -> None:
     for widget in root.walk():
         widget.layout_dirty = True
         widget.paint_dirty = True
         widget._layout_cache.clear()
-    root._device = device
 
 
 def render(target: Scene | Widget | str | Path, *, device: str | Path | DeviceProfile | None = None,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hud.assets import AssetError, resolve_asset
-from hud.devices import load_device
+from hud.devices import builtin_names, load_device
 from hud.errors import DeviceError, FieldError, SceneError
 from hud.layout import Screen
 from hud.tomlpos import TomlPositions, toml_error_line
@@ -72,7 +72,7 @@ def load_scene(path: str | Path) -> Scene:
     except OSError as exc:
         raise SceneError(shown, None, "", f"cannot read the file ({exc.strerror})", "check its permissions") from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # editors may save a byte-order mark
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise SceneError(shown, line, "", "the file is not valid UTF-8", "save it as UTF-8") from None
@@ -87,7 +87,8 @@ def parse_scene(text: str, shown: str = "<scene>", base_dir: Path | None = None)
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        line = toml_error_line(message)
+        # "(at end of document)" carries no line: point at the last line.
+        line = toml_error_line(message) or len(text.rstrip().splitlines()) or 1
         problem = message.split(" (at ")[0]
         raise SceneError(shown, line, "", f"TOML syntax error: {problem}",
                          "check quotes, brackets and '=' on that line") from None
@@ -107,7 +108,10 @@ class _Builder:
         for key in data:
             if key not in ("scene", "widgets"):
                 close = difflib.get_close_matches(key, ["scene", "widgets"], n=1)
-                fix = f"did you mean '{close[0]}'?" if close else "a scene has a [scene] table and [[widgets]]"
+                if key in SCENE_KEYS:
+                    fix = f"move '{key}' under the [scene] table"
+                else:
+                    fix = f"did you mean '{close[0]}'?" if close else "a scene has a [scene] table and [[widgets]]"
                 raise self.fail((key,), "scene", f"unknown top-level key '{key}'", fix)
         header = data.get("scene", {})
         if not isinstance(header, dict):
@@ -131,7 +135,9 @@ class _Builder:
                     load_device(name)
                 except DeviceError as exc:
                     at = ("scene", key) if isinstance(names, str) else ("scene", key, index)
-                    raise self.fail(at, "scene", str(exc).split(" (")[0], "see `hud devices` for the names") from None
+                    close = difflib.get_close_matches(name, builtin_names(), n=1)
+                    fix = f"did you mean '{close[0]}'? see `hud devices`" if close else "see `hud devices` for the names"
+                    raise self.fail(at, "scene", str(exc).split(" (")[0], fix) from None
         widgets = data.get("widgets", [])
         if not isinstance(widgets, list):
             raise self.fail(("widgets",), "scene", "'widgets' must be an array of tables",
@@ -154,25 +160,16 @@ class _Builder:
         if not isinstance(type_name, str):
             raise self.fail(path + ("type",), where, f"'type' must be a string, got {type_name!r}", "put it in quotes")
         fields = {k: v for k, v in item.items() if k not in ("type", "children")}
-        children: list[Widget] = []
-        if "children" in item:
-            raw_children = item["children"]
-            if not isinstance(raw_children, list):
-                raise self.fail(path + ("children",), where, "'children' must be a list of widgets",
-                                f"write each child as [[{_dotted(path)}.children]]")
-            children = [self.widget(child, path + ("children", index)) for index, child in enumerate(raw_children)]
+        # The widget's own fields come first, then its children: errors and duplicate ids
+        # are then reported in the order they appear in the file.
         try:
             widget = create_widget(type_name, fields)
-            for child in children:
-                widget.add(child)
         except FieldError as exc:
             if exc.field == "type":
                 raise self.fail(path + ("type",), where, exc.problem, exc.fix) from None
-            if exc.field == "children":
-                raise self.fail(path + ("children",), where, exc.problem, exc.fix) from None
             problem = f"'{exc.field}' {exc.problem}" if exc.field else exc.problem
             if exc.problem.startswith("unknown field"):
-                problem = f"unknown field '{exc.field}' for {type_name}"
+                problem = f"unknown field '{exc.field}'"
             raise self.fail(path + exc.path if exc.path else path, where, problem, exc.fix) from None
         if isinstance(widget, Image):
             try:
@@ -182,9 +179,19 @@ class _Builder:
         if widget.id is not None:
             if widget.id in self.ids:
                 first = self.positions.line_of(self.ids[widget.id])
-                raise self.fail(path + ("id",), where, f"duplicate id '{widget.id}' (first used on line {first})",
+                raise self.fail(path + ("id",), where, f"id '{widget.id}' is already used on line {first}",
                                 "give each widget its own id")
             self.ids[widget.id] = path + ("id",)
+        if "children" in item:
+            raw_children = item["children"]
+            if not isinstance(raw_children, list):
+                raise self.fail(path + ("children",), where, "'children' must be a list of widgets",
+                                f"write each child as [[{_dotted(path)}.children]]")
+            if raw_children and not widget.accepts_children:
+                raise self.fail(path + ("children",), where, f"{type_name} takes no children",
+                                "put the widgets in a column, row, stack or panel")
+            for index, child in enumerate(raw_children):
+                widget.add(self.widget(child, path + ("children", index)))
         return widget
 
     @staticmethod

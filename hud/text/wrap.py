@@ -119,8 +119,9 @@ def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int
         else:
             lines = lines[:max_lines]
             lines[-1] = _with_ellipsis(lines[-1], size_px, weight, max_width)
-    elif max_width is not None:
-        # A single unbreakable line can still be too wide (nothing to wrap at): cut it.
+    if max_width is not None:
+        # A single unbreakable line can still be too wide (nothing to wrap at): cut it, also
+        # when lines were dropped above (a kept line may be one over-wide grapheme).
         for index, line in enumerate(lines):
             if text_width(line, size_px, weight) > max_width:
                 lines[index] = _with_ellipsis(line, size_px, weight, max_width, force=True)
@@ -162,7 +163,13 @@ def _split_to_fit(text: str, size_px: int, weight: str, max_width: int) -> tuple
             low = mid
         else:
             high = mid - 1
-    return "".join(clusters[:low]), "".join(clusters[low:])
+    # Prefer the nearest split that keeps the kinsoku rules; if none does, split where it fits.
+    split = low
+    while split > 1 and (clusters[split][0] in NO_START or clusters[split - 1][-1] in NO_END):
+        split -= 1
+    if clusters[split][0] in NO_START or clusters[split - 1][-1] in NO_END:
+        split = low
+    return "".join(clusters[:split]), "".join(clusters[split:])
 
 
 def _with_ellipsis(line: str, size_px: int, weight: str, max_width: int | None, force: bool = False) -> str:

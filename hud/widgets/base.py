@@ -13,6 +13,8 @@ ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-le
 WIDGET_TYPES: dict[str, type[Widget]] = {}
 
 _ZERO = Length(0.0)
+# Attributes the pipeline keeps on widgets (not user fields).
+_RUNTIME_ATTRIBUTES = frozenset({"parent", "rect", "layout_dirty", "paint_dirty", "text_block"})
 
 
 class Widget:
@@ -64,13 +66,22 @@ class Widget:
             if name not in self.props:
                 close = difflib.get_close_matches(name, list(self.props), n=1)
                 fix = f"did you mean '{close[0]}'?" if close else f"fields of {self.type_name}: {', '.join(self.props)}"
-                raise FieldError(name, f"unknown field for {self.type_name or type(self).__name__}", fix)
+                raise FieldError(name, f"unknown field '{name}' for {self.type_name or type(self).__name__}", fix)
             setattr(self, name, value)
         for prop in self.props.values():
             if prop.required and prop.name not in self._values:
                 raise FieldError(prop.name, "is required", f"add {prop.name} = ...", path=())
         for child in list(children) + list(extra or []):
             self.add(child)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Catch typos in app code (`caption.txt = ...`) instead of silently adding an attribute.
+        if name.startswith("_") or name in self.props or name in _RUNTIME_ATTRIBUTES or hasattr(type(self), name):
+            object.__setattr__(self, name, value)
+            return
+        close = difflib.get_close_matches(name, list(self.props), n=1)
+        fix = f"did you mean '{close[0]}'?" if close else f"fields of {self.type_name}: {', '.join(self.props)}"
+        raise FieldError(name, f"unknown field '{name}' for {self.type_name or type(self).__name__}", fix)
 
     # -- tree --------------------------------------------------------------------------------
     @property
@@ -157,6 +168,9 @@ class Widget:
     def __repr__(self) -> str:
         label = f" id={self.id!r}" if self.id else ""
         return f"<{self.type_name or type(self).__name__}{label}>"
+
+
+Widget.props = {name: value for name, value in vars(Widget).items() if isinstance(value, Prop)}
 
 
 class Composite(Widget):

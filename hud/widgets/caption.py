@@ -19,7 +19,7 @@ class Caption(Composite):
     translation = Prop(Optional(Str()), None, doc="The translation, shown under the text.")
     speaker = Prop(Optional(Str(max_len=200)), None, doc="Who is speaking, shown above the text.")
     max_lines = Prop(Number(1, 20, integer=True), 2, doc="Lines shown for the text (and for the translation).")
-    size = Prop(LengthKind(percent=False, low=1, roles=SIZE_ROLES), "body", doc="Font size of the text.")
+    size = Prop(LengthKind(percent=False, low=1, roles=SIZE_ROLES, high_px=400, high_deg=15), "body", doc="Font size of the text.")
     width = Prop(LengthKind(auto=True), Length(100.0, "%"), doc="Caption width; the full safe width by default.")
 
     def append(self, more: str) -> None:

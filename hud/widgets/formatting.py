@@ -1,6 +1,7 @@
 """Number formats people expect on a HUD: money, distances, durations."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 
@@ -33,14 +34,19 @@ def format_money(amount: float, currency: str = "CNY") -> str:
     style = CURRENCIES.get(currency)
     decimals = style.decimals if style else 2
     whole = style.whole_if_integer if style else False
-    rounded = round(abs(amount), decimals)
-    if whole and float(rounded).is_integer():
+    rounded = _half_up(abs(amount), decimals)
+    if whole and rounded == rounded.to_integral_value():
         decimals = 0
     number = f"{rounded:,.{decimals}f}"
     sign = "-" if amount < 0 and rounded else ""
     if style is None:
         return f"{sign}{number} {currency}"
     return f"{sign}{style.symbol}{number}"
+
+
+def _half_up(value: float, decimals: int) -> Decimal:
+    """Round like a till does: halves go up (1234.5 yen is 1,235 yen)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def format_distance(metres: float) -> str:
@@ -53,9 +59,10 @@ def format_distance(metres: float) -> str:
         if value >= 1000:
             return "1.0 km"
         return f"{value} m"
-    if metres < 10_000:
-        return f"{metres / 1000:.1f} km"
-    return f"{round(metres / 1000)} km"
+    tenths = _half_up(metres / 1000, 1)
+    if tenths < 10:
+        return f"{tenths} km"
+    return f"{_half_up(metres / 1000, 0)} km"
 
 
 def format_minutes(minutes: float) -> str:

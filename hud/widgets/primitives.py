@@ -58,7 +58,7 @@ class Text(Widget):
 
     type_name = "text"
     text = Prop(Str(), "", doc="The text; \\n starts a new line.")
-    size = Prop(LengthKind(percent=False, low=1, roles=SIZE_ROLES), "body",
+    size = Prop(LengthKind(percent=False, low=1, roles=SIZE_ROLES, high_px=400, high_deg=15), "body",
                 doc=f"Font size: a role ({', '.join(SIZE_ROLES)}) or px / deg.")
     weight = Prop(Choice(WEIGHTS), "regular", doc="Font weight.")
     align = Prop(Choice(TEXT_ALIGNS), "left", doc="Horizontal alignment of lines inside the box.")
@@ -74,7 +74,7 @@ class Icon(Widget):
 
     type_name = "icon"
     name = Prop(Choice(ICON_NAMES), "bell", required=True, doc="Icon name.")
-    size = Prop(LengthKind(percent=False, low=1), Length(1.2, "deg"), doc="Icon size (square), px or deg.")
+    size = Prop(LengthKind(percent=False, low=1, high_px=2000, high_deg=60), Length(1.2, "deg"), doc="Icon size (square), px or deg.")
     color = Prop(ColorKind(), "fg", affects=PAINT, doc="Stroke colour.")
     stroke = Prop(Number(0.25, 4), 1.0, affects=PAINT, doc="Stroke width as a multiple of the default.")
     exit = Prop(Optional(Number(1, 8, integer=True)), None, affects=PAINT, doc="Exit number, for the roundabout icon.")

@@ -4,6 +4,7 @@ tracking are all derived from these declarations."""
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from typing import Any, Iterable
 
@@ -53,15 +54,15 @@ class Number(Kind):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"must be a finite number, got {value}", "give a finite value")
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
-            raise ValueError(f"must be {self._range()}, got {value:g}", f"use a value {self._range()}")
+            raise ValueError(f"must be {self._range()}, got {_num(value)}", f"use a value {self._range()}")
         return int(value) if self.integer else float(value)
 
     def _range(self) -> str:
         if self.low is not None and self.high is not None:
-            return f"between {self.low:g} and {self.high:g}"
+            return f"between {_num(self.low)} and {_num(self.high)}"
         if self.low is not None:
-            return f"at least {self.low:g}"
-        return f"at most {self.high:g}"
+            return f"at least {_num(self.low)}"
+        return f"at most {_num(self.high)}"
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "integer" if self.integer else "number"}
@@ -101,8 +102,9 @@ class LengthKind(Kind):
     """A length in px (number or "12px"), degrees of visual angle ("0.8deg") or percent."""
 
     def __init__(self, auto: bool = False, percent: bool = True, low: float = 0.0,
-                 roles: tuple[str, ...] = ()) -> None:
+                 roles: tuple[str, ...] = (), high_px: float = 10_000.0, high_deg: float = 180.0) -> None:
         self.auto, self.percent, self.low, self.roles = auto, percent, low, roles
+        self.highest = {"px": high_px, "deg": high_deg, "%": 1000.0}
 
     def coerce(self, value: Any) -> Length | str | None:
         if value is None or (self.auto and value == "auto"):
@@ -111,7 +113,7 @@ class LengthKind(Kind):
         if isinstance(value, str) and value in self.roles:
             return value
         try:
-            length = parse_length(value, allow_percent=self.percent)
+            length = _finite(parse_length(value, allow_percent=self.percent))
         except ValueError:
             extra = f", \"auto\"" if self.auto else ""
             roles = f" or one of {', '.join(self.roles)}" if self.roles else ""
@@ -121,13 +123,18 @@ class LengthKind(Kind):
         if length.value < floor or (self.low > 0 and length.value <= 0):
             least = f"{self.low:g}px" if self.low else "0"
             raise ValueError(f"must be at least {least}, got {length}", "use a larger value")
+        highest = self.highest[length.unit]
+        if length.value > highest:
+            unit = "" if length.unit == "px" else length.unit
+            raise ValueError(f"must be at most {highest:g}{unit}, got {length}", "use a smaller value")
         return length
 
     def schema(self) -> dict[str, Any]:
         units = "px|deg|%" if self.percent else "px|deg"
         options: list[dict[str, Any]] = [
             {"type": "number", "minimum": self.low},
-            {"type": "string", "pattern": rf"^-?\d+(\.\d+)?({units})?$"},
+            # Same strings as geometry.parse_length: "12", "12px", ".5deg", "0.8 deg".
+            {"type": "string", "pattern": rf"^\s*-?(\d+(\.\d+)?|\.\d+)\s*({units})?\s*$"},
         ]
         enum = (["auto"] if self.auto else []) + list(self.roles)
         if enum:
@@ -144,7 +151,7 @@ class EdgesKind(Kind):
             raise ValueError(f"must be one length or a list of 2 or 4, got {_show(value)}",
                              "e.g. 8, [8, 12] or [8, 12, 8, 12]")
         try:
-            lengths = [parse_length(v, allow_percent=False) for v in items]
+            lengths = [_finite(parse_length(v, allow_percent=False)) for v in items]
         except ValueError as exc:
             raise ValueError(str(exc), "use numbers of pixels or \"0.5deg\"") from None
         if any(length.value < 0 for length in lengths):
@@ -167,7 +174,7 @@ class OffsetKind(Kind):
         if not isinstance(value, list) or len(value) != 2:
             raise ValueError(f"must be a list [x, y], got {_show(value)}", "e.g. [0, -12] or [\"1deg\", 0]")
         try:
-            x, y = (parse_length(v, allow_percent=False) for v in value)
+            x, y = (_finite(parse_length(v, allow_percent=False)) for v in value)
         except ValueError as exc:
             raise ValueError(str(exc), "use numbers of pixels or \"0.5deg\"") from None
         return (x, y)
@@ -228,7 +235,7 @@ class Record(Kind):
         for key, item in value.items():
             if key not in self.fields:
                 close = difflib.get_close_matches(key, list(self.fields), n=1)
-                raise _NestedError((key,), f"unknown field '{key}'",
+                raise _NestedError((key,), f"has unknown field '{key}'",
                                    f"did you mean '{close[0]}'?" if close else f"fields: {', '.join(self.fields)}")
             try:
                 out[key] = self.fields[key].coerce(item)
@@ -316,6 +323,18 @@ class Prop:
         if self.default is not None and not isinstance(self.default, tuple):
             out["default"] = self.default if not isinstance(self.default, Length) else str(self.default)
         return out
+
+
+def _finite(length: Length) -> Length:
+    """`length` itself; ValueError for inf and nan (TOML allows them, layout cannot place them)."""
+    if not math.isfinite(length.value):
+        raise ValueError(f"must be a finite length, got {length.value}")
+    return length
+
+
+def _num(value: float) -> str:
+    """A number for a message: 10000000 rather than 1e+07."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else f"{value:g}"
 
 
 def _show(value: Any) -> str:
