@@ -2,8 +2,8 @@
 
 Usage in a test::
 
-    def test_speedometer(golden):
-        golden.check("speedometer", "scenes/speedometer.toml", device="mono-640")
+    def test_next_turn(golden):
+        golden.check("next-turn", "scenes/navigation.toml", device="quark-s1")
 
 Each eye of the rendered frame is compared with
 ``<golden_dir>/<backend>/<name>-<eye>.png``.  Run ``pytest --update-goldens`` to

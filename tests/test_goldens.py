@@ -147,3 +147,19 @@ def test_stereo_depth(golden) -> None:
 def test_colour_device(golden) -> None:
     note = hud.Notification(app="Fliggy", title="Gate change: C32", priority="high", icon="plane", anchor="center")
     golden.check("notification-meta-ray-ban-display", _one(note, "meta-ray-ban-display"))
+
+
+def test_python_tree_matches_scene_file() -> None:
+    """The tour's Python version of scenes/navigation.toml draws the same pixels."""
+    import numpy as np
+
+    scene = hud.Scene(
+        hud.NavArrow(id="next-turn", anchor="top", maneuver="left", distance_m=120, street="Wensan Road", eta_min=8),
+        hud.Column(hud.Text(id="then", text="Then in 300 m: West Lake Cultural Square", size="small", color="dim"),
+                   hud.Progress(id="route", value=0.35, width="8deg"),
+                   anchor="bottom", align="center", gap="0.2deg"),
+    )
+    from_python = hud.render(scene, device="quark-s1")
+    from_file = hud.render(SCENES / "navigation.toml", device="quark-s1")
+    for eye in ("left", "right"):
+        assert np.array_equal(from_python.eyes[eye], from_file.eyes[eye])

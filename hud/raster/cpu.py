@@ -86,7 +86,7 @@ class CpuRaster:
         radius = max(0.0, min(radius, w / 2, h / 2))
         qx = np.abs(px - (x + w / 2)) - (w / 2 - radius)
         qy = np.abs(py - (y + h / 2)) - (h / 2 - radius)
-        outside = np.hypot(np.maximum(qx, 0), np.maximum(qy, 0))
+        outside = _length(np.maximum(qx, 0), np.maximum(qy, 0))
         distance = outside + np.minimum(np.maximum(qx, qy), 0) - radius
         coverage = np.clip(0.5 - distance, 0.0, 1.0)
         if stroke is not None:
@@ -174,6 +174,11 @@ def _segment_distance(px: np.ndarray, py: np.ndarray, ax: float, ay: float, bx: 
     length2 = vx * vx + vy * vy
     wx, wy = px - ax, py - ay
     if length2 == 0:
-        return np.hypot(wx, wy)
+        return _length(wx, wy)
     t = np.clip((wx * vx + wy * vy) / length2, 0.0, 1.0)
-    return np.hypot(wx - t * vx, wy - t * vy)
+    return _length(wx - t * vx, wy - t * vy)
+
+
+def _length(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """sqrt(x² + y²) with IEEE-exact operations only (np.hypot calls libm, which varies by platform)."""
+    return np.sqrt(x * x + y * y)
