@@ -53,6 +53,23 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("scenes", nargs="+", help="scene files")
     validate.set_defaults(run=_validate)
 
+    text = commands.add_parser("text", help="text tools")
+    text_commands = text.add_subparsers(dest="text_command", required=True, metavar="TOOL")
+    measure = text_commands.add_parser(
+        "measure", help="the lines and pixel widths the renderer will draw for a string")
+    measure.add_argument("text", help="the text (\\n in it starts a new paragraph)")
+    measure.add_argument("--size", default="body",
+                         help="font size: px (24), degrees (0.9deg) or a role (small, body, title, large, display)")
+    measure.add_argument("--width", help="wrap width: px or degrees (default: no wrapping)")
+    measure.add_argument("--weight", default="regular", choices=("regular", "bold"))
+    measure.add_argument("--lang", default="", help="language tag, e.g. ja, ar, th")
+    measure.add_argument("--direction", default="auto", choices=("auto", "ltr", "rtl"))
+    measure.add_argument("--max-lines", type=int, default=0)
+    measure.add_argument("--overflow", default="ellipsis", choices=("ellipsis", "clip", "keep-end"))
+    measure.add_argument("--device", default="quark-s1", help="profile that converts degrees (default quark-s1)")
+    measure.add_argument("--json", action="store_true", help="print one JSON object")
+    measure.set_defaults(run=_measure)
+
     schema = commands.add_parser("schema", help="print the JSON Schema of scene files")
     schema.set_defaults(run=_schema)
     return parser
@@ -112,6 +129,48 @@ def _validate(args: argparse.Namespace) -> int:
         count = _declared(scene.root) - 1
         print(f"{path}: ok ({count} widgets, for {', '.join(scene.targets)})")
     return EXIT_OK
+
+
+def _measure(args: argparse.Namespace) -> int:
+    import json
+
+    from hud.errors import FieldError
+    from hud.text import measure
+    from hud.theme import Theme
+    from hud.widgets.primitives import Text
+
+    theme = Theme(load_device(args.device))
+    try:
+        probe = Text(text="", size=_number_or_text(args.size), weight=args.weight)
+        width = None
+        if args.width is not None:
+            probe.width = _number_or_text(args.width)
+            width = round(theme.px(probe.width))
+    except FieldError as exc:
+        print(f"hud text measure: --{exc.field}: {exc.problem} ({exc.fix})", file=sys.stderr)
+        return EXIT_USAGE
+    size = theme.text_px(probe.size)
+    text = args.text.replace("\\n", "\n")
+    block = measure(text, size, width=width, weight=args.weight, max_lines=args.max_lines,
+                    overflow=args.overflow, lang=args.lang, direction=args.direction)
+    if args.json:
+        print(json.dumps({"size_px": size, "width_px": width, "line_height_px": block.line_height,
+                          "height_px": block.height, "truncated": block.truncated,
+                          "lines": [{"text": line.text, "width_px": line.width, "rtl": line.rtl}
+                                    for line in block.lines]}, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{len(block.lines)} line(s) at {size} px, {block.height} px tall"
+          + (f", wrapped at {width} px" if width is not None else "") + (" (truncated)" if block.truncated else ""))
+    for line in block.lines:
+        print(f"{line.width:>6} px  {line.text}")
+    return EXIT_OK
+
+
+def _number_or_text(value: str) -> float | str:
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def _declared(widget) -> int:  # noqa: ANN001

@@ -124,7 +124,8 @@ class Layout:
         block = widget._layout_cache.get(key)
         if block is None:
             block = layout_text(widget.text, self.theme.text_px(widget.size), widget.weight, inner_w,
-                                widget.max_lines, widget.overflow, widget.line_height)
+                                widget.max_lines, widget.overflow, widget.line_height, widget.lang or "",
+                                widget.direction)
             widget._layout_cache[key] = block
         return block
 

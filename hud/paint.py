@@ -12,7 +12,6 @@ from PIL import Image as PILImage
 
 from hud.assets import load_image
 from hud.icons import STROKE_WIDTH, icon_paths
-from hud.text.shaping import shape
 from hud.theme import Colour, Theme
 from hud.widgets.base import Widget
 from hud.widgets.primitives import Icon, Image, Panel, Progress, Text
@@ -154,27 +153,26 @@ def _paint_text(widget: Text, theme: Theme, brightness: float) -> list[Command]:
     colour = theme.colour(widget.color, brightness)
     x0, y0, width, _ = _content_box(widget, theme)
     items: list[tuple[np.ndarray, int, int]] = []
-    boxes: list[Command] = []
     size = block.size_px
     for index, line in enumerate(block.lines):
-        if widget.align == "center":
-            x = x0 + (width - line.width) // 2
-        elif widget.align == "right":
-            x = x0 + width - line.width
-        else:
-            x = x0
+        x = x0 + _line_offset(widget.align, line.rtl, width - line.width)
         baseline = y0 + index * block.line_height + block.baseline
-        for glyph in shape(line.text, size, block.weight):
-            if glyph.font is None:
-                stroke = max(1.0, size / 16)
-                boxes.append(StrokeRoundRect(x + glyph.x + 1, baseline - size * 0.72, glyph.advance - 2,
-                                             size * 0.72, 0, stroke, colour))
-                continue
+        for glyph in line.glyphs:
             bitmap = glyph.font.glyph(glyph.gid, size)
             if bitmap.bitmap.size:
-                items.append((bitmap.bitmap, x + glyph.x + bitmap.left, baseline - bitmap.top))
-    commands: list[Command] = [Glyphs(tuple(items), colour)] if items else []
-    return commands + boxes
+                items.append((bitmap.bitmap, x + glyph.x + bitmap.left, baseline - glyph.y - bitmap.top))
+    return [Glyphs(tuple(items), colour)] if items else []
+
+
+def _line_offset(align: str, rtl: bool, slack: int) -> int:
+    """Where a line starts inside its box, for an alignment and the paragraph's direction."""
+    if align == "start":
+        align = "right" if rtl else "left"
+    elif align == "end":
+        align = "left" if rtl else "right"
+    if align == "center":
+        return slack // 2
+    return slack if align == "right" else 0
 
 
 def _paint_panel(widget: Panel, theme: Theme, brightness: float) -> list[Command]:

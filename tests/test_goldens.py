@@ -163,3 +163,33 @@ def test_python_tree_matches_scene_file() -> None:
     from_file = hud.render(SCENES / "navigation.toml", device="quark-s1")
     for eye in ("left", "right"):
         assert np.array_equal(from_python.eyes[eye], from_file.eyes[eye])
+
+
+# Per script: mixed-direction and mixed-script lines, regular and bold.
+SCRIPT_LINES = {
+    "arabic": ["مرحبا 2026 Hangzhou", "السعر 2,199 يوان (خصم 20%)", "الرحلة EK303 تغادر الساعة 14:30 من البوابة B12."],
+    "hebrew": ["שלום ABC 123", "הרכבת יוצאת בשעה 10:15, והכרטיס עולה 27.50 ₪.", "אפשר לשלם עם Alipay או בכרטיס Visa?"],
+    "devanagari": ["नमस्ते Delhi 2026", "क्षत्रिय श्री द्वार कि की कु", "यह साड़ी 2,500 रुपये की है (20% छूट)"],
+    "tamil-bengali": ["வணக்கம் Chennai 42", "ஸ்ரீ க்ஷ கொ கோ", "আমার সোনার বাংলা 2026"],
+    "thai": ["สวัสดี Bangkok 2026", "น้ำ ผู้ใหญ่ กี่ ปี่ ฟ้า", "ยินดีต้อนรับสู่ตลาดน้ำดำเนินสะดวก 60 บาท"],
+    "korean": ["안녕하세요 Seoul 2026", "명동역은 5분 거리 (4호선)", "한국어 中文 混合 텍스트"],
+    "japanese": ["次の電車は東京駅行きです。", "カタカナ ひらがな 漢字 ABC 123", "「品川」に止まりますか？"],
+    "latin-extended": ["Tiếng Việt: Đường phố Hà Nội", "İstanbul, Łódź, Ștefan, Příliš", "Ελληνικά и Кириллица"],
+}
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPT_LINES))
+def test_script_lines(golden, script: str) -> None:
+    column = hud.Column(gap=8, anchor="center", width="100%", align="stretch")
+    for line in SCRIPT_LINES[script]:
+        column.add(hud.Text(text=line, size="title"))
+        column.add(hud.Text(text=line, size="body", weight="bold", lang="ja" if script == "japanese" else None))
+    golden.check(f"script-{script}", hud.render(hud.Scene(column), device="quark-s1"))
+
+
+def test_rtl_wrapping_and_alignment(golden) -> None:
+    caption = hud.Caption(speaker="المرشد", lang="ar", anchor="bottom", max_lines=3,
+                          text="مرحبا بكم في دبي! الرحلة EK303 إلى شنغهاي تغادر الساعة 14:30 من البوابة B12، "
+                               "يرجى التوجه إلى البوابة قبل 40 دقيقة من الإقلاع.",
+                          translation="欢迎来到迪拜！飞往上海的EK303航班将于14:30从B12登机口起飞。")
+    golden.check("caption-arabic-wrapped", hud.render(hud.Scene(caption), device="quark-s1"))

@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """Build the bundled font subsets in fonts/ from Debian's Noto packages.
 
-Sources (install with ``apt-get install fonts-noto-core fonts-noto-cjk``):
+Sources (install with
+``apt-get install fonts-noto-core fonts-noto-ui-core fonts-noto-cjk``):
 
 * Noto Sans Regular/Bold (TrueType) from ``fonts-noto-core``
-* Noto Sans CJK SC Regular/Bold (CFF, a face inside a .ttc) from ``fonts-noto-cjk``
+* Noto Sans Hebrew, Tamil and Bengali Regular/Bold (TrueType) from
+  ``fonts-noto-core``
+* Noto Sans Arabic UI, Devanagari UI and Thai UI Regular/Bold (TrueType) from
+  ``fonts-noto-ui-core`` (the UI variants have tighter vertical metrics)
+* Noto Sans CJK SC, KR and JP Regular/Bold (CFF, faces inside a .ttc) from
+  ``fonts-noto-cjk``
 
 Requires fontTools (``pip install fonttools``). Run from anywhere::
 
@@ -34,6 +40,8 @@ DEFAULT_OUT_DIR = REPO_ROOT / "fonts"
 NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
 NOTO_CJK_DIR = Path("/usr/share/fonts/opentype/noto")
 CJK_SC_FAMILY = "Noto Sans CJK SC"
+CJK_KR_FAMILY = "Noto Sans CJK KR"
+CJK_JP_FAMILY = "Noto Sans CJK JP"
 
 Range = tuple[int, int]
 
@@ -80,6 +88,96 @@ CJK_EXTRA_CHARS = "·—…“”‘’"
 # Frequent modern characters outside GB2312 (kept if the font has them).
 CJK_EXTRA_HANZI = "啰瞭䶮堃喆昇犇淼旻珺玥琪"
 
+# Spaces, digits, punctuation and format characters that the single-script
+# fonts below carry for use inside their own script runs. Only the code points
+# a font actually has are kept (the script fonts have no Latin letters).
+SCRIPT_COMMON_RANGES: list[Range] = [
+    (0x0020, 0x007E),  # ASCII space, digits and punctuation
+    (0x00A0, 0x00FF),  # NBSP, « », soft hyphen, ² ³, × ÷
+    (0x02BC, 0x02BC),  # modifier letter apostrophe
+    (0x2000, 0x206F),  # General Punctuation: ZWSP, ZWNJ/ZWJ, LRM/RLM, hyphens, quotes
+    (0x20A0, 0x20CF),  # Currency Symbols: ₪ (Hebrew), ₹ (Indic)
+    (0x2212, 0x2212),  # minus sign
+    (0x25CC, 0x25CC),  # dotted circle: the shapers' base for a lone combining mark
+]
+
+ARABIC_RANGES: list[Range] = [
+    (0x0600, 0x06FF),  # Arabic (incl. U+060C comma, U+061F question mark, digits)
+    (0x0750, 0x077F),  # Arabic Supplement
+    (0x08A0, 0x08FF),  # Arabic Extended-A
+    (0xFB50, 0xFDFF),  # Arabic Presentation Forms-A
+    (0xFE70, 0xFEFF),  # Arabic Presentation Forms-B
+    (0x034F, 0x034F),  # combining grapheme joiner (mark ordering)
+    (0x2E41, 0x2E41),  # reversed comma (Sindhi, Arabic-script languages)
+]
+
+HEBREW_RANGES: list[Range] = [
+    (0x0590, 0x05FF),  # Hebrew
+    (0xFB1D, 0xFB4F),  # Alphabetic Presentation Forms (Hebrew part)
+]
+
+DEVANAGARI_RANGES: list[Range] = [
+    (0x0900, 0x097F),  # Devanagari (incl. U+0964/0965 danda, double danda)
+    (0xA8E0, 0xA8FF),  # Devanagari Extended
+    (0x1CD0, 0x1CFF),  # Vedic Extensions
+    (0xA830, 0xA83F),  # Common Indic Number Forms
+    (0x20F0, 0x20F0),  # combining asterisk above (Vedic)
+]
+
+TAMIL_RANGES: list[Range] = [
+    (0x0B80, 0x0BFF),  # Tamil
+    (0x11FC0, 0x11FFF),  # Tamil Supplement (not in Noto Sans Tamil 2.001)
+    (0x0951, 0x0952),  # Devanagari stress signs, shared by Indic scripts
+    (0x0964, 0x0965),  # danda, double danda (shared)
+    (0x1CDA, 0x1CDA),  # Vedic double svarita
+    (0xA8F3, 0xA8F3),  # Devanagari sign candrabindu virama
+    (0x2074, 0x2074),  # superscript four } Tamil transliteration of Sanskrit
+    (0x2082, 0x2084),  # subscripts 2-4    } aspirates (க² க³ க⁴ / க₂ ...)
+    (0x11301, 0x11301),  # Grantha candrabindu  } Grantha signs used
+    (0x11303, 0x11303),  # Grantha visarga      } in Tamil text
+    (0x1133B, 0x1133C),  # combining bindu below, Grantha nukta
+]
+
+BENGALI_RANGES: list[Range] = [
+    (0x0980, 0x09FF),  # Bengali
+    (0x0951, 0x0952),  # Devanagari stress signs, shared by Indic scripts
+    (0x0964, 0x0965),  # danda, double danda (Bengali uses the Devanagari ones)
+    (0x1CD0, 0x1CFF),  # Vedic Extensions (Vedic Sanskrit in Bengali script)
+    (0xA8F1, 0xA8F1),  # combining Devanagari sign avagraha
+]
+
+THAI_RANGES: list[Range] = [
+    (0x0E00, 0x0E7F),  # Thai
+    (0x02D7, 0x02D7),  # modifier letter minus sign
+    (0x0303, 0x0303),  # combining tilde     } Pali/Sanskrit and
+    (0x0331, 0x0331),  # combining macron below } transliteration
+]
+
+# Korean face: Hangul only, no hanja (the SC face covers Han).
+KR_RANGES: list[Range] = [
+    (0x0020, 0x007E),  # Basic Latin
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x3000, 0x303F),  # CJK Symbols and Punctuation
+    (0x3130, 0x318F),  # Hangul Compatibility Jamo
+    (0x3200, 0x321E),  # Parenthesized Hangul (Enclosed CJK, Korean part)
+    (0x3260, 0x327F),  # Circled Hangul, ㉿ Korean standard symbol
+    (0xA960, 0xA97F),  # Hangul Jamo Extended-A
+    (0xAC00, 0xD7A3),  # all 11,172 precomposed Hangul syllables
+    (0xD7B0, 0xD7FF),  # Hangul Jamo Extended-B
+    (0xFF01, 0xFF5E),  # Fullwidth ASCII variants
+]
+
+# Japanese face: only the kanji the SC subset lacks, plus Japanese-only marks.
+JP_RANGES: list[Range] = [
+    (0xFF61, 0xFF9F),  # Halfwidth Katakana (and halfwidth CJK punctuation)
+]
+# Iteration, closing, zero and prolonged-sound marks; kept here even where the
+# SC subset has them too, so the JP face is complete for them.
+JP_MARKS = "々〆〇〃〻〱〲〳〴〵ゝゞヽヾヵヶー"
+# Jōyō kanji (2010) outside JIS X 0208; every other Jōyō kanji is in JIS
+# levels 1 and 2. Kept if the font has them.
+JOYO_OUTSIDE_JIS = "\U00020B9F\u5861\u525D\u9830"  # 𠮟 塡 剝 頰
+
 
 @dataclass(frozen=True)
 class Job:
@@ -109,6 +207,29 @@ def gb2312_hanzi() -> set[int]:
     return hanzi
 
 
+def ks_x_1001_hangul() -> set[int]:
+    """Return the 2,350 KS X 1001 Hangul syllables (EUC-KR rows 0xB0-0xC8)."""
+    return {ord(bytes((row, cell)).decode("euc_kr"))
+            for row in range(0xB0, 0xC9) for cell in range(0xA1, 0xFF)}
+
+
+def jis_x_0208_kanji(level: int) -> set[int]:
+    """Return the JIS X 0208 level-1 (2,965) or level-2 (3,390) kanji.
+
+    Level 1 is EUC-JP rows 0xB0-0xCF, level 2 rows 0xD0-0xF4; the unassigned
+    cells at the end of rows 0xCF and 0xF4 do not decode and are skipped.
+    """
+    rows = range(0xB0, 0xD0) if level == 1 else range(0xD0, 0xF5)
+    kanji: set[int] = set()
+    for row in rows:
+        for cell in range(0xA1, 0xFF):
+            try:
+                kanji.add(ord(bytes((row, cell)).decode("euc_jp")))
+            except UnicodeDecodeError:
+                pass
+    return kanji
+
+
 def latin_unicodes() -> frozenset[int]:
     """Code points kept in the Noto Sans subsets."""
     return frozenset(expand(LATIN_RANGES))
@@ -118,6 +239,29 @@ def cjk_unicodes() -> frozenset[int]:
     """Code points kept in the Noto Sans SC subsets."""
     cps = expand(CJK_RANGES) | gb2312_hanzi()
     cps |= {ord(c) for c in CJK_EXTRA_CHARS + CJK_EXTRA_HANZI}
+    return frozenset(cps)
+
+
+def script_unicodes(ranges: list[Range]) -> frozenset[int]:
+    """A single-script font's blocks plus the shared spaces and punctuation."""
+    return frozenset(expand(ranges) | expand(SCRIPT_COMMON_RANGES))
+
+
+def kr_unicodes() -> frozenset[int]:
+    """Code points kept in the Noto Sans CJK KR subsets (no hanja)."""
+    return frozenset(expand(KR_RANGES))
+
+
+def jp_unicodes(sc_cmap: set[int]) -> frozenset[int]:
+    """Code points kept in the Noto Sans CJK JP subsets.
+
+    ``sc_cmap`` is what the SC subset maps; only the Jōyō and JIS X 0208
+    level-1/2 kanji outside it are kept, plus the Japanese marks and the
+    halfwidth katakana.
+    """
+    kanji = jis_x_0208_kanji(1) | jis_x_0208_kanji(2)
+    kanji |= {ord(c) for c in JOYO_OUTSIDE_JIS}
+    cps = (kanji - sc_cmap) | expand(JP_RANGES) | {ord(c) for c in JP_MARKS}
     return frozenset(cps)
 
 
@@ -139,6 +283,14 @@ def find_face(path: Path, family: str) -> int:
     sys.exit(f"error: no face with family name {family!r} in {path}")
 
 
+def face_cmap(path: Path, family: str) -> set[int]:
+    """Code points mapped by the face named ``family`` in a collection."""
+    collection = TTCollection(str(path), lazy=True)
+    cmap = set(collection.fonts[find_face(path, family)].getBestCmap())
+    collection.close()
+    return cmap
+
+
 def subset_options(font_number: int) -> subset.Options:
     """fontTools subsetter options shared by all outputs."""
     options = subset.Options()
@@ -148,6 +300,10 @@ def subset_options(font_number: int) -> subset.Options:
     options.name_IDs = ["*"]  # keep copyright, licence and version strings
     options.notdef_outline = True  # keep the .notdef box for missing glyphs
     options.recalc_timestamp = False  # keep head.modified -> reproducible bytes
+    # Serialise GSUB/GPOS with fontTools' own packer even where uharfbuzz is
+    # installed: HarfBuzz's repacker lays the tables out differently, so the
+    # bytes would otherwise depend on whether uharfbuzz happens to be present.
+    options.harfbuzz_repacker = False
     options.font_number = font_number
     return options
 
@@ -184,7 +340,8 @@ def jobs() -> list[Job]:
     """All fonts this script produces."""
     latin = latin_unicodes()
     cjk = cjk_unicodes()
-    return [
+    kr = kr_unicodes()
+    result = [
         Job("NotoSans-Regular.ttf", NOTO_DIR / "NotoSans-Regular.ttf",
             "fonts-noto-core", None, latin),
         Job("NotoSans-Bold.ttf", NOTO_DIR / "NotoSans-Bold.ttf",
@@ -194,6 +351,37 @@ def jobs() -> list[Job]:
         Job("NotoSansSC-Bold.otf", NOTO_CJK_DIR / "NotoSansCJK-Bold.ttc",
             "fonts-noto-cjk", CJK_SC_FAMILY, cjk),
     ]
+    # (output stem, source stem, Debian package, ranges); UI sources keep the
+    # output names of the plain family.
+    script_fonts = [
+        ("NotoSansArabic", "NotoSansArabicUI", "fonts-noto-ui-core", ARABIC_RANGES),
+        ("NotoSansHebrew", "NotoSansHebrew", "fonts-noto-core", HEBREW_RANGES),
+        ("NotoSansDevanagari", "NotoSansDevanagariUI", "fonts-noto-ui-core",
+         DEVANAGARI_RANGES),
+        ("NotoSansTamil", "NotoSansTamil", "fonts-noto-core", TAMIL_RANGES),
+        ("NotoSansBengali", "NotoSansBengali", "fonts-noto-core", BENGALI_RANGES),
+        ("NotoSansThai", "NotoSansThaiUI", "fonts-noto-ui-core", THAI_RANGES),
+    ]
+    for out_stem, src_stem, package, ranges in script_fonts:
+        unicodes = script_unicodes(ranges)
+        for weight in ("Regular", "Bold"):
+            result.append(Job(f"{out_stem}-{weight}.ttf",
+                              NOTO_DIR / f"{src_stem}-{weight}.ttf",
+                              package, None, unicodes))
+    for weight in ("Regular", "Bold"):
+        result.append(Job(f"NotoSansKR-{weight}.otf",
+                          NOTO_CJK_DIR / f"NotoSansCJK-{weight}.ttc",
+                          "fonts-noto-cjk", CJK_KR_FAMILY, kr))
+    for weight in ("Regular", "Bold"):
+        # The JP subset leaves out every kanji the SC subset of the same
+        # weight maps (both weights map the same code points).
+        source = NOTO_CJK_DIR / f"NotoSansCJK-{weight}.ttc"
+        sc_cmap = set(cjk)
+        if source.is_file():  # a missing source is reported by require_source
+            sc_cmap &= face_cmap(source, CJK_SC_FAMILY)
+        result.append(Job(f"NotoSansJP-{weight}.otf", source, "fonts-noto-cjk",
+                          CJK_JP_FAMILY, jp_unicodes(sc_cmap)))
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,19 +6,28 @@ same code the renderer runs, so its lines and widths are exactly what gets drawn
 from __future__ import annotations
 
 from hud.text.fonts import WEIGHTS, MissingGlyphWarning, font_dir
-from hud.text.shaping import ShapedGlyph, shape, text_width
+from hud.text.itemize import DIRECTIONS
+from hud.text.shaping import ShapedGlyph, ShapedLine, shape, shape_line, text_width
 from hud.text.wrap import OVERFLOWS, TextBlock, TextLine, layout_text
 
 
 def measure(text: str, size_px: int = 24, *, width: int | None = None, weight: str = "regular",
-            max_lines: int = 0, overflow: str = "ellipsis", line_height: float = 1.25) -> TextBlock:
-    """Lines and pixel widths the renderer will produce for `text` at `size_px` in `width` pixels."""
+            max_lines: int = 0, overflow: str = "ellipsis", line_height: float = 1.25, lang: str = "",
+            direction: str = "auto") -> TextBlock:
+    """Lines and pixel widths the renderer will produce for `text` at `size_px` in `width` pixels.
+
+    `lang` (e.g. "ja", "ar") picks language-specific glyph forms; `direction` is "auto"
+    (from the first strong character), "ltr" or "rtl".
+    """
     if weight not in WEIGHTS:
         raise ValueError(f"weight must be one of {', '.join(WEIGHTS)}, got {weight!r}")
     if overflow not in OVERFLOWS:
         raise ValueError(f"overflow must be one of {', '.join(OVERFLOWS)}, got {overflow!r}")
-    return layout_text(text, size_px, weight, width, max_lines, overflow, line_height)
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
+    return layout_text(text, size_px, weight, width, max_lines, overflow, line_height, lang, direction)
 
 
-__all__ = ["measure", "layout_text", "shape", "text_width", "TextBlock", "TextLine", "ShapedGlyph",
+__all__ = ["measure", "layout_text", "shape", "shape_line", "text_width", "TextBlock", "TextLine", "ShapedGlyph",
+           "ShapedLine", "DIRECTIONS",
            "MissingGlyphWarning", "WEIGHTS", "OVERFLOWS", "font_dir"]

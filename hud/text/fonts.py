@@ -1,4 +1,5 @@
-"""Bundled fonts, the per-character fallback chain, and the glyph cache (FreeType)."""
+"""Bundled fonts: per-script choice with a coverage fallback chain, HarfBuzz fonts for
+shaping and a FreeType glyph cache for rasterizing glyphs by id."""
 from __future__ import annotations
 
 import os
@@ -9,18 +10,38 @@ from pathlib import Path
 
 import freetype
 import numpy as np
+import uharfbuzz as hb
 
 WEIGHTS = ("regular", "bold")
-# Fallback order per weight: Latin UI face first, then the CJK face (also kana and symbols).
-FALLBACK: dict[str, tuple[str, ...]] = {
-    "regular": ("NotoSans-Regular.ttf", "NotoSansSC-Regular.otf"),
-    "bold": ("NotoSans-Bold.ttf", "NotoSansSC-Bold.otf"),
-}
 _LOAD_FLAGS = freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_TARGET_LIGHT
+
+# Font families, as file stems without the weight: `<family>-Regular.<ext>` / `-Bold`.
+FAMILIES: dict[str, str] = {
+    "NotoSans": "ttf", "NotoSansSC": "otf", "NotoSansJP": "otf", "NotoSansKR": "otf",
+    "NotoSansArabic": "ttf", "NotoSansHebrew": "ttf", "NotoSansDevanagari": "ttf",
+    "NotoSansBengali": "ttf", "NotoSansTamil": "ttf", "NotoSansThai": "ttf",
+}
+# Preferred families per ISO 15924 script; everything else falls back through FALLBACK_ORDER.
+SCRIPT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "Latn": ("NotoSans",), "Grek": ("NotoSans",), "Cyrl": ("NotoSans",),
+    "Hani": ("NotoSansSC", "NotoSansJP"), "Hira": ("NotoSansSC", "NotoSansJP"),
+    "Kana": ("NotoSansSC", "NotoSansJP"), "Bopo": ("NotoSansSC",),
+    "Hang": ("NotoSansKR",), "Arab": ("NotoSansArabic",), "Hebr": ("NotoSansHebrew",),
+    "Deva": ("NotoSansDevanagari",), "Beng": ("NotoSansBengali",), "Taml": ("NotoSansTamil",),
+    "Thai": ("NotoSansThai",),
+}
+# Japanese text draws Han with Japanese glyph forms first.
+LANGUAGE_FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "ja": {"Hani": ("NotoSansJP", "NotoSansSC"), "Hira": ("NotoSansJP", "NotoSansSC"),
+           "Kana": ("NotoSansJP", "NotoSansSC")},
+    "ko": {"Hani": ("NotoSansSC", "NotoSansJP")},
+}
+FALLBACK_ORDER = ("NotoSans", "NotoSansSC", "NotoSansJP", "NotoSansKR", "NotoSansArabic", "NotoSansHebrew",
+                  "NotoSansDevanagari", "NotoSansBengali", "NotoSansTamil", "NotoSansThai")
 
 
 class MissingGlyphWarning(UserWarning):
-    """A character that no bundled font can draw (drawn as a box instead)."""
+    """A character that no bundled font can draw (drawn as the font's box glyph instead)."""
 
 
 def font_dir() -> Path:
@@ -36,25 +57,31 @@ class Glyph:
     """A rendered glyph: coverage bitmap (uint8) and its placement relative to the pen."""
 
     bitmap: np.ndarray
-    left: int      # x of the bitmap's left edge from the pen position
+    left: int      # x of the bitmap's left edge from the glyph origin
     top: int       # y of the bitmap's top edge above the baseline
-    advance: int   # pen advance in whole pixels
+    advance: int   # hinted advance in whole pixels (for reference; layout uses HarfBuzz)
 
 
 class Font:
-    """One font file opened with FreeType; sizes are set per request."""
+    """One font file: FreeType for glyph bitmaps, HarfBuzz for shaping."""
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
             raise FileNotFoundError(f"bundled font missing: {path} (restore the fonts/ folder)")
         self.path = path
         self.face = freetype.Face(str(path))
+        self._hb_face = hb.Face(hb.Blob.from_file_path(str(path)))
+        self._hb_font = hb.Font(self._hb_face)
         self._size = 0
         self._cmap: dict[int, int] = {}
         self._glyphs: dict[tuple[int, int], Glyph] = {}
 
     def __repr__(self) -> str:
         return f"<Font {self.path.name}>"
+
+    @property
+    def name(self) -> str:
+        return self.path.name
 
     def glyph_index(self, codepoint: int) -> int:
         """Glyph id for a code point, 0 if the font lacks it."""
@@ -63,6 +90,11 @@ class Font:
             gid = self.face.get_char_index(codepoint)
             self._cmap[codepoint] = gid
         return gid
+
+    def hb_font(self, size_px: int) -> hb.Font:
+        """The HarfBuzz font scaled so positions come out in 1/64 pixel."""
+        self._hb_font.scale = (size_px * 64, size_px * 64)
+        return self._hb_font
 
     def glyph(self, gid: int, size_px: int) -> Glyph:
         """Render (once) and return glyph `gid` at `size_px` pixels per em."""
@@ -87,15 +119,44 @@ class Font:
         return glyph
 
 
+def family_file(family: str, weight: str) -> str:
+    return f"{family}-{'Bold' if weight == 'bold' else 'Regular'}.{FAMILIES[family]}"
+
+
 @lru_cache(maxsize=None)
 def load_font(name: str) -> Font:
     """Open a bundled font by file name (cached for the process)."""
     return Font(font_dir() / name)
 
 
+@lru_cache(maxsize=None)
+def family_font(family: str, weight: str) -> Font | None:
+    """The bundled font of a family and weight, or None when that file is not bundled."""
+    path = font_dir() / family_file(family, weight)
+    return load_font(path.name) if path.is_file() else None
+
+
 def fallback_chain(weight: str) -> tuple[Font, ...]:
-    """Fonts to try, in order, for text of `weight`."""
-    return tuple(load_font(name) for name in FALLBACK[weight])
+    """Every bundled font, in the order tried for characters no preferred font has."""
+    return tuple(font for family in FALLBACK_ORDER if (font := family_font(family, weight)) is not None)
+
+
+@lru_cache(maxsize=65536)
+def font_for(codepoint: int, script: str, language: str, weight: str) -> Font:
+    """The font that draws `codepoint` in a run of `script`: the script's preferred fonts
+    first, then every bundled font; the first font of the chain if none has it."""
+    preferred = LANGUAGE_FAMILIES.get(language, {}).get(script) or SCRIPT_FAMILIES.get(script, ())
+    candidates = [f for family in preferred if (f := family_font(family, weight)) is not None]
+    candidates += [f for f in fallback_chain(weight) if f not in candidates]
+    for font in candidates:
+        if font.glyph_index(codepoint):
+            return font
+    return candidates[0]
+
+
+def has_glyph(codepoint: int, weight: str = "regular") -> bool:
+    """Does any bundled font draw this character?"""
+    return any(font.glyph_index(codepoint) for font in fallback_chain(weight))
 
 
 _warned: set[int] = set()
@@ -106,5 +167,4 @@ def warn_missing(codepoint: int) -> None:
     if codepoint in _warned:
         return
     _warned.add(codepoint)
-    warnings.warn(f"no bundled font has U+{codepoint:04X} {chr(codepoint)!r}; drawing a box",
-                  MissingGlyphWarning, stacklevel=3)
+    warnings.warn(f"no bundled font has U+{codepoint:04X}; drawing a box", MissingGlyphWarning, stacklevel=3)

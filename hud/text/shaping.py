@@ -1,69 +1,96 @@
-"""Turning a string into positioned glyphs.
+"""Shaping: a line of text -> glyphs by id at HarfBuzz's positions, in visual order.
 
-This is the seam where a full shaper (HarfBuzz: ligatures, marks, Arabic joining, Indic
-reordering, bidi) plugs in. The shaper here maps each grapheme's characters through the
-font fallback chain and advances by the hinted glyph advance, which is exact for Latin,
-Chinese and Japanese text.
+Each line is itemized into runs (bidi level, script, font), every run is shaped by HarfBuzz
+with the whole line as context (so Arabic joins across font changes), and the runs are
+placed left to right in visual order. Positions are rounded to whole pixels once, here, so
+measuring and drawing agree exactly. Shaped lines are cached: a line that did not change is
+never shaped again.
 """
 from __future__ import annotations
 
-import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
-from hud.text.fonts import Font, fallback_chain, warn_missing
+import uharfbuzz as hb
+
+from hud.text.fonts import Font, warn_missing
+from hud.text.itemize import base_level, bidi_levels, itemize, line_levels, sanitize, visual_order
 
 
 class ShapedGlyph(NamedTuple):
-    """One glyph to draw: font (None for a missing-glyph box), glyph id, pen x, advance."""
+    """One glyph to draw: its font and id, pen position and offset in pixels, and source."""
 
-    font: Font | None
+    font: Font
     gid: int
-    x: int
+    x: int        # left edge of the glyph's advance box, from the line's left end
+    y: int        # vertical offset, pixels up from the baseline (marks)
     advance: int
     cluster: int  # index of the first character of the glyph's source text
 
 
-def _invisible(ch: str) -> bool:
-    """Controls and format characters take no space and draw nothing."""
-    return unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch != "\t"
+class ShapedLine(NamedTuple):
+    """A shaped line: glyphs left to right and the exact width in pixels."""
+
+    text: str
+    glyphs: tuple[ShapedGlyph, ...]
+    width: int
+    rtl: bool     # the paragraph's base direction is right-to-left
 
 
-def shape(text: str, size_px: int, weight: str = "regular") -> list[ShapedGlyph]:
-    """Positioned glyphs for one line of text (no line breaks inside)."""
-    chain = fallback_chain(weight)
+class ShapeStats:
+    """How many lines were shaped (cache misses), for tests and the profiler."""
+
+    lines = 0
+
+
+def shape_line(text: str, size_px: int, weight: str = "regular", language: str = "",
+               levels: tuple[int, ...] | None = None, base: int | None = None) -> ShapedLine:
+    """Shape one line (no line breaks inside). `levels` and `base` come from the paragraph
+    the line belongs to; without them the line is its own paragraph."""
+    text = sanitize(text)
+    if base is None:
+        base = base_level(text)
+    if levels is None or len(levels) != len(text):
+        levels = bidi_levels(text, base)
+    return _shape_cached(text, size_px, weight, language, line_levels(text, levels, base), base)
+
+
+@lru_cache(maxsize=8192)
+def _shape_cached(text: str, size_px: int, weight: str, language: str, levels: tuple[int, ...],
+                  base: int) -> ShapedLine:
+    ShapeStats.lines += 1
+    codepoints = [ord(ch) for ch in text]
     glyphs: list[ShapedGlyph] = []
-    pen = 0
-    for index, ch in enumerate(text):
-        if ch == "\t":
-            ch = " "
-        if _invisible(ch):
-            continue
-        codepoint = ord(ch)
-        font, gid = _pick(chain, codepoint)
-        if font is None:
-            warn_missing(codepoint)
-            advance = missing_box_advance(size_px)
-        else:
-            advance = font.glyph(gid, size_px).advance
-        glyphs.append(ShapedGlyph(font, gid, pen, advance, index))
-        pen += advance
-    return glyphs
+    pen = 0  # 1/64 pixel
+    for run in visual_order(itemize(text, levels, language, weight)):
+        font = run.font.hb_font(size_px)
+        buffer = hb.Buffer()
+        buffer.add_codepoints(codepoints, run.start, run.end - run.start)
+        buffer.direction = "rtl" if run.level % 2 else "ltr"
+        if run.script not in ("Zyyy", "Zinh", "Zzzz"):
+            buffer.script = run.script
+        if language:
+            buffer.language = language
+        buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES
+        # Joiners and other default ignorables shape (ZWJ/ZWNJ steer joining) but draw nothing.
+        buffer.flags = hb.BufferFlags.REMOVE_DEFAULT_IGNORABLES
+        hb.shape(font, buffer, {})
+        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions):
+            if info.codepoint == 0:
+                warn_missing(codepoints[info.cluster])
+            left = round((pen + position.x_offset) / 64)
+            advance = round((pen + position.x_advance) / 64) - round(pen / 64)
+            glyphs.append(ShapedGlyph(run.font, info.codepoint, left, round(position.y_offset / 64), advance,
+                                      info.cluster))
+            pen += position.x_advance
+    return ShapedLine(text, tuple(glyphs), round(pen / 64), bool(base % 2))
 
 
-def _pick(chain: tuple[Font, ...], codepoint: int) -> tuple[Font | None, int]:
-    for font in chain:
-        gid = font.glyph_index(codepoint)
-        if gid:
-            return font, gid
-    return None, 0
+def shape(text: str, size_px: int, weight: str = "regular", language: str = "") -> list[ShapedGlyph]:
+    """Positioned glyphs for one line of text, left to right."""
+    return list(shape_line(text, size_px, weight, language).glyphs)
 
 
-def missing_box_advance(size_px: int) -> int:
-    """Advance of the box drawn for a character no font has."""
-    return max(3, round(size_px * 0.6))
-
-
-def text_width(text: str, size_px: int, weight: str = "regular") -> int:
+def text_width(text: str, size_px: int, weight: str = "regular", language: str = "") -> int:
     """Width in pixels of one line of text, exactly as it will be drawn."""
-    glyphs = shape(text, size_px, weight)
-    return glyphs[-1].x + glyphs[-1].advance if glyphs else 0
+    return shape_line(text, size_px, weight, language).width

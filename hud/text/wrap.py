@@ -1,32 +1,40 @@
-"""Line breaking and truncation, measured on the exact advances the renderer draws.
+"""Line breaking and truncation, measured on shaped advances.
 
-Latin breaks at spaces (and after hyphens), words longer than a line break between
-graphemes, CJK breaks between characters with the kinsoku rules (no line starts with
-closing punctuation, none ends with opening punctuation). A full UAX #14 breaker plugs in
-at `break_segments`.
+Break opportunities follow the Unicode line-breaking algorithm (UAX #14, via uniseg), with
+two tailorings readers expect: Thai (written without spaces) breaks between dictionary words
+(pythainlp), and Korean breaks at spaces only, not between syllables. Grapheme clusters
+(UAX #29) are never split. A line is filled while its shaped width fits, then shaped once
+more as a whole: the width that decided the break is the width that gets drawn.
 """
 from __future__ import annotations
 
+import bisect
 import re
-import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
-from hud.text.shaping import text_width
+from uniseg.graphemecluster import grapheme_cluster_boundaries
+from uniseg.linebreak import line_break_boundaries
+
+from hud.text.itemize import base_level, bidi_levels, sanitize
+from hud.text.shaping import ShapedGlyph, ShapedLine, shape_line
 
 ELLIPSIS = "\u2026"
 OVERFLOWS = ("ellipsis", "clip", "keep-end")
-# Never at the start of a line.
+# Never at the start of a line, even where a word has to be cut between graphemes.
 NO_START = frozenset("、。，．,.：:；;？?！!）)］]｝}」』】〉》〕〗〙〛’”»›…‥ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ・%‰℃°′″")
 # Never at the end of a line.
 NO_END = frozenset("（(［[｛{「『【〈《〔〖〘〚‘“«‹$¥￥£€#")
-_BREAKS = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+_PARAGRAPHS = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 
 
 class TextLine(NamedTuple):
-    """One line as drawn: its text and width in pixels."""
+    """One line as drawn: its text, width in pixels and shaped glyphs (left to right)."""
 
     text: str
     width: int
+    glyphs: tuple[ShapedGlyph, ...] = ()
+    rtl: bool = False  # its paragraph runs right to left (aligns right by default)
 
 
 class TextBlock(NamedTuple):
@@ -42,144 +50,199 @@ class TextBlock(NamedTuple):
     truncated: bool    # lines or characters were cut to fit
 
 
-def is_cjk(ch: str) -> bool:
-    """Characters that may break on either side: ideographs, kana, Hangul, CJK punctuation."""
+def is_hangul(ch: str) -> bool:
     cp = ord(ch)
-    return (0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
-            or 0xFE30 <= cp <= 0xFE4F or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
+    return 0xAC00 <= cp <= 0xD7AF or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F or 0xA960 <= cp <= 0xA97F
+
+
+def is_han_or_kana(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x3040 <= cp <= 0x30FF or 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF
+
+
+def is_thai(ch: str) -> bool:
+    return 0x0E00 <= ord(ch) <= 0x0E7F
 
 
 def graphemes(text: str) -> list[str]:
-    """Split into user-perceived characters: a base plus its marks, selectors and ZWJ joins."""
-    clusters: list[str] = []
-    joining = False
-    for ch in text:
-        cp = ord(ch)
-        extends = (unicodedata.category(ch) in ("Mn", "Mc", "Me") or 0xFE00 <= cp <= 0xFE0F
-                   or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F or 0xE0100 <= cp <= 0xE01EF
-                   or cp == 0x200D)
-        if clusters and (extends or joining):
-            clusters[-1] += ch
-        else:
-            clusters.append(ch)
-        joining = cp == 0x200D
-    return clusters
+    """User-perceived characters (extended grapheme clusters, UAX #29)."""
+    edges = list(grapheme_cluster_boundaries(text))
+    return [text[a:b] for a, b in zip(edges, edges[1:])]
 
 
-def _is_space(cluster: str) -> bool:
-    return cluster[0] in " \t\u3000" or (unicodedata.category(cluster[0]) == "Zs" and cluster[0] not in "\u00a0\u202f")
+@lru_cache(maxsize=256)
+def break_points(paragraph: str) -> tuple[int, ...]:
+    """Indices where a new line may start (0 and len excluded)."""
+    points = set(line_break_boundaries(paragraph)) & set(grapheme_cluster_boundaries(paragraph))
+    points.discard(0)
+    points.discard(len(paragraph))
+    for index in list(points):
+        # Korean is written with spaces between words: break at spaces, never inside a word
+        # (digits and Latin letters attached to Hangul belong to the word). Han and kana next
+        # to Hangul keep their own breaks.
+        before, after = paragraph[index - 1], paragraph[index]
+        if (is_hangul(before) or is_hangul(after)) and not (before.isspace() or after.isspace()
+                                                            or is_han_or_kana(before) or is_han_or_kana(after)):
+            points.discard(index)
+    points.update(_thai_word_breaks(paragraph))
+    return tuple(sorted(points))
 
 
-def _can_break(before: str, after: str) -> bool:
-    """Is there a break opportunity between two grapheme clusters?"""
-    if _is_space(after):
-        return False
-    if _is_space(before):
-        return True
-    if after[0] in NO_START or before[-1] in NO_END:
-        return False
-    if is_cjk(before[0]) or is_cjk(after[0]):
-        return True
-    return before == "-" and after[0].isalnum()
+def _thai_word_breaks(paragraph: str) -> list[int]:
+    """Word boundaries inside runs of Thai letters (no spaces between Thai words)."""
+    breaks: list[int] = []
+    for match in re.finditer("[\u0e00-\u0e7f]+", paragraph):
+        if len(match.group()) < 4:
+            continue
+        from pythainlp.tokenize import word_tokenize
+
+        position = match.start()
+        for word in word_tokenize(match.group(), engine="newmm", keep_whitespace=True)[:-1]:
+            position += len(word)
+            breaks.append(position)
+    return [b for b in breaks if 0 < b < len(paragraph)]
 
 
-def break_segments(paragraph: str) -> list[tuple[str, str]]:
-    """Unbreakable segments of a paragraph as (content, trailing spaces)."""
-    clusters = graphemes(paragraph)
-    segments: list[tuple[str, str]] = []
-    word, spaces = "", ""
-    previous = ""
-    for cluster in clusters:
-        if previous and _can_break(previous, cluster):
-            segments.append((word, spaces))
-            word, spaces = "", ""
-        if _is_space(cluster):
-            spaces += cluster
-        else:
-            word += cluster
-        previous = cluster
-    if word or spaces or not segments:
-        segments.append((word, spaces))
-    return segments
+class _Paragraph:
+    """One paragraph with its bidi levels, shaping any slice of it in context."""
+
+    def __init__(self, text: str, size_px: int, weight: str, language: str, direction: str) -> None:
+        self.text, self.size, self.weight, self.language = text, size_px, weight, language
+        self.base = base_level(text, direction)
+        self.levels = bidi_levels(text, self.base)
+        self._bounds: list[int] | None = None
+
+    def grapheme_bounds(self, start: int, end: int) -> list[int]:
+        """Grapheme boundaries in (start, end]."""
+        if self._bounds is None:
+            self._bounds = list(grapheme_cluster_boundaries(self.text))
+        low = bisect.bisect_right(self._bounds, start)
+        high = bisect.bisect_right(self._bounds, end)
+        return self._bounds[low:high]
+
+    def shape(self, start: int, end: int, suffix: str = "") -> ShapedLine:
+        text = self.text[start:end]
+        levels = self.levels[start:end]
+        if suffix:
+            text += suffix
+            levels += (levels[-1] if levels else self.base,) * len(suffix)
+        return shape_line(text, self.size, self.weight, self.language, levels, self.base)
+
+    def line(self, start: int, end: int, suffix: str = "") -> TextLine:
+        while end > start and self.text[end - 1] in " \u3000":
+            end -= 1
+        shaped = self.shape(start, end, suffix)
+        return TextLine(shaped.text, shaped.width, shaped.glyphs, shaped.rtl)
 
 
 def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int | None = None,
-                max_lines: int = 0, overflow: str = "ellipsis", line_height: float = 1.25) -> TextBlock:
+                max_lines: int = 0, overflow: str = "ellipsis", line_height: float = 1.25,
+                language: str = "", direction: str = "auto") -> TextBlock:
     """Wrap `text` into lines no wider than `max_width` pixels (None: no wrapping)."""
-    lines: list[str] = []
-    for paragraph in _BREAKS.split(text):
-        lines.extend(_wrap_paragraph(paragraph, size_px, weight, max_width))
+    lines: list[TextLine] = []
+    paragraphs: list[tuple[_Paragraph, int, int]] = []  # (paragraph, line start, line end)
+    # Lines past the limit are only needed when the newest lines are kept.
+    limit = max_lines + 1 if max_lines and overflow != "keep-end" else None
+    for raw in _PARAGRAPHS.split(text):
+        paragraph = _Paragraph(sanitize(raw), size_px, weight, language, direction)
+        for start, end in _wrap(paragraph, max_width, limit and limit - len(paragraphs)):
+            paragraphs.append((paragraph, start, end))
+        if limit and len(paragraphs) >= limit:
+            break
     truncated = False
-    if max_lines and len(lines) > max_lines:
+    spans = paragraphs
+    if max_lines and len(spans) > max_lines:
         truncated = True
-        if overflow == "keep-end":
-            lines = lines[-max_lines:]
-        elif overflow == "clip":
-            lines = lines[:max_lines]
-        else:
-            lines = lines[:max_lines]
-            lines[-1] = _with_ellipsis(lines[-1], size_px, weight, max_width)
-    if max_width is not None:
-        # A single unbreakable line can still be too wide (nothing to wrap at): cut it, also
-        # when lines were dropped above (a kept line may be one over-wide grapheme).
-        for index, line in enumerate(lines):
-            if text_width(line, size_px, weight) > max_width:
-                lines[index] = _with_ellipsis(line, size_px, weight, max_width, force=True)
-                truncated = True
-    measured = tuple(TextLine(line, text_width(line, size_px, weight)) for line in lines)
+        spans = spans[-max_lines:] if overflow == "keep-end" else spans[:max_lines]
+    for index, (paragraph, start, end) in enumerate(spans):
+        line = paragraph.line(start, end)
+        last_cut = truncated and overflow == "ellipsis" and index == len(spans) - 1
+        if last_cut or (max_width is not None and line.width > max_width):
+            line = _with_ellipsis(paragraph, start, end, max_width)
+            truncated = True
+        lines.append(line)
     step = max(1, round(size_px * line_height))
     baseline = round((step - size_px) / 2 + size_px * 0.88)
-    width = max((line.width for line in measured), default=0)
-    return TextBlock(measured, width, step * len(measured), step, baseline, size_px, weight, truncated)
+    width = max((line.width for line in lines), default=0)
+    return TextBlock(tuple(lines), width, step * len(lines), step, baseline, size_px, weight, truncated)
 
 
-def _wrap_paragraph(paragraph: str, size_px: int, weight: str, max_width: int | None) -> list[str]:
-    if max_width is None:
-        return [paragraph.rstrip(" \t")]
-    lines: list[str] = []
-    current, pending_space = "", ""
-    for word, spaces in break_segments(paragraph):
-        candidate = current + pending_space + word
-        if not current or text_width(candidate, size_px, weight) <= max_width:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-        pending_space = spaces
-        while text_width(current, size_px, weight) > max_width and len(graphemes(current)) > 1:
-            head, current = _split_to_fit(current, size_px, weight, max_width)
-            lines.append(head)
-    lines.append(current)
-    return lines
+def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None) -> list[tuple[int, int]]:
+    """Line spans [start, end) of one paragraph, greedy on shaped widths (at most `limit`)."""
+    text = paragraph.text
+    if max_width is None or not text:
+        return [(0, len(text))]
+    edges = (0, *break_points(text), len(text))
+    spans: list[tuple[int, int]] = []
+    start = 0
+    index = 1
+    while index < len(edges) and (limit is None or len(spans) < limit):
+        end = edges[index]
+        if paragraph.line(start, end).width <= max_width:
+            # Grow the line segment by segment while it fits.
+            while index + 1 < len(edges) and paragraph.line(start, edges[index + 1]).width <= max_width:
+                index += 1
+            end = edges[index]
+            spans.append((start, end))
+            start = end
+            index += 1
+            continue
+        # The next segment alone is too wide: cut it between graphemes.
+        cut = _fit_graphemes(paragraph, start, end, max_width)
+        spans.append((start, cut))
+        start = cut
+        if cut >= end:
+            index += 1
+    if (start < len(text) or not spans) and (limit is None or len(spans) < limit):
+        spans.append((start, len(text)))
+    return spans
 
 
-def _split_to_fit(text: str, size_px: int, weight: str, max_width: int) -> tuple[str, str]:
-    """Split an over-long word: the longest head (at least one grapheme) that fits."""
-    clusters = graphemes(text)
-    low, high = 1, len(clusters) - 1
-    while low < high:
+def _fit_graphemes(paragraph: _Paragraph, start: int, end: int, max_width: int) -> int:
+    """The furthest grapheme boundary in (start, end] whose line fits (at least one grapheme),
+    moved back where possible so the next line does not start with closing punctuation."""
+    text = paragraph.text
+    bounds = paragraph.grapheme_bounds(start, end)
+    if not bounds:
+        return end
+    low, high = 0, len(bounds) - 1
+    probe = 8
+    while probe < high:  # exponential search first: lines are short, words may be very long
+        if paragraph.line(start, bounds[probe]).width > max_width:
+            high = probe
+            break
+        low = probe
+        probe *= 2
+    while low < high:  # largest index whose prefix fits
         mid = (low + high + 1) // 2
-        if text_width("".join(clusters[:mid]), size_px, weight) <= max_width:
+        if paragraph.line(start, bounds[mid]).width <= max_width:
             low = mid
         else:
             high = mid - 1
-    # Prefer the nearest split that keeps the kinsoku rules; if none does, split where it fits.
-    split = low
-    while split > 1 and (clusters[split][0] in NO_START or clusters[split - 1][-1] in NO_END):
-        split -= 1
-    if clusters[split][0] in NO_START or clusters[split - 1][-1] in NO_END:
-        split = low
-    return "".join(clusters[:split]), "".join(clusters[split:])
+    choice = low
+    while choice > 0 and bounds[choice] < len(text) and (
+            text[bounds[choice]] in NO_START or text[bounds[choice] - 1] in NO_END):
+        choice -= 1
+    if bounds[choice] < len(text) and (text[bounds[choice]] in NO_START or text[bounds[choice] - 1] in NO_END):
+        choice = low
+    return bounds[choice]
 
 
-def _with_ellipsis(line: str, size_px: int, weight: str, max_width: int | None, force: bool = False) -> str:
-    """`line` cut so that it plus an ellipsis fits in `max_width`."""
-    clusters = graphemes(line.rstrip())
+def _with_ellipsis(paragraph: _Paragraph, start: int, end: int, max_width: int | None) -> TextLine:
+    """The line [start, end) cut at a grapheme boundary so that it plus … fits."""
+    while end > start and paragraph.text[end - 1] in " \u3000":
+        end -= 1
     if max_width is None:
-        return "".join(clusters) + ELLIPSIS
-    while clusters:
-        candidate = "".join(clusters).rstrip() + ELLIPSIS
-        if text_width(candidate, size_px, weight) <= max_width:
-            return candidate
-        clusters.pop()
-    return ELLIPSIS
+        return paragraph.line(start, end, ELLIPSIS)
+    bounds = [start] + paragraph.grapheme_bounds(start, end)
+    low, high = 0, len(bounds) - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if paragraph.line(start, bounds[mid], ELLIPSIS).width <= max_width:
+            low = mid
+        else:
+            high = mid - 1
+    cut = bounds[low]
+    while cut > start and paragraph.text[cut - 1] in " \u3000":
+        cut -= 1
+    return paragraph.line(start, cut, ELLIPSIS)

@@ -4,14 +4,15 @@ from __future__ import annotations
 from hud.geometry import Length
 from hud.icons import ICON_NAMES
 from hud.text.fonts import WEIGHTS
+from hud.text.itemize import DIRECTIONS
 from hud.text.wrap import OVERFLOWS
 from hud.theme import SIZE_ROLES
 from hud.widgets.base import Widget
-from hud.widgets.props import (LAYOUT, PAINT, Choice, ColorKind, LengthKind, Number, Optional, Prop, Str)
+from hud.widgets.props import PAINT, Choice, ColorKind, LanguageKind, LengthKind, Number, Optional, Prop, Str
 
 ALIGNS = ("start", "center", "end", "stretch")
 JUSTIFIES = ("start", "center", "end", "space-between", "space-around", "space-evenly")
-TEXT_ALIGNS = ("left", "center", "right")
+TEXT_ALIGNS = ("start", "end", "left", "center", "right")
 
 
 class Column(Widget):
@@ -61,7 +62,12 @@ class Text(Widget):
     size = Prop(LengthKind(percent=False, low=1, roles=SIZE_ROLES, high_px=400, high_deg=15), "body",
                 doc=f"Font size: a role ({', '.join(SIZE_ROLES)}) or px / deg.")
     weight = Prop(Choice(WEIGHTS), "regular", doc="Font weight.")
-    align = Prop(Choice(TEXT_ALIGNS), "left", doc="Horizontal alignment of lines inside the box.")
+    align = Prop(Choice(TEXT_ALIGNS), "start",
+                 doc="Line alignment; start is left for left-to-right paragraphs and right for right-to-left ones.")
+    lang = Prop(Optional(LanguageKind()), None,
+                doc="Language tag (e.g. ja, ar, zh-Hans) for language-specific glyph forms and word breaking.")
+    direction = Prop(Choice(DIRECTIONS), "auto",
+                     doc="Paragraph direction: auto (from the first strong letter), ltr or rtl.")
     color = Prop(ColorKind(), "fg", affects=PAINT, doc="Text colour.")
     max_lines = Prop(Number(0, 1000, integer=True), 0, doc="Most lines shown (0: no limit).")
     overflow = Prop(Choice(OVERFLOWS), "ellipsis",

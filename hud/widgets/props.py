@@ -184,6 +184,23 @@ class OffsetKind(Kind):
         return {"type": "array", "items": one, "minItems": 2, "maxItems": 2}
 
 
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class LanguageKind(Str):
+    """A BCP 47 language tag such as en, zh-Hans, ja, ar, pt-BR."""
+
+    def coerce(self, value: Any) -> str:
+        text = super().coerce(value)
+        if not _LANGUAGE.match(text):
+            raise ValueError(f"must be a language tag like en, ja, ar or zh-Hans, got {_show(value)}",
+                             "use a BCP 47 tag")
+        return text
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": _LANGUAGE.pattern}
+
+
 COLOR_ROLES = ("fg", "dim", "accent", "alert", "good", "off")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
