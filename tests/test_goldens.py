@@ -124,7 +124,8 @@ def test_text_styles(golden) -> None:
     golden.check("text-styles", _one(column))
 
 
-def test_missing_glyph_box(golden) -> None:
+def test_missing_glyph_box(golden, monkeypatch) -> None:
+    monkeypatch.setattr(hud.text.fonts, "_warned", set())  # warnings are once per process
     with pytest.warns(hud.text.MissingGlyphWarning):
         frame = _one(hud.Text(text="Box: \ue000 end", anchor="center", size="large"))
     golden.check("text-missing-glyph", frame)

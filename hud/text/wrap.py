@@ -70,21 +70,75 @@ def graphemes(text: str) -> list[str]:
     return [text[a:b] for a, b in zip(edges, edges[1:])]
 
 
-@lru_cache(maxsize=256)
 def break_points(paragraph: str) -> tuple[int, ...]:
-    """Indices where a new line may start (0 and len excluded)."""
-    points = set(line_break_boundaries(paragraph)) & set(grapheme_cluster_boundaries(paragraph))
+    """Indices where a new line may start (0 and len excluded).
+
+    The paragraph is cut into chunks after spaces that are followed by a letter or digit and
+    preceded by neither opening punctuation nor a quotation mark: UAX #14 always allows a break
+    there, and nothing across it changes the rules inside a chunk. Chunks are cached, so a live
+    caption that grows word by word only segments its new words.
+    """
+    points: list[int] = []
+    offset = 0
+    for chunk in _chunks(paragraph):
+        if offset:
+            points.append(offset)
+        points.extend(offset + point for point in _chunk_breaks(chunk))
+        offset += len(chunk)
+    return tuple(points)
+
+
+_CHUNK_END = re.compile(r"(?<=[^\s])( +)(?=[^\W_])")
+_NO_BREAK_AFTER = frozenset("([{（［｛「『【〈《〔〖〘〚\"'‘’“”«»‹›")
+
+
+def _chunks(paragraph: str) -> list[str]:
+    chunks: list[str] = []
+    start = 0
+    for match in _CHUNK_END.finditer(paragraph):
+        if paragraph[match.start() - 1] in _NO_BREAK_AFTER:
+            continue
+        chunks.extend(_split_ideographs(paragraph[start:match.end()]))
+        start = match.end()
+    chunks.extend(_split_ideographs(paragraph[start:]))
+    return chunks
+
+
+def _split_ideographs(chunk: str, every: int = 16) -> list[str]:
+    """Text without spaces (Chinese, Japanese) is cut between two ideographs, where UAX #14
+    always allows a break, about every `every` characters."""
+    if len(chunk) <= 2 * every:
+        return [chunk]
+    pieces: list[str] = []
+    start = 0
+    for index in range(every, len(chunk)):
+        if index - start >= every and _is_ideograph(chunk[index - 1]) and _is_ideograph(chunk[index]):
+            pieces.append(chunk[start:index])
+            start = index
+    pieces.append(chunk[start:])
+    return pieces
+
+
+def _is_ideograph(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF
+
+
+@lru_cache(maxsize=8192)
+def _chunk_breaks(chunk: str) -> tuple[int, ...]:
+    """UAX #14 break opportunities inside one chunk, tailored for Korean and Thai."""
+    points = set(line_break_boundaries(chunk)) & set(grapheme_cluster_boundaries(chunk))
     points.discard(0)
-    points.discard(len(paragraph))
+    points.discard(len(chunk))
     for index in list(points):
         # Korean is written with spaces between words: break at spaces, never inside a word
         # (digits and Latin letters attached to Hangul belong to the word). Han and kana next
         # to Hangul keep their own breaks.
-        before, after = paragraph[index - 1], paragraph[index]
+        before, after = chunk[index - 1], chunk[index]
         if (is_hangul(before) or is_hangul(after)) and not (before.isspace() or after.isspace()
                                                             or is_han_or_kana(before) or is_han_or_kana(after)):
             points.discard(index)
-    points.update(_thai_word_breaks(paragraph))
+    points.update(_thai_word_breaks(chunk))
     return tuple(sorted(points))
 
 
