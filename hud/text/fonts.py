@@ -70,7 +70,9 @@ class Font:
             raise FileNotFoundError(f"bundled font missing: {path} (restore the fonts/ folder)")
         self.path = path
         self.face = freetype.Face(str(path))
-        self._hb_face = hb.Face(hb.Blob.from_file_path(str(path)))
+        # Read into memory rather than memory-mapping: a font file replaced while mapped
+        # would crash the process (SIGBUS) instead of raising.
+        self._hb_face = hb.Face(hb.Blob(path.read_bytes()))
         self._hb_font = hb.Font(self._hb_face)
         self._size = 0
         self._cmap: dict[int, int] = {}
