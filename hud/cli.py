@@ -44,7 +44,23 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("scene", help="scene file (.toml)")
     render.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
     render.add_argument("--out", help="output folder (default: out/<scene>-<device>)")
+    render.add_argument("--at", help="render the moment at this time of the timeline, e.g. 2.5s or 300ms")
+    render.add_argument("--frames", metavar="DIR", help="write every frame of the timeline into DIR")
+    render.add_argument("--preview", metavar="FILE", help="write an animated preview (.gif, or .png for APNG)")
+    render.add_argument("--fps", type=float, help="frames per second for --frames/--preview (default: 30, "
+                                                  "or the refresh rate if lower)")
+    render.add_argument("--duration", help="length of --frames/--preview (default: the scene's)")
     render.set_defaults(run=_render)
+
+    profile = commands.add_parser("profile", help="time every stage of every frame against the refresh budget")
+    profile.add_argument("scene", help="scene file (.toml)")
+    profile.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
+    profile.add_argument("--frames", type=int, default=300, help="frames to render (default 300)")
+    profile.add_argument("--fps", type=float, help="scene time step (default: the device's refresh rate)")
+    profile.add_argument("--trace", metavar="FILE", help="write a Chrome trace-event JSON (opens in Perfetto)")
+    profile.add_argument("--chart", metavar="FILE", help="write a frame-time chart PNG")
+    profile.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    profile.set_defaults(run=_profile)
 
     devices = commands.add_parser("devices", help="list the device profiles")
     devices.set_defaults(run=_devices)
@@ -76,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from hud.anim import parse_time
+    from hud.profile import Profiler
     from hud.renderer import Renderer
     from hud.scene import load_scene
 
@@ -85,19 +103,117 @@ def _render(args: argparse.Namespace) -> int:
         print(f"{device.name} has no display: nothing to draw, no images written "
               f"({device.title} speaks instead of showing)")
         return EXIT_OK
+    at = _time_option(parse_time, args.at, "--at") if args.at is not None else 0.0
+    renderer = Renderer(scene, device, profiler=Profiler(device.frame_budget_ms, device.name))
+    if args.frames or args.preview:
+        return _render_sequence(args, scene, renderer)
     out = Path(args.out) if args.out else Path("out") / f"{Path(args.scene).stem}-{device.name}"
     started = time.perf_counter()
-    frame = Renderer(scene, device).frame(0.0)
+    frame = renderer.frame(at)
     elapsed = (time.perf_counter() - started) * 1000
-    try:
-        written = frame.save(out)
-    except OSError as exc:  # e.g. --out names a file, or a folder we may not write to
-        raise HudError(f"{out}: cannot write the images: {exc.strerror or exc} (choose another --out folder)") from None
+    written = _save(frame, out)
     stages = ", ".join(f"{stage} {ms:.1f}" for stage, ms in frame.timings_ms.items())
-    print(f"{args.scene} on {device.name}: {len(frame.eyes)} eye(s) {device.width}x{device.height} "
+    moment = f" at {at:g} s" if at else ""
+    print(f"{args.scene}{moment} on {device.name}: {len(frame.eyes)} eye(s) {device.width}x{device.height} "
           f"in {elapsed:.1f} ms ({stages} ms)")
     for path in written:
         print(f"  {path}")
+    return EXIT_OK
+
+
+def _save(frame, out: Path) -> list[Path]:  # noqa: ANN001
+    try:
+        return frame.save(out)
+    except OSError as exc:  # e.g. --out names a file, or a folder we may not write to
+        raise HudError(f"{out}: cannot write the images: {exc.strerror or exc} (choose another folder)") from None
+
+
+def _render_sequence(args: argparse.Namespace, scene, renderer) -> int:  # noqa: ANN001
+    """--frames DIR and/or --preview FILE: every frame of the scene's timeline."""
+    from hud.anim import parse_time
+    from hud.sinks import write_animation, write_images
+
+    fps = args.fps or min(renderer.device.refresh_hz, 30.0)
+    duration = _time_option(parse_time, args.duration, "--duration") if args.duration else scene.length
+    count = max(1, round(duration * fps) + 1)
+    if args.preview and Path(args.preview).suffix.lower() not in (".gif", ".png", ".apng"):
+        raise HudError(f"{args.preview}: the animated preview must be .gif, .png or .apng (APNG)")
+    folder = Path(args.frames) if args.frames else None
+    previews = []
+    started = time.perf_counter()
+    for index in range(count):
+        frame = renderer.frame(index / fps)
+        if folder is not None:
+            images = {f"{eye}-{index:05d}.png": image for eye, image in
+                      ((name[:-4], img) for name, img in frame.images().items())}
+            try:
+                write_images(images, folder)
+            except OSError as exc:
+                raise HudError(f"{folder}: cannot write frames: {exc.strerror or exc} (choose another folder)") from None
+        if args.preview:
+            previews.append(frame.preview())
+        _progress(index + 1, count)
+    elapsed = time.perf_counter() - started
+    print(f"{count} frames of {args.scene} ({duration:g} s at {fps:g} fps) on {renderer.device.name} "
+          f"in {elapsed:.1f} s")
+    if folder is not None:
+        print(f"  {folder}/{{left,right,preview}}-NNNNN.png")
+    if args.preview:
+        try:
+            write_animation(previews, Path(args.preview), fps)
+        except OSError as exc:
+            raise HudError(f"{args.preview}: cannot write the preview: {exc.strerror or exc}") from None
+        print(f"  {args.preview}")
+    return EXIT_OK
+
+
+def _progress(done: int, total: int) -> None:
+    """A progress bar on stderr, redrawn in place on a terminal, every 10 % otherwise."""
+    width = 30
+    filled = width * done // total
+    text = f"[{'#' * filled}{' ' * (width - filled)}] {done}/{total} frames"
+    if sys.stderr.isatty():
+        print("\r" + text, end="" if done < total else "\n", file=sys.stderr, flush=True)
+    elif done == total or done % max(1, total // 10) == 0:
+        print(text, file=sys.stderr, flush=True)
+
+
+def _time_option(parse, value: str, flag: str) -> float:  # noqa: ANN001
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise HudError(f"{flag}: {exc} (e.g. 2.5s or 300ms)") from None
+
+
+def _profile(args: argparse.Namespace) -> int:
+    import json
+
+    from hud.profile import Profiler
+    from hud.renderer import Renderer
+    from hud.scene import load_scene
+
+    scene = load_scene(args.scene)
+    device = load_device(args.device or scene.device)
+    if not device.has_display:
+        raise HudError(f"{device.name} has no display: there are no frames to profile")
+    if args.frames < 1:
+        raise HudError(f"--frames must be at least 1, got {args.frames}")
+    profiler = Profiler(device.frame_budget_ms, device.name)
+    renderer = Renderer(scene, device, profiler=profiler)
+    fps = args.fps or device.refresh_hz
+    for index in range(args.frames):
+        renderer.frame(index / fps)
+    if args.trace:
+        profiler.write_trace(args.trace)
+    if args.chart:
+        profiler.write_chart(args.chart)
+    if args.json:
+        print(json.dumps(profiler.summary()))
+    else:
+        print(profiler.table())
+        for path in (args.trace, args.chart):
+            if path:
+                print(f"  {path}")
     return EXIT_OK
 
 

@@ -5,12 +5,14 @@ commands are grouped into layers that share one stereo shift.
 """
 from __future__ import annotations
 
+import math
 from typing import NamedTuple, Union
 
 import numpy as np
 from PIL import Image as PILImage
 
 from hud.assets import load_image
+from hud.geometry import Rect
 from hud.icons import STROKE_WIDTH, icon_paths
 from hud.theme import Colour, Theme
 from hud.widgets.base import Widget
@@ -55,10 +57,12 @@ class Fill(NamedTuple):
 
 
 class Glyphs(NamedTuple):
-    """Glyph coverage bitmaps at whole-pixel positions (top-left of each bitmap)."""
+    """Glyph coverage bitmaps at whole-pixel positions (top-left of each bitmap), optionally
+    clipped to a rectangle (screen pixels, before the eye's shift)."""
 
     items: tuple[tuple[np.ndarray, int, int], ...]
     colour: Colour
+    clip: Rect | None = None
 
 
 class Blit(NamedTuple):
@@ -81,22 +85,30 @@ class Layer(NamedTuple):
     commands: tuple[Command, ...]
 
 
+class PaintItem(NamedTuple):
+    """One widget's draw commands, its stereo shift and the screen area they touch."""
+
+    key: int                      # identity of the widget that painted them
+    shift: int                    # stereo shift in pixels (positive moves the left eye right)
+    commands: tuple[Command, ...]
+    bounds: Rect                  # union of the commands' bounds, before the eye's shift
+
+
 class Painter:
-    """Turns a laid-out tree into layers of draw commands."""
+    """Turns a laid-out tree into paint items, re-painting only widgets marked dirty."""
 
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
         self.painted = 0  # widgets re-painted by the last run (cache misses)
 
-    def run(self, root: Widget) -> list[Layer]:
-        """Layers for the whole tree, in painter's order."""
+    def run(self, root: Widget) -> list[PaintItem]:
+        """Paint items for the whole tree, in painter's order."""
         self.painted = 0
-        layers: list[Layer] = []
-        default_depth = self.theme.device.image_distance_m
-        self._walk(root, 1.0, default_depth, layers)
-        return layers
+        items: list[PaintItem] = []
+        self._walk(root, 1.0, self.theme.device.image_distance_m, items)
+        return items
 
-    def _walk(self, widget: Widget, brightness: float, depth: float, layers: list[Layer]) -> None:
+    def _walk(self, widget: Widget, brightness: float, depth: float, items: list[PaintItem]) -> None:
         if not widget.visible:
             return
         brightness *= widget.brightness
@@ -104,25 +116,49 @@ class Painter:
             depth = widget.depth_m
         if brightness <= 0:
             return
-        commands = self._commands(widget, brightness)
-        if commands:
-            shift = round(self.theme.device.disparity_px(depth))
-            if layers and layers[-1].shift == shift:
-                layers[-1] = Layer(shift, layers[-1].commands + commands)
-            else:
-                layers.append(Layer(shift, commands))
+        item = self._item(widget, brightness, depth)
+        if item is not None:
+            items.append(item)
         for child in widget.children:
-            self._walk(child, brightness, depth, layers)
+            self._walk(child, brightness, depth, items)
 
-    def _commands(self, widget: Widget, brightness: float) -> tuple[Command, ...]:
+    def _item(self, widget: Widget, brightness: float, depth: float) -> PaintItem | None:
         cached = getattr(widget, "_paint_cache", None)
-        if cached is not None and not widget.paint_dirty and cached[0] == brightness:
+        if cached is not None and not widget.paint_dirty and cached[0] == (brightness, depth):
             return cached[1]
         self.painted += 1
         commands = tuple(paint_widget(widget, self.theme, brightness))
-        widget._paint_cache = (brightness, commands)
+        item = None
+        if commands:
+            bounds = Rect(0, 0, 0, 0)
+            for command in commands:
+                bounds = bounds.union(command_bounds(command))
+            item = PaintItem(id(widget), round(self.theme.device.disparity_px(depth)), commands, bounds)
+        widget._paint_cache = ((brightness, depth), item)
         widget.paint_dirty = False
-        return commands
+        return item
+
+
+def command_bounds(command: Command) -> Rect:
+    """Pixels a command may touch (antialiasing included)."""
+    if isinstance(command, Glyphs):
+        box = Rect(0, 0, 0, 0)
+        for bitmap, x, y in command.items:
+            box = box.union(Rect(x, y, bitmap.shape[1], bitmap.shape[0]))
+        return box if command.clip is None else box.intersect(command.clip)
+    if isinstance(command, Blit):
+        return Rect(command.x, command.y, command.alpha.shape[1], command.alpha.shape[0])
+    if isinstance(command, (Stroke, Fill)):
+        pad = command.width / 2 + 1 if isinstance(command, Stroke) else 1
+        xs = [p[0] for p in command.points]
+        ys = [p[1] for p in command.points]
+        return _span(min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+    return _span(command.x - 1, command.y - 1, command.x + command.w + 1, command.y + command.h + 1)
+
+
+def _span(x0: float, y0: float, x1: float, y1: float) -> Rect:
+    left, top = math.floor(x0), math.floor(y0)
+    return Rect(left, top, math.ceil(x1) - left, math.ceil(y1) - top)
 
 
 def paint_widget(widget: Widget, theme: Theme, brightness: float) -> list[Command]:
@@ -151,17 +187,27 @@ def _paint_text(widget: Text, theme: Theme, brightness: float) -> list[Command]:
     if block is None or not block.lines:
         return []
     colour = theme.colour(widget.color, brightness)
-    x0, y0, width, _ = _content_box(widget, theme)
+    x0, y0, width, height = _content_box(widget, theme)
+    lines = block.lines
+    top = y0
+    clip = None
+    if widget.scroll > 0 and block.above:
+        # Scrolling up: the block sits `scroll` lines lower and the lines above it come in
+        # from the top edge, clipped to the box.
+        extra = min(len(block.above), math.ceil(widget.scroll))
+        lines = block.above[len(block.above) - extra:] + lines
+        top = y0 + round((widget.scroll - extra) * block.line_height)
+        clip = Rect(x0, y0, width, height)
     items: list[tuple[np.ndarray, int, int]] = []
     size = block.size_px
-    for index, line in enumerate(block.lines):
+    for index, line in enumerate(lines):
         x = x0 + _line_offset(widget.align, line.rtl, width - line.width)
-        baseline = y0 + index * block.line_height + block.baseline
+        baseline = top + index * block.line_height + block.baseline
         for glyph in line.glyphs:
             bitmap = glyph.font.glyph(glyph.gid, size)
             if bitmap.bitmap.size:
                 items.append((bitmap.bitmap, x + glyph.x + bitmap.left, baseline - glyph.y - bitmap.top))
-    return [Glyphs(tuple(items), colour)] if items else []
+    return [Glyphs(tuple(items), colour, clip)] if items else []
 
 
 def _line_offset(align: str, rtl: bool, slack: int) -> int:

@@ -11,8 +11,10 @@ from PIL import Image as PILImage
 from hud.devices import DeviceProfile, load_device
 from hud.errors import NoDisplayError
 from hud.geometry import Rect
-from hud.layout import Layout
-from hud.paint import Painter
+from hud.layout import Layout, LayoutStats
+from hud.damage import changed_items, eye_damage
+from hud.paint import Painter, PaintItem
+from hud.profile import FrameRecord, Profiler, Span
 from hud.panel import to_panel
 from hud.raster import BACKENDS
 from hud.scene import Scene, load_scene
@@ -20,7 +22,7 @@ from hud.sinks import panel_image, preview_image, write_images
 from hud.theme import Theme
 from hud.widgets.base import Widget
 
-STAGES = ("update", "layout", "paint", "raster", "panel")
+STAGES = ("update", "layout", "paint", "raster", "panel")  # a renderer's own stages (the sink is the caller's)
 
 
 @dataclass
@@ -31,7 +33,8 @@ class Frame:
     device: DeviceProfile
     backend: str
     t: float
-    timings_ms: dict[str, float] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)  # per stage, when profiled
+    dirty_px: int = 0  # pixels re-rastered for this frame, all eyes together
 
     def preview(self) -> PILImage.Image:
         """Both eyes side by side in the panel's colour."""
@@ -49,10 +52,15 @@ class Frame:
 
 
 class Renderer:
-    """Renders a scene (or a widget tree) for one device, frame after frame."""
+    """Renders a scene (or a widget tree) for one device, frame after frame.
+
+    Frames are incremental: only widgets marked dirty are laid out and painted again, and
+    only the rectangles they touched are re-rastered, per eye. A frame where nothing changed
+    returns the previous images at once. Attach a `Profiler` to time every stage.
+    """
 
     def __init__(self, scene: Scene | Widget, device: str | Path | DeviceProfile | None = None,
-                 backend: str = "cpu") -> None:
+                 backend: str = "cpu", profiler: Profiler | None = None) -> None:
         self.scene = scene if isinstance(scene, Scene) else Scene(scene)
         self.device = load_device(device or self.scene.device)
         if not self.device.has_display:
@@ -65,46 +73,112 @@ class Renderer:
         self.painter = Painter(self.theme)
         self.raster = BACKENDS[backend](self.device.width, self.device.height, self.theme.channels)
         self.backend = backend
+        self.profiler = profiler
+        self.screen = Rect(0, 0, self.device.width, self.device.height)
+        self._items: list[PaintItem] = []
+        self._buffers: dict[str, np.ndarray] = {}
+        self._last: Frame | None = None
         _forget_other_devices(self.scene.root, self.device)
 
     def invalidate(self) -> None:
         """Forget every cached measure, layout and paint: the next frame is a full redraw."""
         _invalidate(self.scene.root)
+        self._last = None
 
     def frame(self, t: float = 0.0) -> Frame:
         """Render the tree as it is at time `t` (seconds)."""
-        timings: dict[str, float] = {}
-        clock = time.perf_counter()
+        profiler = self.profiler
+        record = profiler.begin(t, time.perf_counter()) if profiler else None
+        clock = record.start if record else 0.0
 
-        def lap(stage: str) -> None:
+        def lap(stage: str, eye: str = "") -> None:
             nonlocal clock
-            now = time.perf_counter()
-            timings[stage] = (now - clock) * 1000
-            clock = now
+            if record is not None:
+                now = time.perf_counter()
+                record.spans.append(Span(stage, clock, (now - clock) * 1000, eye))
+                clock = now
 
         root = self.scene.root
-        _forget_other_devices(root, self.device)
+        if _forget_other_devices(root, self.device):
+            self._last = None
+        if self.scene.timeline is not None:
+            if self._last is None:
+                self._layout(root)  # timelines measure captions to scroll them: lay out first
+            self.scene.apply_timeline(t)
         lap("update")
+        last = self._last
+        if last is not None and not root.layout_dirty and not root.paint_pending:
+            return self._unchanged(last, t, record)
+        self._layout(root)
+        lap("layout")
+        items = self.painter.run(root)
+        root.paint_pending = False
+        lap("paint")
+        changed = changed_items(self._items, items) if last is not None else None
+        self._items = items
+        eyes: dict[str, np.ndarray] = {}
+        dirty_px = 0
+        for eye in self.device.eyes:
+            sign, offset = (1 if eye == "left" else -1), self.device.eye_offset(eye)
+            areas = None if changed is None else eye_damage(changed, sign, offset, self.screen)
+            buffer = self._buffers.get(eye)
+            if areas is None or buffer is None:
+                self._buffers[eye] = buffer = self.raster.new_buffer()
+                self.raster.redraw(buffer, items, self.screen, offset, sign)
+                areas = [self.screen]
+            else:
+                for area in areas:
+                    self.raster.redraw(buffer, items, area, offset, sign)
+            dirty_px += sum(area.area for area in areas)
+            lap("raster", eye)
+            eyes[eye] = self._panel(buffer, areas, last.eyes.get(eye) if last else None)
+            lap("panel", eye)
+        if record is not None:
+            record.dirty_px = dirty_px
+            record.lit_px = sum(int(np.count_nonzero(panel)) for panel in eyes.values())
+        self._last = Frame(eyes, self.device, self.backend, t, _stage_totals(record), dirty_px)
+        return self._last
+
+    def _layout(self, root: Widget) -> None:
         margin = self.device.safe_margin
         root.padding = [margin.top, margin.right, margin.bottom, margin.left]
-        self.layout.run(root, Rect(0, 0, self.device.width, self.device.height))
-        lap("layout")
-        layers = self.painter.run(root)
-        lap("paint")
-        buffers = {eye: self.raster.render(layers, self.device.eye_offset(eye), 1 if eye == "left" else -1)
-                   for eye in self.device.eyes}
-        lap("raster")
-        eyes = {eye: to_panel(buffer, self.device) for eye, buffer in buffers.items()}
-        lap("panel")
-        return Frame(eyes, self.device, self.backend, t, timings)
+        self.layout.run(root, self.screen)
+
+    def _panel(self, buffer: np.ndarray, areas: list[Rect], previous: np.ndarray | None) -> np.ndarray:
+        """The eye's panel image: the previous one with the damaged areas re-quantised (a fresh
+        array, so earlier frames keep their pixels). Colour-budget panels are re-quantised
+        whole, since their palette depends on every pixel."""
+        if previous is None or self.device.max_colours or areas == [self.screen]:
+            return to_panel(buffer, self.device)
+        panel = previous.copy()
+        for area in areas:
+            region = buffer[area.y:area.bottom, area.x:area.right]
+            panel[area.y:area.bottom, area.x:area.right] = to_panel(region, self.device)
+        return panel
+
+    def _unchanged(self, last: Frame, t: float, record: FrameRecord | None) -> Frame:
+        self.layout.stats = LayoutStats()
+        if record is not None:
+            record.lit_px = sum(int(np.count_nonzero(panel)) for panel in last.eyes.values())
+        return Frame(last.eyes, self.device, self.backend, t, _stage_totals(record), 0)
 
 
-def _forget_other_devices(root: Widget, device: DeviceProfile) -> None:
+def _stage_totals(record: FrameRecord | None) -> dict[str, float]:
+    if record is None:
+        return {}
+    totals: dict[str, float] = {}
+    for span in record.spans:
+        totals[span.stage] = totals.get(span.stage, 0.0) + span.ms
+    return totals
+
+
+def _forget_other_devices(root: Widget, device: DeviceProfile) -> bool:
     """Layout and paint caches hold pixels for one device: drop them when the device changes."""
     if getattr(root, "_device", None) is device:
-        return
+        return False
     _invalidate(root)
     root._device = device
+    return True
 
 
 def _invalidate(root: Widget) -> None:
@@ -112,10 +186,13 @@ def _invalidate(root: Widget) -> None:
         widget.layout_dirty = True
         widget.paint_dirty = True
         widget._layout_cache.clear()
+    root.paint_pending = True
 
 
 def render(target: Scene | Widget | str | Path, *, device: str | Path | DeviceProfile | None = None,
            at: float = 0.0, backend: str = "cpu") -> Frame:
-    """Render a scene, a widget tree or a scene file at time `at` in one call."""
+    """Render a scene, a widget tree or a scene file at time `at` in one call (timed per stage)."""
     scene = load_scene(target) if isinstance(target, (str, Path)) else target
-    return Renderer(scene, device, backend).frame(at)
+    renderer = Renderer(scene, device, backend)
+    renderer.profiler = Profiler(renderer.device.frame_budget_ms, renderer.device.name)
+    return renderer.frame(at)

@@ -12,7 +12,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from hud.anim import EASINGS, TRANSITIONS, Event, Timeline, animatable, parse_time
 from hud.assets import AssetError, resolve_asset
+from hud.geometry import parse_length
 from hud.devices import builtin_names, load_device
 from hud.errors import DeviceError, FieldError, SceneError
 from hud.layout import Screen
@@ -22,10 +24,17 @@ from hud.widgets.primitives import Image
 
 SCENE_KEYS = {
     "title": "Title shown in tools.",
+    "duration": "How long the scene runs (\"10s\"); default: until the last timeline event ends, plus 1 s.",
     "device": "Device profile the scene is designed for (default quark-s1).",
     "targets": "Every device profile the scene is meant for (default: just `device`); `make demo` renders each.",
 }
 DEFAULT_DEVICE = "quark-s1"
+TIMELINE_KEYS = {"at": "When, e.g. \"1.5s\" or \"300ms\".", "target": "Id of the widget.",
+                 "set": "Fields to set: { distance_m = 80 }.", "append": "Text to append to a caption or text.",
+                 "animate": "{ property, from, to, duration, easing } for a numeric field or offset_x / offset_y.",
+                 "show": "{ transition = fade | slide | none, duration, hide_after }.",
+                 "hide": "{ transition = fade | slide | none, duration }."}
+ANIMATE_KEYS = ("property", "from", "to", "duration", "easing")
 
 
 class Scene:
@@ -37,9 +46,23 @@ class Scene:
         self.device = device
         self.targets = targets or (device,)
         self.path = path
+        self.timeline: Timeline | None = None
+        self.duration: float | None = None
         self.root = Screen()
         for widget in widgets:
             self.root.add(widget)
+
+    @property
+    def length(self) -> float:
+        """Seconds the scene runs: [scene] duration, else the timeline's end plus one second."""
+        if self.duration is not None:
+            return self.duration
+        return self.timeline.end + 1.0 if self.timeline else 0.0
+
+    def apply_timeline(self, t: float) -> None:
+        """Bring every field the timeline touches to its value at time `t`."""
+        if self.timeline is not None:
+            self.timeline.apply(t)
 
     @property
     def widgets(self) -> tuple[Widget, ...]:
@@ -106,12 +129,13 @@ class _Builder:
 
     def scene(self, data: dict[str, Any]) -> Scene:
         for key in data:
-            if key not in ("scene", "widgets"):
-                close = difflib.get_close_matches(key, ["scene", "widgets"], n=1)
+            if key not in ("scene", "widgets", "timeline"):
+                close = difflib.get_close_matches(key, ["scene", "widgets", "timeline"], n=1)
                 if key in SCENE_KEYS:
                     fix = f"move '{key}' under the [scene] table"
                 else:
-                    fix = f"did you mean '{close[0]}'?" if close else "a scene has a [scene] table and [[widgets]]"
+                    fix = (f"did you mean '{close[0]}'?" if close
+                           else "a scene has a [scene] table, [[widgets]] and optionally [[timeline]]")
                 raise self.fail((key,), "scene", f"unknown top-level key '{key}'", fix)
         header = data.get("scene", {})
         if not isinstance(header, dict):
@@ -125,6 +149,11 @@ class _Builder:
                 if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
                     raise self.fail(("scene", key), "scene", f"'targets' must be a list of device names, got {value!r}",
                                     'e.g. targets = ["quark-s1", "even-g2"]')
+            elif key == "duration":
+                try:
+                    parse_time(value)
+                except ValueError as exc:
+                    raise self.fail(("scene", key), "scene", f"'duration': {exc}", 'e.g. duration = "10s"') from None
             elif not isinstance(value, str):
                 raise self.fail(("scene", key), "scene", f"'{key}' must be a string, got {value!r}",
                                 "put it in quotes")
@@ -146,7 +175,148 @@ class _Builder:
         scene = Scene(title=header.get("title", ""), device=device, targets=tuple(header.get("targets", [device])))
         for index, item in enumerate(widgets):
             scene.add(self.widget(item, ("widgets", index)))
+        entries = data.get("timeline", [])
+        if not isinstance(entries, list):
+            raise self.fail(("timeline",), "timeline", "'timeline' must be an array of tables",
+                            "write each entry as [[timeline]]")
+        if entries:
+            scene.timeline = Timeline()
+            for index, entry in enumerate(entries):
+                self.timeline_entry(scene, entry, ("timeline", index), index)
+        if "duration" in header:
+            scene.duration = parse_time(header["duration"])
         return scene
+
+    def timeline_entry(self, scene: Scene, entry: Any, path: tuple, order: int) -> None:
+        """Validate one [[timeline]] entry and add its events."""
+        where = "timeline"
+        if not isinstance(entry, dict):
+            raise self.fail(path, where, "a timeline entry must be a table", "write it as [[timeline]]")
+        for key in entry:
+            if key not in TIMELINE_KEYS:
+                close = difflib.get_close_matches(key, list(TIMELINE_KEYS), n=1)
+                fix = f"did you mean '{close[0]}'?" if close else f"entries take {', '.join(TIMELINE_KEYS)}"
+                raise self.fail(path + (key,), where, f"unknown key '{key}'", fix)
+        for key in ("at", "target"):
+            if key not in entry:
+                raise self.fail(path, where, f"missing '{key}'", f"add {key} = ...")
+        try:
+            at = parse_time(entry["at"])
+        except ValueError as exc:
+            raise self.fail(path + ("at",), where, f"'at': {exc}", 'e.g. at = "1.5s"') from None
+        target_id = entry["target"]
+        target = scene.find(target_id) if isinstance(target_id, str) else None
+        if target is None:
+            ids = [w.id for w in scene.root.walk() if w.id]
+            close = difflib.get_close_matches(str(target_id), ids, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else "give the widget an id and use it here"
+            raise self.fail(path + ("target",), where, f"no widget with id {target_id!r}", fix)
+        where = f"timeline '{target_id}'"
+        actions = [key for key in ("set", "append", "animate", "show", "hide") if key in entry]
+        if len(actions) != 1:
+            raise self.fail(path, where, "an entry needs exactly one of set, append, animate, show, hide",
+                            "split it into one entry per action")
+        action = actions[0]
+        timeline = scene.timeline
+        value = entry[action]
+        if action == "set":
+            if not isinstance(value, dict) or not value:
+                raise self.fail(path + ("set",), where, "'set' must be a table of fields",
+                                "e.g. set = { distance_m = 80 }")
+            for name, raw in value.items():
+                prop = target.props.get(name)
+                if prop is None or name == "id":
+                    close = difflib.get_close_matches(name, list(target.props), n=1)
+                    fix = f"did you mean '{close[0]}'?" if close else f"fields of {target.type_name}: {', '.join(target.props)}"
+                    raise self.fail(path + ("set", name), where, f"{target.type_name} has no field '{name}'", fix)
+                try:
+                    converted = prop.validate(raw)
+                except FieldError as exc:
+                    raise self.fail(path + ("set", name), where, f"'{name}' {exc.problem}", exc.fix) from None
+                timeline.add(Event(at, target, "set", name, converted, order=order))
+        elif action == "append":
+            if not isinstance(value, str):
+                raise self.fail(path + ("append",), where, "'append' must be a string", "put the text in quotes")
+            if "text" not in target.props or target.type_name not in ("caption", "text"):
+                raise self.fail(path + ("append",), where, f"cannot append text to a {target.type_name}",
+                                "target a caption or a text widget")
+            timeline.add(Event(at, target, "append", "text", value, order=order))
+        elif action == "animate":
+            self.animate_entry(timeline, target, value, at, path + ("animate",), where, order)
+        else:
+            self.transition_entry(timeline, target, action, value, at, path + (action,), where, order)
+
+    def animate_entry(self, timeline: Timeline, target: Widget, value: Any, at: float, path: tuple,
+                      where: str, order: int) -> None:
+        if not isinstance(value, dict):
+            raise self.fail(path, where, "'animate' must be a table",
+                            'e.g. animate = { property = "brightness", to = 1.0, duration = "300ms" }')
+        for key in value:
+            if key not in ANIMATE_KEYS:
+                close = difflib.get_close_matches(key, ANIMATE_KEYS, n=1)
+                raise self.fail(path + (key,), where, f"unknown key '{key}' in animate",
+                                f"did you mean '{close[0]}'?" if close else f"animate takes {', '.join(ANIMATE_KEYS)}")
+        for key in ("property", "to", "duration"):
+            if key not in value:
+                raise self.fail(path, where, f"animate is missing '{key}'", f"add {key} = ...")
+        name = value["property"]
+        if not isinstance(name, str) or not animatable(target, name):
+            numeric = [n for n in target.props if animatable(target, n)] + ["offset_x", "offset_y"]
+            close = difflib.get_close_matches(str(name), numeric, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else f"numbers of {target.type_name}: {', '.join(numeric)}"
+            raise self.fail(path + ("property",), where, f"cannot animate {name!r} of a {target.type_name}", fix)
+        ends = {}
+        for key in ("from", "to"):
+            if key not in value:
+                continue
+            raw = value[key]
+            try:
+                if name in ("offset_x", "offset_y"):
+                    ends[key] = _offset_px(raw)
+                else:
+                    ends[key] = target.props[name].validate(raw)
+            except (FieldError, ValueError) as exc:
+                problem = exc.problem if isinstance(exc, FieldError) else str(exc)
+                raise self.fail(path + (key,), where, f"'{key}' {problem}", "give a number in the field's range") from None
+        try:
+            duration = parse_time(value["duration"])
+        except ValueError as exc:
+            raise self.fail(path + ("duration",), where, f"'duration': {exc}", 'e.g. duration = "300ms"') from None
+        easing = value.get("easing", "linear")
+        if easing not in EASINGS:
+            close = difflib.get_close_matches(str(easing), list(EASINGS), n=1)
+            raise self.fail(path + ("easing",), where, f"unknown easing {easing!r}",
+                            f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(EASINGS)}")
+        timeline.add(Event(at, target, "animate", name, ends["to"], ends.get("from"), duration, easing, order))
+
+    def transition_entry(self, timeline: Timeline, target: Widget, action: str, value: Any, at: float,
+                         path: tuple, where: str, order: int) -> None:
+        if not isinstance(value, dict):
+            raise self.fail(path, where, f"'{action}' must be a table",
+                            f'e.g. {action} = {{ transition = "fade", duration = "300ms" }}')
+        allowed = ("transition", "duration", "hide_after") if action == "show" else ("transition", "duration")
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                raise self.fail(path + (key,), where, f"unknown key '{key}' in {action}",
+                                f"did you mean '{close[0]}'?" if close else f"{action} takes {', '.join(allowed)}")
+        transition = value.get("transition", "fade")
+        if transition not in TRANSITIONS:
+            close = difflib.get_close_matches(str(transition), TRANSITIONS, n=1)
+            raise self.fail(path + ("transition",), where, f"unknown transition {transition!r}",
+                            f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(TRANSITIONS)}")
+        times = {}
+        for key in ("duration", "hide_after"):
+            if key in value:
+                try:
+                    times[key] = parse_time(value[key])
+                except ValueError as exc:
+                    raise self.fail(path + (key,), where, f"'{key}': {exc}", 'e.g. "300ms" or "4s"') from None
+        duration = times.get("duration", 0.3)
+        if action == "show":
+            timeline.show(at, target, transition, duration, order, times.get("hide_after"))
+        else:
+            timeline.hide(at, target, transition, duration, order)
 
     def widget(self, item: Any, path: tuple) -> Widget:
         if not isinstance(item, dict):
@@ -201,6 +371,14 @@ class _Builder:
         return f"{type_name} '{widget_id}'" if isinstance(widget_id, str) else str(type_name)
 
 
+def _offset_px(value: Any) -> float:
+    """An offset end value in pixels: a number or "12px" (degrees need a device, so not here)."""
+    length = parse_length(value, allow_percent=False)
+    if length.unit != "px":
+        raise ValueError(f"offsets animate in pixels, got {value!r}")
+    return length.value
+
+
 def _dotted(path: tuple) -> str:
     return ".".join(str(p) for p in path if isinstance(p, str))
 
@@ -218,6 +396,27 @@ def scene_schema() -> dict[str, Any]:
         definitions[name] = {"type": "object", "description": (cls.__doc__ or "").strip().splitlines()[0],
                              "properties": properties, "required": required, "additionalProperties": False}
     definitions["widget"] = {"oneOf": [{"$ref": f"#/$defs/{name}"} for name in sorted(WIDGET_TYPES)]}
+    time = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*(ms|s)?\s*$"}]}
+    transition = {"type": "string", "enum": list(TRANSITIONS)}
+    definitions["timeline_entry"] = {
+        "type": "object", "additionalProperties": False, "required": ["at", "target"],
+        "properties": {
+            "at": {**time, "description": TIMELINE_KEYS["at"]},
+            "target": {"type": "string", "description": TIMELINE_KEYS["target"]},
+            "set": {"type": "object", "description": TIMELINE_KEYS["set"]},
+            "append": {"type": "string", "description": TIMELINE_KEYS["append"]},
+            "animate": {"type": "object", "additionalProperties": False, "required": ["property", "to", "duration"],
+                        "description": TIMELINE_KEYS["animate"],
+                        "properties": {"property": {"type": "string"}, "from": {"type": "number"},
+                                       "to": {"type": "number"}, "duration": time,
+                                       "easing": {"type": "string", "enum": list(EASINGS)}}},
+            "show": {"type": "object", "additionalProperties": False, "description": TIMELINE_KEYS["show"],
+                     "properties": {"transition": transition, "duration": time, "hide_after": time}},
+            "hide": {"type": "object", "additionalProperties": False, "description": TIMELINE_KEYS["hide"],
+                     "properties": {"transition": transition, "duration": time}},
+        },
+        "oneOf": [{"required": [action]} for action in ("set", "append", "animate", "show", "hide")],
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/hud/hud/scene.schema.json",
@@ -226,10 +425,13 @@ def scene_schema() -> dict[str, Any]:
         "properties": {
             "scene": {"type": "object", "additionalProperties": False, "properties": {
                 "title": {"type": "string", "description": SCENE_KEYS["title"]},
+                "duration": {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}],
+                             "description": SCENE_KEYS["duration"]},
                 "device": {"type": "string", "description": SCENE_KEYS["device"]},
                 "targets": {"type": "array", "items": {"type": "string"}, "minItems": 1,
                             "description": SCENE_KEYS["targets"]}}},
             "widgets": {"type": "array", "items": {"$ref": "#/$defs/widget"}},
+            "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_entry"}},
         },
         "additionalProperties": False,
         "$defs": definitions,

@@ -54,3 +54,26 @@ def write_images(images: dict[str, PILImage.Image], out_dir: Path) -> list[Path]
             if os.path.exists(temp):
                 os.unlink(temp)
     return [final for _, final in staged]
+
+
+def write_animation(frames: list[PILImage.Image], path: Path, fps: float) -> None:
+    """An animated preview: GIF (palette per frame, 10 ms steps) or APNG (.png/.apng), atomically."""
+    if not frames:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    duration = max(10, round(1000 / fps))
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        if path.suffix.lower() == ".gif":
+            paletted = [frame.quantize(colors=256, method=PILImage.Quantize.MEDIANCUT, dither=PILImage.Dither.NONE)
+                        for frame in frames]
+            paletted[0].save(temp, format="GIF", save_all=True, append_images=paletted[1:], duration=duration,
+                             loop=0, optimize=False, disposal=1)
+        else:
+            frames[0].save(temp, format="PNG", save_all=True, append_images=frames[1:], duration=duration,
+                           loop=0, default_image=False)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)

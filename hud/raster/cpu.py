@@ -12,7 +12,8 @@ from typing import Iterable
 
 import numpy as np
 
-from hud.paint import Blit, Command, Fill, FillRoundRect, Glyphs, Layer, Stroke, StrokeRoundRect
+from hud.geometry import Rect
+from hud.paint import Blit, Command, Fill, FillRoundRect, Glyphs, Layer, PaintItem, Stroke, StrokeRoundRect
 
 
 class CpuRaster:
@@ -22,19 +23,41 @@ class CpuRaster:
 
     def __init__(self, width: int, height: int, channels: int) -> None:
         self.width, self.height, self.channels = width, height, channels
+        self.screen = Rect(0, 0, width, height)
+        self._clip = self.screen  # pixels the current pass may change
 
     def new_buffer(self) -> np.ndarray:
         return np.zeros((self.height, self.width, self.channels), dtype=np.float32)
 
-    def render(self, layers: Iterable[Layer], shift: tuple[int, int], sign: int,
+    def render(self, layers: Iterable[Layer | PaintItem], shift: tuple[int, int], sign: int,
                buffer: np.ndarray | None = None) -> np.ndarray:
-        """Draw `layers` for one eye: each layer moves by sign * layer.shift plus `shift` (dx, dy)."""
+        """Draw everything for one eye: each layer moves by sign * layer.shift plus `shift` (dx, dy)."""
         target = self.new_buffer() if buffer is None else buffer
         for layer in layers:
             dx, dy = sign * layer.shift + shift[0], shift[1]
             for command in layer.commands:
                 self.draw(target, command, dx, dy)
         return target
+
+    def redraw(self, buffer: np.ndarray, items: Iterable[PaintItem], area: Rect, shift: tuple[int, int],
+               sign: int) -> None:
+        """Re-raster only `area` of one eye's buffer: clear it, then draw, clipped to it, every
+        item that reaches into it. Each pixel sees the same operations in the same order as in
+        a full redraw, so the result is identical."""
+        area = area.intersect(self.screen)
+        if area.empty:
+            return
+        buffer[area.y:area.bottom, area.x:area.right] = 0.0
+        self._clip = area
+        try:
+            for item in items:
+                dx, dy = sign * item.shift + shift[0], shift[1]
+                if item.bounds.translate(dx, dy).intersect(area).empty:
+                    continue
+                for command in item.commands:
+                    self.draw(buffer, command, dx, dy)
+        finally:
+            self._clip = self.screen
 
     # -- one command -------------------------------------------------------------------------
     def draw(self, buf: np.ndarray, cmd: Command, dx: int, dy: int) -> None:
@@ -54,9 +77,10 @@ class CpuRaster:
             raise TypeError(f"unknown draw command {type(cmd).__name__}")
 
     def _window(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
-        """Integer pixel bounds covering [x0, x1) x [y0, y1), clipped to the buffer."""
-        ix0, iy0 = max(math.floor(x0), 0), max(math.floor(y0), 0)
-        ix1, iy1 = min(math.ceil(x1), self.width), min(math.ceil(y1), self.height)
+        """Integer pixel bounds covering [x0, x1) x [y0, y1), clipped to the current area."""
+        clip = self._clip
+        ix0, iy0 = max(math.floor(x0), clip.x), max(math.floor(y0), clip.y)
+        ix1, iy1 = min(math.ceil(x1), clip.right), min(math.ceil(y1), clip.bottom)
         if ix0 >= ix1 or iy0 >= iy1:
             return None
         return ix0, iy0, ix1, iy1
@@ -139,11 +163,12 @@ class CpuRaster:
     # -- bitmaps -----------------------------------------------------------------------------
     def _glyphs(self, buf: np.ndarray, cmd: Glyphs, dx: int, dy: int) -> None:
         colour = np.asarray(cmd.colour, dtype=np.float32)[:self.channels]
+        clip = self._clip if cmd.clip is None else self._clip.intersect(cmd.clip.translate(dx, dy))
         for bitmap, gx, gy in cmd.items:
             x0, y0 = gx + dx, gy + dy
             h, w = bitmap.shape
-            cx0, cy0 = max(x0, 0), max(y0, 0)
-            cx1, cy1 = min(x0 + w, self.width), min(y0 + h, self.height)
+            cx0, cy0 = max(x0, clip.x), max(y0, clip.y)
+            cx1, cy1 = min(x0 + w, clip.right), min(y0 + h, clip.bottom)
             if cx0 >= cx1 or cy0 >= cy1:
                 continue
             coverage = bitmap[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0].astype(np.float32) / 255.0
@@ -155,8 +180,9 @@ class CpuRaster:
     def _blit(self, buf: np.ndarray, cmd: Blit, dx: int, dy: int) -> None:
         h, w = cmd.alpha.shape
         x0, y0 = cmd.x + dx, cmd.y + dy
-        cx0, cy0 = max(x0, 0), max(y0, 0)
-        cx1, cy1 = min(x0 + w, self.width), min(y0 + h, self.height)
+        clip = self._clip
+        cx0, cy0 = max(x0, clip.x), max(y0, clip.y)
+        cx1, cy1 = min(x0 + w, clip.right), min(y0 + h, clip.bottom)
         if cx0 >= cx1 or cy0 >= cy1:
             return
         rgb = cmd.rgb[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0] * cmd.brightness

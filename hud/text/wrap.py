@@ -21,6 +21,7 @@ from hud.text.shaping import ShapedGlyph, ShapedLine, shape_line
 
 ELLIPSIS = "\u2026"
 OVERFLOWS = ("ellipsis", "clip", "keep-end")
+SCROLLBACK = 3  # lines kept above a keep-end block, for scroll animations
 # Never at the start of a line, even where a word has to be cut between graphemes.
 NO_START = frozenset("、。，．,.：:；;？?！!）)］]｝}」』】〉》〕〗〙〛’”»›…‥ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ・%‰℃°′″")
 # Never at the end of a line.
@@ -48,6 +49,7 @@ class TextBlock(NamedTuple):
     size_px: int
     weight: str
     truncated: bool    # lines or characters were cut to fit
+    above: tuple[TextLine, ...] = ()  # with keep-end: the lines just above the kept ones (for scrolling)
 
 
 def is_hangul(ch: str) -> bool:
@@ -205,8 +207,11 @@ def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int
             break
     truncated = False
     spans = paragraphs
+    above: tuple[TextLine, ...] = ()
     if max_lines and len(spans) > max_lines:
         truncated = True
+        if overflow == "keep-end":
+            above = tuple(p.line(a, b) for p, a, b in spans[max(0, len(spans) - max_lines - SCROLLBACK):-max_lines])
         spans = spans[-max_lines:] if overflow == "keep-end" else spans[:max_lines]
     for index, (paragraph, start, end) in enumerate(spans):
         line = paragraph.line(start, end)
@@ -218,7 +223,7 @@ def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int
     step = max(1, round(size_px * line_height))
     baseline = round((step - size_px) / 2 + size_px * 0.88)
     width = max((line.width for line in lines), default=0)
-    return TextBlock(tuple(lines), width, step * len(lines), step, baseline, size_px, weight, truncated)
+    return TextBlock(tuple(lines), width, step * len(lines), step, baseline, size_px, weight, truncated, above)
 
 
 def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ WIDGET_TYPES: dict[str, type[Widget]] = {}
 
 _ZERO = Length(0.0)
 # Attributes the pipeline keeps on widgets (not user fields).
-_RUNTIME_ATTRIBUTES = frozenset({"parent", "rect", "layout_dirty", "paint_dirty", "text_block"})
+_RUNTIME_ATTRIBUTES = frozenset({"parent", "rect", "layout_dirty", "paint_dirty", "paint_pending", "text_block"})
 
 
 class Widget:
@@ -60,6 +60,7 @@ class Widget:
         self.rect = Rect(0, 0, 0, 0)          # placed box (border box), set by layout
         self.layout_dirty = True
         self.paint_dirty = True
+        self.paint_pending = True             # (root only) something below must be re-painted
         self._layout_cache: dict[tuple[int, int], Any] = {}
         extra = fields.pop("children", None)
         for name, value in fields.items():
@@ -159,6 +160,7 @@ class Widget:
         """Re-paint this widget and its subtree (inherited brightness and depth)."""
         for widget in self.walk():
             widget.paint_dirty = True
+        self.root.paint_pending = True
 
     # -- description -------------------------------------------------------------------------
     def fields(self) -> dict[str, Any]:

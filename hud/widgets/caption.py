@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 from hud.geometry import Length
+from hud.text.wrap import layout_text
 from hud.theme import SIZE_ROLES
 from hud.widgets.base import Composite, Widget
 from hud.widgets.primitives import Column, Text
-from hud.widgets.props import LanguageKind, LengthKind, Number, Optional, Prop, Str
+from hud.widgets.props import PAINT, LanguageKind, LengthKind, Number, Optional, Prop, Str
+
+def text_lines_dropped(text: str, size_px: int, weight: str, width: int, max_lines: int, language: str) -> int:
+    """How many whole lines a keep-end text of `max_lines` hides above its first line."""
+    total = len(layout_text(text, size_px, weight, width, 0, "clip", 1.25, language).lines)
+    return max(0, total - max_lines)
+
 
 # Text kept in memory for a live caption: enough for many screens of lines.
 MAX_BUFFER = 4000
@@ -29,6 +36,30 @@ class Caption(Composite):
     size = Prop(LengthKind(percent=False, low=1, roles=SIZE_ROLES, high_px=400, high_deg=15), "body",
                 doc="Font size of the text.")
     width = Prop(LengthKind(auto=True), Length(100.0, "%"), doc="Caption width; the full safe width by default.")
+    scroll = Prop(Number(0, 3), 0.0, affects=PAINT,
+                  doc="Lines still scrolling up; timelines animate it when appended text pushes lines off the top.")
+
+    def _prop_changed(self, prop: Prop) -> None:
+        if prop.name == "scroll":  # a scroll only moves the drawn text: no rebuild
+            main = self._main_text()
+            if main is not None:
+                main.scroll = self.scroll
+            return
+        super()._prop_changed(prop)
+
+    def _main_text(self) -> Text | None:
+        if self._built is None:
+            return None
+        return next((c for c in self._built.children if isinstance(c, Text) and c.overflow == "keep-end"), None)
+
+    def lines_dropped(self, text: str) -> int:
+        """Whole lines `text` would push off the top at the caption's current width (0 before
+        the caption has been laid out)."""
+        main = self._main_text()
+        block = getattr(main, "text_block", None) if main is not None else None
+        if block is None or main.rect.w <= 0:
+            return 0
+        return text_lines_dropped(text, block.size_px, "bold", main.rect.w, self.max_lines, self.lang or "")
 
     def append(self, more: str) -> None:
         """Commit recognised text at the end (replacing any partial result); text far beyond
@@ -55,7 +86,7 @@ class Caption(Composite):
         if self.speaker:
             column.add(Text(text=self.speaker, size="small", color="dim", max_lines=1, lang=self.lang))
         column.add(Text(text=self.text + self.partial, size=self.size, weight="bold", max_lines=self.max_lines,
-                        overflow="keep-end", lang=self.lang))
+                        overflow="keep-end", lang=self.lang, scroll=self.scroll))
         if self.translation:
             column.add(Text(text=self.translation, size=self.size, color="dim", max_lines=self.max_lines,
                             overflow="keep-end", lang=self.translation_lang))

@@ -146,7 +146,7 @@ class EdgesKind(Kind):
     """Insets: one length, [vertical, horizontal] or [top, right, bottom, left]."""
 
     def coerce(self, value: Any) -> tuple[Length, Length, Length, Length]:
-        items = value if isinstance(value, list) else [value]
+        items = list(value) if isinstance(value, (list, tuple)) and not isinstance(value, Length) else [value]
         if len(items) not in (1, 2, 4):
             raise ValueError(f"must be one length or a list of 2 or 4, got {_show(value)}",
                              "e.g. 8, [8, 12] or [8, 12, 8, 12]")
@@ -171,7 +171,7 @@ class OffsetKind(Kind):
     """An [x, y] shift in px or degrees."""
 
     def coerce(self, value: Any) -> tuple[Length, Length]:
-        if not isinstance(value, list) or len(value) != 2:
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
             raise ValueError(f"must be a list [x, y], got {_show(value)}", "e.g. [0, -12] or [\"1deg\", 0]")
         try:
             x, y = (_finite(parse_length(v, allow_percent=False)) for v in value)

@@ -1,0 +1,184 @@
+"""Timelines and animation: a scene's state as a pure function of time.
+
+A Timeline holds events (set fields, append text, animate a number with an easing, show or
+hide with a transition). `apply(t)` computes every touched field's value at `t` from the
+scene's initial values and the events up to `t`, so any frame at any time is reproducible,
+whatever order frames are rendered in. Unchanged values are not assigned, so they mark
+nothing dirty.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from hud.geometry import Length
+from hud.widgets.base import Widget
+from hud.widgets.props import Number, Optional
+
+EASINGS: dict[str, Callable[[float], float]] = {
+    "linear": lambda x: x,
+    "ease-in": lambda x: x * x * x,
+    "ease-out": lambda x: 1 - (1 - x) ** 3,
+    "ease-in-out": lambda x: 4 * x * x * x if x < 0.5 else 1 - (-2 * x + 2) ** 3 / 2,
+}
+TRANSITIONS = ("fade", "slide", "none")
+SLIDE_DEG = 1.0              # slide-in distance, degrees of visual angle
+CAPTION_SCROLL_S = 0.25      # how long a caption takes to scroll a line up
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$")
+
+
+def parse_time(value: Any) -> float:
+    """Seconds from 1.5, "1.5s" or "300ms"; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a time like \"1.5s\" or \"300ms\", got {value!r}")
+    if isinstance(value, (int, float)):
+        if value < 0 or value != value or value == float("inf"):
+            raise ValueError(f"a time must be 0 or more, got {value!r}")
+        return float(value)
+    if isinstance(value, str):
+        match = _TIME.match(value)
+        if match:
+            number = float(match.group(1))
+            return number / 1000 if match.group(2) == "ms" else number
+    raise ValueError(f"expected a time like \"1.5s\" or \"300ms\", got {value!r}")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One timeline entry, already resolved to primitive steps."""
+
+    at: float
+    target: Widget
+    kind: str                 # "set", "append" or "animate"
+    field: str                # field name ("offset_x" / "offset_y" animate one offset component)
+    value: Any = None         # set: value; append: text; animate: end value
+    start: Any = None         # animate: start value (None: the value before the animation)
+    duration: float = 0.0
+    easing: str = "linear"
+    order: int = 0            # position in the file, to keep simultaneous events in order
+
+
+@dataclass
+class Timeline:
+    """Events against one scene's widgets."""
+
+    events: list[Event] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._initial: dict[tuple[int, str], tuple[Widget, Any]] = {}
+        self._laid_out = False
+
+    def add(self, event: Event) -> None:
+        self.events.append(event)
+        self.events.sort(key=lambda e: (e.at, e.order))
+        self._initial.clear()
+
+    @property
+    def end(self) -> float:
+        """When the last event finishes."""
+        return max((e.at + e.duration for e in self.events), default=0.0)
+
+    # -- transitions -------------------------------------------------------------------------
+    def show(self, at: float, target: Widget, transition: str, duration: float, order: int,
+             hide_after: float | None = None, slide_px: float = 26.0) -> None:
+        """Make `target` visible at `at`, fading and/or sliding in; optionally hide it later."""
+        self.add(Event(at, target, "set", "visible", True, order=order))
+        if transition == "fade" or transition == "slide":
+            self.add(Event(at, target, "animate", "brightness", target.brightness, 0.0, duration, "ease-out", order))
+        if transition == "slide":
+            self.add(Event(at, target, "animate", "offset_y", 0.0, -slide_px, duration, "ease-out", order))
+        if hide_after is not None:
+            self.hide(at + hide_after, target, transition, duration, order, slide_px)
+
+    def hide(self, at: float, target: Widget, transition: str, duration: float, order: int,
+             slide_px: float = 26.0) -> None:
+        """Fade and/or slide `target` out from `at`, then make it invisible."""
+        if transition in ("fade", "slide") and duration > 0:
+            self.add(Event(at, target, "animate", "brightness", 0.0, None, duration, "ease-in", order))
+            if transition == "slide":
+                self.add(Event(at, target, "animate", "offset_y", -slide_px, None, duration, "ease-in", order))
+        self.add(Event(at + (duration if transition != "none" else 0.0), target, "set", "visible", False,
+                       order=order))
+
+    # -- evaluation --------------------------------------------------------------------------
+    def apply(self, t: float) -> None:
+        """Set every field the timeline touches to its value at time `t`."""
+        if not self._initial:
+            self._snapshot()
+        values = {key: value for key, (_, value) in self._initial.items()}
+        appended_at: dict[int, tuple[float, str, str]] = {}
+        for event in self.events:
+            if event.at > t:
+                break
+            key = (id(event.target), _stored_field(event.field))
+            if event.kind == "set":
+                values[key] = event.value
+            elif event.kind == "append":
+                before = values[key]
+                values[key] = before + event.value
+                partial_key = (id(event.target), "partial")
+                if partial_key in values:
+                    values[partial_key] = ""
+                appended_at[id(event.target)] = (event.at, before, values[key])
+            else:
+                progress = 1.0 if event.duration <= 0 else min(1.0, (t - event.at) / event.duration)
+                eased = EASINGS[event.easing](progress)
+                values[key] = _interpolate(values[key], event, eased)
+        for key, (widget, _) in self._initial.items():
+            value = values[key]
+            if key[1] == "scroll":
+                value = self._caption_scroll(widget, appended_at.get(id(widget)), t)
+            if getattr(widget, key[1]) != value:
+                setattr(widget, key[1], value)
+
+    def _snapshot(self) -> None:
+        for event in self.events:
+            name = _stored_field(event.field)
+            self._initial.setdefault((id(event.target), name), (event.target, getattr(event.target, name)))
+            if event.kind == "append" and "partial" in event.target.props:
+                self._initial.setdefault((id(event.target), "partial"), (event.target, event.target.partial))
+            if event.kind == "append" and "scroll" in event.target.props:
+                self._initial.setdefault((id(event.target), "scroll"), (event.target, 0.0))
+
+    @staticmethod
+    def _caption_scroll(widget: Widget, appended: tuple[float, str, str] | None, t: float) -> float:
+        """Lines still to scroll up after the latest append: whole lines that left the top,
+        eased out over CAPTION_SCROLL_S."""
+        if appended is None:
+            return 0.0
+        at, before, after = appended
+        progress = (t - at) / CAPTION_SCROLL_S
+        if progress >= 1:
+            return 0.0
+        dropped = widget.lines_dropped(after) - widget.lines_dropped(before)
+        return max(0, dropped) * (1 - EASINGS["ease-out"](progress))
+
+
+def _stored_field(name: str) -> str:
+    return "offset" if name in ("offset_x", "offset_y") else name
+
+
+def _interpolate(current: Any, event: Event, eased: float) -> Any:
+    if event.field in ("offset_x", "offset_y"):
+        x, y = current
+        index = 0 if event.field == "offset_x" else 1
+        start = event.start if event.start is not None else (x, y)[index].value
+        value = start + (event.value - start) * eased
+        point = [x, y]
+        point[index] = Length(round(value, 3))
+        return tuple(point)
+    start = event.start if event.start is not None else current
+    value = start + (event.value - start) * eased
+    return round(value) if isinstance(event.value, int) and isinstance(start, int) and eased >= 1 else value
+
+
+def animatable(widget: Widget, name: str) -> bool:
+    """Can `name` be animated on this widget (a number, or one offset component)?"""
+    if name in ("offset_x", "offset_y"):
+        return True
+    prop = widget.props.get(name)
+    if prop is None:
+        return False
+    kind = prop.kind.inner if isinstance(prop.kind, Optional) else prop.kind
+    return isinstance(kind, Number)

@@ -1,0 +1,228 @@
+"""Frame-budget profiler: times every stage of every frame against the refresh budget.
+
+A data source, not a printer: `Profiler.records` holds one FrameRecord per frame, and
+`summary()`, `chrome_trace()` and `chart()` turn them into a table, a Perfetto-loadable
+trace and a frame-time chart. A renderer without a profiler takes no timings at all.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+STAGES = ("update", "layout", "paint", "raster", "panel", "sink")
+EYE_STAGES = ("raster", "panel")
+STAGE_COLOURS = {"update": (150, 150, 150), "layout": (80, 160, 255), "paint": (170, 110, 255),
+                 "raster": (60, 200, 120), "panel": (240, 190, 60), "sink": (240, 110, 80)}
+
+
+@dataclass
+class Span:
+    """One timed piece of work: start (seconds, perf_counter clock) and duration (ms)."""
+
+    stage: str
+    start: float
+    ms: float
+    eye: str = ""
+
+
+@dataclass
+class FrameRecord:
+    """What one frame cost."""
+
+    index: int
+    t: float                       # scene time of the frame (seconds)
+    start: float                   # wall clock when the frame began (perf_counter seconds)
+    spans: list[Span] = field(default_factory=list)
+    dirty_px: int = 0              # pixels re-rastered, all eyes together
+    lit_px: int = 0                # pixels emitting light, all eyes together
+
+    def stage_ms(self, stage: str) -> float:
+        return sum(span.ms for span in self.spans if span.stage == stage)
+
+    @property
+    def total_ms(self) -> float:
+        return sum(span.ms for span in self.spans)
+
+
+class Profiler:
+    """Collects FrameRecords for one device's frame budget."""
+
+    def __init__(self, budget_ms: float, device: str = "") -> None:
+        self.budget_ms = budget_ms
+        self.device = device
+        self.records: list[FrameRecord] = []
+
+    # -- recording ---------------------------------------------------------------------------
+    def begin(self, t: float, start: float) -> FrameRecord:
+        record = FrameRecord(len(self.records), t, start)
+        self.records.append(record)
+        return record
+
+    def add_sink(self, ms: float, start: float) -> None:
+        """Time spent by whatever consumed the latest frame (files, a window)."""
+        if self.records:
+            self.records[-1].spans.append(Span("sink", start, ms))
+
+    # -- summaries ---------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """{"device", "frames", "budget_ms", "missed", "missed_share", "total": stats,
+        "stages": {stage: stats}, "dirty_px": stats, "lit_px": stats}."""
+        totals = [r.total_ms for r in self.records]
+        missed = sum(1 for total in totals if total > self.budget_ms)
+        return {
+            "device": self.device,
+            "frames": len(self.records),
+            "budget_ms": round(self.budget_ms, 3),
+            "missed": missed,
+            "missed_share": round(missed / len(totals), 4) if totals else 0.0,
+            "total": stats(totals),
+            "stages": {stage: stats([r.stage_ms(stage) for r in self.records]) for stage in STAGES},
+            "dirty_px": stats([r.dirty_px for r in self.records], unit=""),
+            "lit_px": stats([r.lit_px for r in self.records], unit=""),
+        }
+
+    def table(self) -> str:
+        """The summary as a plain-text table."""
+        data = self.summary()
+        lines = [f"{data['frames']} frames on {data['device'] or 'device'}, budget {data['budget_ms']:.2f} ms: "
+                 f"{data['missed']} over budget ({100 * data['missed_share']:.1f} %)",
+                 f"{'stage':<8} {'mean':>8} {'p50':>8} {'p90':>8} {'p99':>8} {'max':>8}  (ms)"]
+        rows = [(stage, data["stages"][stage]) for stage in STAGES] + [("total", data["total"])]
+        for name, row in rows:
+            lines.append(f"{name:<8} " + " ".join(f"{row[k]:>8.3f}" for k in
+                                                   ("mean_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms")))
+        for key, label in (("dirty_px", "dirty px/frame"), ("lit_px", "lit px/frame")):
+            row = data[key]
+            lines.append(f"{label:<15} mean {row['mean']:.0f}  p50 {row['p50']:.0f}  max {row['max']:.0f}")
+        return "\n".join(lines)
+
+    # -- exports -----------------------------------------------------------------------------
+    def chrome_trace(self) -> dict[str, Any]:
+        """Chrome trace-event JSON (loads in Perfetto and chrome://tracing): one complete
+        event per frame on the frame track, its stages nested inside on the same track, and
+        per-eye raster / panel work on one track per eye and stage."""
+        if not self.records:
+            return {"traceEvents": [], "displayTimeUnit": "ms"}
+        origin = self.records[0].start
+        tracks = {"frame": 1}
+        for stage in EYE_STAGES:
+            for eye in ("left", "right"):
+                tracks[f"{eye} {stage}"] = len(tracks) + 1
+        events: list[dict[str, Any]] = [
+            {"ph": "M", "pid": 1, "name": "process_name", "args": {"name": f"hud {self.device}".strip()}},
+        ]
+        for name, tid in tracks.items():
+            events.append({"ph": "M", "pid": 1, "tid": tid, "name": "thread_name", "args": {"name": name}})
+            events.append({"ph": "M", "pid": 1, "tid": tid, "name": "thread_sort_index", "args": {"sort_index": tid}})
+        for record in self.records:
+            begin = _us(record.start - origin)
+            end = max([_us(s.start - origin) + s.ms * 1000 for s in record.spans] + [begin])
+            events.append({"ph": "X", "pid": 1, "tid": 1, "name": f"frame {record.index}", "cat": "frame",
+                           "ts": begin, "dur": round(end - begin, 3),
+                           "args": {"t": record.t, "total_ms": round(record.total_ms, 4),
+                                    "over_budget": record.total_ms > self.budget_ms,
+                                    "dirty_px": record.dirty_px, "lit_px": record.lit_px}})
+            stage_spans: dict[str, list[Span]] = {}
+            for span in record.spans:
+                stage_spans.setdefault(span.stage, []).append(span)
+            for stage, spans in stage_spans.items():
+                first = min(s.start for s in spans)
+                last = max(s.start + s.ms / 1000 for s in spans)
+                events.append({"ph": "X", "pid": 1, "tid": 1, "name": stage, "cat": "stage",
+                               "ts": _us(first - origin), "dur": round((last - first) * 1e6, 3)})
+                for span in spans:
+                    if span.eye:
+                        events.append({"ph": "X", "pid": 1, "tid": tracks[f"{span.eye} {stage}"], "name": stage,
+                                       "cat": "eye", "ts": _us(span.start - origin), "dur": round(span.ms * 1000, 3),
+                                       "args": {"eye": span.eye}})
+        return {"traceEvents": events, "displayTimeUnit": "ms"}
+
+    def write_trace(self, path: str | Path) -> None:
+        _write_atomic(Path(path), json.dumps(self.chrome_trace()).encode())
+
+    def chart(self, width: int = 1200, height: int = 420) -> Image.Image:
+        """One bar per frame split by stage, lines at 1x/2x/3x the budget, over-budget frames
+        marked red under their bar; the scale tops out at 3x the budget (taller bars are cut
+        and capped with a red tick)."""
+        image = Image.new("RGB", (width, height), (16, 16, 20))
+        draw = ImageDraw.Draw(image)
+        left, right, top, bottom = 56, width - 170, 16, height - 36
+        scale_ms = 3 * self.budget_ms
+        y_of = lambda ms: bottom - (bottom - top) * min(ms, scale_ms) / scale_ms  # noqa: E731
+        for multiple in (1, 2, 3):
+            y = y_of(multiple * self.budget_ms)
+            draw.line([(left, y), (right, y)], fill=(90, 90, 100) if multiple > 1 else (220, 220, 220), width=1)
+            draw.text((4, y - 6), f"{multiple}x {multiple * self.budget_ms:.1f}", fill=(200, 200, 200))
+        count = max(len(self.records), 1)
+        step = (right - left) / count
+        bar = max(1.0, step * 0.8)
+        for index, record in enumerate(self.records):
+            x0 = left + index * step
+            base = 0.0
+            for stage in STAGES:
+                ms = record.stage_ms(stage)
+                if ms <= 0:
+                    continue
+                y0, y1 = y_of(base + ms), y_of(base)
+                if y1 - y0 >= 0.5:
+                    draw.rectangle([x0, y0, x0 + bar - 1, y1], fill=STAGE_COLOURS[stage])
+                base += ms
+            if record.total_ms > self.budget_ms:
+                draw.rectangle([x0, bottom + 3, x0 + bar - 1, bottom + 8], fill=(255, 60, 60))
+            if record.total_ms > scale_ms:
+                draw.rectangle([x0, top - 4, x0 + bar - 1, top - 1], fill=(255, 60, 60))
+        draw.line([(left, bottom), (right, bottom)], fill=(200, 200, 200))
+        data = self.summary()
+        draw.text((left, bottom + 14), f"{data['frames']} frames  budget {self.budget_ms:.2f} ms  "
+                                       f"missed {data['missed']}  p50 {data['total']['p50_ms']:.2f} ms  "
+                                       f"p99 {data['total']['p99_ms']:.2f} ms  max {data['total']['max_ms']:.2f} ms",
+                  fill=(220, 220, 220))
+        for row, stage in enumerate(STAGES):
+            y = top + 8 + row * 18
+            draw.rectangle([right + 16, y, right + 28, y + 12], fill=STAGE_COLOURS[stage])
+            draw.text((right + 34, y), stage, fill=(220, 220, 220))
+        draw.rectangle([right + 16, top + 8 + 6 * 18, right + 28, top + 8 + 6 * 18 + 5], fill=(255, 60, 60))
+        draw.text((right + 34, top + 6 + 6 * 18), "over budget", fill=(220, 220, 220))
+        return image
+
+    def write_chart(self, path: str | Path) -> None:
+        from hud.sinks import write_images
+
+        target = Path(path)
+        write_images({target.name: self.chart()}, target.parent)
+
+
+def stats(values: list[float], unit: str = "_ms") -> dict[str, float]:
+    """mean, p50, p90, p99 and max (nearest-rank percentiles); zeros for no values."""
+    keys = ("mean", "p50", "p90", "p99", "max")
+    if not values:
+        return {f"{k}{unit}": 0.0 for k in keys}
+    ordered = sorted(values)
+    rank = lambda q: ordered[max(0, math.ceil(q * len(ordered)) - 1)]  # noqa: E731
+    out = [float(np.mean(ordered)), rank(0.5), rank(0.9), rank(0.99), ordered[-1]]
+    return {f"{k}{unit}": round(float(v), 4) for k, v in zip(keys, out)}
+
+
+def _us(seconds: float) -> float:
+    return round(seconds * 1e6, 3)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
