@@ -46,22 +46,21 @@ def eye_damage(items: Iterable[PaintItem], sign: int, offset: tuple[int, int], s
 
 def merge(rects: list[Rect], screen: Rect) -> list[Rect] | None:
     """Merge rectangles whose union is smaller than their sum; None past MAX_RECTS."""
-    rects = [r for r in rects if not r.empty]
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(rects)):
-            for j in range(i + 1, len(rects)):
-                union = rects[i].union(rects[j])
-                if union.area < rects[i].area + rects[j].area:
-                    rects[i] = union
-                    del rects[j]
-                    merged = True
+    merged: list[Rect] = []
+    for rect in rects:
+        if rect.empty:
+            continue
+        absorbed = True
+        while absorbed:  # a grown rectangle may now swallow others it missed before
+            absorbed = False
+            for index, other in enumerate(merged):
+                union = other.union(rect)
+                if union.area < other.area + rect.area:
+                    rect = union
+                    del merged[index]
+                    absorbed = True
                     break
-            if merged:
-                break
-    if len(rects) > MAX_RECTS:
+        merged.append(rect)
+    if len(merged) > MAX_RECTS or sum(r.area for r in merged) >= screen.area:
         return None
-    if sum(r.area for r in rects) >= screen.area:
-        return None
-    return rects
+    return merged

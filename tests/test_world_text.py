@@ -352,3 +352,23 @@ def test_ten_thousand_character_inputs_render(seed: int) -> None:
 def test_ten_thousand_characters_without_a_break_opportunity() -> None:
     block = quiet(measure, "a" * 10_000, SIZE, width=300, max_lines=3)
     assert len(block.lines) == 3 and all(line.width <= 300 for line in block.lines)
+
+
+# -- line-break fast path and chunking agree with the library --------------------------------
+
+_BREAK_ALPHABET = st.sampled_from(list("abcXYZ019") + list("中文字地铁站") + list("あいう") + [" ", "(", ")", "，", "。",
+                                  "！", "?", "-", "—", "\"", "'", "「", "」", "ー", "ぁ", "한", "국", "\u0301", "😀", "%", "$"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(_BREAK_ALPHABET, max_size=40).map("".join))
+def test_chunked_break_points_match_uniseg(text: str) -> None:
+    """Chunking and the letters/ideographs fast path give UAX #14's own answer (Korean
+    tailoring aside, so Hangul-free strings are compared)."""
+    from uniseg.graphemecluster import grapheme_cluster_boundaries
+    from uniseg.linebreak import line_break_boundaries
+
+    text = text.replace("한", "").replace("국", "")
+    expected = set(line_break_boundaries(text)) & set(grapheme_cluster_boundaries(text))
+    expected -= {0, len(text)}
+    assert set(break_points(text)) == expected

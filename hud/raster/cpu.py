@@ -106,16 +106,33 @@ class CpuRaster:
         window = self._window(x - 1, y - 1, x + w + 1, y + h + 1)
         if window is None or w <= 0 or h <= 0:
             return
-        px, py = self._centres(window)
         radius = max(0.0, min(radius, w / 2, h / 2))
-        qx = np.abs(px - (x + w / 2)) - (w / 2 - radius)
-        qy = np.abs(py - (y + h / 2)) - (h / 2 - radius)
-        outside = _length(np.maximum(qx, 0), np.maximum(qy, 0))
-        distance = outside + np.minimum(np.maximum(qx, qy), 0) - radius
-        coverage = np.clip(0.5 - distance, 0.0, 1.0)
-        if stroke is not None:
-            coverage = coverage - np.clip(0.5 - (distance + stroke), 0.0, 1.0)
-        self._composite(buf, window, coverage, colour)
+        for part in self._ring_bands(window, x, y, w, h, radius, stroke):
+            px, py = self._centres(part)
+            qx = np.abs(px - (x + w / 2)) - (w / 2 - radius)
+            qy = np.abs(py - (y + h / 2)) - (h / 2 - radius)
+            outside = _length(np.maximum(qx, 0), np.maximum(qy, 0))
+            distance = outside + np.minimum(np.maximum(qx, qy), 0) - radius
+            coverage = np.clip(0.5 - distance, 0.0, 1.0)
+            if stroke is not None:
+                coverage = coverage - np.clip(0.5 - (distance + stroke), 0.0, 1.0)
+            self._composite(buf, part, coverage, colour)
+
+    @staticmethod
+    def _ring_bands(window: tuple[int, int, int, int], x: float, y: float, w: float, h: float, radius: float,
+                    stroke: float | None) -> list[tuple[int, int, int, int]]:
+        """An outline only touches pixels near the edge: the window without the interior,
+        where every pixel centre lies deeper than the stroke (coverage exactly 0)."""
+        if stroke is None:
+            return [window]
+        wx0, wy0, wx1, wy1 = window
+        margin = stroke + radius + 1
+        ix0, iy0 = max(math.ceil(x + margin - 0.5), wx0), max(math.ceil(y + margin - 0.5), wy0)
+        ix1, iy1 = min(math.floor(x + w - margin - 0.5) + 1, wx1), min(math.floor(y + h - margin - 0.5) + 1, wy1)
+        if ix0 >= ix1 or iy0 >= iy1:
+            return [window]
+        bands = [(wx0, wy0, wx1, iy0), (wx0, iy1, wx1, wy1), (wx0, iy0, ix0, iy1), (ix1, iy0, wx1, iy1)]
+        return [band for band in bands if band[0] < band[2] and band[1] < band[3]]
 
     def _stroke(self, buf: np.ndarray, points: list[tuple[float, float]], width: float, closed: bool,
                 colour: tuple[float, ...]) -> None:
@@ -162,8 +179,12 @@ class CpuRaster:
 
     # -- bitmaps -----------------------------------------------------------------------------
     def _glyphs(self, buf: np.ndarray, cmd: Glyphs, dx: int, dy: int) -> None:
-        colour = np.asarray(cmd.colour, dtype=np.float32)[:self.channels]
+        """All glyphs of a run in one composite: the light each pixel keeps is the product of
+        (1 - coverage) of the glyphs over it, which is "over" applied glyph by glyph."""
         clip = self._clip if cmd.clip is None else self._clip.intersect(cmd.clip.translate(dx, dy))
+        placed = []
+        bx0 = by0 = 1 << 30
+        bx1 = by1 = -(1 << 30)
         for bitmap, gx, gy in cmd.items:
             x0, y0 = gx + dx, gy + dy
             h, w = bitmap.shape
@@ -171,11 +192,16 @@ class CpuRaster:
             cx1, cy1 = min(x0 + w, clip.right), min(y0 + h, clip.bottom)
             if cx0 >= cx1 or cy0 >= cy1:
                 continue
-            coverage = bitmap[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0].astype(np.float32) / 255.0
-            region = buf[cy0:cy1, cx0:cx1]
-            alpha = coverage[..., None]
-            region *= 1.0 - alpha
-            region += alpha * colour
+            placed.append((bitmap, x0, y0, cx0, cy0, cx1, cy1))
+            bx0, by0, bx1, by1 = min(bx0, cx0), min(by0, cy0), max(bx1, cx1), max(by1, cy1)
+        if not placed:
+            return
+        keep = np.ones((by1 - by0, bx1 - bx0), dtype=np.float32)
+        for bitmap, x0, y0, cx0, cy0, cx1, cy1 in placed:
+            keep[cy0 - by0:cy1 - by0, cx0 - bx0:cx1 - bx0] *= _transmission(bitmap)[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
+        region = buf[by0:by1, bx0:bx1]
+        region *= keep[..., None]
+        region += (1.0 - keep)[..., None] * np.asarray(cmd.colour, dtype=np.float32)[:self.channels]
 
     def _blit(self, buf: np.ndarray, cmd: Blit, dx: int, dy: int) -> None:
         h, w = cmd.alpha.shape
@@ -208,3 +234,15 @@ def _segment_distance(px: np.ndarray, py: np.ndarray, ax: float, ay: float, bx: 
 def _length(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """sqrt(x² + y²) with IEEE-exact operations only (np.hypot calls libm, which varies by platform)."""
     return np.sqrt(x * x + y * y)
+
+
+_TRANSMISSION: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _transmission(bitmap: np.ndarray) -> np.ndarray:
+    """1 - coverage of a glyph bitmap as float32, computed once per bitmap."""
+    entry = _TRANSMISSION.get(id(bitmap))
+    if entry is None or entry[0] is not bitmap:
+        entry = (bitmap, 1.0 - bitmap.astype(np.float32) / 255.0)
+        _TRANSMISSION[id(bitmap)] = entry
+    return entry[1]

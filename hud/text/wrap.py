@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from uniseg.graphemecluster import grapheme_cluster_boundaries
-from uniseg.linebreak import line_break_boundaries
+from uniseg.linebreak import line_break, line_break_boundaries
 
 from hud.text.itemize import base_level, bidi_levels, sanitize
 from hud.text.shaping import ShapedGlyph, ShapedLine, shape_line
@@ -75,10 +75,11 @@ def graphemes(text: str) -> list[str]:
 def break_points(paragraph: str) -> tuple[int, ...]:
     """Indices where a new line may start (0 and len excluded).
 
-    The paragraph is cut into chunks after spaces that are followed by a letter or digit and
-    preceded by neither opening punctuation nor a quotation mark: UAX #14 always allows a break
-    there, and nothing across it changes the rules inside a chunk. Chunks are cached, so a live
-    caption that grows word by word only segments its new words.
+    The paragraph is cut into chunks where UAX #14 always allows a break and nothing across
+    the cut changes the rules inside a chunk: after spaces followed by a letter, digit or
+    opening bracket (unless opening punctuation or a quotation mark precedes the spaces), and
+    between two ideographs. Chunks are cached, so a live caption that grows word by word
+    only segments its new words.
     """
     points: list[int] = []
     offset = 0
@@ -90,7 +91,8 @@ def break_points(paragraph: str) -> tuple[int, ...]:
     return tuple(points)
 
 
-_CHUNK_END = re.compile(r"(?<=[^\s])( +)(?=[^\W_])")
+_CHUNK_END = re.compile(r"(?<=[^\s])( +)(?=[^\W_]|[(\[])")
+_SIMPLE_CLASSES = frozenset(("AL", "NU", "HL", "ID"))
 _NO_BREAK_AFTER = frozenset("([{（［｛「『【〈《〔〖〘〚\"'‘’“”«»‹›")
 
 
@@ -106,10 +108,10 @@ def _chunks(paragraph: str) -> list[str]:
     return chunks
 
 
-def _split_ideographs(chunk: str, every: int = 16) -> list[str]:
+def _split_ideographs(chunk: str, every: int = 4) -> list[str]:
     """Text without spaces (Chinese, Japanese) is cut between two ideographs, where UAX #14
     always allows a break, about every `every` characters."""
-    if len(chunk) <= 2 * every:
+    if len(chunk) <= every:
         return [chunk]
     pieces: list[str] = []
     start = 0
@@ -129,6 +131,12 @@ def _is_ideograph(ch: str) -> bool:
 @lru_cache(maxsize=8192)
 def _chunk_breaks(chunk: str) -> tuple[int, ...]:
     """UAX #14 break opportunities inside one chunk, tailored for Korean and Thai."""
+    classes = [line_break(ch).value for ch in chunk]
+    if _SIMPLE_CLASSES.issuperset(classes):
+        # Letters, digits and ideographs only: UAX #14 breaks exactly beside each ideograph
+        # (LB31) and never between letters and digits (LB23, LB25, LB28). Decided here
+        # because uniseg's general walk costs about 0.15 ms per character.
+        return tuple(i for i in range(1, len(chunk)) if classes[i - 1] == "ID" or classes[i] == "ID")
     points = set(line_break_boundaries(chunk)) & set(grapheme_cluster_boundaries(chunk))
     points.discard(0)
     points.discard(len(chunk))
@@ -238,9 +246,7 @@ def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None
     while index < len(edges) and (limit is None or len(spans) < limit):
         end = edges[index]
         if paragraph.line(start, end).width <= max_width:
-            # Grow the line segment by segment while it fits.
-            while index + 1 < len(edges) and paragraph.line(start, edges[index + 1]).width <= max_width:
-                index += 1
+            index = _furthest_fit(paragraph, edges, start, index, max_width)
             end = edges[index]
             spans.append((start, end))
             start = end
@@ -255,6 +261,35 @@ def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None
     if (start < len(text) or not spans) and (limit is None or len(spans) < limit):
         spans.append((start, len(text)))
     return spans
+
+
+def _furthest_fit(paragraph: _Paragraph, edges: tuple[int, ...], start: int, index: int, max_width: int) -> int:
+    """The last break edge (from `index`, which fits) whose line from `start` still fits.
+
+    Widths grow with the text, so the edge is found by galloping then bisecting: a few
+    shapes per line instead of one per word. A short rest of the paragraph is tried whole
+    first, since a caption line usually fits.
+    """
+    last = len(edges) - 1
+    fits = lambda k: paragraph.line(start, edges[k]).width <= max_width  # noqa: E731
+    if index == last:
+        return index
+    if edges[last] - start <= 400 and fits(last):
+        return last
+    low, step, high = index, 1, last  # edges[low] fits; nothing past `high` does
+    while low + step <= last:
+        if not fits(low + step):
+            high = low + step - 1
+            break
+        low += step
+        step *= 2
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _fit_graphemes(paragraph: _Paragraph, start: int, end: int, max_width: int) -> int:
