@@ -67,12 +67,15 @@ class Timeline:
 
     def __post_init__(self) -> None:
         self._initial: dict[tuple[int, str], tuple[Widget, Any]] = {}
+        self._snapshot_stale = True
         self._laid_out = False
 
     def add(self, event: Event) -> None:
         self.events.append(event)
         self.events.sort(key=lambda e: (e.at, e.order))
-        self._initial.clear()
+        # Snapshot the new event's fields at the next apply; fields already snapshotted keep
+        # their initial values (the widget may now hold a value the timeline computed).
+        self._snapshot_stale = True
 
     @property
     def end(self) -> float:
@@ -87,7 +90,10 @@ class Timeline:
         if transition == "fade" or transition == "slide":
             self.add(Event(at, target, "animate", "brightness", target.brightness, 0.0, duration, "ease-out", order))
         if transition == "slide":
-            self.add(Event(at, target, "animate", "offset_y", 0.0, -slide_px, duration, "ease-out", order))
+            base = _offset_y_px(target)
+            self.add(Event(at, target, "animate", "offset_y", base, base - slide_px, duration, "ease-out", order))
+            if target.offset[1].unit != "px":  # land exactly on the original offset, whatever its unit
+                self.add(Event(at + duration, target, "set", "offset", target.offset, order=order))
         if hide_after is not None:
             self.hide(at + hide_after, target, transition, duration, order, slide_px)
 
@@ -97,15 +103,17 @@ class Timeline:
         if transition in ("fade", "slide") and duration > 0:
             self.add(Event(at, target, "animate", "brightness", 0.0, None, duration, "ease-in", order))
             if transition == "slide":
-                self.add(Event(at, target, "animate", "offset_y", -slide_px, None, duration, "ease-in", order))
+                self.add(Event(at, target, "animate", "offset_y", _offset_y_px(target) - slide_px, None, duration,
+                               "ease-in", order))
         self.add(Event(at + (duration if transition != "none" else 0.0), target, "set", "visible", False,
                        order=order))
 
     # -- evaluation --------------------------------------------------------------------------
     def apply(self, t: float) -> None:
         """Set every field the timeline touches to its value at time `t`."""
-        if not self._initial:
+        if self._snapshot_stale:
             self._snapshot()
+            self._snapshot_stale = False
         values = {key: value for key, (_, value) in self._initial.items()}
         appended_at: dict[int, tuple[float, str, str]] = {}
         for event in self.events:
@@ -125,10 +133,13 @@ class Timeline:
                 progress = 1.0 if event.duration <= 0 else min(1.0, (t - event.at) / event.duration)
                 eased = EASINGS[event.easing](progress)
                 values[key] = _interpolate(values[key], event, eased)
+        # Caption scrolls measure lines with the caption's current build, which assigning new
+        # text discards: measure them all before assigning anything.
+        for key, (widget, _) in self._initial.items():
+            if key[1] == "scroll":
+                values[key] = self._caption_scroll(widget, appended_at.get(id(widget)), t)
         for key, (widget, _) in self._initial.items():
             value = values[key]
-            if key[1] == "scroll":
-                value = self._caption_scroll(widget, appended_at.get(id(widget)), t)
             if getattr(widget, key[1]) != value:
                 setattr(widget, key[1], value)
 
@@ -152,7 +163,8 @@ class Timeline:
         if progress >= 1:
             return 0.0
         dropped = widget.lines_dropped(after) - widget.lines_dropped(before)
-        return max(0, dropped) * (1 - EASINGS["ease-out"](progress))
+        limit = widget.props["scroll"].kind.high  # a long append scrolls at most this many lines
+        return min(max(0, dropped), limit) * (1 - EASINGS["ease-out"](progress))
 
 
 def _stored_field(name: str) -> str:
@@ -170,7 +182,17 @@ def _interpolate(current: Any, event: Event, eased: float) -> Any:
         return tuple(point)
     start = event.start if event.start is not None else current
     value = start + (event.value - start) * eased
+    prop = event.target.props.get(event.field)
+    kind = prop.kind.inner if prop is not None and isinstance(prop.kind, Optional) else getattr(prop, "kind", None)
+    if isinstance(kind, Number) and kind.integer:  # whole-number fields step through whole numbers
+        return round(value)
     return round(value) if isinstance(event.value, int) and isinstance(start, int) and eased >= 1 else value
+
+
+def _offset_y_px(widget: Widget) -> float:
+    """The widget's vertical offset in px (0 for other units, which need a device to convert)."""
+    y = widget.offset[1]
+    return y.value if y.unit == "px" else 0.0
 
 
 def animatable(widget: Widget, name: str) -> bool:

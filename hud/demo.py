@@ -10,8 +10,10 @@ from hud.devices import load_device
 from hud.errors import HudError
 from hud.renderer import Renderer
 from hud.scene import load_scene
+from hud.sinks import write_animation
 
 SCENES = Path(__file__).resolve().parents[1] / "scenes"
+PREVIEW_FPS = 15
 
 
 def render_all(scenes_dir: Path, out: Path) -> list[tuple[str, str, float, Path | None]]:
@@ -25,10 +27,15 @@ def render_all(scenes_dir: Path, out: Path) -> list[tuple[str, str, float, Path 
                 results.append((path.stem, name, 0.0, None))
                 continue
             started = time.perf_counter()
-            frame = Renderer(scene, device).frame(0.0)
+            renderer = Renderer(scene, device)
+            frame = renderer.frame(0.0)
             elapsed = (time.perf_counter() - started) * 1000
             folder = out / path.stem / name
             frame.save(folder)
+            if scene.timeline is not None:
+                # Scenes that move also get an animated preview of their whole timeline.
+                frames = [renderer.frame(i / PREVIEW_FPS).preview() for i in range(round(scene.length * PREVIEW_FPS) + 1)]
+                write_animation(frames, folder / "preview.gif", PREVIEW_FPS)
             results.append((path.stem, name, elapsed, folder))
     return results
 
@@ -46,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'scene':<16} {'device':<22} {'first frame':>11}  images")
     for scene, device, ms, folder in results:
         where = f"{folder}/preview.png" if folder else "no display: nothing to draw"
+        if folder and (folder / "preview.gif").exists():
+            where += " (+ preview.gif)"
         print(f"{scene:<16} {device:<22} {ms:>8.1f} ms  {where}")
     print(f"\n{sum(1 for r in results if r[3])} renders in {args.out.resolve()}/<scene>/<device>/ "
           "(left.png, right.png: native panel images; preview.png: both eyes in the panel colour)")
