@@ -78,6 +78,7 @@ class Renderer:
         self._items: list[PaintItem] = []
         self._buffers: dict[str, np.ndarray] = {}
         self._last: Frame | None = None
+        self._token = object()  # marks the tree as last drawn by this renderer
         _forget_other_devices(self.scene.root, self.device)
 
     def invalidate(self) -> None:
@@ -100,6 +101,11 @@ class Renderer:
 
         root = self.scene.root
         if _forget_other_devices(root, self.device):
+            self._last = None
+        if getattr(root, "_drawn_by", None) is not self._token:
+            # Another renderer drew this tree since our last frame and consumed its dirty
+            # flags: our images and paint items may be stale, so redraw every pixel.
+            root._drawn_by = self._token
             self._last = None
         if self.scene.timeline is not None:
             if self._last is None:

@@ -68,7 +68,7 @@ class Caption(Composite):
         if len(text) > MAX_BUFFER:
             cut = text.find(" ", len(text) - MAX_BUFFER)
             text = text[cut + 1 if 0 <= cut < len(text) - MAX_BUFFER // 2 else len(text) - MAX_BUFFER:]
-        self._values["partial"] = ""
+        self.partial = ""
         self.text = text
 
     def replace_partial(self, partial: str) -> None:
