@@ -12,6 +12,7 @@ import statistics
 import time
 from pathlib import Path
 
+from hud.profile import Profiler
 from hud.renderer import STAGES, Renderer
 from hud.scene import load_scene
 from hud.text import measure
@@ -30,6 +31,7 @@ def main() -> None:
     for path in sorted(SCENES.glob("*.toml")):
         scene = load_scene(path)
         renderer = Renderer(scene, "quark-s1")
+        renderer.profiler = Profiler(renderer.device.frame_budget_ms, "quark-s1")
         started = time.perf_counter()
         renderer.frame()
         first = (time.perf_counter() - started) * 1000
