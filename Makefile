@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# The emulator's real-window test runs under Xvfb (software OpenGL from Mesa; EGL for the GL test).
+	command -v Xvfb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq xvfb libegl1 libegl-mesa0 libgl1-mesa-dri >/dev/null) || echo "warning: could not install xvfb; the real-window test will fail"
 	touch $(STAMP)
 
 env: $(STAMP)

@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("scenes", nargs="+", help="scene files")
     validate.set_defaults(run=_validate)
 
+    emulate = commands.add_parser("emulate", help="open the desktop emulator on a scene (python -m emulator)",
+                                  add_help=False)
+    emulate.add_argument("rest", nargs=argparse.REMAINDER)
+    emulate.set_defaults(run=_emulate)
+
     text = commands.add_parser("text", help="text tools")
     text_commands = text.add_subparsers(dest="text_command", required=True, metavar="TOOL")
     measure = text_commands.add_parser(
@@ -215,6 +220,12 @@ def _profile(args: argparse.Namespace) -> int:
             if path:
                 print(f"  {path}")
     return EXIT_OK
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    from emulator.__main__ import main as emulator_main
+
+    return emulator_main(args.rest)
 
 
 def _devices(args: argparse.Namespace) -> int:

@@ -125,7 +125,7 @@ class Layout:
         if block is None:
             block = layout_text(widget.text, self.theme.text_px(widget.size), widget.weight, inner_w,
                                 widget.max_lines, widget.overflow, widget.line_height, widget.lang or "",
-                                widget.direction)
+                                widget.direction, widget.back)
             widget._layout_cache[key] = block
         return block
 

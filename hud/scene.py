@@ -14,6 +14,7 @@ from typing import Any
 
 from hud.anim import EASINGS, TRANSITIONS, Event, Timeline, animatable, parse_time
 from hud.assets import AssetError, resolve_asset
+from hud.gestures import ACTIONS, GESTURES, Binding
 from hud.geometry import parse_length
 from hud.devices import builtin_names, load_device
 from hud.errors import DeviceError, FieldError, SceneError
@@ -47,6 +48,7 @@ class Scene:
         self.targets = targets or (device,)
         self.path = path
         self.timeline: Timeline | None = None
+        self.bindings: list[Binding] = []     # [[gestures]]: gesture -> built-in action
         self.duration: float | None = None
         self.root = Screen()
         for widget in widgets:
@@ -129,8 +131,8 @@ class _Builder:
 
     def scene(self, data: dict[str, Any]) -> Scene:
         for key in data:
-            if key not in ("scene", "widgets", "timeline"):
-                close = difflib.get_close_matches(key, ["scene", "widgets", "timeline"], n=1)
+            if key not in ("scene", "widgets", "timeline", "gestures"):
+                close = difflib.get_close_matches(key, ["scene", "widgets", "timeline", "gestures"], n=1)
                 if key in SCENE_KEYS:
                     fix = f"move '{key}' under the [scene] table"
                 else:
@@ -185,7 +187,47 @@ class _Builder:
                 self.timeline_entry(scene, entry, ("timeline", index), index)
         if "duration" in header:
             scene.duration = parse_time(header["duration"])
+        bindings = data.get("gestures", [])
+        if not isinstance(bindings, list):
+            raise self.fail(("gestures",), "gestures", "'gestures' must be an array of tables",
+                            "write each binding as [[gestures]]")
+        for index, entry in enumerate(bindings):
+            scene.bindings.append(self.binding(scene, entry, ("gestures", index)))
         return scene
+
+    def binding(self, scene: Scene, entry: Any, path: tuple) -> Binding:
+        """Validate one [[gestures]] binding."""
+        where = "gestures"
+        if not isinstance(entry, dict):
+            raise self.fail(path, where, "a gesture binding must be a table", "write it as [[gestures]]")
+        for key in entry:
+            if key not in ("gesture", "action", "target"):
+                close = difflib.get_close_matches(key, ["gesture", "action", "target"], n=1)
+                raise self.fail(path + (key,), where, f"unknown key '{key}'",
+                                f"did you mean '{close[0]}'?" if close else "a binding takes gesture, action, target")
+        for key in ("gesture", "action", "target"):
+            if key not in entry:
+                raise self.fail(path, where, f"missing '{key}'", f"add {key} = ...")
+        choices = {"gesture": GESTURES, "action": tuple(ACTIONS)}
+        for key, allowed in choices.items():
+            if entry[key] not in allowed:
+                close = difflib.get_close_matches(str(entry[key]), allowed, n=1)
+                fix = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(allowed)}"
+                raise self.fail(path + (key,), where, f"unknown {key} {entry[key]!r}", fix)
+        target = entry["target"]
+        widget = scene.find(target) if isinstance(target, str) else None
+        if widget is None:
+            ids = [w.id for w in scene.root.walk() if w.id]
+            close = difflib.get_close_matches(str(target), ids, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else "give the widget an id and use it here"
+            raise self.fail(path + ("target",), where, f"no widget with id {target!r}", fix)
+        if entry["action"] in ("scroll_back", "scroll_forward") and "back" not in widget.props:
+            raise self.fail(path + ("action",), where, f"{entry['action']} needs a caption or text target",
+                            "bind it to a caption")
+        if entry["action"] in ("next", "previous") and not widget.accepts_children:
+            raise self.fail(path + ("action",), where, f"{entry['action']} needs a container target",
+                            "bind it to a stack, column or row whose children are cards")
+        return Binding(entry["gesture"], entry["action"], target)
 
     def timeline_entry(self, scene: Scene, entry: Any, path: tuple, order: int) -> None:
         """Validate one [[timeline]] entry and add its events."""
@@ -432,6 +474,11 @@ def scene_schema() -> dict[str, Any]:
                             "description": SCENE_KEYS["targets"]}}},
             "widgets": {"type": "array", "items": {"$ref": "#/$defs/widget"}},
             "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_entry"}},
+            "gestures": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False, "required": ["gesture", "action", "target"],
+                "properties": {"gesture": {"type": "string", "enum": list(GESTURES)},
+                               "action": {"type": "string", "enum": list(ACTIONS)},
+                               "target": {"type": "string"}}}},
         },
         "additionalProperties": False,
         "$defs": definitions,

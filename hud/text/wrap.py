@@ -201,8 +201,11 @@ class _Paragraph:
 
 def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int | None = None,
                 max_lines: int = 0, overflow: str = "ellipsis", line_height: float = 1.25,
-                language: str = "", direction: str = "auto") -> TextBlock:
-    """Wrap `text` into lines no wider than `max_width` pixels (None: no wrapping)."""
+                language: str = "", direction: str = "auto", back: int = 0) -> TextBlock:
+    """Wrap `text` into lines no wider than `max_width` pixels (None: no wrapping).
+
+    With overflow "keep-end", `back` scrolls that many lines back from the newest.
+    """
     lines: list[TextLine] = []
     paragraphs: list[tuple[_Paragraph, int, int]] = []  # (paragraph, line start, line end)
     # Lines past the limit are only needed when the newest lines are kept.
@@ -216,6 +219,8 @@ def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int
     truncated = False
     spans = paragraphs
     above: tuple[TextLine, ...] = ()
+    if overflow == "keep-end" and back and max_lines:
+        spans = spans[:max(max_lines, len(spans) - back)]
     if max_lines and len(spans) > max_lines:
         truncated = True
         if overflow == "keep-end":

@@ -38,6 +38,8 @@ class Caption(Composite):
     width = Prop(LengthKind(auto=True), Length(100.0, "%"), doc="Caption width; the full safe width by default.")
     scroll = Prop(Number(0, 3), 0.0, affects=PAINT,
                   doc="Lines still scrolling up; timelines animate it when appended text pushes lines off the top.")
+    back = Prop(Number(0, 10_000, integer=True), 0,
+                doc="Lines scrolled back from the newest (the scroll_back / scroll_forward gesture actions).")
 
     def _prop_changed(self, prop: Prop) -> None:
         if prop.name == "scroll":  # a scroll only moves the drawn text: no rebuild
@@ -86,7 +88,7 @@ class Caption(Composite):
         if self.speaker:
             column.add(Text(text=self.speaker, size="small", color="dim", max_lines=1, lang=self.lang))
         column.add(Text(text=self.text + self.partial, size=self.size, weight="bold", max_lines=self.max_lines,
-                        overflow="keep-end", lang=self.lang, scroll=self.scroll))
+                        overflow="keep-end", lang=self.lang, scroll=self.scroll, back=self.back))
         if self.translation:
             column.add(Text(text=self.translation, size=self.size, color="dim", max_lines=self.max_lines,
                             overflow="keep-end", lang=self.translation_lang))

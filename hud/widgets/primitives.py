@@ -73,6 +73,8 @@ class Text(Widget):
     overflow = Prop(Choice(OVERFLOWS), "ellipsis",
                     doc="When lines run out: 'ellipsis' ends with …, 'clip' cuts, 'keep-end' keeps the newest lines.")
     line_height = Prop(Number(0.8, 3), 1.25, doc="Line spacing as a multiple of the font size.")
+    back = Prop(Number(0, 10_000, integer=True), 0,
+                doc="Keep-end text: lines scrolled back from the newest (gestures scroll captions with it).")
     scroll = Prop(Number(0, 3), 0.0, affects=PAINT,
                   doc="Lines still scrolling up (keep-end text): the block is drawn that many lines lower, "
                       "with the lines above it entering from the top edge, clipped to the box.")

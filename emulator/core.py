@@ -1,0 +1,267 @@
+"""The emulator, without a window: scene loading with hot reload, device switching, time,
+gestures and voice, app callbacks, and composited views as images.
+
+The window (emulator.window), the HTTP API (emulator.server) and tests all drive this
+object; nothing here needs a display.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+import numpy as np
+from PIL import Image
+
+from hud.devices import DeviceProfile, builtin_names, load_device
+from hud.errors import HudError
+from hud.gestures import GESTURES, bindings_for, perform
+from hud.profile import Profiler
+from hud.renderer import Frame, Renderer
+from hud.scene import Scene, load_scene
+from hud.sinks import panel_image, write_images
+from hud.widgets.primitives import Image as ImageWidget
+
+from emulator.look import VIEWS, Look, composite
+from emulator.overlay import draw_banner, draw_error, draw_profile, draw_status, no_display_panel
+from emulator.watch import FileWatcher
+
+BANNER_S = 1.2  # how long the gesture that fired stays on screen
+
+
+class App(Protocol):
+    """What an app driving the emulator may implement (every method is optional)."""
+
+    def setup(self, emulator: Emulator) -> None: ...
+    def update(self, emulator: Emulator, t: float, dt: float) -> None: ...
+    def on_gesture(self, emulator: Emulator, gesture: str) -> None: ...
+    def on_voice(self, emulator: Emulator, text: str) -> None: ...
+
+
+@dataclass
+class Event:
+    """Something that happened, for the status line and the log."""
+
+    wall: float
+    text: str
+
+
+@dataclass
+class Emulator:
+    """Everything the emulator does, headless."""
+
+    scene_path: Path | None = None
+    device: DeviceProfile = field(default_factory=lambda: load_device("quark-s1"))
+    look: Look = field(default_factory=Look)
+    view: str = "both"
+    show_profile: bool = False
+
+    def __post_init__(self) -> None:
+        self.scene: Scene | None = None
+        self.renderer: Renderer | None = None
+        self.profiler = Profiler(self.device.frame_budget_ms, self.device.name)
+        self.frame: Frame | None = None
+        self.t = 0.0
+        self.paused = False
+        self.error: str | None = None
+        self.events: list[Event] = []
+        self.apps: list[Any] = []
+        self.watcher = FileWatcher()
+        self.transcript: list[str] = []
+
+    # -- scenes ------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, scene: str | Path | Scene | None = None, device: str | Path | DeviceProfile | None = None,
+             background: str | Path | None = None, **look: Any) -> Emulator:
+        """An emulator on a scene file (or a Scene), a device and a background image or name."""
+        emulator = cls()
+        if background is not None:
+            from emulator.backgrounds import load_background
+
+            emulator.look.background = load_background(str(background))
+        for key, value in look.items():
+            setattr(emulator.look, key, value)
+        if isinstance(scene, Scene):
+            emulator.set_scene(scene)
+        elif scene is not None:
+            if not emulator.load(scene):
+                raise HudError(emulator.error or "cannot load the scene")
+        if device is not None:
+            emulator.set_device(device)
+        elif emulator.scene is not None:
+            emulator.set_device(emulator.scene.device)
+        return emulator
+
+    def load(self, path: str | Path) -> bool:
+        """Load (or reload) a scene file. On any error the last good scene stays on screen and
+        `error` holds the one-line message; returns whether the load succeeded."""
+        self.scene_path = Path(path)
+        try:
+            scene = load_scene(self.scene_path)
+        except HudError as exc:
+            self.error = str(exc)
+            self._watch([])
+            return False
+        self.error = None
+        self.set_scene(scene, keep_time=True)
+        self._log(f"loaded {self.scene_path.name}")
+        return True
+
+    def set_scene(self, scene: Scene, keep_time: bool = False) -> None:
+        """Show `scene` (an app's tree, or a freshly loaded file)."""
+        self.scene = scene
+        if not keep_time:
+            self.t = 0.0
+        self._watch([Path(w.src) for w in scene.root.walk() if isinstance(w, ImageWidget) and w.src])
+        self._new_renderer()
+
+    def _watch(self, assets: list[Path]) -> None:
+        paths = ([self.scene_path] if self.scene_path else []) + assets
+        self.watcher.watch(paths)
+
+    def poll(self) -> bool:
+        """Hot reload: reload when the scene file or one of its images changed. Returns True
+        when a reload was attempted."""
+        if self.scene_path is None or not self.watcher.changed():
+            return False
+        if not self.scene_path.exists():
+            self.error = f"{self.scene_path}: file not found (waiting for it to be saved again)"
+            return True
+        self.load(self.scene_path)
+        return True
+
+    # -- devices -----------------------------------------------------------------------------
+    def set_device(self, device: str | Path | DeviceProfile) -> None:
+        """Switch to another device profile at runtime."""
+        self.device = load_device(device)
+        self.profiler = Profiler(self.device.frame_budget_ms, self.device.name)
+        self._new_renderer()
+        self._log(f"device {self.device.name}")
+
+    def cycle_device(self, step: int = 1) -> str:
+        """The next (or previous) built-in profile; returns its name."""
+        names = builtin_names()
+        index = names.index(self.device.name) if self.device.name in names else -1
+        self.set_device(names[(index + step) % len(names)])
+        return self.device.name
+
+    def _new_renderer(self) -> None:
+        self.frame = None
+        if self.scene is None or not self.device.has_display:
+            self.renderer = None
+            return
+        self.renderer = Renderer(self.scene, self.device, profiler=self.profiler)
+
+    # -- time --------------------------------------------------------------------------------
+    def advance(self, dt: float) -> Frame | None:
+        """Move scene time on by `dt` seconds (unless paused), run the apps, render."""
+        if not self.paused:
+            self.t += dt
+        for app in self.apps:
+            if hasattr(app, "update"):
+                app.update(self, self.t, dt)
+        return self.render()
+
+    def seek(self, t: float) -> Frame | None:
+        """Jump to scene time `t` and render it."""
+        self.t = max(0.0, t)
+        return self.render()
+
+    def render(self) -> Frame | None:
+        """The frame at the current time (None for a device without a display or no scene)."""
+        if self.renderer is None:
+            return None
+        self.frame = self.renderer.frame(self.t)
+        return self.frame
+
+    # -- input -------------------------------------------------------------------------------
+    def gesture(self, name: str) -> list[str]:
+        """A temple-touchpad gesture: runs the scene's bindings and the apps' handlers."""
+        if name not in GESTURES:
+            raise ValueError(f"unknown gesture {name!r} (use one of {', '.join(GESTURES)})")
+        done = [perform(self.scene, binding, self.t) for binding in bindings_for(self.scene, name)] if self.scene else []
+        for app in self.apps:
+            if hasattr(app, "on_gesture"):
+                app.on_gesture(self, name)
+        self._log(name.replace("_", " ") + (": " + "; ".join(done) if done else ""))
+        return done
+
+    def voice(self, text: str) -> None:
+        """A voice command, as the speech recogniser would deliver it."""
+        for app in self.apps:
+            if hasattr(app, "on_voice"):
+                app.on_voice(self, text)
+        self._log(f"voice: {text}")
+
+    def attach(self, app: App) -> None:
+        """Let an app drive the tree: setup now, update every frame, gestures and voice."""
+        self.apps.append(app)
+        if hasattr(app, "setup"):
+            app.setup(self)
+
+    def _log(self, text: str) -> None:
+        self.events.append(Event(time.monotonic(), text))
+        del self.events[:-50]
+
+    @property
+    def last_event(self) -> str | None:
+        """The latest gesture/voice/load message while it is fresh (for the banner)."""
+        if self.events and time.monotonic() - self.events[-1].wall < BANNER_S:
+            return self.events[-1].text
+        return None
+
+    # -- output ------------------------------------------------------------------------------
+    def panels(self) -> dict[str, np.ndarray]:
+        """The exact per-eye panel images of the current frame."""
+        if self.frame is None:
+            self.render()
+        return dict(self.frame.eyes) if self.frame is not None else {}
+
+    def grab(self, view: str | None = None, overlay: bool = True,
+             compositor: Callable[..., np.ndarray] | None = None) -> np.ndarray:
+        """The composited view (RGB uint8) as the wearer sees it, with the overlays."""
+        view = view or self.view
+        if view not in VIEWS:
+            raise ValueError(f"unknown view {view!r} (use one of {', '.join(VIEWS)})")
+        if not self.device.has_display:
+            image = no_display_panel(960, 540, self.device.title, self.device.name, self.transcript)
+        else:
+            if self.frame is None:
+                self.render()
+            panels = self.frame.eyes if self.frame is not None else {}
+            image = (compositor or composite)(panels, self.device, self.look, view)
+        if not overlay:
+            return image
+        return self.decorate(image)
+
+    def decorate(self, image: np.ndarray) -> np.ndarray:
+        """Status line, the gesture banner, the error box and the profiler graph."""
+        canvas = Image.fromarray(image).convert("RGB")
+        status = (f"{self.device.name}  {self.view}  t={self.t:5.2f}s"
+                  f"{'  paused' if self.paused else ''}  ambient {self.look.ambient}")
+        title = self.scene.title if self.scene is not None and self.scene.title else ""
+        draw_status(canvas, status, title)
+        if self.last_event:
+            draw_banner(canvas, self.last_event)
+        if self.error:
+            draw_error(canvas, self.error)
+        if self.show_profile and self.profiler.records:
+            draw_profile(canvas, self.profiler)
+        return np.asarray(canvas)
+
+    def screenshot(self, folder: str | Path, stem: str | None = None) -> list[Path]:
+        """The per-eye panel images (native format) and the composited view, as PNGs."""
+        stem = stem or f"hud-{time.strftime('%Y%m%d-%H%M%S')}"
+        images = {f"{stem}-{eye}.png": panel_image(panel) for eye, panel in self.panels().items()}
+        view_name = f"{stem}-{self.view}.png"
+        if view_name in images:  # the left/right view would overwrite that eye's panel PNG
+            view_name = f"{stem}-{self.view}-view.png"
+        images[view_name] = Image.fromarray(self.grab(overlay=False))
+        written = write_images(images, Path(folder))
+        self._log(f"screenshot: {len(written)} files")
+        return written
+
+    def summary(self) -> dict[str, Any]:
+        """The profiler's summary of the frames so far."""
+        return self.profiler.summary()
