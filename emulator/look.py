@@ -9,7 +9,14 @@ runs the same way in numpy (`composite`) and in a GLSL fragment shader (`GLCompo
 3. glow       + a Gaussian-blurred copy of the light (halation in the waveguide)
 4. eye box    x a smooth fall-off over the outer few per cent of the display area
 5. additive   perceived = world + light
-6. adaptation the eye adapts to the mean world luminance; Reinhard tone mapping, linear -> sRGB
+6. adaptation the eye adapts to the mean world luminance (never below MIN_ADAPT_NITS); Reinhard
+              tone mapping x / (1 + x) with x = perceived / (adaptation x KEY), then linear -> sRGB
+
+The Reinhard curve is applied to luminance and the colour scaled with it (Reinhard et al.
+2002), so a saturated green stays green when it is far brighter than the world (per channel,
+the S1's 3200-nit green would turn yellow at night, its red part saturating too). The constants were tuned on a
+contact sheet of scenes/city-walk.toml over the built-in backgrounds: vivid green at night,
+clearly readable indoors, washed out but faintly readable in the sun.
 
 All arithmetic is float32. `composite` and `GLCompositor.render` agree within 3 levels.
 """
@@ -36,11 +43,11 @@ EYE_GAP = 16                 # px between the eyes in the "both" view (black)
 DEFAULT_PEAK_NITS = 3000.0   # when a profile does not give peak_nits
 WAVEGUIDE_EFFICIENCY = 0.8   # share of the panel's light that reaches the eye
 GLOW_SIGMA_DEG = 0.15        # halation blur radius (Gaussian sigma) in degrees of visual angle
-GLOW_STRENGTH = 0.1          # halation energy relative to the light itself
+GLOW_STRENGTH = 0.1          # halation energy relative to the light itself (0.25 smeared text at night)
 GLOW_MAX_RADIUS = 128        # kernel half-width cap in px (kernel radius = min(ceil(3 sigma), this))
 EYE_BOX_EDGE = 0.03          # fall-off band, as a fraction of the display width / height
 MEAN_WORLD_GREY = 0.18       # mean reflectance of the world: the eye adapts to ambient x this
-MIN_ADAPT_NITS = 20.0        # the eye never adapts below this (also the adaptation without a world)
+MIN_ADAPT_NITS = 20.0        # a bright HUD keeps the eye from dark-adapting further (also: no world)
 KEY = 6.0                    # tone-mapping white point, in multiples of the adaptation luminance
 NEUTRAL_GREY = 118           # sRGB level of the default world (118 is 18 % linear grey)
 LUMA = (0.2126, 0.7152, 0.0722)  # Rec. 709 / sRGB luminance weights (linear RGB)
