@@ -18,6 +18,8 @@ env: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m hud.demo --out out
+	@[ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || echo "No display on this machine: the emulator writes its screenshots to out/emulator/ instead of opening a window."
+	$(BIN)/python -m emulator scenes/city-walk-timeline.toml --background street $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--screenshots out/emulator)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -17,6 +17,11 @@ EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hud` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "emulate":  # the emulator parses its own options (hud emulate --help)
+        from emulator.__main__ import main as emulator_main
+
+        return emulator_main(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     warnings.showwarning = _show_warning

@@ -1,0 +1,136 @@
+"""python -m emulator SCENE [--device NAME] [--background NAME|IMAGE] [--serve PORT]
+                        [--view both|fused|left|right] [--zoom N|fit] [--screenshots DIR]
+
+Opens the emulator window on a scene (`hud emulate` runs the same `main`). With --screenshots
+DIR, or when there is no display ($DISPLAY unset and not a Wayland session), it opens no
+window: it renders the scene's first second headless and writes a screenshot of every view.
+Errors are one line on stderr and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from hud.errors import HudError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+HEADLESS_S = 1.0  # scene time rendered before headless screenshots
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override] - one line, no usage block
+        raise HudError(f"{self.prog}: {message} (see --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m emulator",
+                     description="Desktop emulator for AR glasses: both eyes through the waveguide, "
+                                 "over the world, with hot reload. Press H in the window for the keys.")
+    parser.add_argument("scene", help="scene file (.toml)")
+    parser.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
+    parser.add_argument("--background", metavar="NAME|IMAGE", help="built-in background name or an image file")
+    parser.add_argument("--serve", type=int, metavar="PORT", help="also serve the HTTP API on 127.0.0.1:PORT")
+    parser.add_argument("--view", choices=("both", "fused", "left", "right"), default="both",
+                        help="what the window shows first (default: both)")
+    parser.add_argument("--zoom", default="fit", help="integer zoom, or fit (default)")
+    parser.add_argument("--screenshots", metavar="DIR",
+                        help="no window: render headless and write a screenshot of every view into DIR")
+    return parser
+
+
+def display_available() -> tuple[bool, str]:
+    """Whether a window can be tried, and if not, why."""
+    if sys.platform in ("win32", "darwin"):
+        return True, ""
+    driver = os.environ.get("SDL_VIDEODRIVER", "")
+    if driver in ("dummy", "offscreen"):
+        return False, f"SDL_VIDEODRIVER={driver}"
+    if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
+        return True, ""
+    if os.environ.get("DISPLAY"):
+        return True, ""
+    return False, "$DISPLAY is not set and this is not a Wayland session"
+
+
+def _zoom(text: str) -> int | str:
+    if text == "fit":
+        return "fit"
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise HudError(f"--zoom must be a positive integer or fit, not {text!r}")
+    return value
+
+
+def headless(emu, folder: str | Path, scene: str) -> list[Path]:
+    """Render the first HEADLESS_S of the scene, then write a screenshot of every view."""
+    from emulator.look import VIEWS
+
+    step = 1.0 / emu.device.refresh_hz
+    for _ in range(max(1, round(HEADLESS_S * emu.device.refresh_hz))):
+        emu.advance(step)
+    stem = f"{Path(scene).stem}-{emu.device.name}"
+    written: list[Path] = []
+    views = VIEWS if emu.device.has_display else (emu.view,)  # without a display every view is the same panel
+    original = emu.view
+    for view in views:
+        emu.view = view
+        for path in emu.screenshot(folder, stem=stem):
+            if path not in written:
+                written.append(path)
+    emu.view = original
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m emulator` and `hud emulate`."""
+    try:
+        try:
+            args = _parser().parse_args(argv)
+        except SystemExit as exc:  # --help
+            return int(exc.code or 0)
+        zoom = _zoom(args.zoom)
+        if args.serve is not None and not 0 <= args.serve <= 65535:
+            raise HudError(f"--serve must be a port number 0..65535, not {args.serve}")
+        from emulator.core import Emulator
+
+        try:
+            emu = Emulator.open(args.scene, device=args.device, background=args.background)
+        except ValueError as exc:  # a bad --background (load_background's message is one line)
+            raise HudError(str(exc)) from None
+        emu.view = args.view
+        ok, why = display_available()
+        if args.screenshots or not ok:
+            folder = args.screenshots or "screenshots"
+            if not args.screenshots:
+                print(f"no display available ({why}): not opening a window; "
+                      f"writing headless screenshots to {folder}/ instead (or pass --screenshots DIR)")
+            written = headless(emu, folder, args.scene)
+            print(f"rendered {args.scene} on {emu.device.name} for {HEADLESS_S:g} s; wrote {len(written)} files:")
+            for path in written:
+                print(f"  {path}")
+            return EXIT_OK
+        from emulator.window import run_window
+
+        return run_window(emu, serve=args.serve, zoom=zoom)
+    except HudError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("emulator: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("HUD_DEBUG"):
+            raise
+        print(f"emulator: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,607 @@
+"""The emulator window: pygame + moderngl, the waveguide composite on the GPU, overlays on top.
+
+    run_window(Emulator.open("scenes/city-walk.toml"))
+
+Each frame the window polls the scene file (hot reload), advances scene time at the device's
+refresh rate, composites the current view with `GLCompositor.draw` (integer zoom, or fit with
+letterboxing) and blends an RGBA overlay texture on top: the status bar, the gesture banner,
+the scene error, the profiler graph, the help and the voice prompt (drawn with Pillow by
+emulator.overlay, re-uploaded only when it changes, at most every ~100 ms for the moving parts).
+
+The key bindings live in `KEYS` (the help overlay and the README list it) and in `handle_key`,
+a pure function of (emulator, key, modifiers, window state) that tests drive without a display.
+
+Test hook: the environment variable HUD_EMULATOR_MAX_FRAMES=N makes the window close itself
+after N frames and print one JSON line to stderr: the window's frame count, wall time and frame
+rate, and `emulator.summary()` (the profiler's summary of the rendered frames).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from emulator.look import AMBIENTS, EYE_GAP, VIEWS, GLCompositor
+from emulator.overlay import PAD, _font, draw_banner, draw_error, draw_lines, draw_profile, draw_status
+from hud.errors import HudError
+
+if TYPE_CHECKING:
+    from emulator.core import Emulator
+
+MAX_FRAMES_ENV = "HUD_EMULATOR_MAX_FRAMES"   # test hook: stop after this many frames (see the module doc)
+STATUS_H = 24                # the status bar's height; the view is fitted into the area above it
+NO_DISPLAY_SIZE = (960, 540)  # the panel shown for glasses without a display
+OVERLAY_MIN_S = 0.1          # moving overlay parts (time, profiler graph) refresh at most this often
+NOTICE_S = 2.5               # how long a key's confirmation (e.g. the screenshot's path) stays up
+MAX_ZOOM = 8
+MAX_DT = 0.25                # a stalled frame does not make scene time jump further than this
+MAX_PROFILE_RECORDS = 36_000  # the profiler keeps ~10 min at 60 Hz, so memory stays flat in a long session
+AMBIENT_ORDER = tuple(name for name in ("night", "indoor", "overcast", "sunny") if name in AMBIENTS) or tuple(AMBIENTS)
+
+# (keys, what they do): the help overlay shows this table, the README lists it.
+KEYS: tuple[tuple[str, str], ...] = (
+    ("1 2 3 4", "view: both eyes / fused / left eye / right eye"),
+    ("+  -  0", "zoom in / out (integer steps) / fit the window"),
+    ("D  Shift+D", "next / previous device profile"),
+    ("B", "next background (the built-ins, then none)"),
+    ("A", "ambient light: night, indoor, overcast, sunny"),
+    ("G", "glow (halation) on / off"),
+    ("E", "eye-box fall-off on / off"),
+    ("W", "see-through on / off (off: black world)"),
+    ("P", "profiler overlay on / off"),
+    ("S", "screenshot: panels + view as PNGs"),
+    ("Space", "pause / resume scene time"),
+    ("R", "restart scene time (t = 0)"),
+    ("Return", "gesture: tap"),
+    ("Shift+Return", "gesture: double tap"),
+    ("L", "gesture: long press"),
+    ("Right", "gesture: swipe forward"),
+    ("Left", "gesture: swipe back"),
+    ("V", "voice command: type it, Return sends, Esc cancels"),
+    ("H  F1", "this help on / off"),
+    ("Q  Esc", "quit (Esc first closes the voice prompt or the help)"),
+)
+
+
+@dataclass
+class WindowState:
+    """What the window remembers besides the emulator: zoom, help, the voice prompt, notices."""
+
+    zoom: int | str = "fit"
+    screenshot_dir: str = "screenshots"
+    show_help: bool = False
+    prompt: str | None = None          # the voice command being typed (None: no prompt)
+    background: int | None = None      # index into background_names() (None: not chosen here yet)
+    fit_scale: float = 1.0             # the scale "fit" uses now (so + zooms in from there)
+    running: bool = True
+    notice: str | None = None          # a key's confirmation, shown in the banner for NOTICE_S
+    notice_until: float = 0.0
+
+    def say(self, text: str) -> str:
+        self.notice = text
+        self.notice_until = time.monotonic() + NOTICE_S
+        return text
+
+    @property
+    def banner(self) -> str | None:
+        return self.notice if self.notice and time.monotonic() < self.notice_until else None
+
+
+def background_names() -> list[str]:
+    """What B cycles through: the built-in backgrounds, then "none" (the neutral grey world)."""
+    from emulator.backgrounds import BACKGROUNDS
+
+    return [name for name in BACKGROUNDS if name != "none"] + ["none"]
+
+
+def _set_background(emu: Emulator, name: str) -> None:
+    from emulator.backgrounds import load_background
+
+    emu.look.background = None if name == "none" else load_background(name)
+
+
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def handle_key(emu: Emulator, key: int, mod: int, state: WindowState, text: str = "") -> str | None:
+    """Carry out one key press (pygame key code, modifier bits, the character it typed).
+
+    Returns what happened, in words (None for a key that does nothing)."""
+    import pygame
+
+    shift = bool(mod & pygame.KMOD_SHIFT)
+    enter = key in (pygame.K_RETURN, pygame.K_KP_ENTER)
+    if state.prompt is not None:  # the voice prompt takes every key until Return or Esc
+        if enter:
+            command, state.prompt = state.prompt.strip(), None
+            if not command:
+                return state.say("voice: nothing typed")
+            emu.voice(command)
+            return f"voice: {command}"
+        if key == pygame.K_ESCAPE:
+            state.prompt = None
+            return state.say("voice: cancelled")
+        if key == pygame.K_BACKSPACE:
+            state.prompt = state.prompt[:-1]
+            return "voice: backspace"
+        if text and text.isprintable():
+            state.prompt += text
+            return f"voice: typed {text!r}"
+        return None
+
+    views = {pygame.K_1: 0, pygame.K_2: 1, pygame.K_3: 2, pygame.K_4: 3,
+             pygame.K_KP1: 0, pygame.K_KP2: 1, pygame.K_KP3: 2, pygame.K_KP4: 3}
+    if key in views:
+        emu.view = VIEWS[views[key]]
+        return f"view {emu.view}"
+    current = max(1, int(state.fit_scale)) if state.zoom == "fit" else int(state.zoom)
+    if key in (pygame.K_PLUS, pygame.K_KP_PLUS, pygame.K_EQUALS) or text == "+":
+        state.zoom = 1 if state.zoom == "fit" and state.fit_scale < 1 else min(MAX_ZOOM, current + 1)
+        return state.say(f"zoom {state.zoom}x")
+    if key in (pygame.K_MINUS, pygame.K_KP_MINUS) or text == "-":
+        state.zoom = max(1, current - 1)
+        return state.say(f"zoom {state.zoom}x")
+    if key in (pygame.K_0, pygame.K_KP0):
+        state.zoom = "fit"
+        return state.say("zoom: fit the window")
+    if key == pygame.K_d:
+        name = emu.cycle_device(-1 if shift else 1)
+        return state.say(f"device {name}")
+    if key == pygame.K_b:
+        names = background_names()
+        if state.background is None:
+            state.background = len(names) - 1 if emu.look.background is None else -1
+        state.background = (state.background + 1) % len(names)
+        _set_background(emu, names[state.background])
+        return state.say(f"background {names[state.background]}")
+    if key == pygame.K_a:
+        order = AMBIENT_ORDER
+        index = order.index(emu.look.ambient) if emu.look.ambient in order else -1
+        emu.look.ambient = order[(index + 1) % len(order)]
+        return state.say(f"ambient {emu.look.ambient}")
+    if key == pygame.K_g:
+        emu.look.glow = not emu.look.glow
+        return state.say(f"glow {_on_off(emu.look.glow)}")
+    if key == pygame.K_e:
+        emu.look.eye_box = not emu.look.eye_box
+        return state.say(f"eye box {_on_off(emu.look.eye_box)}")
+    if key == pygame.K_w:
+        emu.look.see_through = not emu.look.see_through
+        return state.say(f"see-through {_on_off(emu.look.see_through)}")
+    if key == pygame.K_p:
+        emu.show_profile = not emu.show_profile
+        return f"profiler {_on_off(emu.show_profile)}"
+    if key == pygame.K_s:
+        return state.say(take_screenshot(emu, state.screenshot_dir))
+    if key == pygame.K_SPACE:
+        emu.paused = not emu.paused
+        return state.say("paused" if emu.paused else "running")
+    if key == pygame.K_r:
+        emu.seek(0.0)
+        return state.say("restarted: t = 0")
+    gesture = ("double_tap" if shift else "tap") if enter else {
+        pygame.K_l: "long_press", pygame.K_RIGHT: "swipe_forward", pygame.K_LEFT: "swipe_back"}.get(key)
+    if gesture:
+        emu.gesture(gesture)  # the emulator's own event is the banner
+        return f"gesture {gesture}"
+    if key == pygame.K_v:
+        state.prompt = ""
+        return "voice: prompt open"
+    if key in (pygame.K_h, pygame.K_F1):
+        state.show_help = not state.show_help
+        return f"help {_on_off(state.show_help)}"
+    if key == pygame.K_ESCAPE and state.show_help:
+        state.show_help = False
+        return "help off"
+    if key in (pygame.K_q, pygame.K_ESCAPE):
+        state.running = False
+        return "quit"
+    return None
+
+
+def take_screenshot(emu: Emulator, folder: str | Path) -> str:
+    """emu.screenshot into `folder` under a name that does not repeat; returns the banner text."""
+    now = time.time()
+    stem = f"hud-{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}-{int(now * 1000) % 1000:03d}"
+    try:
+        written = emu.screenshot(folder, stem=stem)
+    except (HudError, OSError) as exc:
+        return f"screenshot failed: {exc}"
+    named = ([p for p in written if p.stem.endswith(f"-{emu.view}-view")]
+             or [p for p in written if p.stem.endswith(f"-{emu.view}")] or written[-1:])
+    if not named:
+        return "screenshot: nothing to write"
+    view = named[0]
+    return f"screenshot: {view}" + (f" (+{len(written) - 1} panels)" if len(written) > 1 else "")
+
+
+# -- layout ------------------------------------------------------------------------------------
+def natural_size(emu: Emulator) -> tuple[int, int]:
+    """Size in pixels of the current view at zoom 1."""
+    device = emu.device
+    if not device.has_display:
+        return NO_DISPLAY_SIZE
+    width = 2 * device.width + EYE_GAP if emu.view == "both" else device.width
+    return width, device.height
+
+
+def fit_scale(natural: tuple[int, int], area: tuple[int, int]) -> float:
+    return max(min(area[0] / natural[0], area[1] / natural[1]), 1e-3)
+
+
+def viewport(natural: tuple[int, int], window: tuple[int, int], zoom: int | str) -> tuple[int, int, int, int]:
+    """GL viewport (x, y from the bottom-left, w, h) of the view: centred in the area above the
+    status bar, at integer `zoom` or scaled to fit with the aspect kept (letterboxed)."""
+    area = (window[0], max(1, window[1] - STATUS_H))
+    scale = fit_scale(natural, area) if zoom == "fit" else float(zoom)
+    width, height = max(1, round(natural[0] * scale)), max(1, round(natural[1] * scale))
+    left, top = (area[0] - width) // 2, (area[1] - height) // 2
+    return left, window[1] - top - height, width, height
+
+
+def initial_size(natural: tuple[int, int], desktop: tuple[int, int], zoom: int | str) -> tuple[int, int]:
+    """Window size: the view at `zoom` (fit: the largest integer zoom, or a smaller scale, that
+    fits 90 % of the desktop) plus the status bar."""
+    room = (max(320, int(desktop[0] * 0.9)), max(240, int(desktop[1] * 0.9) - STATUS_H))
+    if zoom == "fit":
+        scale = fit_scale(natural, room)
+        scale = float(int(scale)) if scale >= 1 else scale
+    else:
+        scale = float(zoom)
+    width = min(room[0], max(320, round(natural[0] * scale)))
+    height = min(room[1], max(200, round(natural[1] * scale)))
+    return width, height + STATUS_H
+
+
+# -- overlay -----------------------------------------------------------------------------------
+def status_text(emu: Emulator, state: WindowState, fps: float | None = None) -> str:
+    zoom = "fit" if state.zoom == "fit" else f"{state.zoom}x"
+    rate = f"  {fps:4.1f} fps" if fps is not None else ""
+    return (f"{emu.device.name}  {emu.view}  t={emu.t:5.2f}s{'  paused' if emu.paused else ''}  "
+            f"ambient {emu.look.ambient}  zoom {zoom}{rate}  H: help")
+
+
+def draw_help(image: Image.Image, top: int = PAD) -> None:
+    """The KEYS table in two columns, top-left."""
+    draw = ImageDraw.Draw(image, "RGBA")
+    font, bold = _font(14), _font(14, bold=True)
+    key_w = max(draw.textlength(keys, font=bold) for keys, _ in KEYS)
+    what_w = max(draw.textlength(what, font=font) for _, what in KEYS)
+    line = 18
+    height = 8 + line * (len(KEYS) + 1)
+    draw.rectangle([PAD, top, PAD * 4 + key_w + what_w, top + height], fill=(0, 0, 0, 215))
+    draw.text((PAD * 2, top + 4), "Keys", font=bold, fill=(255, 196, 0, 255))
+    for index, (keys, what) in enumerate(KEYS, 1):
+        y = top + 4 + line * index
+        draw.text((PAD * 2, y), keys, font=bold, fill=(255, 255, 255, 255))
+        draw.text((PAD * 3 + key_w, y), what, font=font, fill=(220, 220, 220, 255))
+
+
+def overlay_image(emu: Emulator, state: WindowState, size: tuple[int, int], fps: float | None = None) -> Image.Image:
+    """The overlays for a window of `size`, on a transparent RGBA image (Emulator.decorate's look)."""
+    canvas = Image.new("RGBA", size, (0, 0, 0, 0))
+    title = emu.scene.title if emu.scene is not None and emu.scene.title else ""
+    draw_status(canvas, status_text(emu, state, fps), title)
+    banner = state.banner or emu.last_event
+    if banner:
+        draw_banner(canvas, banner)
+    if emu.error:
+        draw_error(canvas, emu.error)
+    if emu.show_profile and emu.profiler.records:
+        draw_profile(canvas, emu.profiler)
+    if state.show_help:
+        draw_help(canvas)
+    if state.prompt is not None:
+        top = PAD + 40 if banner else PAD
+        draw_lines(canvas, ["Voice command (Return sends, Esc cancels):", f"> {state.prompt}_"], top=top)
+    return canvas
+
+
+def window_title(emu: Emulator) -> str:
+    title = emu.scene.title if emu.scene is not None and emu.scene.title else (
+        emu.scene_path.name if emu.scene_path else "no scene")
+    return f"hud emulator — {title} — {emu.device.name}"
+
+
+# -- the window --------------------------------------------------------------------------------
+_BLIT_VERTEX = """
+#version 330
+in vec2 in_pos;
+out vec2 v_uv;
+void main() {
+    v_uv = in_pos * 0.5 + 0.5;
+    gl_Position = vec4(in_pos, 0.0, 1.0);
+}
+"""
+
+_BLIT_FRAGMENT = """
+#version 330
+uniform sampler2D u_image;
+uniform int u_flip;          // 1: row 0 is the top (uploaded from numpy / Pillow); 0: rendered by GL
+in vec2 v_uv;
+out vec4 f_color;
+void main() {
+    f_color = texture(u_image, vec2(v_uv.x, u_flip == 1 ? 1.0 - v_uv.y : v_uv.y));
+}
+"""
+
+
+class Window:
+    """The pygame/moderngl window around an emulator."""
+
+    def __init__(self, emu: Emulator, state: WindowState, serve: int | None = None) -> None:
+        self.emu = emu
+        self.state = state
+        self.serve = serve
+        self.server: Any = None
+        self.frames = 0
+        self._overlay_tex: Any = None
+        self._overlay_key: Any = None
+        self._overlay_moving: Any = None
+        self._overlay_at = 0.0
+        self._panel_tex: Any = None
+        self._panel_key: Any = None
+        self._view: Any = None
+        self._view_key: Any = None
+        self._view_refs: Any = None
+        self.composites = 0
+        self._title: str | None = None
+        self._times: list[float] = []
+
+    # -- set-up ----------------------------------------------------------------------------
+    def open(self) -> None:
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        try:
+            import moderngl
+            import pygame
+        except ImportError as exc:  # pragma: no cover - both are dependencies
+            raise HudError(f"the emulator window needs pygame and moderngl ({exc}); pip install pygame moderngl")
+        self.pygame, self.mgl = pygame, moderngl
+        try:
+            _init_display(pygame)
+            desktop = pygame.display.get_desktop_sizes()[0] if pygame.display.get_desktop_sizes() else (1280, 800)
+            pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MAJOR_VERSION, 3)
+            pygame.display.gl_set_attribute(pygame.GL_CONTEXT_MINOR_VERSION, 3)
+            pygame.display.gl_set_attribute(pygame.GL_CONTEXT_PROFILE_MASK, pygame.GL_CONTEXT_PROFILE_CORE)
+            if sys.platform == "darwin":  # pragma: no cover
+                pygame.display.gl_set_attribute(pygame.GL_CONTEXT_FORWARD_COMPATIBLE_FLAG, True)
+            size = initial_size(natural_size(self.emu), desktop, self.state.zoom)
+            pygame.display.set_mode(size, pygame.OPENGL | pygame.DOUBLEBUF | pygame.RESIZABLE)
+            self.ctx = moderngl.create_context()
+        except Exception as exc:  # noqa: BLE001 - pygame.error, moderngl's Error, missing GL libraries
+            pygame.quit()
+            detail = str(exc).strip() or type(exc).__name__
+            raise HudError(f"no display available: {detail}; use the headless Emulator or --screenshots") from None
+        pygame.key.set_repeat(400, 40)
+        self.compositor = GLCompositor(self.ctx)
+        self.blit = self.ctx.program(vertex_shader=_BLIT_VERTEX, fragment_shader=_BLIT_FRAGMENT)
+        quad = np.array([-1, -1, 1, -1, -1, 1, 1, 1], dtype="f4")
+        self._vbo = self.ctx.buffer(quad.tobytes())
+        self._vao = self.ctx.vertex_array(self.blit, [(self._vbo, "2f", "in_pos")])
+        self.clock = pygame.time.Clock()
+        if self.serve is not None:
+            from emulator.server import ApiServer
+
+            try:
+                self.server = ApiServer(self.emu, self.serve, threaded_owner=True)
+                self.server.start()
+            except OSError as exc:
+                self.server = None
+                raise HudError(f"cannot serve the emulator API on port {self.serve}: {exc.strerror or exc}") from None
+            print(f"emulator API on {self.server.url}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        for obj in (self._overlay_tex, self._panel_tex, *(self._view or ())):
+            if obj is not None:
+                obj.release()
+        if hasattr(self, "compositor"):
+            self.compositor.release()
+        if hasattr(self, "pygame"):
+            self.pygame.quit()
+
+    # -- the loop --------------------------------------------------------------------------
+    def run(self, max_frames: int | None = None) -> int:
+        start = time.perf_counter()
+        while self.state.running and (max_frames is None or self.frames < max_frames):
+            self.frame()
+        self.seconds = time.perf_counter() - start
+        return 0
+
+    @property
+    def fps(self) -> float | None:
+        if len(self._times) < 2:
+            return None
+        return (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-6)
+
+    def frame(self) -> None:
+        pygame, emu = self.pygame, self.emu
+        dt = self.clock.tick(emu.device.refresh_hz) / 1000.0
+        now = time.perf_counter()
+        self._times.append(now)
+        while self._times and now - self._times[0] > 1.0:
+            self._times.pop(0)
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.state.running = False
+            elif event.type == pygame.KEYDOWN:
+                handle_key(emu, event.key, event.mod, self.state, getattr(event, "unicode", ""))
+        emu.poll()
+        emu.advance(min(dt, MAX_DT) if self.frames else 0.0)
+        records = emu.profiler.records
+        if len(records) > MAX_PROFILE_RECORDS:
+            del records[:len(records) - MAX_PROFILE_RECORDS * 5 // 6]
+        if self.server is not None:
+            self.server.pending()
+        title = window_title(emu)
+        if title != self._title:
+            pygame.display.set_caption(title)
+            self._title = title
+        self.draw()
+        pygame.display.flip()
+        self.frames += 1
+
+    def draw(self) -> None:
+        size = self.pygame.display.get_window_size()
+        screen = self.ctx.screen
+        screen.use()
+        screen.viewport = (0, 0, *size)
+        self.ctx.disable(self.mgl.BLEND)
+        screen.clear(0.04, 0.04, 0.05, 1.0)
+        natural = natural_size(self.emu)
+        area = (size[0], max(1, size[1] - STATUS_H))
+        self.state.fit_scale = fit_scale(natural, area)
+        port = viewport(natural, size, self.state.zoom)
+        texture = self._view_texture(natural) if self.emu.device.has_display else self._no_display_texture()
+        texture.filter = (self.mgl.NEAREST, self.mgl.NEAREST) if self.state.zoom != "fit" else (
+            self.mgl.LINEAR, self.mgl.LINEAR)
+        screen.use()
+        screen.scissor = (0, STATUS_H, size[0], max(1, size[1] - STATUS_H))  # a zoomed view stays off the status bar
+        self._draw_image(texture, port, blend=False, flip=not self.emu.device.has_display)
+        screen.scissor = None
+        screen.viewport = (0, 0, *size)
+        self._draw_image(self._overlay_texture(size), (0, 0, *size), blend=True)
+
+    def _view_texture(self, natural: tuple[int, int]) -> Any:
+        """The composited view at zoom 1, in an offscreen texture. GLCompositor.draw runs only
+        when the panels (the renderer hands back the same arrays for an unchanged frame), the
+        look, the view or the device changed: a static HUD costs one blit per frame."""
+        emu = self.emu
+        panels = emu.panels()
+        look = emu.look
+        key = (emu.device.name, emu.view, natural, tuple((eye, id(panel)) for eye, panel in panels.items()),
+               look.see_through, look.ambient, look.glow, look.eye_box, id(look.background))
+        if self._view is None or self._view[0].size != natural:
+            if self._view is not None:
+                self._view[1].release()
+                self._view[0].release()
+            texture = self.ctx.texture(natural, 4)
+            self._view = (texture, self.ctx.framebuffer(color_attachments=[texture]))
+            self._view_key = None
+        texture, fbo = self._view
+        if key != self._view_key:
+            fbo.use()
+            self.compositor.draw(panels, emu.device, look, emu.view, (0, 0, *natural))
+            self._view_key = key
+            self._view_refs = (panels, look.background)  # keep the ids in the key alive
+            self.composites += 1
+        return texture
+
+    def _draw_image(self, texture: Any, port: tuple[int, int, int, int], blend: bool, flip: bool = True) -> None:
+        ctx, mgl = self.ctx, self.mgl
+        ctx.screen.viewport = port
+        if blend:
+            ctx.enable(mgl.BLEND)
+            ctx.blend_func = (mgl.SRC_ALPHA, mgl.ONE_MINUS_SRC_ALPHA, mgl.ONE, mgl.ONE_MINUS_SRC_ALPHA)
+        else:
+            ctx.disable(mgl.BLEND)
+        texture.use(0)
+        if "u_image" in self.blit:
+            self.blit["u_image"].value = 0
+        if "u_flip" in self.blit:
+            self.blit["u_flip"].value = 1 if flip else 0
+        self._vao.render(mgl.TRIANGLE_STRIP)
+        ctx.disable(mgl.BLEND)
+
+    def _no_display_texture(self) -> Any:
+        emu = self.emu
+        key = (emu.device.name, tuple(emu.transcript[-12:]))
+        if key != self._panel_key or self._panel_tex is None:
+            image = np.ascontiguousarray(emu.grab(overlay=False))
+            if self._panel_tex is None or self._panel_tex.size != (image.shape[1], image.shape[0]):
+                if self._panel_tex is not None:
+                    self._panel_tex.release()
+                self._panel_tex = self.ctx.texture((image.shape[1], image.shape[0]), 3, alignment=1)
+                self._panel_tex.filter = (self.mgl.LINEAR, self.mgl.LINEAR)
+            self._panel_tex.write(image.tobytes(), alignment=1)
+            self._panel_key = key
+        return self._panel_tex
+
+    def _overlay_texture(self, size: tuple[int, int]) -> Any:
+        """The overlay texture, rebuilt when its content changes: at once for what a key or an
+        event changes, at most every OVERLAY_MIN_S for the clock, the frame rate and the graph."""
+        emu, state = self.emu, self.state
+        banner = state.banner or emu.last_event
+        key = (size, emu.device.name, emu.view, emu.paused, emu.look.ambient, state.zoom, banner, emu.error,
+               emu.show_profile, state.show_help, state.prompt,
+               emu.scene.title if emu.scene is not None else None)
+        moving = (round(emu.t, 2), len(emu.profiler.records) if emu.show_profile else 0)
+        now = time.monotonic()
+        stale = key != self._overlay_key or (moving != self._overlay_moving and now - self._overlay_at >= OVERLAY_MIN_S)
+        if self._overlay_tex is None or stale:
+            image = overlay_image(emu, state, size, self.fps)
+            if self._overlay_tex is None or self._overlay_tex.size != size:
+                if self._overlay_tex is not None:
+                    self._overlay_tex.release()
+                self._overlay_tex = self.ctx.texture(size, 4)
+                self._overlay_tex.filter = (self.mgl.NEAREST, self.mgl.NEAREST)
+            self._overlay_tex.write(image.tobytes())
+            self._overlay_key, self._overlay_moving, self._overlay_at = key, moving, now
+        return self._overlay_tex
+
+
+def _init_display(pygame: Any) -> None:
+    """pygame.display.init() on a real window system, or pygame.error saying why not.
+
+    On Linux with $DISPLAY and no Wayland session SDL is pointed at X11 alone: otherwise, when
+    the X server is unreachable, it probes Wayland (printing to stderr) and then falls back to
+    its invisible offscreen driver, and the emulator would run with no window to see."""
+    forced = None
+    if (sys.platform.startswith("linux") and "SDL_VIDEODRIVER" not in os.environ
+            and os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        forced = os.environ["SDL_VIDEODRIVER"] = "x11"
+    try:
+        pygame.display.init()
+    except pygame.error as exc:
+        where = f"cannot open the X display {os.environ['DISPLAY']!r} ({exc})" if forced else str(exc)
+        raise pygame.error(where) from None
+    finally:
+        if forced:
+            del os.environ["SDL_VIDEODRIVER"]
+    driver = pygame.display.get_driver()
+    if driver in ("offscreen", "dummy", "evdev"):
+        pygame.display.quit()
+        raise pygame.error(f"SDL found no window system (video driver {driver!r})")
+
+
+def run_window(emu: Emulator, serve: int | None = None, max_frames: int | None = None,
+               screenshot_dir: str = "screenshots", zoom: int | str = "fit") -> int:
+    """Open the emulator window on `emu` and run it until Q, Esc or the window is closed.
+
+    `serve`: also answer the HTTP API on this port (0: any free port). `max_frames`: stop after
+    that many frames (HUD_EMULATOR_MAX_FRAMES does the same, and reports; see the module doc).
+    Raises HudError when no display can be opened."""
+    if zoom != "fit" and (not isinstance(zoom, int) or zoom < 1):
+        raise HudError(f"zoom must be a positive integer or 'fit', not {zoom!r}")
+    hook = os.environ.get(MAX_FRAMES_ENV)
+    if max_frames is None and hook:
+        try:
+            max_frames = int(hook)
+        except ValueError:
+            raise HudError(f"{MAX_FRAMES_ENV} must be a whole number of frames, not {hook!r}") from None
+    state = WindowState(zoom=zoom, screenshot_dir=screenshot_dir)
+    window = Window(emu, state, serve)
+    try:
+        window.open()
+        status = window.run(max_frames)
+    finally:
+        window.close()
+    if hook:
+        seconds = getattr(window, "seconds", 0.0)
+        report = {"window": {"frames": window.frames, "seconds": round(seconds, 3),
+                             "fps": round(window.frames / seconds, 2) if seconds else 0.0,
+                             "composites": window.composites, "view": emu.view, "device": emu.device.name,
+                             "profile": emu.show_profile},
+                  "summary": emu.summary()}
+        print(json.dumps(report), file=sys.stderr)
+    return status
