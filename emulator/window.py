@@ -6,7 +6,7 @@ Each frame the window polls the scene file (hot reload), advances scene time at 
 refresh rate, composites the current view with `GLCompositor.draw` (integer zoom, or fit with
 letterboxing) and blends an RGBA overlay texture on top: the status bar, the gesture banner,
 the scene error, the profiler graph, the help and the voice prompt (drawn with Pillow by
-emulator.overlay, re-uploaded only when it changes, at most every ~100 ms for the moving parts).
+emulator.overlay, re-uploaded only when it changes, at most every 250 ms for the moving parts).
 
 The key bindings live in `KEYS` (the help overlay and the README list it) and in `handle_key`,
 a pure function of (emulator, key, modifiers, window state) that tests drive without a display.
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 MAX_FRAMES_ENV = "HUD_EMULATOR_MAX_FRAMES"   # test hook: stop after this many frames (see the module doc)
 STATUS_H = 24                # the status bar's height; the view is fitted into the area above it
 NO_DISPLAY_SIZE = (960, 540)  # the panel shown for glasses without a display
-OVERLAY_MIN_S = 0.1          # moving overlay parts (time, profiler graph) refresh at most this often
+OVERLAY_MIN_S = 0.25         # moving overlay parts (time, profiler graph) refresh at most this often
 NOTICE_S = 2.5               # how long a key's confirmation (e.g. the screenshot's path) stays up
 MAX_ZOOM = 8
 MAX_DT = 0.25                # a stalled frame does not make scene time jump further than this
