@@ -242,7 +242,7 @@ def composite(panels: dict[str, np.ndarray], device: DeviceProfile, look: Look, 
 
 
 # -- GPU --------------------------------------------------------------------------------------------
-_VERTEX = """
+FULLSCREEN_VERTEX = """
 #version 330
 in vec2 in_pos;
 out vec2 v_uv;
@@ -375,7 +375,7 @@ class GLCompositor:
         taps = 2 * GLOW_MAX_RADIUS + 1
         subst = {"taps": taps, "edge": float(EYE_BOX_EDGE), "glow": float(GLOW_STRENGTH),
                  "luma": ", ".join(repr(float(v)) for v in LUMA)}
-        self._programs = {name: ctx.program(vertex_shader=_VERTEX, fragment_shader=source % subst)
+        self._programs = {name: ctx.program(vertex_shader=FULLSCREEN_VERTEX, fragment_shader=source % subst)
                           for name, source in (("light", _LIGHT), ("blur_h", _BLUR_H), ("eye", _EYE),
                                                ("final", _FINAL), ("blit", _BLIT))}
         quad = np.array([-1, -1, 1, -1, -1, 1, 1, 1], dtype="f4")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from emulator.look import AMBIENTS, EYE_GAP, VIEWS, GLCompositor
+from emulator.look import AMBIENTS, EYE_GAP, FULLSCREEN_VERTEX, VIEWS, GLCompositor
 from emulator.overlay import PAD, _font, draw_banner, draw_error, draw_lines, draw_profile, draw_status
 from hud.errors import HudError
 
@@ -312,15 +312,7 @@ def window_title(emu: Emulator) -> str:
 
 
 # -- the window --------------------------------------------------------------------------------
-_BLIT_VERTEX = """
-#version 330
-in vec2 in_pos;
-out vec2 v_uv;
-void main() {
-    v_uv = in_pos * 0.5 + 0.5;
-    gl_Position = vec4(in_pos, 0.0, 1.0);
-}
-"""
+
 
 _BLIT_FRAGMENT = """
 #version 330
@@ -382,7 +374,7 @@ class Window:
             raise HudError(f"no display available: {detail}; use the headless Emulator or --screenshots") from None
         pygame.key.set_repeat(400, 40)
         self.compositor = GLCompositor(self.ctx)
-        self.blit = self.ctx.program(vertex_shader=_BLIT_VERTEX, fragment_shader=_BLIT_FRAGMENT)
+        self.blit = self.ctx.program(vertex_shader=FULLSCREEN_VERTEX, fragment_shader=_BLIT_FRAGMENT)
         quad = np.array([-1, -1, 1, -1, -1, 1, 1, 1], dtype="f4")
         self._vbo = self.ctx.buffer(quad.tobytes())
         self._vao = self.ctx.vertex_array(self.blit, [(self._vbo, "2f", "in_pos")])

@@ -195,6 +195,16 @@ class _Builder:
             scene.bindings.append(self.binding(scene, entry, ("gestures", index)))
         return scene
 
+    def target(self, scene: Scene, target_id: Any, path: tuple, where: str) -> Widget:
+        """The widget a timeline entry or gesture binding names, or a one-line error."""
+        widget = scene.find(target_id) if isinstance(target_id, str) else None
+        if widget is None:
+            ids = [w.id for w in scene.root.walk() if w.id]
+            close = difflib.get_close_matches(str(target_id), ids, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else "give the widget an id and use it here"
+            raise self.fail(path + ("target",), where, f"no widget with id {target_id!r}", fix)
+        return widget
+
     def binding(self, scene: Scene, entry: Any, path: tuple) -> Binding:
         """Validate one [[gestures]] binding."""
         where = "gestures"
@@ -215,12 +225,7 @@ class _Builder:
                 fix = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(allowed)}"
                 raise self.fail(path + (key,), where, f"unknown {key} {entry[key]!r}", fix)
         target = entry["target"]
-        widget = scene.find(target) if isinstance(target, str) else None
-        if widget is None:
-            ids = [w.id for w in scene.root.walk() if w.id]
-            close = difflib.get_close_matches(str(target), ids, n=1)
-            fix = f"did you mean '{close[0]}'?" if close else "give the widget an id and use it here"
-            raise self.fail(path + ("target",), where, f"no widget with id {target!r}", fix)
+        widget = self.target(scene, target, path, where)
         if entry["action"] in ("scroll_back", "scroll_forward") and "back" not in widget.props:
             raise self.fail(path + ("action",), where, f"{entry['action']} needs a caption or text target",
                             "bind it to a caption")
@@ -247,12 +252,7 @@ class _Builder:
         except ValueError as exc:
             raise self.fail(path + ("at",), where, f"'at': {exc}", 'e.g. at = "1.5s"') from None
         target_id = entry["target"]
-        target = scene.find(target_id) if isinstance(target_id, str) else None
-        if target is None:
-            ids = [w.id for w in scene.root.walk() if w.id]
-            close = difflib.get_close_matches(str(target_id), ids, n=1)
-            fix = f"did you mean '{close[0]}'?" if close else "give the widget an id and use it here"
-            raise self.fail(path + ("target",), where, f"no widget with id {target_id!r}", fix)
+        target = self.target(scene, target_id, path, where)
         where = f"timeline '{target_id}'"
         actions = [key for key in ("set", "append", "animate", "show", "hide") if key in entry]
         if len(actions) != 1:
