@@ -205,8 +205,8 @@ def test_measure_rejects_bad_options() -> None:
 
 @pytest.mark.parametrize("char", ["\ue000", "\U0001F600"])
 def test_missing_glyph_draws_box_and_warns_once(char: str, fresh_warnings: None) -> None:
-    if any(font.glyph_index(ord(char)) for font in fonts.fallback_chain("regular")):
-        pytest.skip(f"a bundled font has U+{ord(char):04X}")
+    assert not any(font.glyph_index(ord(char)) for font in fonts.fallback_chain("regular")), \
+        f"a bundled font now has U+{ord(char):04X}: pick a character no font has"
     text = f"a{char}b"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
