@@ -14,6 +14,12 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, UnidentifiedImageError
+from hud.errors import HudError
+
+
+class BackgroundError(HudError, ValueError):
+    """An unknown background name or an unreadable image (one line, for users and scripts)."""
+
 
 BACKGROUNDS = ("street", "shop-shelf", "office", "night-road")
 ROOT = Path(__file__).resolve().parent.parent
@@ -528,7 +534,7 @@ _DRAWERS = {"street": _street, "shop-shelf": _shop_shelf, "office": _office, "ni
 def make_background(name: str, width: int = 1280, height: int = 960, seed: int = 0) -> Image.Image:
     """Draw a built-in scene procedurally (deterministic for a given name, size and seed)."""
     if name not in _DRAWERS:
-        raise ValueError(f"unknown background {name!r} (built-in: {', '.join(BACKGROUNDS)})")
+        raise BackgroundError(f"unknown background {name!r} (built-in: {', '.join(BACKGROUNDS)})")
     rng = random.Random(f"{name}:{seed}")
     big = _DRAWERS[name](width * SS, height * SS, rng)
     return big.reduce(SS)
@@ -554,9 +560,9 @@ def load_background(name_or_path: str, base_dir: Path | None = None) -> np.ndarr
     if not path.exists():
         looks_like_name = not path.suffix and "/" not in text and "\\" not in text
         if looks_like_name:
-            raise ValueError(f"unknown background {text!r} (built-in: {', '.join(BACKGROUNDS)}; "
+            raise BackgroundError(f"unknown background {text!r} (built-in: {', '.join(BACKGROUNDS)}; "
                              "or give the path of an image file)")
-        raise ValueError(f"background image {text!r} not found (give an image path, or one of the "
+        raise BackgroundError(f"background image {text!r} not found (give an image path, or one of the "
                          f"built-ins: {', '.join(BACKGROUNDS)})")
     return _read(path)
 
@@ -567,7 +573,7 @@ def _read(path: Path) -> np.ndarray:
             image.load()
             return np.asarray(image.convert("RGB"), dtype=np.uint8)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ValueError(f"background image {str(path)!r} cannot be read as an image ({exc.__class__.__name__}: "
+        raise BackgroundError(f"background image {str(path)!r} cannot be read as an image ({exc.__class__.__name__}: "
                          f"{exc}); use a PNG or JPEG file") from None
 
 
