@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, UnidentifiedImageError
+
 from hud.errors import HudError
 
 
