@@ -30,7 +30,7 @@ import logging
 import math
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -167,11 +167,7 @@ class ApiServer:
     def pending(self) -> None:
         """Run the queued requests' emulator work; the window's main loop calls this each frame
         (threaded_owner=True). Does nothing when nothing is queued."""
-        while True:
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                return
+        for job in self._queued():
             with job.guard:
                 if job.cancelled:
                     continue
@@ -206,12 +202,16 @@ class ApiServer:
             raise job.error
         return job.result
 
-    def _cancel_all(self) -> None:
+    def _queued(self) -> Iterator[_Job]:
+        """Take the queued jobs one by one until the queue is empty."""
         while True:
             try:
-                job = self._jobs.get_nowait()
+                yield self._jobs.get_nowait()
             except queue.Empty:
                 return
+
+    def _cancel_all(self) -> None:
+        for job in self._queued():
             with job.guard:
                 if not job.started:
                     job.cancelled = True
