@@ -9,6 +9,7 @@ from hud.geometry import Length, Rect
 from hud.widgets.props import (LAYOUT, NOTHING, PAINT, Bool, Choice, EdgesKind, LengthKind, Number,
                                OffsetKind, Optional, Prop, Str)
 
+SPEAK_MODES = ("auto", "always", "never")
 ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right")
 WIDGET_TYPES: dict[str, type[Widget]] = {}
 
@@ -41,6 +42,10 @@ class Widget:
     depth_m = Prop(Optional(Number(0.2, 100)), None, affects=PAINT,
                    doc="Virtual distance in metres for stereo placement; children inherit it. Default: the display's image distance.")
     brightness = Prop(Number(0, 1), 1.0, affects=PAINT, doc="Light output 0..1, multiplied down the tree.")
+    speak = Prop(Choice(SPEAK_MODES), "auto", affects=NOTHING,
+                 doc="Speech: auto = spoken on devices without a display; always = on every device; never = not spoken.")
+    spoken = Prop(Optional(Str(max_len=2000)), None, affects=NOTHING,
+                  doc="What speech says for this widget instead of its template.")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -188,6 +193,8 @@ class Composite(Widget):
     def _prop_changed(self, prop: Prop) -> None:
         if prop.name in Widget.props:
             super()._prop_changed(prop)
+            return
+        if prop.affects == NOTHING:  # e.g. what speech says: nothing drawn changes
             return
         self._built = None
         self.mark_layout()

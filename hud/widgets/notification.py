@@ -5,7 +5,8 @@ from hud.geometry import Length
 from hud.icons import ICON_NAMES
 from hud.widgets.base import Composite, Widget
 from hud.widgets.primitives import Column, Icon, Panel, Row, Text
-from hud.widgets.props import Choice, LengthKind, Optional, Prop, Str
+from hud.speech.earcons import EARCONS
+from hud.widgets.props import NOTHING, Choice, LengthKind, Optional, Prop, Str
 
 PRIORITIES = ("low", "normal", "high")
 
@@ -19,6 +20,8 @@ class Notification(Composite):
     body = Prop(Optional(Str(max_len=5000)), None, doc="Details; truncated with … after two lines.")
     icon = Prop(Optional(Choice(ICON_NAMES)), None, doc="Icon name; a bell by default.")
     priority = Prop(Choice(PRIORITIES), "normal", doc="low, normal or high.")
+    earcon = Prop(Optional(Choice(EARCONS)), None, affects=NOTHING,
+                  doc="Sound that opens it when spoken; payment for wallet icons and payment apps, else notification.")
     width = Prop(LengthKind(auto=True), Length(16.0, "deg"), doc="Card width; 16 deg by default.")
 
     def build(self) -> Widget:

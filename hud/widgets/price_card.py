@@ -7,7 +7,7 @@ from hud.geometry import Length
 from hud.widgets.base import Composite, Widget
 from hud.widgets.formatting import format_money
 from hud.widgets.primitives import Column, Icon, Panel, Row, Text
-from hud.widgets.props import LengthKind, ListOf, Number, Optional, Prop, Record, Str
+from hud.widgets.props import NOTHING, LengthKind, ListOf, Number, Optional, Prop, Record, Str
 
 _ISO = re.compile(r"^[A-Z]{3}$")
 
@@ -32,6 +32,8 @@ class PriceCard(Composite):
     product = Prop(Str(max_len=500), "", required=True, doc="Product name.")
     price = Prop(Number(0, 1e12), 0.0, required=True, doc="Price at this store.")
     currency = Prop(CurrencyKind(), "CNY", doc="ISO 4217 currency code.")
+    short_name = Prop(Optional(Str(max_len=100)), None, affects=NOTHING,
+                      doc="Brand and model as speech says them; taken from `product` by default.")
     store = Prop(Str(max_len=200), "", doc="Store or platform of this price (e.g. Taobao).")
     compare = Prop(ListOf(Record({"store": Str(max_len=200), "price": Number(0, 1e12)}, ("store", "price")), 8),
                    (), doc="Other stores' prices: a list of {store, price}.")

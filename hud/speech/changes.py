@@ -1,0 +1,221 @@
+"""Retained-mode speech: find what changed in the tree since it was last spoken.
+
+A card that appears is spoken once; a caption speaks only its new text; a navigation distance
+is announced when it passes a threshold, not every metre. Each scan compares the tree with
+what the tracker remembers and returns the messages to say and the widgets that went away.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from hud.speech import templates
+from hud.speech.language import detect
+from hud.speech.normalize import speakable
+from hud.widgets.base import Composite, Widget
+from hud.widgets.primitives import Text
+
+PRIORITIES = ("low", "normal", "high")
+SILENT_TYPES = ("icon", "image", "progress")   # drawn, never spoken
+LIVE_TEXT_MAX_WAIT_S = 4.0   # new caption words not reached by then are dropped, not read late
+LOW_MAX_WAIT_S = 30.0        # a low-priority card not reached by then is dropped
+_LEADING = " \t\n,，、;；:：.。!！?？-—"
+
+
+@dataclass(frozen=True)
+class Message:
+    """Something a widget has to say, before it is scheduled."""
+
+    source: str            # the widget's id, or type and tree position
+    aspect: str            # what about it: "instruction", "card", "text"
+    text: str
+    language: str
+    priority: str          # low, normal or high
+    earcon: str | None
+    why: str               # "appeared", "changed", "new text", "passed 200 m", "now"
+    max_wait: float | None = None   # seconds it may wait to start before it is stale (None: no limit)
+    widget: Widget | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """Messages with the same key replace each other in the queue."""
+        return f"{self.source}/{self.aspect}"
+
+
+@dataclass
+class _Seen:
+    widget: Widget
+    label: str
+    said: str = ""
+    signature: tuple = ()
+    bucket: int = 0
+
+
+Speaks = Callable[[Widget, str], bool]
+"""(widget, its effective speak mode) -> should it be spoken on this device?"""
+
+
+def speaks_without_display(widget: Widget, mode: str) -> bool:
+    return mode != "never"
+
+
+def speaks_with_display(widget: Widget, mode: str) -> bool:
+    return mode == "always"
+
+
+class ChangeTracker:
+    """Remembers what each widget last said and reports what is new."""
+
+    def __init__(self, speaks: Speaks = speaks_without_display, language: str | None = None) -> None:
+        self.speaks = speaks
+        self.language = language            # force one template language (None: by the text)
+        self._seen: dict[int, _Seen] = {}
+
+    def reset(self) -> None:
+        """Forget everything: the next scan speaks every visible widget again."""
+        self._seen.clear()
+
+    def scan(self, root: Widget) -> tuple[list[Message], list[str]]:
+        """Messages for what changed, in tree order, and the sources of widgets no longer shown."""
+        messages: list[Message] = []
+        present: set[int] = set()
+        for widget, mode, label in self._speakable(root):
+            present.add(id(widget))
+            message = self._check(widget, label)
+            if message is not None and message.text:
+                messages.append(message)
+        gone = [seen.label for key, seen in self._seen.items() if key not in present]
+        for key in [key for key in self._seen if key not in present]:
+            del self._seen[key]
+        return messages, gone
+
+    # -- walking -----------------------------------------------------------------------------
+    def _speakable(self, root: Widget, mode: str = "auto", path: str = ""):
+        """(widget, effective mode, label) for every visible widget that speaks, depth first.
+        Composites and widgets with `spoken` speak for their whole subtree."""
+        if not root.visible:
+            return
+        mode = root.speak if root.speak != "auto" else mode
+        if root.spoken or isinstance(root, (Composite, Text)):
+            if self.speaks(root, mode):
+                yield root, mode, self._label(root, path)
+            return
+        if root.type_name in SILENT_TYPES:
+            return
+        for index, child in enumerate(root.children):
+            yield from self._speakable(child, mode, f"{path}.{index}" if path else str(index))
+
+    @staticmethod
+    def _label(widget: Widget, path: str = "") -> str:
+        return widget.id or f"{widget.type_name}@{path or '?'}"
+
+    # -- per widget --------------------------------------------------------------------------
+    def _check(self, widget: Widget, label: str) -> Message | None:
+        seen = self._seen.get(id(widget))
+        fresh = seen is None
+        if fresh:
+            seen = self._seen[id(widget)] = _Seen(widget, label)
+        if widget.spoken:
+            return self._card(widget, seen, fresh, label, widget.spoken)
+        if widget.type_name == "nav_arrow":
+            return self._nav(widget, seen, fresh, label)
+        if widget.type_name == "caption":
+            return self._stream(widget, seen, fresh, label, *_caption_stream(widget))
+        if isinstance(widget, Text):
+            return self._stream(widget, seen, fresh, label, widget.text, detect(widget.text, widget.lang), "")
+        return self._card(widget, seen, fresh, label, None)
+
+    def _lang(self, detected: str) -> str:
+        return self.language or detected
+
+    def _nav(self, widget: Widget, seen: _Seen, fresh: bool, label: str) -> Message | None:
+        language = self._lang(detect(widget.street or ""))
+        signature = (widget.maneuver, widget.street, widget.exit)
+        bucket = templates.nav_bucket(widget.distance_m)
+        changed = signature != seen.signature
+        passed = bucket > seen.bucket
+        seen.signature, seen.bucket = signature, bucket
+        if not (fresh or changed or passed):
+            return None
+        if fresh or changed:
+            distance, why = widget.distance_m, "appeared" if fresh else "new maneuver"
+        elif bucket > len(templates.NAV_THRESHOLDS_M):
+            distance, why = 0.0, "now"
+        else:
+            distance = templates.NAV_THRESHOLDS_M[bucket - 1]
+            why = f"passed {templates.distance_words(distance, 'en').replace(' metres', ' m')}"
+        text = templates.nav_instruction(widget, language, distance, first=fresh)
+        priority = "high" if distance <= templates.IMMINENT_M else "normal"
+        return Message(label, "instruction", text, language, priority,
+                       templates.MANEUVER_EARCONS.get(widget.maneuver), why, None, widget)
+
+    def _stream(self, widget: Widget, seen: _Seen, fresh: bool, label: str, stream: str, language: str,
+                speaker: str) -> Message | None:
+        """Text that grows (captions, live text): speak what was added since last time."""
+        language = self._lang(language)
+        signature = (speaker,)
+        new_speaker = signature != seen.signature
+        before, seen.said, seen.signature = seen.said, stream, signature
+        if stream == before and not fresh:
+            return None
+        said = new_text(before, stream)
+        said = speakable(said, language)
+        if not any(char.isalnum() for char in said):
+            return None
+        if speaker and (fresh or new_speaker):
+            speaker = speakable(speaker, language)
+            said = f"{speaker}：{said}" if language == "zh" else f"{speaker}: {said}"
+        why = "appeared" if fresh else "new text" if stream.startswith(before) else "text revised"
+        wait = LOW_MAX_WAIT_S if fresh else LIVE_TEXT_MAX_WAIT_S
+        return Message(label, "text", said, language, "low", None, why, wait, widget)
+
+    def _card(self, widget: Widget, seen: _Seen, fresh: bool, label: str, spoken: str | None) -> Message | None:
+        """Whole-widget descriptions (notifications, price cards): said again only when they change."""
+        if spoken is not None:
+            language = self._lang(detect(spoken))
+            text = speakable(spoken, language)
+        else:
+            template = templates.TEMPLATES.get(widget.type_name)
+            if template is not None:
+                language = self._lang(_card_language(widget))
+                text = template(widget, language)
+            else:
+                plain = templates.plain_text(widget)
+                language = self._lang(detect(plain))
+                text = speakable(plain, language)
+        if text == seen.said and not fresh:
+            return None
+        seen.said = text
+        priority = widget.priority if widget.type_name == "notification" else "normal"
+        earcon = templates.notification_earcon(widget) if widget.type_name == "notification" else None
+        return Message(label, "card", text, language, priority, earcon, "appeared" if fresh else "changed",
+                       LOW_MAX_WAIT_S if priority == "low" else None, widget)
+
+
+def _caption_stream(widget: Widget) -> tuple[str, str, str]:
+    """(committed text a caption speaks, its language, speaker): the translation if there is one."""
+    if widget.translation:
+        return widget.translation, detect(widget.translation, widget.translation_lang), widget.speaker or ""
+    return widget.text, detect(widget.text, widget.lang), widget.speaker or ""
+
+
+def _card_language(widget: Widget) -> str:
+    texts = [getattr(widget, name, "") or "" for name in ("product", "store", "app", "title", "body")]
+    return detect(" ".join(texts))
+
+
+def new_text(before: str, after: str) -> str:
+    """The part of `after` not yet said: the appended tail, or, when earlier words were revised,
+    everything from the start of the first changed word."""
+    if after.startswith(before):
+        tail = after[len(before):]
+    else:
+        common = 0
+        for a, b in zip(before, after):
+            if a != b:
+                break
+            common += 1
+        while common > 0 and after[common - 1].isalnum() and ord(after[common - 1]) < 0x2E80:
+            common -= 1   # back to the start of the word (CJK characters are words of their own)
+        tail = after[common:]
+    return tail.lstrip(_LEADING).rstrip(" ,，、;；")

@@ -1,0 +1,52 @@
+"""Which language a piece of text is in, for choosing a speech template and a voice."""
+from __future__ import annotations
+
+# Scripts that name their language outright, checked in this order (kana before Han: Japanese
+# text mixes both).
+_SCRIPT_LANGUAGES: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("ja", ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F))),
+    ("ko", ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))),
+    ("zh", ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))),
+    ("ar", ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))),
+    ("he", ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))),
+    ("hi", ((0x0900, 0x097F),)),
+    ("bn", ((0x0980, 0x09FF),)),
+    ("ta", ((0x0B80, 0x0BFF),)),
+    ("th", ((0x0E00, 0x0E7F),)),
+    ("ru", ((0x0400, 0x04FF),)),
+    ("el", ((0x0370, 0x03FF),)),
+)
+TEMPLATE_LANGUAGES = ("en", "zh")
+
+
+def primary(language: str | None) -> str:
+    """The primary subtag in lower case: "zh-Hans-CN" -> "zh", "EN_us" -> "en", None -> ""."""
+    if not language:
+        return ""
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def detect(text: str, hint: str | None = None) -> str:
+    """The language of `text`: `hint` when given, else the first script that names a language
+    (kana -> ja, Hangul -> ko, Han -> zh ...), else English."""
+    if hint:
+        return primary(hint)
+    found = {code: 0 for code, _ in _SCRIPT_LANGUAGES}
+    for char in text:
+        point = ord(char)
+        if point < 0x0370:
+            continue
+        for code, ranges in _SCRIPT_LANGUAGES:
+            if any(low <= point <= high for low, high in ranges):
+                found[code] += 1
+                break
+    for code, _ in _SCRIPT_LANGUAGES:
+        if found[code]:
+            return code
+    return "en"
+
+
+def template_language(language: str) -> str:
+    """The language of the speech templates used for `language`: Chinese for zh, else English."""
+    code = primary(language)
+    return code if code in TEMPLATE_LANGUAGES else "en"

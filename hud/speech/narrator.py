@@ -1,0 +1,234 @@
+"""The audio sink: a widget tree, as it changes, becomes scheduled speech and a stereo track.
+
+    narrator = Narrator(tree, device="quark-g1")
+    narrator.update(t)          # after changing the tree: speak what changed
+    narrator.finish()           # let queued speech play out
+    narrator.export("out/")     # speech.json + speech.wav
+
+`narrate(scene, device)` runs a scene file's timeline through a Narrator.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hud.devices import DeviceProfile, load_device
+from hud.errors import HudError
+from hud.scene import Scene
+from hud.speech import audio, earcons, tts
+from hud.speech.changes import ChangeTracker, Message, speaks_with_display, speaks_without_display
+from hud.speech.schedule import Decision, Scheduler, Utterance
+from hud.widgets.base import Widget
+
+EARCON_GAP_S = 0.06     # between an earcon and the words after it
+TAIL_S = 0.3            # silence kept after the last sound
+SCENE_TICK_S = 0.05     # how often a scene's timeline is sampled for changes
+
+
+class Narrator:
+    """Speaks a widget tree: what appeared, what changed, at the thresholds that matter.
+
+    On a device without a display every widget speaks unless it says `speak = "never"`; on a
+    device with one, only widgets with `speak = "always"` do.
+    """
+
+    def __init__(self, target: Scene | Widget, device: str | Path | DeviceProfile | None = None, *,
+                 language: str | None = None, engine: tts.Engine | None = None) -> None:
+        self.scene = target if isinstance(target, Scene) else None
+        self.root = target.root if isinstance(target, Scene) else target
+        name = device if device is not None else (self.scene.device if self.scene else "quark-g1")
+        self.device = name if isinstance(name, DeviceProfile) else load_device(name)
+        if not self.device.has_display and self.device.speakers == "none":
+            raise HudError(f"{self.device.name} has neither a display nor speakers: it cannot show or say anything")
+        self.tracker = ChangeTracker(speaks_with_display if self.device.has_display else speaks_without_display,
+                                     language)
+        self._engine = engine
+        self.scheduler = Scheduler(self.duration_of)
+        self._reported = 0
+
+    # -- engine ------------------------------------------------------------------------------
+    @property
+    def engine(self) -> tts.Engine:
+        """The speech engine (found on first use; SpeechEngineError if there is none)."""
+        if self._engine is None:
+            self._engine = tts.engine()
+        return self._engine
+
+    @property
+    def rate(self) -> int:
+        return self.engine.sample_rate
+
+    def speech(self, message: Message) -> np.ndarray:
+        """The message's words as mono samples."""
+        return self.engine.synthesize(message.text, message.language)
+
+    def duration_of(self, message: Message) -> float:
+        """Seconds the message takes: its earcon, a short gap, then the words."""
+        words = len(self.speech(message)) / self.rate
+        if message.earcon is None:
+            return words
+        return earcons.earcon_duration(message.earcon) + EARCON_GAP_S + words
+
+    # -- running -----------------------------------------------------------------------------
+    def update(self, t: float) -> list[Decision]:
+        """Compare the tree with what was said, schedule what changed at time `t` (seconds),
+        and return the decisions taken since the last call."""
+        messages, gone = self.tracker.scan(self.root)
+        for source in gone:
+            self.scheduler.withdraw(t, source)
+        for message in messages:
+            self.scheduler.submit(t, message)
+        self.scheduler.advance(t)
+        return self._new_decisions()
+
+    def finish(self) -> float:
+        """Let queued speech play out; returns when the last utterance ends."""
+        end = self.scheduler.finish()
+        self._new_decisions()
+        return end
+
+    def _new_decisions(self) -> list[Decision]:
+        fresh = self.scheduler.decisions[self._reported:]
+        self._reported = len(self.scheduler.decisions)
+        return fresh
+
+    @property
+    def utterances(self) -> list[Utterance]:
+        return self.scheduler.utterances
+
+    @property
+    def decisions(self) -> list[Decision]:
+        return self.scheduler.decisions
+
+    # -- audio -------------------------------------------------------------------------------
+    def clip(self, utterance: Utterance) -> np.ndarray:
+        """The stereo sound of one utterance as planned: earcon, then words (cut where it was
+        interrupted)."""
+        message = utterance.message
+        parts: list[tuple[float, np.ndarray]] = []
+        offset = 0.0
+        if message.earcon is not None:
+            sound = earcons.earcon(message.earcon, self.rate)
+            parts.append((0.0, sound))
+            offset = len(sound) / self.rate + EARCON_GAP_S
+        parts.append((offset, audio.pan_stereo(self.speech(message), 0.0)))
+        track = audio.silence(utterance.duration, self.rate)
+        for at, sound in parts:
+            audio.mix_into(track, sound, at, self.rate)
+        if self.device.speakers == "mono":
+            track[:] = track.mean(axis=1, keepdims=True)
+        if utterance.status == "interrupted" and utterance.start is not None and utterance.end is not None:
+            track = audio.truncate(track, utterance.end - utterance.start, rate=self.rate)
+        return track
+
+    def mix(self, duration: float | None = None) -> np.ndarray:
+        """Every utterance that was (or is being) said, mixed into one stereo track from t = 0."""
+        heard = [u for u in self.utterances if u.start is not None]
+        track = audio.silence(self.length(duration), self.rate)
+        for utterance in heard:
+            audio.mix_into(track, self.clip(utterance), utterance.start, self.rate)
+        return audio.limit(track)
+
+    def length(self, duration: float | None = None) -> float:
+        """Seconds of audio: to the end of the last utterance plus a short tail, or `duration`
+        if longer (to the millisecond)."""
+        end = max((u.end for u in self.utterances if u.end is not None), default=0.0) + TAIL_S
+        return round(max(end, duration or 0.0), 3)
+
+    # -- records -----------------------------------------------------------------------------
+    def record(self, duration: float | None = None) -> dict[str, Any]:
+        """What speech.json holds: the utterances in the order they were queued, each with what
+        became of it and why, and every scheduling decision."""
+        return {
+            "scene": self.scene.title if self.scene else "",
+            "device": self.device.name,
+            "engine": self.engine.name,
+            "sample_rate": self.rate,
+            "duration": self.length(duration),
+            "utterances": [_utterance_record(u) for u in self.utterances],
+            "decisions": [{"t": d.t, "action": d.action, "utterance": d.utterance, "why": d.why}
+                          for d in self.decisions],
+        }
+
+    def transcript(self) -> str:
+        """The record as text, one line per utterance (what the emulator shows and goldens keep)."""
+        return transcript_text(self.record())
+
+    def export(self, out_dir: str | Path, duration: float | None = None) -> list[Path]:
+        """Write speech.json and speech.wav into `out_dir`; neither is left half-written."""
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        record = self.record(duration)
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        track = self.mix(record["duration"])
+        wav, js = folder / "speech.wav", folder / "speech.json"
+        audio.write_wav(wav, track, self.rate)
+        _write_text(js, text)
+        return [js, wav]
+
+
+def speaks_on(scene: Scene, device: DeviceProfile) -> bool:
+    """Does the scene say anything on this device (always without a display; with one, only if a
+    widget has speak = "always")?"""
+    if not device.has_display:
+        return True
+    return any(widget.speak == "always" for widget in scene.root.walk())
+
+
+def narrate(scene: Scene, device: str | Path | DeviceProfile | None = None, *, language: str | None = None,
+            until: float | None = None, tick: float = SCENE_TICK_S, engine: tts.Engine | None = None) -> Narrator:
+    """Run a scene's timeline through a Narrator: sample it every `tick` seconds and at every
+    timeline event up to `until` (default: the scene's length), then let the queue play out."""
+    narrator = Narrator(scene, device, language=language, engine=engine)
+    length = scene.length if until is None else until
+    times = {round(i * tick, 6) for i in range(int(length / tick) + 1)}
+    if scene.timeline is not None:
+        times.update(event.at for event in scene.timeline.events if event.at <= length)
+    for t in sorted(times):
+        scene.apply_timeline(t)
+        narrator.update(t)
+    narrator.finish()
+    scene.apply_timeline(0.0)
+    return narrator
+
+
+def _utterance_record(u: Utterance) -> dict[str, Any]:
+    m = u.message
+    return {
+        "id": u.id, "source": m.source, "text": m.text, "language": m.language, "voice": tts.voice_for(m.language),
+        "priority": m.priority, "earcon": m.earcon, "pan": earcons.EARCON_PAN.get(m.earcon, 0.0) if m.earcon else 0.0,
+        "queued_at": round(u.queued_at, 3),
+        "start": None if u.start is None else round(u.start, 3),
+        "end": None if u.end is None else round(u.end, 3),
+        "status": u.status, "why": m.why, "reason": u.reason or None, "repeat_of": u.repeat_of,
+    }
+
+
+def transcript_text(record: dict[str, Any]) -> str:
+    """speech.json as readable lines: time span, id, status, priority, language, earcon, words."""
+    lines = [f"# {record['scene'] or 'speech'} on {record['device']}: {len(record['utterances'])} utterances, "
+             f"{record['duration']:.2f} s"]
+    for u in record["utterances"]:
+        span = f"{u['queued_at']:6.2f} queued" if u["start"] is None else f"{u['start']:6.2f}–{u['end']:6.2f}"
+        earcon = u["earcon"] or "-"
+        line = f"{span}  #{u['id']:<3} {u['status']:<11} {u['priority']:<6} {u['language']:<3} {earcon:<12} {u['text']}"
+        if u["reason"]:
+            line += f"  [{u['reason']}]"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _write_text(path: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,151 @@
+"""Who speaks when: a priority queue with interruption and expiry, each decision recorded.
+
+One voice at a time. A high-priority message (an imminent turn, a high-priority notification)
+interrupts lower-priority speech; everything else waits its turn. Waiting messages expire when
+stale: a newer message from the same widget replaces them, a widget that disappears takes its
+messages with it, and a message that waited longer than its priority allows is dropped rather
+than read late.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from hud.speech.changes import PRIORITIES, Message
+
+RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
+GAP_S = 0.25          # pause between two utterances
+
+
+@dataclass
+class Utterance:
+    """One scheduled message and what became of it."""
+
+    id: int
+    message: Message
+    queued_at: float
+    duration: float                 # seconds it takes when spoken to the end
+    start: float | None = None
+    end: float | None = None
+    status: str = "queued"          # queued, speaking, spoken, interrupted, dropped
+    reason: str = ""                # why it was interrupted or dropped
+    repeat_of: int | None = None    # an interrupted utterance said again
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.message.priority]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A scheduling decision, for the record."""
+
+    t: float
+    action: str        # queue, start, finish, interrupt, drop, repeat
+    utterance: int
+    why: str
+
+
+@dataclass
+class Scheduler:
+    """Plans utterances on one voice. Feed it messages with `submit(t, ...)` in time order and
+    move time on with `advance(t)`; `finish()` plays out what is still queued."""
+
+    duration_of: Callable[[Message], float]
+    gap: float = GAP_S
+
+    def __post_init__(self) -> None:
+        self.utterances: list[Utterance] = []
+        self.decisions: list[Decision] = []
+        self.queue: list[Utterance] = []
+        self.current: Utterance | None = None
+        self.now = 0.0
+        self._free_at = 0.0       # when the voice may start the next utterance
+
+    # -- input -------------------------------------------------------------------------------
+    def submit(self, t: float, message: Message) -> Utterance:
+        """Queue `message` at time `t`; it may replace, interrupt or wait for others."""
+        self.advance(t)
+        utterance = Utterance(len(self.utterances) + 1, message, t, self.duration_of(message))
+        self.utterances.append(utterance)
+        self._record(t, "queue", utterance, f"{message.why}, {message.priority} priority")
+        for older in [u for u in self.queue if u.message.key == message.key]:
+            self._drop(t, older, f"replaced by #{utterance.id} ({message.why})")
+        current = self.current
+        if current is not None and utterance.rank == RANK["high"]:
+            if current.message.key == message.key:      # newer news from the same widget, e.g. "now"
+                self._interrupt(t, current, utterance, requeue=False)
+            elif current.rank < utterance.rank:
+                self._interrupt(t, current, utterance, requeue=True)
+        self.queue.append(utterance)
+        self._start_next(t)
+        return utterance
+
+    def withdraw(self, t: float, source: str, why: str = "no longer shown") -> None:
+        """Drop every queued message from `source` (its widget was hidden or removed)."""
+        self.advance(t)
+        for utterance in [u for u in self.queue if u.message.source == source]:
+            self._drop(t, utterance, why)
+
+    # -- time --------------------------------------------------------------------------------
+    def advance(self, t: float) -> None:
+        """Finish what ends by `t` and start what may start by then."""
+        while True:
+            current = self.current
+            if current is not None and current.end is not None and current.end <= t:
+                current.status = "spoken"
+                self.current = None
+                self._record(current.end, "finish", current, "spoken to the end")
+                self._free_at = current.end + self.gap
+            elif current is None and self.queue and self._free_at <= t:
+                self._start_next(max(self._free_at, self.now))
+            else:
+                break
+        self.now = max(self.now, t)
+
+    def finish(self) -> float:
+        """Play out the queue; returns when the voice falls silent."""
+        while self.current is not None or self.queue:
+            if self.current is not None:
+                self.advance(self.current.end)
+            else:
+                self.advance(max(self._free_at, self.now))
+        return max((u.end for u in self.utterances if u.end is not None), default=0.0)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _start_next(self, t: float) -> None:
+        if self.current is not None or t < self._free_at:
+            return
+        while self.queue:
+            best = max(self.queue, key=lambda u: (u.rank, -u.id))
+            self.queue.remove(best)
+            waited = t - best.queued_at
+            limit = best.message.max_wait
+            if limit is not None and waited > limit:
+                self._record(t, "drop", best, f"stale: waited {waited:.1f} s of at most {limit:g} s")
+                best.status, best.reason = "dropped", self.decisions[-1].why
+                continue
+            best.start, best.end, best.status = t, t + best.duration, "speaking"
+            self.current = best
+            self._record(t, "start", best, best.message.why if best.repeat_of is None else f"again after #{best.repeat_of}'s interruption")
+            return
+
+    def _interrupt(self, t: float, current: Utterance, by: Utterance, requeue: bool) -> None:
+        reason = f"interrupted by #{by.id} ({by.message.priority} priority: {by.message.why})"
+        current.end, current.status, current.reason = t, "interrupted", reason
+        self._record(t, "interrupt", current, reason)
+        self.current = None
+        self._free_at = t      # the interrupting message starts at once, with no pause
+        if requeue and current.rank >= RANK["normal"]:
+            again = Utterance(len(self.utterances) + 1, current.message, t, current.duration, repeat_of=current.id)
+            self.utterances.append(again)
+            self.queue.append(again)
+            self._record(t, "repeat", again, f"#{current.id} was cut off: said again when the voice is free")
+
+    def _drop(self, t: float, utterance: Utterance, why: str) -> None:
+        self.queue.remove(utterance)
+        utterance.status, utterance.reason = "dropped", why
+        self._record(t, "drop", utterance, why)
+
+    def _record(self, t: float, action: str, utterance: Utterance, why: str) -> None:
+        self.decisions.append(Decision(round(t, 4), action, utterance.id, why))

@@ -1,0 +1,338 @@
+"""Speech: templates, change tracking, thresholds, priority, interruption and expiry.
+
+These tests use a stand-in engine whose durations are exact (0.05 s per character), so the
+timing of every decision is known; tests/test_speech_render.py covers the real espeak-ng engine.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hud.scene import parse_scene
+from hud.speech.changes import ChangeTracker, new_text, speaks_with_display
+from hud.speech.language import detect, template_language
+from hud.speech.narrator import Narrator, narrate
+from hud.speech.normalize import money, speakable
+from hud.speech.schedule import Scheduler
+from hud.speech.templates import (distance_words, nav_instruction, notification_text, price_card_text,
+                                  short_product_name)
+from hud.widgets import Caption, Column, NavArrow, Notification, PriceCard, Text
+
+SECONDS_PER_CHAR = 0.05
+
+
+class FixedEngine:
+    """Speaks every character in exactly 0.05 s (a quiet tone), so schedules are predictable."""
+
+    name = "fixed-rate test engine"
+    sample_rate = 22050
+
+    def synthesize(self, text: str, language: str) -> np.ndarray:
+        n = round(len(text) * SECONDS_PER_CHAR * self.sample_rate)
+        return (0.3 * np.sin(np.arange(n) * 2 * np.pi * 220 / self.sample_rate)).astype(np.float32)
+
+
+def speak(scene_toml: str, device: str = "quark-g1"):
+    return narrate(parse_scene(scene_toml), device, engine=FixedEngine())
+
+
+def said(narrator) -> list[str]:
+    return [u.message.text for u in narrator.utterances if u.status in ("spoken", "interrupted")]
+
+
+# -- templates ---------------------------------------------------------------------------------
+def test_nav_examples_in_both_languages():
+    en = NavArrow(maneuver="left", distance_m=120, street="Wensan Road")
+    zh = NavArrow(maneuver="left", distance_m=120, street="文三路")
+    assert nav_instruction(en, "en", 120) == "In 120 metres, turn left onto Wensan Road"
+    assert nav_instruction(zh, "zh", 120) == "前方120米左转，进入文三路"
+
+
+@pytest.mark.parametrize("maneuver, en, zh", [
+    ("right", "In 200 metres, turn right onto Hubin Road", "前方200米右转，进入湖滨路"),
+    ("slight-left", "In 200 metres, bear left onto Hubin Road", "前方200米向左前方行驶，进入湖滨路"),
+    ("sharp-right", "In 200 metres, turn sharp right onto Hubin Road", "前方200米向右后方转弯，进入湖滨路"),
+    ("u-turn", "In 200 metres, make a U-turn onto Hubin Road", "前方200米掉头，进入湖滨路"),
+    ("straight", "Continue straight for 200 metres on Hubin Road", "沿湖滨路直行200米"),
+    ("arrive", "In 200 metres, you will arrive at Hubin Road", "前方200米到达湖滨路"),
+])
+def test_every_maneuver_has_both_languages(maneuver, en, zh):
+    assert nav_instruction(NavArrow(maneuver=maneuver, street="Hubin Road"), "en", 200) == en
+    assert nav_instruction(NavArrow(maneuver=maneuver, street="湖滨路"), "zh", 200) == zh
+
+
+def test_nav_now_roundabout_distances_and_eta():
+    left = NavArrow(maneuver="left", street="Wensan Road", eta_min=8)
+    assert nav_instruction(left, "en", 3) == "Turn left now onto Wensan Road"
+    assert nav_instruction(NavArrow(maneuver="left", street="文三路"), "zh", 0) == "现在左转，进入文三路"
+    assert nav_instruction(left, "en", 500, first=True) == "In 500 metres, turn left onto Wensan Road; 8 minutes to go"
+    assert nav_instruction(NavArrow(maneuver="left", street="文三路", eta_min=8), "zh", 500, first=True) == \
+        "前方500米左转，进入文三路，预计8分钟后到达"
+    ring = NavArrow(maneuver="roundabout", exit=3)
+    assert nav_instruction(ring, "en", 300) == "In 300 metres, at the roundabout, take the third exit"
+    assert nav_instruction(ring, "zh", 300) == "前方300米进入环岛，从第三出口离开"
+    assert nav_instruction(NavArrow(maneuver="arrive"), "en", 2) == "You have arrived at your destination"
+    assert [distance_words(d, "en") for d in (1, 47, 120, 1240, 15400)] == \
+        ["1 metre", "45 metres", "120 metres", "1.2 kilometres", "15 kilometres"]
+    assert [distance_words(d, "zh") for d in (47, 1000, 2500)] == ["45米", "1公里", "2.5公里"]
+
+
+def test_price_card_examples():
+    card = PriceCard(product="Sony WH-1000XM5 Wireless Noise Cancelling Headphones", price=2199, store="Taobao",
+                     compare=[{"store": "JD", "price": 2499}, {"store": "Pinduoduo", "price": 2299}])
+    assert price_card_text(card, "en") == "Sony WH-1000XM5, 2,199 yuan on Taobao, 300 less than JD"
+    zh = PriceCard(product="索尼 WH-1000XM5 头戴式无线降噪耳机", price=2199, store="淘宝",
+                   compare=[{"store": "京东", "price": 2499}])
+    assert price_card_text(zh, "zh") == "索尼 WH-1000XM5，淘宝2199元，比京东便宜300元"
+    dearer = PriceCard(product="AirPods Pro 2", price=1899, store="JD", compare=[{"store": "Taobao", "price": 1799}])
+    assert price_card_text(dearer, "en") == "AirPods Pro 2, 1,899 yuan on JD, 100 more than Taobao"
+    usd = PriceCard(product="Kindle", price=99.99, currency="USD", store="Amazon", short_name="Kindle Paperwhite")
+    assert price_card_text(usd, "en") == "Kindle Paperwhite, 99.99 dollars on Amazon"
+    same = PriceCard(product="Mug", price=30, store="Taobao", compare=[{"store": "JD", "price": 30}])
+    assert price_card_text(same, "en") == "Mug, 30 yuan on Taobao, the same as JD"
+
+
+def test_short_product_names():
+    assert short_product_name("Sony WH-1000XM5 Wireless Noise Cancelling Headphones") == "Sony WH-1000XM5"
+    assert short_product_name("Apple iPhone 16 Pro Max 256GB") == "Apple iPhone 16"
+    assert short_product_name("Wireless Noise Cancelling Headphones Black") == "Wireless Noise Cancelling"
+
+
+def test_notification_examples():
+    pay = Notification(app="Alipay", title="Payment complete", body="¥4.00 · Hangzhou Metro", icon="wallet")
+    assert notification_text(pay, "en") == "Alipay: payment complete, 4 yuan, Hangzhou Metro"
+    zh = Notification(app="支付宝", title="支付成功", body="¥4.00 · 杭州地铁")
+    assert notification_text(zh, "zh") == "支付宝：支付成功，4元，杭州地铁"
+    assert notification_text(Notification(app="", title="Gate change: C32"), "en") == "gate change, C32"
+
+
+def test_money_units_and_separators():
+    assert money(2199, "CNY", "en") == "2,199 yuan"
+    assert money(1, "USD", "en") == "1 dollar"
+    assert money(19.9, "CNY", "zh") == "19.9元"
+    assert money(5, "CHF", "en") == "5 CHF"
+    assert speakable("Paid ¥18.00 · Lv's Noodles", "en") == "Paid 18 yuan, Lv's Noodles"
+    assert speakable("Then in 300 m: West Lake", "en") == "Then in 300 metres: West Lake"
+    assert speakable("约 1.5 km → 西湖", "zh") == "约 1.5公里到西湖"
+    assert speakable("€12.50 and £3", "en") == "12.50 euros and 3 pounds"
+
+
+def test_language_detection():
+    assert detect("Wensan Road") == "en"
+    assert detect("文三路") == "zh"
+    assert detect("この電車は品川") == "ja"
+    assert detect("감사합니다") == "ko"
+    assert detect("مرحبا") == "ar"
+    assert detect("Hello", "zh-Hans") == "zh"
+    assert template_language("ja") == "en" and template_language("zh-CN") == "zh"
+
+
+# -- what changes are spoken --------------------------------------------------------------------
+def test_a_card_is_spoken_once_and_again_when_it_changes_or_reappears():
+    card = Notification(app="Alipay", title="Paid ¥18.00")
+    root = Column(card)
+    tracker = ChangeTracker()
+    assert [m.text for m in tracker.scan(root)[0]] == ["Alipay: paid 18 yuan"]
+    assert tracker.scan(root) == ([], [])
+    card.brightness = 0.5                     # drawn differently, says the same
+    assert tracker.scan(root) == ([], [])
+    card.title = "Paid ¥20.00"
+    assert [m.why for m in tracker.scan(root)[0]] == ["changed"]
+    card.visible = False
+    assert tracker.scan(root) == ([], [card.type_name + "@0"])
+    card.visible = True
+    assert [m.why for m in tracker.scan(root)[0]] == ["appeared"]
+
+
+def test_caption_speaks_only_new_translated_text_and_never_the_partial():
+    caption = Caption(text="往前走", translation="Go straight ahead", speaker="Guide")
+    tracker = ChangeTracker()
+    assert [m.text for m in tracker.scan(caption)[0]] == ["Guide: Go straight ahead"]
+    caption.replace_partial("到第二")
+    assert tracker.scan(caption)[0] == []
+    caption.append("，到第二个路口左转")
+    caption.translation = "Go straight ahead, turn left at the second crossing."
+    assert [m.text for m in tracker.scan(caption)[0]] == ["turn left at the second crossing."]
+    plain = Caption(text="Welcome to West Lake.")
+    tracker.scan(plain)
+    plain.append(" On your left is the Broken Bridge")
+    assert [m.text for m in tracker.scan(plain)[0]] == ["On your left is the Broken Bridge"]
+
+
+def test_new_text_after_a_revision_starts_at_the_changed_word():
+    assert new_text("Go straight", "Go straight ahead") == "ahead"
+    assert new_text("turn left at the crossing", "turn left at the second crossing") == "second crossing"
+    assert new_text("往前走", "往前走，到路口") == "到路口"
+
+
+def test_speak_modes_on_display_and_display_less_devices():
+    loud = Text(text="Speed limit 30", speak="always")
+    quiet = Column(Text(text="debug info"), speak="never")
+    normal = Text(text="Tap to add to cart")
+    root = Column(loud, quiet, normal)
+    g1 = [m.text for m in ChangeTracker().scan(root)[0]]
+    assert g1 == ["Speed limit 30", "Tap to add to cart"]
+    s1 = [m.text for m in ChangeTracker(speaks_with_display).scan(root)[0]]
+    assert s1 == ["Speed limit 30"]
+    root.add(Text(text="custom", spoken="Say this instead"))
+    assert ChangeTracker().scan(root)[0][-1].text == "Say this instead"
+
+
+NAV_COUNTDOWN = """
+[scene]
+title = "countdown"
+duration = "12s"
+[[widgets]]
+type = "nav_arrow"
+id = "turn"
+maneuver = "left"
+distance_m = 600
+street = "Wensan Road"
+[[timeline]]
+at = "0s"
+target = "turn"
+animate = { property = "distance_m", from = 600, to = 0, duration = "10s" }
+"""
+
+
+def test_nav_distance_is_announced_at_thresholds_not_every_metre():
+    narrator = speak(NAV_COUNTDOWN)
+    queued = [(round(u.queued_at, 2), u.message.text, u.message.priority) for u in narrator.utterances]
+    assert queued == [
+        (0.0, "In 600 metres, turn left onto Wensan Road", "normal"),
+        (1.7, "In 500 metres, turn left onto Wensan Road", "normal"),     # 600 - 60 m/s * 1.7 s = 498 m
+        (6.7, "In 200 metres, turn left onto Wensan Road", "normal"),
+        (9.2, "In 50 metres, turn left onto Wensan Road", "high"),
+        (9.85, "Turn left now onto Wensan Road", "high"),
+    ]
+    assert all(u.message.earcon == "turn-left" for u in narrator.utterances)
+
+
+# -- priority, interruption, expiry -------------------------------------------------------------
+BURST = """
+[scene]
+title = "burst"
+duration = "8s"
+[[widgets]]
+type = "caption"
+id = "live"
+text = ""
+[[widgets]]
+type = "notification"
+id = "pay"
+visible = false
+app = "Alipay"
+title = "Payment complete"
+body = "¥4.00 · Hangzhou Metro"
+[[widgets]]
+type = "notification"
+id = "gate"
+visible = false
+priority = "high"
+app = "Fliggy"
+title = "Gate change: C32"
+[[timeline]]
+at = "0s"
+target = "live"
+append = "Good morning everyone, and welcome to the launch review meeting."
+[[timeline]]
+at = "0.5s"
+target = "pay"
+show = { transition = "none", duration = "0s" }
+[[timeline]]
+at = "1s"
+target = "gate"
+show = { transition = "none", duration = "0s" }
+"""
+
+
+def test_high_priority_interrupts_and_normal_waits():
+    narrator = speak(BURST)
+    by_source = {u.message.source: u for u in narrator.utterances if u.repeat_of is None}
+    caption, pay, gate = by_source["live"], by_source["pay"], by_source["gate"]
+    assert caption.start == 0.0 and caption.status == "interrupted" and caption.end == 1.0
+    assert "interrupted by #3 (high priority" in caption.reason
+    assert pay.start is None or pay.start > 1.0                     # normal waits for the caption
+    assert gate.start == 1.0 and gate.status == "spoken"
+    # The low-priority caption is not said again; the payment (queued) follows the gate change.
+    assert not any(u.repeat_of == caption.id for u in narrator.utterances)
+    assert pay.status == "spoken" and pay.start == pytest.approx(gate.end + 0.25)
+    actions = [(d.action, d.utterance) for d in narrator.decisions]
+    assert ("interrupt", caption.id) in actions and ("start", gate.id) in actions
+
+
+def test_interrupted_normal_speech_is_said_again_when_the_voice_is_free():
+    narrator = speak(BURST.replace('at = "0s"\ntarget = "live"', 'at = "9s"\ntarget = "live"'))
+    pay = [u for u in narrator.utterances if u.message.source == "pay"]
+    assert [u.status for u in pay] == ["interrupted", "spoken"]
+    assert pay[1].repeat_of == pay[0].id and pay[1].start > pay[0].end
+
+
+def test_stale_caption_text_is_dropped_not_read_late():
+    scheduler = Scheduler(lambda m: 6.0)
+    tracker = ChangeTracker()
+    caption = Caption(text="")
+    caption.append("The first sentence is long.")
+    for message in tracker.scan(caption)[0]:
+        scheduler.submit(0.0, message)
+    caption.append(" Then a second.")
+    for message in tracker.scan(caption)[0]:
+        scheduler.submit(1.0, message)
+    caption.append(" And a third.")
+    for message in tracker.scan(caption)[0]:
+        scheduler.submit(1.5, message)
+    scheduler.finish()
+    statuses = [(u.message.text, u.status, u.reason) for u in scheduler.utterances]
+    assert statuses[0][:2] == ("The first sentence is long.", "spoken")
+    assert statuses[1][1] == "dropped" and statuses[1][2].startswith("replaced by #3")
+    assert statuses[2][1] == "dropped" and statuses[2][2].startswith("stale: waited 4.8 s of at most 4 s")
+
+
+def test_hidden_widget_takes_its_queued_speech_with_it():
+    narrator = speak(BURST.replace('show = { transition = "none", duration = "0s" }\n[[timeline]]\nat = "1s"',
+                                   'show = { transition = "none", duration = "0s", hide_after = "0.3s" }\n'
+                                   '[[timeline]]\nat = "1s"'))
+    pay = next(u for u in narrator.utterances if u.message.source == "pay")
+    assert pay.status == "dropped" and pay.reason == "no longer shown"
+
+
+def test_every_decision_is_recorded_in_time_order():
+    narrator = speak(BURST)
+    times = [d.t for d in narrator.decisions]
+    assert times == sorted(times)
+    for utterance in narrator.utterances:
+        mine = [d.action for d in narrator.decisions if d.utterance == utterance.id]
+        assert mine[0] == "queue" or (utterance.repeat_of and mine[0] == "repeat")
+        assert mine[-1] in {"spoken": ("finish",), "interrupted": ("interrupt",), "dropped": ("drop",)}[utterance.status]
+
+
+def test_display_device_speaks_only_opted_in_widgets():
+    scene = """
+[scene]
+title = "opt-in"
+[[widgets]]
+type = "nav_arrow"
+maneuver = "right"
+distance_m = 80
+speak = "always"
+[[widgets]]
+type = "text"
+text = "Shown, not said"
+"""
+    narrator = speak(scene, device="quark-s1")
+    assert said(narrator) == ["In 80 metres, turn right"]
+    assert len(said(speak(scene, device="quark-g1"))) == 2
+
+
+def test_python_api_follows_a_changing_tree():
+    card = Notification(app="Alipay", title="Paid ¥18.00", visible=False)
+    root = Column(card)
+    narrator = Narrator(root, device="quark-g1", engine=FixedEngine())
+    assert narrator.update(0.0) == []
+    card.visible = True
+    decisions = narrator.update(0.5)
+    assert [d.action for d in decisions] == ["queue", "start"]
+    narrator.update(5.0)
+    track = narrator.mix()
+    assert track.shape[1] == 2 and np.abs(track[: int(0.4 * 22050)]).max() == 0   # silent before it appeared
+    assert np.abs(track[int(0.6 * 22050):int(1.0 * 22050)]).max() > 0.1
