@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hud", description="Render AR heads-up display scenes.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    render = commands.add_parser("render", help="render a scene to per-eye PNGs and a preview")
+    render = commands.add_parser("render", help="render a scene to per-eye PNGs and a preview "
+                                                     "(speech.json + speech.wav on devices without a display)")
     render.add_argument("scene", help="scene file (.toml)")
     render.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
     render.add_argument("--out", help="output folder (default: out/<scene>-<device>)")
@@ -54,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--preview", metavar="FILE", help="write an animated preview (.gif, or .png for APNG)")
     render.add_argument("--fps", type=float, help="frames per second for --frames/--preview (default: 30, "
                                                   "or the refresh rate if lower)")
-    render.add_argument("--duration", help="length of --frames/--preview (default: the scene's)")
+    render.add_argument("--duration", help="length of --frames/--preview or of the speech (default: the scene's)")
+    render.add_argument("--language", help="speech template language, zh or en (default: each widget's own)")
     render.set_defaults(run=_render)
 
     profile = commands.add_parser("profile", help="time every stage of every frame against the refresh budget")
@@ -109,15 +111,17 @@ def _render(args: argparse.Namespace) -> int:
 
     scene = load_scene(args.scene)
     device = load_device(args.device or scene.device)
+    out = Path(args.out) if args.out else Path("out") / f"{Path(args.scene).stem}-{device.name}"
     if not device.has_display:
-        print(f"{device.name} has no display: nothing to draw, no images written "
-              f"({device.title} speaks instead of showing)")
-        return EXIT_OK
+        for flag, value in (("--at", args.at), ("--frames", args.frames), ("--preview", args.preview)):
+            if value is not None:
+                raise HudError(f"{flag}: {device.name} has no display, so there are no images; its speech covers "
+                               f"the whole timeline (drop {flag})")
+        return _speak(args, scene, device, out)
     at = _time_option(parse_time, args.at, "--at") if args.at is not None else 0.0
     renderer = Renderer(scene, device, profiler=Profiler(device.frame_budget_ms, device.name))
     if args.frames or args.preview:
         return _render_sequence(args, scene, renderer)
-    out = Path(args.out) if args.out else Path("out") / f"{Path(args.scene).stem}-{device.name}"
     started = time.perf_counter()
     frame = renderer.frame(at)
     elapsed = (time.perf_counter() - started) * 1000
@@ -126,6 +130,34 @@ def _render(args: argparse.Namespace) -> int:
     moment = f" at {at:g} s" if at else ""
     print(f"{args.scene}{moment} on {device.name}: {len(frame.eyes)} eye(s) {device.width}x{device.height} "
           f"in {elapsed:.1f} ms ({stages} ms)")
+    for path in written:
+        print(f"  {path}")
+    from hud.speech.narrator import speaks_on
+
+    if speaks_on(scene, device):  # widgets with speak = "always" are spoken on display devices too
+        return _speak(args, scene, device, out)
+    return EXIT_OK
+
+
+def _speak(args: argparse.Namespace, scene, device, out: Path) -> int:  # noqa: ANN001
+    """Speech for a scene: speech.json (what was said, when, and why) and speech.wav."""
+    from hud.anim import parse_time
+    from hud.speech.narrator import narrate
+
+    duration = _time_option(parse_time, args.duration, "--duration") if args.duration else None
+    started = time.perf_counter()
+    narrator = narrate(scene, device, language=args.language, until=duration)
+    try:
+        written = narrator.export(out, duration)
+    except OSError as exc:
+        raise HudError(f"{out}: cannot write the speech files: {exc.strerror or exc} (choose another folder)") from None
+    elapsed = time.perf_counter() - started
+    said = [u for u in narrator.utterances if u.start is not None]
+    cut = sum(1 for u in narrator.utterances if u.status == "interrupted")
+    dropped = sum(1 for u in narrator.utterances if u.status == "dropped")
+    where = "has no display: it speaks" if not device.has_display else "speaks the widgets marked speak = \"always\""
+    print(f"{args.scene} on {device.name} {where}: {len(said)} utterance(s), {cut} interrupted, {dropped} dropped, "
+          f"{narrator.record()['duration']:.1f} s of audio in {elapsed:.1f} s ({narrator.engine.name})")
     for path in written:
         print(f"  {path}")
     return EXIT_OK

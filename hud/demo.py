@@ -11,20 +11,27 @@ from hud.errors import HudError
 from hud.renderer import Renderer
 from hud.scene import load_scene
 from hud.sinks import write_animation
+from hud.speech.narrator import narrate
 
 SCENES = Path(__file__).resolve().parents[1] / "scenes"
 PREVIEW_FPS = 15
 
 
-def render_all(scenes_dir: Path, out: Path) -> list[tuple[str, str, float, Path | None]]:
-    """Render each scene for each target; returns (scene, device, ms, folder or None)."""
+SPEECH_DEVICE = "quark-g1"   # every scene is also spoken as the display-less G1 would say it
+
+
+def render_all(scenes_dir: Path, out: Path) -> list[tuple[str, str, float, Path]]:
+    """Render each scene for each target, and speak it on the G1; returns (scene, device, ms, folder)."""
     results = []
     for path in sorted(scenes_dir.glob("*.toml")):
         scene = load_scene(path)
-        for name in scene.targets:
+        for name in dict.fromkeys([*scene.targets, SPEECH_DEVICE]):
             device = load_device(name)
             if not device.has_display:
-                results.append((path.stem, name, 0.0, None))
+                started = time.perf_counter()
+                folder = out / path.stem / name
+                narrate(scene, device).export(folder)
+                results.append((path.stem, name, (time.perf_counter() - started) * 1000, folder))
                 continue
             started = time.perf_counter()
             renderer = Renderer(scene, device)
@@ -50,14 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     except HudError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    print(f"{'scene':<16} {'device':<22} {'first frame':>11}  images")
+    print(f"{'scene':<22} {'device':<22} {'time':>11}  output")
     for scene, device, ms, folder in results:
-        where = f"{folder}/preview.png" if folder else "no display: nothing to draw"
-        if folder and (folder / "preview.gif").exists():
-            where += " (+ preview.gif)"
-        print(f"{scene:<16} {device:<22} {ms:>8.1f} ms  {where}")
-    print(f"\n{sum(1 for r in results if r[3])} renders in {args.out.resolve()}/<scene>/<device>/ "
-          "(left.png, right.png: native panel images; preview.png: both eyes in the panel colour)")
+        if (folder / "preview.png").exists():
+            where = f"{folder}/preview.png" + (" (+ preview.gif)" if (folder / "preview.gif").exists() else "")
+        else:
+            where = f"{folder}/speech.wav (+ speech.json)"
+        print(f"{scene:<22} {device:<22} {ms:>8.1f} ms  {where}")
+    print(f"\n{len(results)} renders in {args.out.resolve()}/<scene>/<device>/ (left.png, right.png: native panel "
+          "images; preview.png: both eyes in the panel colour; speech.wav and speech.json: what the display-less "
+          f"{SPEECH_DEVICE} says, when, and why)")
     return 0
 
 

@@ -23,6 +23,7 @@ ini options:
 
 from __future__ import annotations
 
+import difflib
 import html
 import os
 import re
@@ -263,6 +264,37 @@ class GoldenChecker:
                 problems.append(problem)
         if problems:
             pytest.fail("\n\n".join(problems), pytrace=False)
+
+    def text_path(self, name: str) -> Path:
+        """Golden file of a text check."""
+        _require_stem(name, "golden name")
+        return self._state.golden_dir / "text" / f"{name}.txt"
+
+    def check_text(self, name: str, actual: str) -> None:
+        """Compare ``actual`` with the text golden ``<golden_dir>/text/<name>.txt`` (speech
+        transcripts and other text output); a mismatch fails with a unified diff."""
+        path = self.text_path(name)
+        expected = path.read_text(encoding="utf-8") if path.exists() else None
+        if self._state.update:
+            owner = self._state.claimed.get(path)
+            if owner is not None and expected != actual:
+                pytest.fail(f"conflicting golden updates for {name}: already written in this session by {owner}",
+                            pytrace=False)
+            self._state.claimed.setdefault(path, self._nodeid)
+            if expected != actual:
+                _write_text_atomic(path, actual)
+                self._state.updated.append(path)
+            return
+        if expected == actual:
+            return
+        shown = self._state.display(path)
+        if expected is None:
+            pytest.fail(f"text golden {name}: missing {shown}; to create it, {UPDATE_HINT}", pytrace=False)
+        diff = list(difflib.unified_diff(expected.splitlines(), actual.splitlines(), f"golden {shown}",
+                                         "actual", lineterm="", n=1))
+        more = f"\n  ... {len(diff) - 60} more diff lines" if len(diff) > 60 else ""
+        pytest.fail(f"text golden {name} differs from {shown}:\n" + "\n".join(diff[:60]) + more
+                    + f"\n  if the change is intended, {UPDATE_HINT}", pytrace=False)
 
     def _check_eye(
         self, name: str, backend: str, eye: str, actual: np.ndarray, tolerance: int
@@ -578,6 +610,19 @@ def _save_png(image: np.ndarray, handle: IO[bytes]) -> None:
     from PIL import Image
 
     Image.fromarray(np.ascontiguousarray(image)).save(handle, format="PNG")
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    """Write a text golden through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def write_png_atomic(path: Path, image: np.ndarray) -> None:

@@ -104,13 +104,13 @@ def test_render_frame_writes_one_rgb_eye_with_at_most_16_colours(tmp_path: Path)
         assert colours is not None and 1 < len(colours) <= 16
 
 
-def test_render_for_a_device_without_display_writes_nothing(tmp_path: Path) -> None:
-    """The G1 has no display: exit 0, no folder, and stdout says why."""
+def test_render_for_a_device_without_display_speaks(tmp_path: Path) -> None:
+    """The G1 has no display: no images, speech.json and speech.wav instead, and stdout says so."""
     out = tmp_path / "out"
     result = hud("render", NAVIGATION, "--device", "quark-g1", "--out", out)
     assert result.returncode == 0, result.stderr
-    assert "no display" in result.stdout
-    assert not out.exists()
+    assert "has no display: it speaks" in result.stdout
+    assert files_in(out) == ["speech.json", "speech.wav"]
 
 
 @pytest.mark.parametrize("name, hint", [("quark-s2", "did you mean 'quark-s1'?"), ("nosuch", "quark-s1")])
