@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import ast
-import os
 import shutil
-import subprocess
 import sys
 import threading
 from pathlib import Path

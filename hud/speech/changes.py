@@ -49,6 +49,7 @@ class _Seen:
     said: str = ""
     signature: tuple = ()
     bucket: int = 0
+    revision: int = -1      # the widget's revision when it was last checked
 
 
 Speaks = Callable[[Widget, str], bool]
@@ -115,6 +116,9 @@ class ChangeTracker:
         fresh = seen is None
         if fresh:
             seen = self._seen[id(widget)] = _Seen(widget, label)
+        elif seen.revision == widget.revision:
+            return None          # no field changed since the last scan: nothing new to say
+        seen.revision = widget.revision
         if widget.spoken:
             return self._card(widget, seen, fresh, label, widget.spoken)
         if widget.type_name == "nav_arrow":

@@ -8,7 +8,7 @@ than read late.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from hud.speech.changes import PRIORITIES, Message
@@ -19,17 +19,36 @@ GAP_S = 0.25          # pause between two utterances
 
 @dataclass
 class Utterance:
-    """One scheduled message and what became of it."""
+    """One scheduled message and what became of it.
+
+    Its length is measured (synthesised) only when first needed, so an utterance can start, and
+    its earcon sound, before its words exist.
+    """
 
     id: int
     message: Message
     queued_at: float
-    duration: float                 # seconds it takes when spoken to the end
+    measure: Callable[[Message], float] = field(repr=False, compare=False)
     start: float | None = None
-    end: float | None = None
+    cut_at: float | None = None     # when it was interrupted
     status: str = "queued"          # queued, speaking, spoken, interrupted, dropped
     reason: str = ""                # why it was interrupted or dropped
     repeat_of: int | None = None    # an interrupted utterance said again
+    _duration: float | None = field(default=None, repr=False)
+
+    @property
+    def duration(self) -> float:
+        """Seconds it takes when spoken to the end."""
+        if self._duration is None:
+            self._duration = self.measure(self.message)
+        return self._duration
+
+    @property
+    def end(self) -> float | None:
+        """When it stopped (or will stop) sounding; None if it never started."""
+        if self.start is None:
+            return None
+        return self.cut_at if self.cut_at is not None else self.start + self.duration
 
     @property
     def rank(self) -> int:
@@ -66,7 +85,7 @@ class Scheduler:
     def submit(self, t: float, message: Message) -> Utterance:
         """Queue `message` at time `t`; it may replace, interrupt or wait for others."""
         self.advance(t)
-        utterance = Utterance(len(self.utterances) + 1, message, t, self.duration_of(message))
+        utterance = Utterance(len(self.utterances) + 1, message, t, self.duration_of)
         self.utterances.append(utterance)
         self._record(t, "queue", utterance, f"{message.why}, {message.priority} priority")
         for older in [u for u in self.queue if u.message.key == message.key]:
@@ -92,7 +111,8 @@ class Scheduler:
         """Finish what ends by `t` and start what may start by then."""
         while True:
             current = self.current
-            if current is not None and current.end is not None and current.end <= t:
+            # (an utterance that starts at t cannot have ended by t: its words need not exist yet)
+            if current is not None and current.start < t and current.end <= t:
                 current.status = "spoken"
                 self.current = None
                 self._record(current.end, "finish", current, "spoken to the end")
@@ -107,7 +127,7 @@ class Scheduler:
         """Play out the queue; returns when the voice falls silent."""
         while self.current is not None or self.queue:
             if self.current is not None:
-                self.advance(self.current.end)
+                self.advance(max(self.current.end, self.current.start + 1e-6))  # (a silent utterance ends at once)
             else:
                 self.advance(max(self._free_at, self.now))
         return max((u.end for u in self.utterances if u.end is not None), default=0.0)
@@ -125,19 +145,20 @@ class Scheduler:
                 self._record(t, "drop", best, f"stale: waited {waited:.1f} s of at most {limit:g} s")
                 best.status, best.reason = "dropped", self.decisions[-1].why
                 continue
-            best.start, best.end, best.status = t, t + best.duration, "speaking"
+            best.start, best.status = t, "speaking"
             self.current = best
             self._record(t, "start", best, best.message.why if best.repeat_of is None else f"again after #{best.repeat_of}'s interruption")
             return
 
     def _interrupt(self, t: float, current: Utterance, by: Utterance, requeue: bool) -> None:
         reason = f"interrupted by #{by.id} ({by.message.priority} priority: {by.message.why})"
-        current.end, current.status, current.reason = t, "interrupted", reason
+        current.cut_at, current.status, current.reason = t, "interrupted", reason
         self._record(t, "interrupt", current, reason)
         self.current = None
         self._free_at = t      # the interrupting message starts at once, with no pause
         if requeue and current.rank >= RANK["normal"]:
-            again = Utterance(len(self.utterances) + 1, current.message, t, current.duration, repeat_of=current.id)
+            again = Utterance(len(self.utterances) + 1, current.message, t, self.duration_of, repeat_of=current.id,
+                              _duration=current._duration)
             self.utterances.append(again)
             self.queue.append(again)
             self._record(t, "repeat", again, f"#{current.id} was cut off: said again when the voice is free")

@@ -10,7 +10,7 @@ from typing import Callable
 
 from hud.speech.language import detect, template_language
 from hud.speech.normalize import join_clauses, money, speakable
-from hud.widgets.base import Composite, Widget
+from hud.widgets.base import Widget
 from hud.widgets.primitives import Text
 
 NAV_THRESHOLDS_M = (1000.0, 500.0, 200.0, 50.0)   # distances navigation announces again, largest first
@@ -106,10 +106,6 @@ def nav_bucket(distance_m: float) -> int:
     stage it belongs to."""
     passed = sum(1 for threshold in NAV_THRESHOLDS_M if distance_m <= threshold)
     return passed + (1 if distance_m <= NOW_M else 0)
-
-
-def nav_language(widget: Widget, default: str | None) -> str:
-    return detect(widget.street or "", default) if default else detect(widget.street or "")
 
 
 # -- price card ---------------------------------------------------------------------------------
@@ -224,7 +220,3 @@ TEMPLATES: dict[str, TemplateFunction] = {
 def register_template(type_name: str, template: TemplateFunction) -> None:
     """Make widgets of `type_name` speak through `template` (for app-defined composite widgets)."""
     TEMPLATES[type_name] = template
-
-
-def is_composite(widget: Widget) -> bool:
-    return isinstance(widget, Composite)

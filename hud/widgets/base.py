@@ -60,6 +60,7 @@ class Widget:
 
     def __init__(self, *children: Widget, **fields: Any) -> None:
         self._values: dict[str, Any] = {}
+        self._revision = 0                    # bumped by every field change (speech skips unchanged widgets)
         self._children: list[Widget] = []
         self.parent: Widget | None = None
         self.rect = Rect(0, 0, 0, 0)          # placed box (border box), set by layout
@@ -168,6 +169,11 @@ class Widget:
         self.root.paint_pending = True
 
     # -- description -------------------------------------------------------------------------
+    @property
+    def revision(self) -> int:
+        """A counter that every change of a field moves on."""
+        return self._revision
+
     def fields(self) -> dict[str, Any]:
         """The fields that were set explicitly."""
         return dict(self._values)

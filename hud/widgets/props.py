@@ -115,7 +115,7 @@ class LengthKind(Kind):
         try:
             length = _finite(parse_length(value, allow_percent=self.percent))
         except ValueError:
-            extra = f", \"auto\"" if self.auto else ""
+            extra = ", \"auto\"" if self.auto else ""
             roles = f" or one of {', '.join(self.roles)}" if self.roles else ""
             raise ValueError(f"must be a length like 12, \"12px\" or \"0.8deg\"{extra}{roles}, got {_show(value)}",
                              "give a number of pixels or degrees") from None
@@ -321,6 +321,7 @@ class Prop:
         if obj._values.get(self.name, self.default) == value and self.name in obj._values:
             return
         obj._values[self.name] = value
+        obj._revision += 1
         obj._prop_changed(self)
 
     def validate(self, value: Any) -> Any:
