@@ -179,3 +179,38 @@ def test_speech_language_option_forces_chinese_templates(tmp_path: Path) -> None
     record = json.loads((tmp_path / "speech.json").read_text(encoding="utf-8"))
     assert record["utterances"][0]["text"] == "前方120米左转，进入Wensan Road，预计8分钟后到达"
     assert record["utterances"][0]["voice"] == "cmn"
+
+
+def test_the_same_app_code_draws_on_s1_and_speaks_on_g1(tmp_path: Path) -> None:
+    import hud
+
+    def app(device: str) -> hud.Output:
+        pay = hud.Notification(id="pay", app="Alipay", title="Payment complete", body="¥4.00 · Hangzhou Metro",
+                               icon="wallet", visible=False, anchor="top-right")
+        out = hud.Output(hud.Scene(pay), device=device)
+        for step in range(40):                  # the app's own loop: 2 s at 20 Hz
+            t = step / 20
+            pay.visible = t >= 0.5
+            out.update(t)
+        return out
+
+    s1, g1 = app("quark-s1"), app("quark-g1")
+    assert s1.frame is not None and s1.narrator is None
+    assert g1.frame is None and g1.renderer is None
+    spoken = g1.narrator.utterances
+    assert [(u.start, u.message.text, u.message.earcon) for u in spoken] == [
+        (0.5, "Alipay: payment complete, 4 yuan, Hangzhou Metro", "payment")]
+    names = sorted(p.name for p in g1.export(tmp_path / "g1"))
+    assert names == ["speech.json", "speech.wav"]
+    assert sorted(p.name for p in s1.export(tmp_path / "s1")) == ["left.png", "preview.png", "right.png"]
+
+
+def test_output_running_a_scene_live_says_what_the_offline_render_says() -> None:
+    import hud
+
+    offline = narrate(load_scene("scenes/city-walk-timeline.toml"), "quark-g1").transcript()
+    out = hud.Output(load_scene("scenes/city-walk-timeline.toml"), device="quark-g1")
+    for step in range(201):
+        out.update(step * 0.05)
+    out.narrator.finish()
+    assert out.narrator.transcript() == offline

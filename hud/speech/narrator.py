@@ -172,12 +172,13 @@ class Narrator:
         return [js, wav]
 
 
-def speaks_on(scene: Scene, device: DeviceProfile) -> bool:
-    """Does the scene say anything on this device (always without a display; with one, only if a
-    widget has speak = "always")?"""
+def speaks_on(target: Scene | Widget, device: DeviceProfile) -> bool:
+    """Does a scene or tree say anything on this device (always without a display; with one,
+    only if a widget has speak = "always")?"""
     if not device.has_display:
         return True
-    return any(widget.speak == "always" for widget in scene.root.walk())
+    root = target.root if isinstance(target, Scene) else target
+    return any(widget.speak == "always" for widget in root.walk())
 
 
 def narrate(scene: Scene, device: str | Path | DeviceProfile | None = None, *, language: str | None = None,
