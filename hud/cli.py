@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hud: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `hud render ... | head`: the reader has gone, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
         if os.environ.get("HUD_DEBUG"):
             raise
@@ -156,10 +159,13 @@ def _speak(args: argparse.Namespace, scene, device, out: Path) -> int:  # noqa: 
     cut = sum(1 for u in narrator.utterances if u.status == "interrupted")
     dropped = sum(1 for u in narrator.utterances if u.status == "dropped")
     where = "has no display: it speaks" if not device.has_display else "speaks the widgets marked speak = \"always\""
-    print(f"{args.scene} on {device.name} {where}: {len(said)} utterance(s), {cut} interrupted, {dropped} dropped, "
-          f"{narrator.record()['duration']:.1f} s of audio in {elapsed:.1f} s ({narrator.engine.name})")
+    print(f"{args.scene} on {device.name} {where}: {len(narrator.utterances)} utterance(s), {len(said)} said "
+          f"({cut} cut off), {dropped} dropped; {narrator.length(duration):.1f} s of audio in {elapsed:.1f} s "
+          f"({narrator.engine.name})")
     for path in written:
         print(f"  {path}")
+    for line in narrator.transcript().splitlines()[1:]:   # what is said, when, and what became of it
+        print(line)
     return EXIT_OK
 
 

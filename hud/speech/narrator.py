@@ -218,8 +218,10 @@ def transcript_text(record: dict[str, Any]) -> str:
         span = f"{u['queued_at']:6.2f} queued" if u["start"] is None else f"{u['start']:6.2f}–{u['end']:6.2f}"
         earcon = u["earcon"] or "-"
         line = f"{span}  #{u['id']:<3} {u['status']:<11} {u['priority']:<6} {u['language']:<3} {earcon:<12} {u['text']}"
-        if u["reason"]:
-            line += f"  [{u['reason']}]"
+        notes = [f"repeat of #{u['repeat_of']}"] if u["repeat_of"] else []
+        notes += [u["reason"]] if u["reason"] else []
+        if notes:
+            line += f"  [{'; '.join(notes)}]"
         lines.append(line)
     return "\n".join(lines) + "\n"
 
