@@ -318,3 +318,27 @@ def test_the_command_path_rejects_output_that_is_not_wav(tmp_path: Path, monkeyp
     with pytest.raises(tts.SpeechEngineError, match="wrote no WAV") as excinfo:
         tts.load_engine(sources=("system-command",)).synthesize("hello", "en")
     one_line_error(excinfo)
+
+
+def test_lengths_do_not_depend_on_what_was_said_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packaged engine speaks through the flutter-free variant, so schedules are reproducible."""
+    engine = tts.engine()
+    if engine.name.endswith("(espeakng-loader)"):
+        assert engine._backend.variant == tts.STEADY_VARIANT
+    first = engine.synthesize_voice("In 50 metres, turn left onto Hubin Road", "en").size
+    engine.synthesize_voice("Something else entirely, said in between.", "en")
+    engine.synthesize_voice("前方120米左转", "cmn")
+    assert engine.synthesize_voice("In 50 metres, turn left onto Hubin Road", "en").size == first
+
+
+def test_steady_data_falls_back_to_the_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import espeakng_loader
+
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setattr(tts.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    made = tts.steady_data(espeakng_loader.get_data_path())
+    assert made is not None and made.startswith(str(tmp_path / "tmp"))
+    assert (Path(made) / "voices" / "!v" / tts.STEADY_VARIANT).read_text().endswith("flutter 0\n")
+    assert (Path(made) / "phontab").exists()
