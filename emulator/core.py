@@ -1,5 +1,15 @@
 """The emulator, without a window: scene loading with hot reload, device switching, time,
-gestures and voice, app callbacks, and composited views as images.
+gestures and voice, app callbacks, speech, and composited views as images.
+
+Speech: when the scene speaks on the device (`hud.speech.narrator.speaks_on`: always on glasses
+without a display; on others only for widgets with speak = "always") the emulator keeps a
+Narrator and a LivePlayer on the current scene and device, updated with scene time after every
+render. `transcript` holds its recent utterances as lines (the no-display panel shows them).
+Loading or reloading the scene, switching the device or seeking backwards starts a fresh
+narrator, which speaks what is on screen at that moment once (what was said before is not
+remembered). Sound is off unless `set_audible(True)` (the window does that); without it the
+schedule and the transcript run just the same. A speech engine error stops speech, is shown
+like a scene error (`speech_error`) and is retried at the next load, device switch or seek.
 
 The window (emulator.window), the HTTP API (emulator.server) and tests all drive this
 object; nothing here needs a display.
@@ -21,13 +31,17 @@ from hud.profile import Profiler
 from hud.renderer import Frame, Renderer
 from hud.scene import Scene, load_scene
 from hud.sinks import panel_image, write_images
+from hud.speech.narrator import Narrator, speaks_on
+from hud.speech.player import LivePlayer
 from hud.widgets.primitives import Image as ImageWidget
 
 from emulator.look import VIEWS, Look, composite
-from emulator.overlay import draw_banner, draw_error, draw_profile, draw_status, no_display_panel
+from emulator.overlay import (SPEECH_ERROR_TITLE, draw_banner, draw_error, draw_profile, draw_status,
+                              no_display_panel)
 from emulator.watch import FileWatcher
 
 BANNER_S = 1.2  # how long the gesture that fired stays on screen
+TRANSCRIPT_LINES = 24  # utterances kept in `transcript`
 
 
 class App(Protocol):
@@ -68,7 +82,11 @@ class Emulator:
         self.events: list[Event] = []
         self.apps: list[Any] = []
         self.watcher = FileWatcher()
-        self.transcript: list[str] = []
+        self.transcript: list[str] = []      # the live speech transcript (LivePlayer.transcript_lines)
+        self.speech: LivePlayer | None = None
+        self.speech_error: str | None = None
+        self.audible = False                 # play speech through the speakers (the window turns it on)
+        self.muted = False
 
     # -- scenes ------------------------------------------------------------------------------
     @classmethod
@@ -115,6 +133,7 @@ class Emulator:
             self.t = 0.0
         self._watch([Path(w.src) for w in scene.root.walk() if isinstance(w, ImageWidget) and w.src])
         self._new_renderer()
+        self._new_speech()
 
     def _watch(self, assets: list[Path]) -> None:
         paths = ([self.scene_path] if self.scene_path else []) + assets
@@ -137,6 +156,7 @@ class Emulator:
         self.device = load_device(device)
         self.profiler = Profiler(self.device.frame_budget_ms, self.device.name)
         self._new_renderer()
+        self._new_speech()
         self._log(f"device {self.device.name}")
 
     def cycle_device(self, step: int = 1) -> str:
@@ -164,16 +184,81 @@ class Emulator:
         return self.render()
 
     def seek(self, t: float) -> Frame | None:
-        """Jump to scene time `t` and render it."""
-        self.t = max(0.0, t)
+        """Jump to scene time `t` and render it (backwards: speech starts afresh)."""
+        t = max(0.0, t)
+        if t < self.t:
+            self._new_speech()
+        self.t = t
         return self.render()
 
     def render(self) -> Frame | None:
-        """The frame at the current time (None for a device without a display or no scene)."""
+        """The frame at the current time (None for a device without a display or no scene);
+        the scene's timeline is brought to that time either way, and speech follows it."""
         if self.renderer is None:
+            if self.scene is not None:
+                self.scene.apply_timeline(self.t)
+            self._speak()
             return None
         self.frame = self.renderer.frame(self.t)
+        self._speak()
         return self.frame
+
+    # -- speech ------------------------------------------------------------------------------
+    def _new_speech(self) -> None:
+        """Drop the narrator (if any); the next render starts a fresh one if the scene speaks."""
+        if self.speech is not None:
+            self.speech.stop()
+        self.speech = None
+        self.speech_error = None
+        self.transcript = []
+
+    def _speak(self) -> None:
+        """Speak what changed at the current time (a fresh narrator when the scene starts speaking)."""
+        if self.speech_error is not None or self.scene is None:
+            return
+        try:
+            if self.speech is None:
+                if not speaks_on(self.scene, self.device):
+                    return
+                self.speech = LivePlayer(Narrator(self.scene, self.device), audible=self.audible)
+                self.speech.mute(self.muted)
+            self.speech.pause(self.paused)
+            if not self.speech.update(self.t):
+                return                     # no decision, so no utterance changed: the lines stand
+        except HudError as exc:  # SpeechEngineError: no engine, or it failed to speak
+            self.speech_error = str(exc)
+            if self.speech is not None:
+                self.speech.stop()
+            self.speech = None
+            self._log("speech stopped: see the error")
+            return
+        self.transcript = self.speech.transcript_lines(TRANSCRIPT_LINES)
+
+    def set_audible(self, audible: bool = True) -> None:
+        """Play speech through the computer's speakers (the window), or keep it silent (headless)."""
+        self.audible = audible
+        if self.speech is not None:
+            if not audible:
+                self.speech.stop()
+            self.speech.enabled = audible
+
+    def mute(self, muted: bool | None = None) -> bool:
+        """Mute or unmute speech (None: toggle); returns whether it is muted now."""
+        self.muted = (not self.muted) if muted is None else muted
+        if self.speech is not None:
+            self.speech.mute(self.muted)
+        self._log("speech muted" if self.muted else "speech unmuted")
+        return self.muted
+
+    @property
+    def sound_error(self) -> str | None:
+        """Why speech that should be heard is not (the audio output could not be opened), if so."""
+        return self.speech.failure if self.speech is not None and self.speech.enabled else None
+
+    @property
+    def speaking(self) -> bool:
+        """Whether the scene speaks on this device (a narrator is running)."""
+        return self.speech is not None
 
     # -- input -------------------------------------------------------------------------------
     def gesture(self, name: str) -> list[str]:
@@ -225,7 +310,8 @@ class Emulator:
         if view not in VIEWS:
             raise ValueError(f"unknown view {view!r} (use one of {', '.join(VIEWS)})")
         if not self.device.has_display:
-            image = no_display_panel(960, 540, self.device.title, self.device.name, self.transcript)
+            image = no_display_panel(960, 540, self.device.title, self.device.name, self.transcript,
+                                     muted=self.muted)
         else:
             if self.frame is None:
                 self.render()
@@ -238,17 +324,24 @@ class Emulator:
     def decorate(self, image: np.ndarray) -> np.ndarray:
         """Status line, the gesture banner, the error box and the profiler graph."""
         canvas = Image.fromarray(image).convert("RGB")
-        status = (f"{self.device.name}  {self.view}  t={self.t:5.2f}s"
-                  f"{'  paused' if self.paused else ''}  ambient {self.look.ambient}")
+        status = self.status_line()
         title = self.scene.title if self.scene is not None and self.scene.title else ""
         draw_status(canvas, status, title)
         if self.last_event:
             draw_banner(canvas, self.last_event)
         if self.error:
             draw_error(canvas, self.error)
+        elif self.speech_error:
+            draw_error(canvas, self.speech_error, SPEECH_ERROR_TITLE)
         if self.show_profile and self.profiler.records:
             draw_profile(canvas, self.profiler)
         return np.asarray(canvas)
+
+    def status_line(self) -> str:
+        """The status bar's text: device, view, time, paused, muted, ambient light."""
+        return (f"{self.device.name}  {self.view}  t={self.t:5.2f}s{'  paused' if self.paused else ''}"
+                f"{'  muted' if self.muted else ''}{'  no sound' if self.sound_error else ''}"
+                f"  ambient {self.look.ambient}")
 
     def screenshot(self, folder: str | Path, stem: str | None = None) -> list[Path]:
         """The per-eye panel images (native format) and the composited view, as PNGs."""
@@ -263,5 +356,14 @@ class Emulator:
         return written
 
     def summary(self) -> dict[str, Any]:
-        """The profiler's summary of the frames so far."""
-        return self.profiler.summary()
+        """The profiler's summary of the frames so far, the speech transcript and its state."""
+        summary = self.profiler.summary()
+        summary["transcript"] = list(self.transcript)
+        summary["speech"] = self.speech_state()
+        return summary
+
+    def speech_state(self) -> dict[str, Any]:
+        """Whether the scene speaks here, is heard, is muted, and the speech error if any."""
+        return {"speaking": self.speech is not None, "audible": bool(self.speech and self.speech.audible),
+                "muted": self.muted, "error": self.speech_error, "sound_error": self.sound_error,
+                "utterances": len(self.speech.narrator.utterances) if self.speech is not None else 0}

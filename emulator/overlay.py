@@ -8,9 +8,12 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from hud.profile import STAGE_COLOURS, STAGES, Profiler
+from hud.text import layout_text
 from hud.text.fonts import font_dir
 
 PAD = 8
+SCENE_ERROR_TITLE = "Scene error (showing the last good frame)"
+SPEECH_ERROR_TITLE = "Speech error (the scene goes on without speech)"
 SUMMARY_FRAMES = 600  # the profiler overlay's p50 / p99 / missed cover this many recent frames
 
 
@@ -18,10 +21,6 @@ SUMMARY_FRAMES = 600  # the profiler overlay's p50 / p99 / missed cover this man
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
     return ImageFont.truetype(str(font_dir() / name), size)
-
-
-def _cjk_font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_dir() / "NotoSansSC-Regular.otf"), size)
 
 
 def draw_status(image: Image.Image, left: str, right: str = "") -> None:
@@ -47,8 +46,8 @@ def draw_banner(image: Image.Image, text: str, colour: tuple[int, int, int] = (2
     draw.text((x, PAD + 4), text, font=font, fill=colour + (255,))
 
 
-def draw_error(image: Image.Image, message: str) -> None:
-    """The one-line scene error, wrapped in a red box over the last good frame."""
+def draw_error(image: Image.Image, message: str, title: str = SCENE_ERROR_TITLE) -> None:
+    """The one-line scene (or speech) error, wrapped in a red box over the last good frame."""
     draw = ImageDraw.Draw(image, "RGBA")
     font = _font(15)
     words, lines, line = message.split(" "), [], ""
@@ -64,7 +63,7 @@ def draw_error(image: Image.Image, message: str) -> None:
     top = image.height - 24 - height - PAD
     draw.rectangle([PAD, top, image.width - PAD, top + height], fill=(60, 0, 0, 225), outline=(255, 80, 80, 255),
                    width=2)
-    draw.text((2 * PAD, top + 6), "Scene error (showing the last good frame)", font=_font(15, bold=True),
+    draw.text((2 * PAD, top + 6), title, font=_font(15, bold=True),
               fill=(255, 120, 120, 255))
     for index, text in enumerate(lines):
         draw.text((2 * PAD, top + 28 + 20 * index), text, font=font, fill=(255, 235, 235, 255))
@@ -120,18 +119,101 @@ def draw_profile(image: Image.Image, profiler: Profiler, frames: int = 120) -> N
         legend_x += 16 + draw.textlength(stage, font=_font(11))
 
 
+# -- the panel for glasses without a display ------------------------------------------------------
+TRANSCRIPT_PX = 17          # transcript text size
+TRANSCRIPT_LINES = 2        # an utterance wraps onto at most this many lines, then ends in an ellipsis
+BACKDROP = (20, 22, 28)
+STATUS_COLOURS = {          # (clock and mark, words) by utterance status
+    "speaking": ((255, 214, 90), (255, 255, 255)),
+    "spoken": ((120, 170, 120), (170, 220, 170)),
+    "interrupted": ((230, 160, 80), (200, 185, 160)),
+    "queued": ((130, 160, 220), (170, 190, 230)),
+    "dropped": ((110, 110, 120), (125, 125, 135)),
+    "": ((170, 220, 170), (170, 220, 170)),
+}
+SPEAKING_BAND = (36, 72, 44)
+
+
+def draw_text_line(canvas: np.ndarray, text: str, x: int, y: int, colour: tuple[int, int, int],
+                   size: int = TRANSCRIPT_PX, max_width: int | None = None, max_lines: int = 1,
+                   weight: str = "regular") -> int:
+    """Draw `text` into an RGB array with hud's own text engine (every bundled script, its
+    font fallback and shaping, left to right), wrapped to `max_width` on at most `max_lines`
+    lines ending in an ellipsis. `y` is the top of the first line; returns the height drawn."""
+    block = layout_text(text, size, weight, max_width, max_lines, "ellipsis", 1.25, "", "ltr")
+    height, width = canvas.shape[:2]
+    colour_f = np.array(colour, dtype=np.float32)
+    for row, line in enumerate(block.lines):
+        baseline = y + row * block.line_height + block.baseline
+        for glyph in line.glyphs:
+            bitmap = glyph.font.glyph(glyph.gid, size)
+            if not bitmap.bitmap.size:
+                continue
+            left = x + glyph.x + bitmap.left
+            top = baseline - glyph.y - bitmap.top
+            h, w = bitmap.bitmap.shape
+            x0, y0, x1, y1 = max(left, 0), max(top, 0), min(left + w, width), min(top + h, height)
+            if x0 >= x1 or y0 >= y1:
+                continue
+            alpha = bitmap.bitmap[y0 - top:y1 - top, x0 - left:x1 - left, None].astype(np.float32) / 255.0
+            area = canvas[y0:y1, x0:x1].astype(np.float32)
+            canvas[y0:y1, x0:x1] = (area + (colour_f - area) * alpha + 0.5).astype(np.uint8)
+    return block.height
+
+
+def _entry_height(text: str, width: int) -> int:
+    return layout_text(text, TRANSCRIPT_PX, "regular", width, TRANSCRIPT_LINES, "ellipsis", 1.25, "", "ltr").height
+
+
 def no_display_panel(width: int, height: int, device_title: str, device_name: str,
-                     transcript: list[str] | None = None) -> np.ndarray:
-    """What the emulator shows for glasses without a display."""
-    image = Image.new("RGB", (width, height), (20, 22, 28))
+                     transcript: list[str] | None = None, *, muted: bool = False) -> np.ndarray:
+    """What the emulator shows for glasses without a display: the live speech transcript, newest
+    at the bottom, the utterance being spoken on a highlighted band, each utterance on at most
+    two lines (then an ellipsis); as many as fit, the oldest scrolled off the top."""
+    from hud.speech.player import LEGEND, parse_line
+
+    image = Image.new("RGB", (width, height), BACKDROP)
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle([24, 24, width - 24, height - 24], radius=16, outline=(90, 90, 100), width=2)
-    draw.text((48, 48), f"{device_title} ({device_name})", font=_font(22, bold=True), fill=(235, 235, 235))
-    draw.text((48, 86), "This device has no display: everything it says, it says by voice.", font=_font(16),
+    draw.text((48, 44), f"{device_title} ({device_name})", font=_font(22, bold=True), fill=(235, 235, 235))
+    if muted:
+        tag = "MUTED (M)"
+        tag_w = draw.textlength(tag, font=_font(16, bold=True))
+        draw.rounded_rectangle([width - 48 - tag_w - 12, 44, width - 48, 72], radius=6, fill=(110, 40, 30))
+        draw.text((width - 48 - tag_w - 6, 47), tag, font=_font(16, bold=True), fill=(255, 220, 200))
+    draw.text((48, 80), "This device has no display: everything it says, it says by voice.", font=_font(16),
               fill=(200, 200, 200))
-    y = 130
-    for line in (transcript or ["(spoken output appears here)"])[-12:]:
-        font = _cjk_font(16) if any(ord(ch) > 0x2E80 for ch in line) else _font(16)
-        draw.text((48, y), line, font=font, fill=(170, 220, 170))
-        y += 24
-    return np.asarray(image)
+    canvas = np.array(image)
+    draw_text_line(canvas, LEGEND, 48, 104, (140, 140, 150), size=14)
+    draw_line_y = 130
+    canvas[draw_line_y, 48:width - 48] = (60, 60, 70)
+    top, bottom = draw_line_y + 8, height - 24 - 14
+    lines = transcript or ["(nothing said yet: what the glasses say appears here)"]
+    clock_w = 62          # "0:00.0" at the transcript size
+    text_x = 48 + clock_w + 26
+    text_w = width - 48 - text_x
+    gap = 4
+    y = bottom
+    for line in reversed(lines):
+        parsed = parse_line(line)
+        clock, status, words = parsed if parsed is not None else ("", "", line)
+        mark = line.split(" ", 2)[1] if parsed is not None else ""
+        h = _entry_height(words, text_w if parsed is not None else width - 96)
+        if y - h < top:
+            break
+        y -= h
+        head, body = STATUS_COLOURS.get(status, STATUS_COLOURS[""])
+        if status == "speaking":
+            band = Image.fromarray(canvas)
+            ImageDraw.Draw(band).rounded_rectangle([40, y - 2, width - 40, y + h + 1], radius=6, fill=SPEAKING_BAND)
+            canvas = np.array(band)
+        if parsed is None:
+            draw_text_line(canvas, words, 48, y, body, max_width=width - 96, max_lines=TRANSCRIPT_LINES)
+        else:
+            weight = "bold" if status == "speaking" else "regular"
+            draw_text_line(canvas, clock, 48, y, head, weight=weight)
+            draw_text_line(canvas, mark, 48 + clock_w + 4, y, head)
+            draw_text_line(canvas, words, text_x, y, body, max_width=text_w, max_lines=TRANSCRIPT_LINES,
+                           weight=weight)
+        y -= gap
+    return canvas

@@ -14,8 +14,9 @@ Endpoints (every error is JSON `{"error": "..."}` with a 4xx status; 404 for unk
     POST /scene    {"path": "..."}                             -> {"loaded", "title"}; 422 scene error, 404 no file
     POST /device   {"device": "even-g2"}                       -> {"device"}
     POST /advance  {"seconds": 0.5}  (default: one frame)      -> {"t", "rendered"}
-    GET  /profile                                              the profiler summary
-    GET  /state                                                {"device", "view", "t", "error", "scene", ...}
+    GET  /profile                                              the profiler summary, "transcript", "speech"
+    GET  /state                                                {"device", "view", "t", "error", "scene",
+                                                                "speech", "transcript", ...}
 
 The emulator is not thread-safe. Headless (`threaded_owner=False`, the default) each request
 takes the server's lock and calls the emulator itself. Under a window (`threaded_owner=True`)
@@ -325,7 +326,8 @@ def _state(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply
     def work(emu: Emulator) -> dict[str, Any]:
         return {"device": emu.device.name, "view": emu.view, "t": emu.t, "error": emu.error,
                 "scene": str(emu.scene_path) if emu.scene_path is not None else None,
-                "title": emu.scene.title if emu.scene is not None else None, "paused": emu.paused}
+                "title": emu.scene.title if emu.scene is not None else None, "paused": emu.paused,
+                "speech": emu.speech_state(), "transcript": list(emu.transcript)}
     return Reply.json(server.call(work))
 
 

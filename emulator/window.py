@@ -13,7 +13,12 @@ a pure function of (emulator, key, modifiers, window state) that tests drive wit
 
 Test hook: the environment variable HUD_EMULATOR_MAX_FRAMES=N makes the window close itself
 after N frames and print one JSON line to stderr: the window's frame count, wall time and frame
-rate, and `emulator.summary()` (the profiler's summary of the rendered frames).
+rate, how many speech sounds it played and whether speech was audible, and `emulator.summary()`
+(the profiler's summary of the rendered frames, the speech transcript and state).
+
+Speech: the window turns the emulator's sound on (`Emulator.set_audible`); pygame.mixer opens
+when the scene first speaks, on SDL's default audio driver (SDL_AUDIODRIVER picks another;
+"dummy" plays to nowhere). M mutes and unmutes.
 """
 from __future__ import annotations
 
@@ -29,7 +34,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from emulator.look import AMBIENTS, EYE_GAP, FULLSCREEN_VERTEX, VIEWS, GLCompositor
-from emulator.overlay import PAD, _font, draw_banner, draw_error, draw_lines, draw_profile, draw_status
+from emulator.overlay import (PAD, SPEECH_ERROR_TITLE, _font, draw_banner, draw_error, draw_lines, draw_profile,
+                              draw_status)
 from hud.errors import HudError
 
 if TYPE_CHECKING:
@@ -65,6 +71,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Right", "gesture: swipe forward"),
     ("Left", "gesture: swipe back"),
     ("V", "voice command: type it, Return sends, Esc cancels"),
+    ("M", "speech sound: mute / unmute"),
     ("H  F1", "this help on / off"),
     ("Q  Esc", "quit (Esc first closes the voice prompt or the help)"),
 )
@@ -195,6 +202,8 @@ def handle_key(emu: Emulator, key: int, mod: int, state: WindowState, text: str 
     if key == pygame.K_v:
         state.prompt = ""
         return "voice: prompt open"
+    if key == pygame.K_m:
+        return state.say("speech muted" if emu.mute() else "speech unmuted")
     if key in (pygame.K_h, pygame.K_F1):
         state.show_help = not state.show_help
         return f"help {_on_off(state.show_help)}"
@@ -265,7 +274,8 @@ def initial_size(natural: tuple[int, int], desktop: tuple[int, int], zoom: int |
 def status_text(emu: Emulator, state: WindowState, fps: float | None = None) -> str:
     zoom = "fit" if state.zoom == "fit" else f"{state.zoom}x"
     rate = f"  {fps:4.1f} fps" if fps is not None else ""
-    return (f"{emu.device.name}  {emu.view}  t={emu.t:5.2f}s{'  paused' if emu.paused else ''}  "
+    return (f"{emu.device.name}  {emu.view}  t={emu.t:5.2f}s{'  paused' if emu.paused else ''}"
+            f"{'  muted' if emu.muted else ''}{'  no sound' if emu.sound_error else ''}  "
             f"ambient {emu.look.ambient}  zoom {zoom}{rate}  H: help")
 
 
@@ -295,6 +305,8 @@ def overlay_image(emu: Emulator, state: WindowState, size: tuple[int, int], fps:
         draw_banner(canvas, banner)
     if emu.error:
         draw_error(canvas, emu.error)
+    elif emu.speech_error:
+        draw_error(canvas, emu.speech_error, SPEECH_ERROR_TITLE)
     if emu.show_profile and emu.profiler.records:
         draw_profile(canvas, emu.profiler)
     if state.show_help:
@@ -373,6 +385,7 @@ class Window:
             detail = str(exc).strip() or type(exc).__name__
             raise HudError(f"no display available: {detail}; use the headless Emulator or --screenshots") from None
         pygame.key.set_repeat(400, 40)
+        self.emu.set_audible(True)  # speech through the speakers (pygame.mixer, opened when it first speaks)
         self.compositor = GLCompositor(self.ctx)
         self.blit = self.ctx.program(vertex_shader=FULLSCREEN_VERTEX, fragment_shader=_BLIT_FRAGMENT)
         quad = np.array([-1, -1, 1, -1, -1, 1, 1, 1], dtype="f4")
@@ -391,6 +404,7 @@ class Window:
             print(f"emulator API on {self.server.url}", file=sys.stderr)
 
     def close(self) -> None:
+        self.emu.set_audible(False)
         if self.server is not None:
             self.server.stop()
             self.server = None
@@ -408,6 +422,8 @@ class Window:
         while self.state.running and (max_frames is None or self.frames < max_frames):
             self.frame()
         self.seconds = time.perf_counter() - start
+        speech = self.emu.speech
+        self.sounds = (speech.played, speech.audible) if speech is not None else (0, False)
         return 0
 
     @property
@@ -507,7 +523,7 @@ class Window:
 
     def _no_display_texture(self) -> Any:
         emu = self.emu
-        key = (emu.device.name, tuple(emu.transcript[-12:]))
+        key = (emu.device.name, tuple(emu.transcript), emu.muted)
         if key != self._panel_key or self._panel_tex is None:
             image = np.ascontiguousarray(emu.grab(overlay=False))
             if self._panel_tex is None or self._panel_tex.size != (image.shape[1], image.shape[0]):
@@ -524,8 +540,8 @@ class Window:
         event changes, at most every OVERLAY_MIN_S for the clock, the frame rate and the graph."""
         emu, state = self.emu, self.state
         banner = state.banner or emu.last_event
-        key = (size, emu.device.name, emu.view, emu.paused, emu.look.ambient, state.zoom, banner, emu.error,
-               emu.show_profile, state.show_help, state.prompt,
+        key = (size, emu.device.name, emu.view, emu.paused, emu.muted, emu.sound_error, emu.look.ambient, state.zoom,
+               banner, emu.error, emu.speech_error, emu.show_profile, state.show_help, state.prompt,
                emu.scene.title if emu.scene is not None else None)
         moving = (round(emu.t, 2), len(emu.profiler.records) if emu.show_profile else 0)
         now = time.monotonic()
@@ -593,7 +609,8 @@ def run_window(emu: Emulator, serve: int | None = None, max_frames: int | None =
         report = {"window": {"frames": window.frames, "seconds": round(seconds, 3),
                              "fps": round(window.frames / seconds, 2) if seconds else 0.0,
                              "composites": window.composites, "view": emu.view, "device": emu.device.name,
-                             "profile": emu.show_profile},
+                             "profile": emu.show_profile, "sounds": getattr(window, "sounds", (0, False))[0],
+                             "audible": getattr(window, "sounds", (0, False))[1]},
                   "summary": emu.summary()}
         print(json.dumps(report), file=sys.stderr)
     return status

@@ -284,6 +284,18 @@ def test_state(server: ApiServer) -> None:
 
 
 # -- protocol --------------------------------------------------------------------------------------
+def test_speech_transcript_in_state_and_profile(server: ApiServer) -> None:
+    state = get_json(server, "GET", "/state")
+    assert state["transcript"] == [] and state["speech"]["speaking"] is False  # quark-s1: nothing speaks
+    get_json(server, "POST", "/device", {"device": "quark-g1"})              # no display: it all speaks
+    get_json(server, "POST", "/advance", {"seconds": 0.5})
+    state = get_json(server, "GET", "/state")
+    assert state["speech"] == {"speaking": True, "audible": False, "muted": False, "error": None,
+                               "sound_error": None, "utterances": len(state["transcript"])}
+    assert state["transcript"] and all(line.startswith("0:00.") for line in state["transcript"])
+    assert get_json(server, "GET", "/profile")["transcript"] == state["transcript"]
+
+
 def test_unknown_paths_and_wrong_methods(server: ApiServer) -> None:
     assert "no such endpoint" in error(server, "GET", "/nope", status=404)
     assert "no such endpoint" in error(server, "GET", "/", status=404)

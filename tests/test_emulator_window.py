@@ -3,6 +3,7 @@ line without a display, the GPU composite (EGL, no display), and one real window
 photographed through X."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -21,8 +22,9 @@ import hud
 from emulator import Emulator
 from emulator.__main__ import main
 from emulator.look import AMBIENTS, Look, composite
+from emulator.overlay import SPEAKING_BAND
 from emulator.window import (KEYS, MAX_FRAMES_ENV, STATUS_H, WindowState, handle_key, initial_size, overlay_image,
-                             run_window, viewport)
+                             run_window, status_text, viewport)
 from hud.errors import HudError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +76,7 @@ def test_dummy_driver_and_the_keys_table(sdl_dummy) -> None:
     assert pygame.display.get_driver() == "dummy"
     documented = " ".join(keys for keys, _ in KEYS)
     for key in ("1", "2", "3", "4", "+", "-", "0", "D", "Shift+D", "B", "A", "G", "E", "W", "P", "S", "Space",
-                "R", "Return", "Shift+Return", "L", "Right", "Left", "V", "H", "F1", "Q", "Esc"):
+                "R", "Return", "Shift+Return", "L", "Right", "Left", "V", "M", "H", "F1", "Q", "Esc"):
         assert key in documented.split() or key in documented, key
 
 
@@ -193,6 +195,15 @@ def test_voice_prompt(emu: Emulator) -> None:
     press(emu, state, pygame.K_x, text="x")
     press(emu, state, pygame.K_ESCAPE)
     assert state.prompt is None and heard == ["next"] and state.running
+
+
+def test_mute_key(emu: Emulator) -> None:
+    state = WindowState()
+    assert press(emu, state, pygame.K_m) == "speech muted"
+    assert emu.muted and "  muted  " in status_text(emu, state) and state.banner == "speech muted"
+    assert press(emu, state, pygame.K_m) == "speech unmuted"
+    assert not emu.muted and "muted" not in status_text(emu, state)
+    assert any("M" == keys and "mute" in what for keys, what in KEYS)
 
 
 def test_help_and_quit_keys(emu: Emulator) -> None:
@@ -346,8 +357,9 @@ def _green(image: np.ndarray) -> np.ndarray:
     return (g > 150) & (g > r + 60) & (g > b + 60)
 
 
-def test_real_window_under_xvfb(tmp_path: Path) -> None:
-    """python -m emulator opens an OpenGL window; X sees the composited HUD and the status bar."""
+@contextlib.contextmanager
+def _xvfb():
+    """An Xvfb server on a free display: yields (its number, an Xlib connection to it)."""
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         pytest.fail("Xvfb is not installed: run `make test` (it installs xvfb with apt), "
@@ -359,7 +371,6 @@ def test_real_window_under_xvfb(tmp_path: Path) -> None:
     number = _free_display()
     server = subprocess.Popen([xvfb, f":{number}", "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    emulator = None
     try:
         socket = Path(f"/tmp/.X11-unix/X{number}")
         deadline = time.monotonic() + 10
@@ -367,11 +378,25 @@ def test_real_window_under_xvfb(tmp_path: Path) -> None:
             assert server.poll() is None, f"Xvfb exited: {server.stderr.read().decode(errors='replace')}"
             assert time.monotonic() < deadline, "Xvfb did not create its socket within 10 s"
             time.sleep(0.05)
-        env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
-        env.update(DISPLAY=f":{number}", PYTHONPATH=str(ROOT), **{MAX_FRAMES_ENV: "240"})
-        emulator = subprocess.Popen([sys.executable, "-m", "emulator", "scenes/city-walk.toml", "--view", "left"],
-                                    cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        xdisplay = xlib_display.Display(f":{number}")
+        yield number, xlib_display.Display(f":{number}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _run_window(number: int, xdisplay, args: list[str], frames: int, ready, extra_env: dict[str, str] | None = None):
+    """python -m emulator ARGS in a window on display `number` for `frames` frames; returns
+    (the last window image grabbed through X, its title, the JSON report line, stderr) once
+    `ready(image)` held or the emulator exited."""
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "SDL_AUDIODRIVER")}
+    env.update(DISPLAY=f":{number}", PYTHONPATH=str(ROOT), **{MAX_FRAMES_ENV: str(frames)}, **(extra_env or {}))
+    emulator = subprocess.Popen([sys.executable, "-m", "emulator", *args],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
         image, title = None, ""
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and emulator.poll() is None:
@@ -381,34 +406,64 @@ def test_real_window_under_xvfb(tmp_path: Path) -> None:
                     image = _grab(xdisplay, window)
                 except Exception:  # noqa: BLE001 - mapped but not yet viewable
                     image = None
-                if image is not None and _green(image).sum() > 2000 and image[-STATUS_H:].mean() > 5:
+                if image is not None and ready(image):
                     break
             time.sleep(0.2)
         _, err = emulator.communicate(timeout=30)
-        assert emulator.returncode == 0, err
-        assert image is not None, f"no emulator window appeared on :{number}: {err}"
-        Image.fromarray(image).save(tmp_path / "emulator_xvfb.png")
-        shutil.copy(tmp_path / "emulator_xvfb.png", "/tmp/emulator_xvfb.png")
-
-        assert title == "hud emulator — City walk — quark-s1"
-        assert image.shape == (480 + STATUS_H, 640, 3)  # the left eye at 1x, and the status bar
-        hud_area, status = image[:-STATUS_H], image[-STATUS_H:]
-        assert _green(hud_area).sum() > 2000, "no green HUD content in the window"
-        assert (np.median(hud_area, axis=(0, 1)) > 60).all()  # the see-through world (neutral grey)
-        text = (status.min(axis=2) > 150) & (np.ptp(status, axis=2) < 40)
-        assert text.sum() > 100, "no status-bar text"
-        assert status.mean() < hud_area.mean() / 2, "the status bar is not a dark band"
-
-        report = json.loads(err.strip().splitlines()[-1])
-        assert report["window"]["frames"] == 240 and report["window"]["view"] == "left"
-        assert report["summary"]["frames"] == 240
     finally:
-        if emulator is not None and emulator.poll() is None:
+        if emulator.poll() is None:
             emulator.kill()
             emulator.wait()
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    assert emulator.returncode == 0, err
+    assert image is not None, f"no emulator window appeared on :{number}: {err}"
+    return image, title, json.loads(err.strip().splitlines()[-1]), err
+
+
+def test_real_window_under_xvfb(tmp_path: Path) -> None:
+    """python -m emulator opens an OpenGL window; X sees the composited HUD and the status bar."""
+    with _xvfb() as (number, xdisplay):
+        image, title, report, _ = _run_window(
+            number, xdisplay, ["scenes/city-walk.toml", "--view", "left"], 240,
+            lambda image: _green(image).sum() > 2000 and image[-STATUS_H:].mean() > 5)
+    Image.fromarray(image).save(tmp_path / "emulator_xvfb.png")
+    shutil.copy(tmp_path / "emulator_xvfb.png", "/tmp/emulator_xvfb.png")
+
+    assert title == "hud emulator — City walk — quark-s1"
+    assert image.shape == (480 + STATUS_H, 640, 3)  # the left eye at 1x, and the status bar
+    hud_area, status = image[:-STATUS_H], image[-STATUS_H:]
+    assert _green(hud_area).sum() > 2000, "no green HUD content in the window"
+    assert (np.median(hud_area, axis=(0, 1)) > 60).all()  # the see-through world (neutral grey)
+    text = (status.min(axis=2) > 150) & (np.ptp(status, axis=2) < 40)
+    assert text.sum() > 100, "no status-bar text"
+    assert status.mean() < hud_area.mean() / 2, "the status bar is not a dark band"
+
+    assert report["window"]["frames"] == 240 and report["window"]["view"] == "left"
+    assert report["summary"]["frames"] == 240
+    assert report["summary"]["transcript"] == [] and not report["summary"]["speech"]["speaking"]
+    assert report["window"]["sounds"] == 0
+
+
+def test_real_window_speaks_on_glasses_without_a_display(tmp_path: Path) -> None:
+    """On the G1 the window shows the live transcript, the line being spoken on its band, and
+    plays the speech (here through SDL's dummy audio driver: no sound card needed)."""
+    band = np.array(SPEAKING_BAND)
+
+    def speaking(image: np.ndarray) -> bool:
+        return int((np.abs(image.astype(int) - band).sum(axis=2) < 6).sum()) > 2000
+
+    with _xvfb() as (number, xdisplay):
+        image, title, report, err = _run_window(
+            number, xdisplay, ["scenes/city-walk-timeline.toml", "--device", "quark-g1", "--zoom", "1"], 150,
+            speaking, {"SDL_AUDIODRIVER": "dummy"})
+    Image.fromarray(image).save(tmp_path / "emulator_xvfb_g1.png")
+    shutil.copy(tmp_path / "emulator_xvfb_g1.png", "/tmp/emulator_xvfb_g1.png")
+
+    assert title == "hud emulator — City walk (10 s) — quark-g1"
+    assert image.shape == (540 + STATUS_H, 960, 3)
+    assert speaking(image), "no highlighted transcript line in the window"
+    assert (image[130:500, 100:900].min(axis=2) > 200).sum() > 300, "no transcript text"
+    summary = report["summary"]
+    assert "In 180 metres, turn left onto Hubin Road" in summary["transcript"][0]
+    assert summary["speech"]["speaking"] and summary["speech"]["error"] is None
+    assert report["window"]["audible"] and report["window"]["sounds"] >= 1   # played through the mixer
+    assert "not audible" not in err and "Traceback" not in err

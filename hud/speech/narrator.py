@@ -106,24 +106,37 @@ class Narrator:
         return self.scheduler.decisions
 
     # -- audio -------------------------------------------------------------------------------
+    def opening(self, utterance: Utterance) -> np.ndarray:
+        """The stereo earcon an utterance opens with (empty without one): ready at once, so it
+        can play while the words are synthesised."""
+        name = utterance.message.earcon
+        if name is None:
+            return audio.silence(0.0, self.rate)
+        return self._speakers(np.array(earcons.earcon(name, self.rate)))
+
+    def words(self, utterance: Utterance) -> np.ndarray:
+        """The stereo words of an utterance, centred, after the pause that follows its earcon."""
+        lead = EARCON_GAP_S if utterance.message.earcon is not None else 0.0
+        speech = self.speech(utterance.message)
+        track = audio.silence(lead + len(speech) / self.rate, self.rate)
+        audio.mix_into(track, speech, lead, self.rate)
+        return self._speakers(track)
+
     def clip(self, utterance: Utterance) -> np.ndarray:
         """The stereo sound of one utterance as planned: earcon, then words (cut where it was
         interrupted)."""
-        message = utterance.message
-        parts: list[tuple[float, np.ndarray]] = []
-        offset = 0.0
-        if message.earcon is not None:
-            sound = earcons.earcon(message.earcon, self.rate)
-            parts.append((0.0, sound))
-            offset = len(sound) / self.rate + EARCON_GAP_S
-        parts.append((offset, audio.pan_stereo(self.speech(message), 0.0)))
         track = audio.silence(utterance.duration, self.rate)
-        for at, sound in parts:
-            audio.mix_into(track, sound, at, self.rate)
-        if self.device.speakers == "mono":
-            track[:] = track.mean(axis=1, keepdims=True)
+        opening = self.opening(utterance)
+        audio.mix_into(track, opening, 0.0, self.rate)
+        audio.mix_into(track, self.words(utterance), len(opening) / self.rate, self.rate)
         if utterance.status == "interrupted" and utterance.start is not None and utterance.end is not None:
             track = audio.truncate(track, utterance.end - utterance.start, rate=self.rate)
+        return track
+
+    def _speakers(self, track: np.ndarray) -> np.ndarray:
+        """Mono speakers hear both channels mixed (no panning)."""
+        if self.device.speakers == "mono":
+            track[:] = track.mean(axis=1, keepdims=True)
         return track
 
     def mix(self, duration: float | None = None) -> np.ndarray:
