@@ -139,7 +139,7 @@ def test_a_card_is_spoken_once_and_again_when_it_changes_or_reappears():
     card.title = "Paid ¥20.00"
     assert [m.why for m in tracker.scan(root)[0]] == ["changed"]
     card.visible = False
-    assert tracker.scan(root) == ([], [card.type_name + "@0"])
+    assert tracker.scan(root) == ([], [("notification@0", "notification")])
     card.visible = True
     assert [m.why for m in tracker.scan(root)[0]] == ["appeared"]
 
@@ -202,8 +202,8 @@ def test_nav_distance_is_announced_at_thresholds_not_every_metre():
         (0.0, "In 600 metres, turn left onto Wensan Road", "normal"),
         (1.7, "In 500 metres, turn left onto Wensan Road", "normal"),     # 600 - 60 m/s * 1.7 s = 498 m
         (6.7, "In 200 metres, turn left onto Wensan Road", "normal"),
-        (9.2, "In 50 metres, turn left onto Wensan Road", "high"),
-        (9.85, "Turn left now onto Wensan Road", "high"),
+        (9.2, "In 50 metres, turn left onto Wensan Road", "urgent"),
+        (9.85, "Turn left now onto Wensan Road", "urgent"),
     ]
     assert all(u.message.earcon == "turn-left" for u in narrator.utterances)
 
@@ -285,15 +285,64 @@ def test_stale_caption_text_is_dropped_not_read_late():
     statuses = [(u.message.text, u.status, u.reason) for u in scheduler.utterances]
     assert statuses[0][:2] == ("The first sentence is long.", "spoken")
     assert statuses[1][1] == "dropped" and statuses[1][2].startswith("replaced by #3")
-    assert statuses[2][1] == "dropped" and statuses[2][2].startswith("stale: waited 4.8 s of at most 4 s")
+    assert statuses[2][1] == "dropped" and statuses[2][2] == "stale: not started within 4 s"
+    drop = next(d for d in scheduler.decisions if d.action == "drop" and d.utterance == 3)
+    assert drop.t == 5.5                      # dropped when it went stale, while the first still spoke
+    assert [d.t for d in scheduler.decisions] == sorted(d.t for d in scheduler.decisions)
 
 
 def test_hidden_widget_takes_its_queued_speech_with_it():
+    scheduler = Scheduler(lambda m: 5.0)
+    tracker = ChangeTracker()
+    first, waiting = Text(text="First, a long sentence."), Text(text="Then this one.")
+    root = Column(first, waiting)
+    for message in tracker.scan(root)[0]:
+        scheduler.submit(0.0, message)
+    waiting.visible = False
+    messages, gone = tracker.scan(root)
+    for widget in gone:
+        scheduler.withdraw(1.0, widget.source)
+    scheduler.finish()
+    dropped = scheduler.utterances[1]
+    assert dropped.status == "dropped" and dropped.reason == "no longer shown"
+
+
+def test_a_closed_notification_is_still_said_within_its_grace():
     narrator = speak(BURST.replace('show = { transition = "none", duration = "0s" }\n[[timeline]]\nat = "1s"',
                                    'show = { transition = "none", duration = "0s", hide_after = "0.3s" }\n'
                                    '[[timeline]]\nat = "1s"'))
-    pay = next(u for u in narrator.utterances if u.message.source == "pay")
-    assert pay.status == "dropped" and pay.reason == "no longer shown"
+    pay = [u for u in narrator.utterances if u.message.source == "pay"]
+    keep = next(d for d in narrator.decisions if d.action == "keep")
+    assert keep.t == 0.8 and keep.utterance == pay[0].id
+    assert pay[-1].status == "spoken" and pay[-1].start < 0.8 + 10.0      # said after its card closed
+    late = speak(BURST.replace('hide_after = "0.3s"', 'hide_after = "0.3s"').replace(
+        'append = "Good morning', 'append = "' + "A very long announcement. " * 12 + 'Good morning').replace(
+        'show = { transition = "none", duration = "0s" }\n[[timeline]]\nat = "1s"',
+        'show = { transition = "none", duration = "0s", hide_after = "0.3s" }\n[[timeline]]\nat = "30s"'))
+    pay = [u for u in late.utterances if u.message.source == "pay"]
+    assert pay[-1].status == "dropped" and pay[-1].reason.startswith("stale: its card closed at 0.80 s")
+
+
+def test_an_imminent_turn_interrupts_even_a_high_priority_notification():
+    scene = BURST.replace('at = "0s"\ntarget = "live"', 'at = "9s"\ntarget = "live"') + """
+[[widgets]]
+type = "nav_arrow"
+id = "turn"
+maneuver = "right"
+distance_m = 300
+visible = false
+[[timeline]]
+at = "1.5s"
+target = "turn"
+set = { visible = true, distance_m = 40 }
+"""
+    narrator = speak(scene)
+    gate = next(u for u in narrator.utterances if u.message.source == "gate")
+    turn = next(u for u in narrator.utterances if u.message.source == "turn")
+    assert turn.message.priority == "urgent" and turn.start == 1.5
+    assert gate.status == "interrupted" and gate.end == 1.5
+    again = next(u for u in narrator.utterances if u.repeat_of == gate.id)
+    assert again.status == "spoken" and again.start == pytest.approx(turn.end + 0.25)
 
 
 def test_every_decision_is_recorded_in_time_order():

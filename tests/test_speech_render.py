@@ -111,9 +111,9 @@ def test_right_turn_earcon_is_louder_in_the_right_ear(tmp_path: Path) -> None:
 
 def test_interrupted_speech_stops_in_the_wav(city_walk) -> None:
     record, track = city_walk
-    cut = next(u for u in record["utterances"] if u["status"] == "interrupted" and u["priority"] == "high")
+    cut = next(u for u in record["utterances"] if u["status"] == "interrupted" and u["priority"] == "urgent")
     after = next(u for u in record["utterances"] if u["start"] == cut["end"])
-    assert after["priority"] == "high" and after["text"].startswith("Turn left now")
+    assert after["priority"] == "urgent" and after["text"].startswith("Turn left now")
     # Only the new utterance's sound follows the cut: its earcon starts at once, panned left.
     left, right = audio.channel_rms_db(track[int(cut["end"] * RATE):int((cut["end"] + 0.15) * RATE)])
     assert left - right >= 6

@@ -7,7 +7,7 @@ what the tracker remembers and returns the messages to say and the widgets that 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from hud.speech import templates
 from hud.speech.language import detect
@@ -15,7 +15,7 @@ from hud.speech.normalize import speakable
 from hud.widgets.base import Composite, Widget
 from hud.widgets.primitives import Text
 
-PRIORITIES = ("low", "normal", "high")
+PRIORITIES = ("low", "normal", "high", "urgent")   # urgent: a turn that is imminent
 SILENT_TYPES = ("icon", "image", "progress")   # drawn, never spoken
 LIVE_TEXT_MAX_WAIT_S = 4.0   # new caption words not reached by then are dropped, not read late
 LOW_MAX_WAIT_S = 30.0        # a low-priority card not reached by then is dropped
@@ -30,7 +30,7 @@ class Message:
     aspect: str            # what about it: "instruction", "card", "text"
     text: str
     language: str
-    priority: str          # low, normal or high
+    priority: str          # low, normal, high or urgent
     earcon: str | None
     why: str               # "appeared", "changed", "new text", "passed 200 m", "now"
     max_wait: float | None = None   # seconds it may wait to start before it is stale (None: no limit)
@@ -50,6 +50,13 @@ class _Seen:
     signature: tuple = ()
     bucket: int = 0
     revision: int = -1      # the widget's revision when it was last checked
+
+
+class Gone(NamedTuple):
+    """A widget that was spoken and is no longer shown."""
+
+    source: str
+    type_name: str
 
 
 Speaks = Callable[[Widget, str], bool]
@@ -76,7 +83,7 @@ class ChangeTracker:
         """Forget everything: the next scan speaks every visible widget again."""
         self._seen.clear()
 
-    def scan(self, root: Widget) -> tuple[list[Message], list[str]]:
+    def scan(self, root: Widget) -> tuple[list[Message], list[Gone]]:
         """Messages for what changed, in tree order, and the sources of widgets no longer shown."""
         messages: list[Message] = []
         present: set[int] = set()
@@ -85,7 +92,7 @@ class ChangeTracker:
             message = self._check(widget, label)
             if message is not None and message.text:
                 messages.append(message)
-        gone = [seen.label for key, seen in self._seen.items() if key not in present]
+        gone = [Gone(seen.label, seen.widget.type_name) for key, seen in self._seen.items() if key not in present]
         for key in [key for key in self._seen if key not in present]:
             del self._seen[key]
         return messages, gone
@@ -149,7 +156,7 @@ class ChangeTracker:
             distance = templates.NAV_THRESHOLDS_M[bucket - 1]
             why = f"passed {templates.distance_words(distance, 'en').replace(' metres', ' m')}"
         text = templates.nav_instruction(widget, language, distance, first=fresh)
-        priority = "high" if distance <= templates.IMMINENT_M else "normal"
+        priority = "urgent" if distance <= templates.IMMINENT_M else "normal"
         return Message(label, "instruction", text, language, priority,
                        templates.MANEUVER_EARCONS.get(widget.maneuver), why, None, widget)
 

@@ -28,6 +28,7 @@ from hud.widgets.base import Widget
 EARCON_GAP_S = 0.06     # between an earcon and the words after it
 TAIL_S = 0.3            # silence kept after the last sound
 SCENE_TICK_S = 0.05     # how often a scene's timeline is sampled for changes
+NOTIFICATION_GRACE_S = 10.0  # a notification hidden before it was said may still start this long after
 
 
 class Narrator:
@@ -79,8 +80,9 @@ class Narrator:
         """Compare the tree with what was said, schedule what changed at time `t` (seconds),
         and return the decisions taken since the last call."""
         messages, gone = self.tracker.scan(self.root)
-        for source in gone:
-            self.scheduler.withdraw(t, source)
+        for widget in gone:
+            grace = NOTIFICATION_GRACE_S if widget.type_name == "notification" else None
+            self.scheduler.withdraw(t, widget.source, grace)
         for message in messages:
             self.scheduler.submit(t, message)
         self.scheduler.advance(t)

@@ -1,7 +1,8 @@
 """Who speaks when: a priority queue with interruption and expiry, each decision recorded.
 
-One voice at a time. A high-priority message (an imminent turn, a high-priority notification)
-interrupts lower-priority speech; everything else waits its turn. Waiting messages expire when
+One voice at a time. An urgent message (an imminent turn) interrupts anything else; a
+high-priority one (a high-priority notification) interrupts normal and low speech; everything
+else waits its turn. Waiting messages expire when
 stale: a newer message from the same widget replaces them, a widget that disappears takes its
 messages with it, and a message that waited longer than its priority allows is dropped rather
 than read late.
@@ -34,6 +35,8 @@ class Utterance:
     status: str = "queued"          # queued, speaking, spoken, interrupted, dropped
     reason: str = ""                # why it was interrupted or dropped
     repeat_of: int | None = None    # an interrupted utterance said again
+    closed_at: float | None = None  # when its widget was hidden while it waited
+    deadline: float | None = None   # it must start by then, or it is dropped
     _duration: float | None = field(default=None, repr=False)
 
     @property
@@ -51,6 +54,14 @@ class Utterance:
         return self.cut_at if self.cut_at is not None else self.start + self.duration
 
     @property
+    def expires(self) -> float | None:
+        """When it becomes stale if it has not started: its message's longest wait, or the
+        deadline its closed card left it."""
+        times = [self.queued_at + self.message.max_wait] if self.message.max_wait is not None else []
+        times += [self.deadline] if self.deadline is not None else []
+        return min(times) if times else None
+
+    @property
     def rank(self) -> int:
         return RANK[self.message.priority]
 
@@ -60,7 +71,7 @@ class Decision:
     """A scheduling decision, for the record."""
 
     t: float
-    action: str        # queue, start, finish, interrupt, drop, repeat
+    action: str        # queue, start, finish, interrupt, drop, repeat, keep
     utterance: int
     why: str
 
@@ -79,19 +90,21 @@ class Scheduler:
         self.queue: list[Utterance] = []
         self.current: Utterance | None = None
         self.now = 0.0
+        self.closed: dict[str, tuple[float, float | None]] = {}   # hidden sources: (when, grace)
         self._free_at = 0.0       # when the voice may start the next utterance
 
     # -- input -------------------------------------------------------------------------------
     def submit(self, t: float, message: Message) -> Utterance:
         """Queue `message` at time `t`; it may replace, interrupt or wait for others."""
         self.advance(t)
+        self.closed.pop(message.source, None)           # shown again
         utterance = Utterance(len(self.utterances) + 1, message, t, self.duration_of)
         self.utterances.append(utterance)
         self._record(t, "queue", utterance, f"{message.why}, {message.priority} priority")
         for older in [u for u in self.queue if u.message.key == message.key]:
             self._drop(t, older, f"replaced by #{utterance.id} ({message.why})")
         current = self.current
-        if current is not None and utterance.rank == RANK["high"]:
+        if current is not None and utterance.rank >= RANK["high"]:
             if current.message.key == message.key:      # newer news from the same widget, e.g. "now"
                 self._interrupt(t, current, utterance, requeue=False)
             elif current.rank < utterance.rank:
@@ -100,23 +113,34 @@ class Scheduler:
         self._start_next(t)
         return utterance
 
-    def withdraw(self, t: float, source: str, why: str = "no longer shown") -> None:
-        """Drop every queued message from `source` (its widget was hidden or removed)."""
+    def withdraw(self, t: float, source: str, grace: float | None = None) -> None:
+        """Drop every queued message from `source`, whose widget was hidden or removed; with
+        `grace`, let them wait that many seconds more instead (a notification is still news
+        after its card has closed)."""
         self.advance(t)
+        self.closed[source] = (t, grace)
         for utterance in [u for u in self.queue if u.message.source == source]:
-            self._drop(t, utterance, why)
+            if grace is None:
+                self._drop(t, utterance, "no longer shown")
+            elif utterance.closed_at is None:
+                utterance.closed_at, utterance.deadline = t, t + grace
+                self._record(t, "keep", utterance, f"its card closed: it may still start until {t + grace:.2f} s")
 
     # -- time --------------------------------------------------------------------------------
     def advance(self, t: float) -> None:
-        """Finish what ends by `t` and start what may start by then."""
+        """Move time on to `t`: finish, expire and start utterances in the order they happen."""
         while True:
             current = self.current
             # (an utterance that starts at t cannot have ended by t: its words need not exist yet)
-            if current is not None and current.start < t and current.end <= t:
+            ends = current.end if current is not None and current.start < t else None
+            expiring = min(((u.expires, u.id, u) for u in self.queue if u.expires is not None), default=None)
+            if ends is not None and ends <= t and (expiring is None or ends <= expiring[0]):
                 current.status = "spoken"
                 self.current = None
-                self._record(current.end, "finish", current, "spoken to the end")
-                self._free_at = current.end + self.gap
+                self._record(ends, "finish", current, "spoken to the end")
+                self._free_at = ends + self.gap
+            elif expiring is not None and expiring[0] <= t and (current is not None or expiring[0] < self._free_at):
+                self._expire(expiring[2])
             elif current is None and self.queue and self._free_at <= t:
                 self._start_next(max(self._free_at, self.now))
             else:
@@ -138,16 +162,14 @@ class Scheduler:
             return
         while self.queue:
             best = max(self.queue, key=lambda u: (u.rank, -u.id))
-            self.queue.remove(best)
-            waited = t - best.queued_at
-            limit = best.message.max_wait
-            if limit is not None and waited > limit:
-                self._record(t, "drop", best, f"stale: waited {waited:.1f} s of at most {limit:g} s")
-                best.status, best.reason = "dropped", self.decisions[-1].why
+            if best.expires is not None and t > best.expires:
+                self._expire(best)
                 continue
+            self.queue.remove(best)
             best.start, best.status = t, "speaking"
             self.current = best
-            self._record(t, "start", best, best.message.why if best.repeat_of is None else f"again after #{best.repeat_of}'s interruption")
+            why = best.message.why if best.repeat_of is None else f"again after #{best.repeat_of}'s interruption"
+            self._record(t, "start", best, why)
             return
 
     def _interrupt(self, t: float, current: Utterance, by: Utterance, requeue: bool) -> None:
@@ -156,12 +178,25 @@ class Scheduler:
         self._record(t, "interrupt", current, reason)
         self.current = None
         self._free_at = t      # the interrupting message starts at once, with no pause
+        closed_at, grace = self.closed.get(current.message.source, (None, None))
+        if closed_at is not None and grace is None:
+            return                                      # its widget is gone: nothing to say again
         if requeue and current.rank >= RANK["normal"]:
             again = Utterance(len(self.utterances) + 1, current.message, t, self.duration_of, repeat_of=current.id,
+                              closed_at=closed_at, deadline=None if closed_at is None else closed_at + grace,
                               _duration=current._duration)
             self.utterances.append(again)
             self.queue.append(again)
             self._record(t, "repeat", again, f"#{current.id} was cut off: said again when the voice is free")
+
+    def _expire(self, utterance: Utterance) -> None:
+        """Drop a waiting utterance at the moment it became stale."""
+        if utterance.deadline is not None and utterance.deadline == utterance.expires:
+            why = f"stale: its card closed at {utterance.closed_at:.2f} s and it could not start within " \
+                  f"{utterance.deadline - utterance.closed_at:g} s"
+        else:
+            why = f"stale: not started within {utterance.message.max_wait:g} s"
+        self._drop(utterance.expires, utterance, why)
 
     def _drop(self, t: float, utterance: Utterance, why: str) -> None:
         self.queue.remove(utterance)
