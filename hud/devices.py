@@ -24,7 +24,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                 "peak_nits": ((int, float), False), "image_distance_m": ((int, float), False),
                 "safe_margin": ((list,), False), "calibration": ((dict,), False)},
     "optics": {"ipd_mm": ((int, float), False)},
-    "audio": {"speakers": ((str,), False)},
+    "audio": {"speakers": ((str,), False), "speak": ((list,), False)},
     "assumed": {},
 }
 COLOUR_MODES = ("mono", "rgb")
@@ -54,6 +54,7 @@ class DeviceProfile:
     safe_margin: Edges = Edges()
     calibration: tuple[tuple[str, tuple[int, int]], ...] = ()
     speakers: str = "stereo"
+    speak: tuple[str, ...] = ()       # widget types spoken on this device even with a display
     assumed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
 
@@ -184,12 +185,25 @@ def _load_file(path: Path) -> DeviceProfile:
     }
     if kwargs["speakers"] not in SPEAKERS:
         raise fail(("audio", "speakers"), f"speakers must be one of {', '.join(SPEAKERS)}", "fix the value")
+    kwargs["speak"] = _speak_types(data.get("audio", {}).get("speak", []), fail)
     if has_display:
         kwargs.update(_display_fields(data.get("display", {}), fail))
     elif "display" in data:
         raise fail(("display",), "a profile with has_display = false has no [display] table",
                    "remove [display] or set has_display = true")
     return DeviceProfile(**kwargs)  # type: ignore[arg-type]
+
+
+def _speak_types(value: list, fail) -> tuple[str, ...]:  # noqa: ANN001
+    """[audio] speak: the widget types a display device speaks too (e.g. ["nav_arrow"])."""
+    from hud.widgets import WIDGET_TYPES
+
+    for name in value:
+        if name not in WIDGET_TYPES:
+            close = difflib.get_close_matches(str(name), list(WIDGET_TYPES), n=1)
+            raise fail(("audio", "speak"), f"speak lists {name!r}, which is not a widget type",
+                       f"did you mean '{close[0]}'?" if close else f"use widget types: {', '.join(sorted(WIDGET_TYPES))}")
+    return tuple(value)
 
 
 def _check_schema(data: dict, fail) -> None:

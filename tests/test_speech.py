@@ -5,6 +5,8 @@ timing of every decision is known; tests/test_speech_render.py covers the real e
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -385,3 +387,35 @@ def test_python_api_follows_a_changing_tree():
     track = narrator.mix()
     assert track.shape[1] == 2 and np.abs(track[: int(0.4 * 22050)]).max() == 0   # silent before it appeared
     assert np.abs(track[int(0.6 * 22050):int(1.0 * 22050)]).max() > 0.1
+
+
+def test_a_display_profile_can_opt_in_widget_types(tmp_path):
+    from hud.devices import load_device
+    from hud.errors import DeviceError
+
+    s1 = (Path(__file__).resolve().parents[1] / "hud" / "devices" / "quark-s1.toml").read_text(encoding="utf-8")
+    profile = tmp_path / "s1-spoken-nav.toml"
+    profile.write_text(s1.replace('name = "quark-s1"', 'name = "s1-spoken-nav"')
+                       .replace('[audio]\n', '[audio]\nspeak = ["nav_arrow"]\n'), encoding="utf-8")
+    scene = """
+[scene]
+title = "profile opt-in"
+[[widgets]]
+type = "nav_arrow"
+maneuver = "left"
+distance_m = 120
+[[widgets]]
+type = "nav_arrow"
+maneuver = "right"
+distance_m = 300
+speak = "never"
+[[widgets]]
+type = "text"
+text = "Shown, not said"
+"""
+    assert said(speak(scene, device=str(profile))) == ["In 120 metres, turn left"]
+    assert load_device(str(profile)).speak == ("nav_arrow",)
+    profile.write_text(profile.read_text(encoding="utf-8").replace('"nav_arrow"]', '"nav_arow"]'), encoding="utf-8")
+    with pytest.raises(DeviceError, match=r"speak lists 'nav_arow', which is not a widget type \(did you mean "
+                                          r"'nav_arrow'\?\)"):
+        load_device(str(profile))

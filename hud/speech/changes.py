@@ -71,6 +71,20 @@ def speaks_with_display(widget: Widget, mode: str) -> bool:
     return mode == "always"
 
 
+def speaks_on_device(has_display: bool, speak_types: tuple[str, ...] = ()) -> Speaks:
+    """The rule for one device: without a display everything not marked "never" speaks; with one,
+    widgets marked "always", and (unless marked "never") the types its profile lists in
+    [audio] speak."""
+    if not has_display:
+        return speaks_without_display
+    if not speak_types:
+        return speaks_with_display
+
+    def speaks(widget: Widget, mode: str) -> bool:
+        return mode == "always" or (mode == "auto" and widget.type_name in speak_types)
+    return speaks
+
+
 class ChangeTracker:
     """Remembers what each widget last said and reports what is new."""
 

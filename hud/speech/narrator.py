@@ -21,7 +21,7 @@ from hud.devices import DeviceProfile, load_device
 from hud.errors import HudError
 from hud.scene import Scene
 from hud.speech import audio, earcons, tts
-from hud.speech.changes import ChangeTracker, Message, speaks_with_display, speaks_without_display
+from hud.speech.changes import ChangeTracker, Message, speaks_on_device
 from hud.speech.schedule import Decision, Scheduler, Utterance
 from hud.widgets.base import Widget
 
@@ -46,8 +46,7 @@ class Narrator:
         self.device = name if isinstance(name, DeviceProfile) else load_device(name)
         if not self.device.has_display and self.device.speakers == "none":
             raise HudError(f"{self.device.name} has neither a display nor speakers: it cannot show or say anything")
-        self.tracker = ChangeTracker(speaks_with_display if self.device.has_display else speaks_without_display,
-                                     language)
+        self.tracker = ChangeTracker(speaks_on_device(self.device.has_display, self.device.speak), language)
         self._engine = engine
         self.scheduler = Scheduler(self.duration_of)
         self._reported = 0
@@ -189,11 +188,12 @@ class Narrator:
 
 def speaks_on(target: Scene | Widget, device: DeviceProfile) -> bool:
     """Does a scene or tree say anything on this device (always without a display; with one,
-    only if a widget has speak = "always")?"""
+    only if a widget has speak = "always" or is of a type the profile's [audio] speak lists)?"""
     if not device.has_display:
         return True
     root = target.root if isinstance(target, Scene) else target
-    return any(widget.speak == "always" for widget in root.walk())
+    return any(widget.speak == "always" or (widget.speak == "auto" and widget.type_name in device.speak)
+               for widget in root.walk())
 
 
 def narrate(scene: Scene, device: str | Path | DeviceProfile | None = None, *, language: str | None = None,
