@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--fps", type=float, help="frames per second for --frames/--preview (default: 30, "
                                                   "or the refresh rate if lower)")
     render.add_argument("--duration", help="length of --frames/--preview or of the speech (default: the scene's)")
-    render.add_argument("--language", help="speech template language, zh or en (default: each widget's own)")
+    render.add_argument("--language", choices=("zh", "en"),
+                        help="word speech templates (nav, cards) in this language (default: each widget's own)")
     render.set_defaults(run=_render)
 
     profile = commands.add_parser("profile", help="time every stage of every frame against the refresh budget")

@@ -58,6 +58,5 @@ class Output:
         if self.frame is not None:
             written += self.frame.save(out_dir)
         if self.narrator is not None:
-            self.narrator.finish()
-            written += self.narrator.export(out_dir)
+            written += self.narrator.export(out_dir)   # queued speech played out in the files only
         return written

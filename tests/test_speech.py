@@ -96,7 +96,8 @@ def test_price_card_examples():
 
 def test_short_product_names():
     assert short_product_name("Sony WH-1000XM5 Wireless Noise Cancelling Headphones") == "Sony WH-1000XM5"
-    assert short_product_name("Apple iPhone 16 Pro Max 256GB") == "Apple iPhone 16"
+    assert short_product_name("Apple iPhone 16 Pro Max 256GB") == "Apple iPhone 16 Pro Max"
+    assert short_product_name("Apple AirPods Pro (2nd generation)") == "Apple AirPods Pro"
     assert short_product_name("Wireless Noise Cancelling Headphones Black") == "Wireless Noise Cancelling"
 
 
@@ -419,3 +420,120 @@ text = "Shown, not said"
     with pytest.raises(DeviceError, match=r"speak lists 'nav_arow', which is not a widget type \(did you mean "
                                           r"'nav_arrow'\?\)"):
         load_device(str(profile))
+
+
+def test_the_speaker_is_named_even_when_their_first_words_were_replaced():
+    caption = Caption(text="", speaker="Anna")
+    tracker, scheduler = ChangeTracker(), Scheduler(lambda m: 3.0)
+    busy = Text(text="Something long is being said first.")
+    root = Column(busy, caption)
+    for message in tracker.scan(root)[0]:
+        scheduler.submit(0.0, message)
+    caption.append("Hello there.")
+    for message in tracker.scan(root)[0]:
+        scheduler.submit(0.5, message)
+    caption.append(" How are you?")
+    for message in tracker.scan(root)[0]:
+        scheduler.submit(1.0, message)
+    scheduler.finish()
+    spoken = [u.message.text for u in scheduler.utterances if u.status == "spoken"]
+    assert spoken == ["Something long is being said first.", "Anna: How are you?"]
+
+
+def test_a_jittering_distance_announces_each_threshold_once():
+    arrow = NavArrow(maneuver="left", distance_m=400, street="Wensan Road")
+    tracker = ChangeTracker()
+    texts = []
+    for distance in (400, 199, 201, 199, 201, 199, 120):
+        arrow.distance_m = distance
+        texts += [m.text for m in tracker.scan(arrow)[0]]
+    assert texts == ["In 400 metres, turn left onto Wensan Road", "In 200 metres, turn left onto Wensan Road"]
+
+
+def test_going_straight_is_never_urgent_nor_counted_down():
+    arrow = NavArrow(maneuver="straight", distance_m=300, street="Nanshan Road")
+    tracker = ChangeTracker()
+    first = tracker.scan(arrow)[0]
+    assert [(m.text, m.priority) for m in first] == [("Continue straight for 300 metres on Nanshan Road", "normal")]
+    for distance in (200, 50, 5, 0):
+        arrow.distance_m = distance
+        assert tracker.scan(arrow)[0] == []
+    near = ChangeTracker().scan(NavArrow(maneuver="straight", distance_m=40))[0]
+    assert near[0].priority == "normal"
+
+
+def test_a_roundabout_without_an_exit_does_not_guess_one():
+    ring = NavArrow(maneuver="roundabout", street="Hubin Road")
+    assert nav_instruction(ring, "en", 200) == "In 200 metres, enter the roundabout onto Hubin Road"
+    assert nav_instruction(NavArrow(maneuver="roundabout"), "zh", 200) == "前方200米进入环岛"
+
+
+def test_a_moved_widget_keeps_its_name_and_takes_its_speech_when_removed():
+    a, b = Text(text="alpha"), Text(text="beta")
+    root = Column(a, b)
+    tracker = ChangeTracker()
+    assert [m.source for m in tracker.scan(root)[0]] == ["text@0", "text@1"]
+    root.remove(a)
+    b.text = "beta gamma"
+    messages, gone = tracker.scan(root)
+    assert [m.source for m in messages] == ["text@1"] and [g.source for g in gone] == ["text@0"]
+    root.remove(b)
+    assert [g.source for g in tracker.scan(root)[1]] == ["text@1"]
+
+
+def test_export_leaves_the_live_narrator_as_it_was(tmp_path):
+    card = Notification(app="Alipay", title="Paid ¥18.00")
+    narrator = Narrator(Column(card), device="quark-g1", engine=FixedEngine())
+    narrator.update(0.0)
+    before = [(d.t, d.action) for d in narrator.decisions]
+    narrator.export(tmp_path)
+    assert [(d.t, d.action) for d in narrator.decisions] == before
+    assert narrator.scheduler.current is not None and narrator.scheduler.current.status == "speaking"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["speech.json", "speech.wav"]
+
+
+def test_decisions_stay_in_time_order_when_a_closed_card_is_cut_off_late():
+    scheduler = Scheduler(lambda m: len(m.text) * 0.05)
+    card = Notification(app="Fliggy", title="x" * 300, priority="normal")
+    messages = ChangeTracker().scan(card)[0]
+    scheduler.submit(0.0, messages[0])
+    scheduler.withdraw(1.0, messages[0].source, grace=10.0)
+    turn = ChangeTracker().scan(NavArrow(maneuver="left", distance_m=20))[0][0]
+    scheduler.submit(12.0, turn)
+    scheduler.advance(12.5)
+    scheduler.finish()
+    times = [d.t for d in scheduler.decisions]
+    assert times == sorted(times)
+    assert not any(u.repeat_of for u in scheduler.utterances)   # too late to say it again
+
+
+def test_a_device_without_speakers_says_nothing(tmp_path):
+    from hud.devices import load_device
+    from hud.errors import HudError
+    from hud.speech.narrator import speaks_on
+
+    s1 = (Path(__file__).resolve().parents[1] / "hud" / "devices" / "quark-s1.toml").read_text(encoding="utf-8")
+    quiet = tmp_path / "quiet.toml"
+    quiet.write_text(s1.replace('name = "quark-s1"', 'name = "quiet"').replace('speakers = "stereo"',
+                                                                                'speakers = "none"'))
+    loud = Text(text="Speed limit 30", speak="always")
+    assert not speaks_on(Column(loud), load_device(str(quiet)))
+    assert speaks_on(Column(loud), load_device("quark-s1"))
+    inherited = Column(Column(Text(text="not this"), speak="never"), speak="always")     # auto inherits never
+    assert not speaks_on(inherited, load_device("quark-s1"))
+    blind = tmp_path / "blind.toml"
+    blind.write_text('[device]\nname = "blind"\nhas_display = false\n[audio]\nspeakers = "none"\n')
+    with pytest.raises(HudError, match="neither a display nor speakers"):
+        Narrator(Column(loud), device=str(blind), engine=FixedEngine())
+
+
+def test_one_han_character_does_not_make_english_text_chinese():
+    assert detect("Dinner with 王总 tonight") == "en"
+    assert detect("Messages: Mom, 晚上回家吃饭吗？") == "zh"
+    assert notification_text(Notification(app="Find My", title="AirPods left behind"), "en") == \
+        "Find My: AirPods left behind"
+    assert notification_text(Notification(app="WeChat", title="Anna sent a photo"), "en") == "WeChat: Anna sent a photo"
+
+
+def test_a_rolling_caption_buffer_is_not_read_again():
+    assert new_text("one two three four five six seven eight", "three four five six seven eight nine") == "nine"

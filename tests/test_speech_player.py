@@ -197,7 +197,7 @@ def test_transcript_lines_of_the_city_walk() -> None:
     assert any(line.startswith("0:05.1 \u2016 #6 In 50 metres") and line.endswith("(interrupted by #8)")
                for line in lines)
     stale = next(line for line in lines if "#5 " in line)
-    assert stale.startswith("0:03.5 \u00d7 #5 then follow Hubin Road") and stale.endswith("(stale: not started within 4 s)")
+    assert stale.startswith("0:03.5 \u00d7 #5 Passer-by: then follow Hubin Road") and stale.endswith("(stale: not started within 4 s)")
     clocks = [parse_line(line)[0] for line in lines]
     assert clocks == sorted(clocks)                                   # oldest first, newest at the bottom
     assert player.transcript_lines(limit=3) == lines[-3:] and player.transcript_lines(limit=0) == []

@@ -34,6 +34,7 @@ class Message:
     earcon: str | None
     why: str               # "appeared", "changed", "new text", "passed 200 m", "now"
     max_wait: float | None = None   # seconds it may wait to start before it is stale (None: no limit)
+    lead: str = ""                  # the start of `text` that introduces it (a speaker's name), if any
     widget: Widget | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -112,6 +113,10 @@ class ChangeTracker:
         return messages, gone
 
     # -- walking -----------------------------------------------------------------------------
+    def speakers(self, root: Widget):
+        """The widgets of `root` that speak on this device, in reading order."""
+        return (widget for widget, _, _ in self._speakable(root))
+
     def _speakable(self, root: Widget, mode: str = "auto", path: str = ""):
         """(widget, effective mode, label) for every visible widget that speaks, depth first.
         Composites and widgets with `spoken` speak for their whole subtree."""
@@ -140,6 +145,7 @@ class ChangeTracker:
         elif seen.revision == widget.revision:
             return None          # no field changed since the last scan: nothing new to say
         seen.revision = widget.revision
+        label = seen.label       # a widget keeps the name it was first spoken under, wherever it moves
         if widget.spoken:
             return self._card(widget, seen, fresh, label, widget.spoken)
         if widget.type_name == "nav_arrow":
@@ -150,16 +156,21 @@ class ChangeTracker:
             return self._stream(widget, seen, fresh, label, widget.text, detect(widget.text, widget.lang), "")
         return self._card(widget, seen, fresh, label, None)
 
-    def _lang(self, detected: str) -> str:
+    def _template_language(self, detected: str) -> str:
+        """The language templates are worded in: the forced one, else the text's own. (Free text,
+        such as captions, is always spoken in its own language.)"""
         return self.language or detected
 
     def _nav(self, widget: Widget, seen: _Seen, fresh: bool, label: str) -> Message | None:
-        language = self._lang(detect(widget.street or ""))
+        language = self._template_language(detect(widget.street or ""))
         signature = (widget.maneuver, widget.street, widget.exit)
         bucket = templates.nav_bucket(widget.distance_m)
         changed = signature != seen.signature
-        passed = bucket > seen.bucket
-        seen.signature, seen.bucket = signature, bucket
+        # Only a threshold not yet announced for this maneuver counts: a distance that jitters
+        # around 200 m says "in 200 metres" once. Going straight on is not counted down.
+        passed = bucket > seen.bucket and widget.maneuver != "straight"
+        seen.bucket = bucket if (fresh or changed) else max(seen.bucket, bucket)
+        seen.signature = signature
         if not (fresh or changed or passed):
             return None
         if fresh or changed:
@@ -170,43 +181,44 @@ class ChangeTracker:
             distance = templates.NAV_THRESHOLDS_M[bucket - 1]
             why = f"passed {templates.distance_words(distance, 'en').replace(' metres', ' m')}"
         text = templates.nav_instruction(widget, language, distance, first=fresh)
-        priority = "urgent" if distance <= templates.IMMINENT_M else "normal"
+        imminent = distance <= templates.IMMINENT_M and widget.maneuver != "straight"
+        priority = "urgent" if imminent else "normal"
         return Message(label, "instruction", text, language, priority,
                        templates.MANEUVER_EARCONS.get(widget.maneuver), why, None, widget)
 
     def _stream(self, widget: Widget, seen: _Seen, fresh: bool, label: str, stream: str, language: str,
                 speaker: str) -> Message | None:
-        """Text that grows (captions, live text): speak what was added since last time."""
-        language = self._lang(language)
-        signature = (speaker,)
-        new_speaker = signature != seen.signature
-        before, seen.said, seen.signature = seen.said, stream, signature
+        """Text that grows (captions, live text): speak what was added since last time, led by
+        the speaker's name the first time they speak."""
+        before = seen.said
         if stream == before and not fresh:
             return None
-        said = new_text(before, stream)
-        said = speakable(said, language)
+        seen.said = stream
+        said = speakable(new_text(before, stream), language)
         if not any(char.isalnum() for char in said):
             return None
-        if speaker and (fresh or new_speaker):
-            speaker = speakable(speaker, language)
-            said = f"{speaker}：{said}" if language == "zh" else f"{speaker}: {said}"
-        why = "appeared" if fresh else "new text" if stream.startswith(before) else "text revised"
-        wait = LOW_MAX_WAIT_S if fresh else LIVE_TEXT_MAX_WAIT_S
-        return Message(label, "text", said, language, "low", None, why, wait, widget)
+        lead = ""
+        if speaker and seen.signature != (speaker,):   # a speaker is named once, with their first words
+            seen.signature = (speaker,)
+            name = speakable(speaker, language)
+            lead = f"{name}：" if language == "zh" else f"{name}: "
+        why = "appeared" if not before else "new text" if stream.startswith(before) else "text revised"
+        wait = LOW_MAX_WAIT_S if not before else LIVE_TEXT_MAX_WAIT_S
+        return Message(label, "text", lead + said, language, "low", None, why, wait, widget=widget, lead=lead)
 
     def _card(self, widget: Widget, seen: _Seen, fresh: bool, label: str, spoken: str | None) -> Message | None:
         """Whole-widget descriptions (notifications, price cards): said again only when they change."""
         if spoken is not None:
-            language = self._lang(detect(spoken))
+            language = detect(spoken)
             text = speakable(spoken, language)
         else:
             template = templates.TEMPLATES.get(widget.type_name)
             if template is not None:
-                language = self._lang(_card_language(widget))
+                language = self._template_language(_card_language(widget))
                 text = template(widget, language)
             else:
                 plain = templates.plain_text(widget)
-                language = self._lang(detect(plain))
+                language = detect(plain)
                 text = speakable(plain, language)
         if text == seen.said and not fresh:
             return None
@@ -230,10 +242,13 @@ def _card_language(widget: Widget) -> str:
 
 
 def new_text(before: str, after: str) -> str:
-    """The part of `after` not yet said: the appended tail, or, when earlier words were revised,
-    everything from the start of the first changed word."""
+    """The part of `after` not yet said: the appended tail (also when old text was trimmed from
+    the front), or, when earlier words were revised, everything from the first changed word."""
+    overlap = before.find(after[:20]) if len(after) >= 20 else -1
     if after.startswith(before):
         tail = after[len(before):]
+    elif overlap > 0 and after.startswith(before[overlap:]):   # a rolling buffer dropped its oldest text
+        tail = after[len(before) - overlap:]
     else:
         common = 0
         for a, b in zip(before, after):

@@ -26,24 +26,32 @@ def primary(language: str | None) -> str:
     return language.replace("_", "-").split("-")[0].lower()
 
 
+# A Han, kana or Hangul character carries about as much as a short word: it counts as this many
+# letters when scripts are weighed against each other.
+_IDEOGRAPH_WEIGHT = 3
+_IDEOGRAPHIC = ("ja", "ko", "zh")
+
+
 def detect(text: str, hint: str | None = None) -> str:
-    """The language of `text`: `hint` when given, else the first script that names a language
-    (kana -> ja, Hangul -> ko, Han -> zh ...), else English."""
+    """The language of `text`: `hint` when given, else the script with the most weight (letters;
+    an ideograph or syllable counts three). Kana make Han text Japanese; Latin script is English."""
     if hint:
         return primary(hint)
-    found = {code: 0 for code, _ in _SCRIPT_LANGUAGES}
+    weight = {code: 0 for code, _ in _SCRIPT_LANGUAGES}
+    latin = 0
     for char in text:
         point = ord(char)
         if point < 0x0370:
+            latin += char.isalpha()
             continue
         for code, ranges in _SCRIPT_LANGUAGES:
             if any(low <= point <= high for low, high in ranges):
-                found[code] += 1
+                weight[code] += _IDEOGRAPH_WEIGHT if code in _IDEOGRAPHIC else 1
                 break
-    for code, _ in _SCRIPT_LANGUAGES:
-        if found[code]:
-            return code
-    return "en"
+    if weight["ja"] and weight["zh"]:     # Japanese writes Han with kana
+        weight["ja"] += weight.pop("zh")
+    best = max(weight, key=lambda code: weight[code])
+    return best if weight[best] > latin else "en"
 
 
 def template_language(language: str) -> str:

@@ -9,9 +9,9 @@
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -173,16 +173,32 @@ class Narrator:
         """The record as text, one line per utterance (what the emulator shows and goldens keep)."""
         return transcript_text(self.record())
 
+    def played_out(self) -> Narrator:
+        """A copy whose queue has played to the end; this narrator goes on unchanged."""
+        other = copy.copy(self)
+        other.scheduler = self.scheduler.copy()
+        other.scheduler.finish()
+        return other
+
     def export(self, out_dir: str | Path, duration: float | None = None) -> list[Path]:
-        """Write speech.json and speech.wav into `out_dir`; neither is left half-written."""
+        """Write speech.json and speech.wav into `out_dir`, with what is still queued played out
+        (this narrator goes on unchanged). Both files appear together or not at all."""
+        done = self.played_out()
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        record = self.record(duration)
+        record = done.record(duration)
         text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-        track = self.mix(record["duration"])
+        track = done.mix(record["duration"])
         wav, js = folder / "speech.wav", folder / "speech.json"
-        audio.write_wav(wav, track, self.rate)
-        _write_text(js, text)
+        parts = [folder / f".speech.wav.{os.getpid()}.part", folder / f".speech.json.{os.getpid()}.part"]
+        try:
+            audio.write_wav(parts[0], track, self.rate)
+            _write_text(parts[1], text)
+            os.replace(parts[1], js)
+            os.replace(parts[0], wav)
+        finally:
+            for part in parts:
+                part.unlink(missing_ok=True)
         return [js, wav]
 
 
@@ -191,9 +207,11 @@ def speaks_on(target: Scene | Widget, device: DeviceProfile) -> bool:
     only if a widget has speak = "always" or is of a type the profile's [audio] speak lists)?"""
     if not device.has_display:
         return True
+    if device.speakers == "none":
+        return False
     root = target.root if isinstance(target, Scene) else target
-    return any(widget.speak == "always" or (widget.speak == "auto" and widget.type_name in device.speak)
-               for widget in root.walk())
+    tracker = ChangeTracker(speaks_on_device(device.has_display, device.speak))
+    return next(tracker.speakers(root), None) is not None
 
 
 def narrate(scene: Scene, device: str | Path | DeviceProfile | None = None, *, language: str | None = None,
@@ -242,11 +260,6 @@ def transcript_text(record: dict[str, Any]) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write a UTF-8 file with the usual permissions (the umask's, like any new file)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)

@@ -211,7 +211,7 @@ class LivePlayer:
 
             0:05.1 ▶ #6 In 50 metres, turn left onto Hubin Road
             0:05.1 ‖ #4 Alipay: paid 18 yuan, Lv's Noodles, Hubin (interrupted by #6)
-            0:03.5 × #5 then follow Hubin Road… (stale: waited 4.6 s)
+            0:03.5 × #5 then follow Hubin Road… (stale: not started within 4 s)
 
         The clock is when the utterance started (or, if it never did, when it was queued); the
         mark is its status (MARKS: ▶ speaking, ♪ said, ‖ cut off, ○ waiting, × dropped)."""
@@ -231,8 +231,8 @@ class LivePlayer:
         """Play `utterance` from where the schedule says it is now (nothing if it is over)."""
         if not self.audible or utterance.start is None:
             return
-        if utterance.start < self.now and utterance.end <= self.now:
-            return                                   # started and ended between two updates
+        if utterance.status != "speaking" and utterance.end <= self.now:
+            return                                   # started and ended (or was cut) before now
         mixer = self._ensure_mixer()
         if mixer is None:
             return

@@ -9,7 +9,7 @@ than read late.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from hud.speech.changes import PRIORITIES, Message
@@ -93,15 +93,31 @@ class Scheduler:
         self.closed: dict[str, tuple[float, float | None]] = {}   # hidden sources: (when, grace)
         self._free_at = 0.0       # when the voice may start the next utterance
 
+    def copy(self) -> Scheduler:
+        """An independent copy (its utterances copied too), e.g. to play the queue out for an
+        export while this one goes on."""
+        other = Scheduler(self.duration_of, self.gap)
+        copies = {u.id: replace(u) for u in self.utterances}
+        other.utterances = list(copies.values())
+        other.decisions = list(self.decisions)
+        other.queue = [copies[u.id] for u in self.queue]
+        other.current = copies[self.current.id] if self.current is not None else None
+        other.now, other._free_at, other.closed = self.now, self._free_at, dict(self.closed)
+        return other
+
     # -- input -------------------------------------------------------------------------------
     def submit(self, t: float, message: Message) -> Utterance:
         """Queue `message` at time `t`; it may replace, interrupt or wait for others."""
         self.advance(t)
         self.closed.pop(message.source, None)           # shown again
+        replaced = [u for u in self.queue if u.message.key == message.key]
+        lead = next((u.message.lead for u in replaced if u.message.lead), "")
+        if lead and not message.lead:                   # keep the speaker's name the dropped words carried
+            message = replace(message, text=lead + message.text, lead=lead)
         utterance = Utterance(len(self.utterances) + 1, message, t, self.duration_of)
         self.utterances.append(utterance)
         self._record(t, "queue", utterance, f"{message.why}, {message.priority} priority")
-        for older in [u for u in self.queue if u.message.key == message.key]:
+        for older in replaced:
             self._drop(t, older, f"replaced by #{utterance.id} ({message.why})")
         current = self.current
         if current is not None and utterance.rank >= RANK["high"]:
@@ -179,7 +195,7 @@ class Scheduler:
         self.current = None
         self._free_at = t      # the interrupting message starts at once, with no pause
         closed_at, grace = self.closed.get(current.message.source, (None, None))
-        if closed_at is not None and grace is None:
+        if closed_at is not None and (grace is None or closed_at + grace <= t):
             return                                      # its widget is gone: nothing to say again
         if requeue and current.rank >= RANK["normal"]:
             again = Utterance(len(self.utterances) + 1, current.message, t, self.duration_of, repeat_of=current.id,

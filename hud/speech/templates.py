@@ -34,6 +34,10 @@ MANEUVER_EARCONS = {"slight-left": "turn-left", "left": "turn-left", "sharp-left
                     "slight-right": "turn-right", "right": "turn-right", "sharp-right": "turn-right",
                     "arrive": "arrival"}
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+# Words that open notification titles and are not names: said in lower case after the app.
+_COMMON_TITLE_WORDS = frozenset("""payment paid new your you gate flight order delivery delivered meeting reminder
+message messages call missed package parcel boarding transfer refund received sent low battery update incoming
+upcoming train ride driver arriving arrived booking check price weather alert appointment invitation""".split())
 PAYMENT_APPS = ("alipay", "支付宝", "wechat pay", "微信支付", "taobao", "淘宝", "unionpay", "云闪付")
 
 
@@ -67,9 +71,11 @@ def nav_instruction(widget: Widget, language: str, distance_m: float, first: boo
     zh = template_language(language) == "zh"
     maneuver = widget.maneuver
     verb_en, verb_zh = MANEUVER_WORDS[maneuver]
-    exit_number = widget.exit or 1
-    verb_en = verb_en.format(ordinal=_ORDINALS[exit_number - 1])
-    verb_zh = verb_zh.format(number=_zh_number(exit_number))
+    if maneuver == "roundabout" and widget.exit is None:   # no exit given: do not guess one
+        verb_en, verb_zh = "enter the roundabout", "进入环岛"
+    elif maneuver == "roundabout":
+        verb_en = verb_en.format(ordinal=_ORDINALS[widget.exit - 1])
+        verb_zh = verb_zh.format(number=_zh_number(widget.exit))
     street = speakable(widget.street, language) if widget.street else ""
     now = distance_m <= NOW_M
     far = distance_words(distance_m, language)
@@ -112,14 +118,25 @@ def nav_bucket(distance_m: float) -> int:
 _MODEL = re.compile(r"\d")
 
 
+MODEL_SUFFIXES = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air", "se", "neo", "fe", "note",
+                            "fold", "flip", "edge", "s", "x", "+"})
+
+
 def short_product_name(product: str) -> str:
     """Brand and model out of a shop title: "Sony WH-1000XM5 Wireless Noise Cancelling Headphones"
-    -> "Sony WH-1000XM5". Words up to the last one with a digit among the first four; else the
-    first three words (or 12 characters of unspaced CJK text)."""
+    -> "Sony WH-1000XM5", "Apple iPhone 15 Pro Max 256GB" -> "Apple iPhone 15 Pro Max". Words up
+    to the last one with a digit among the first four, plus model suffixes (Pro, Max, Ultra...);
+    else the first three words (or 12 characters of unspaced CJK text). Never ends inside
+    brackets."""
     words = product.split()
     with_digit = [i for i, word in enumerate(words[:4]) if _MODEL.search(word)]
     if with_digit:
-        return " ".join(words[: with_digit[-1] + 1])
+        end = with_digit[-1] + 1
+        while end < len(words) and words[end].lower() in MODEL_SUFFIXES:
+            end += 1
+        kept = words[:end]
+        opened = next((i for i, word in enumerate(kept) if "(" in word and ")" not in " ".join(kept[i:])), None)
+        return " ".join(kept[:opened] if opened else kept)
     if len(words) == 1 and len(product) > 12 and detect(product) in ("zh", "ja", "ko"):
         return product[:12]
     return " ".join(words[:3])
@@ -166,8 +183,9 @@ def notification_text(widget: Widget, language: str) -> str:
     zh = template_language(language) == "zh"
     lang = "zh" if zh else "en"
     title = speakable(widget.title, lang)
-    if not zh and title[:1].isupper() and title[1:2].islower():
-        title = title[0].lower() + title[1:]  # "Alipay: payment complete", as said in one breath
+    first = title.split(" ", 1)[0].rstrip(",:;.!")
+    if not zh and first.lower() in _COMMON_TITLE_WORDS and first[:1].isupper() and first[1:].islower():
+        title = title[0].lower() + title[1:]  # "Alipay: payment complete", as said in one breath (names keep their capital)
     rest = join_clauses([title, speakable(widget.body or "", lang)], lang)
     rest = rest.replace("：", "，") if zh else rest.replace(": ", ", ")  # one colon, after the app
     app = speakable(widget.app, lang)
