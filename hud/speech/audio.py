@@ -95,14 +95,15 @@ def limit(track: np.ndarray, ceiling: float = 0.98) -> np.ndarray:
     """
     if not 0 < ceiling <= 1:
         raise ValueError(f"the ceiling must be in (0, 1], got {ceiling!r}")
-    x = np.asarray(track, dtype=np.float64)
+    out = np.array(track, dtype=np.float32)          # a copy; only the loud samples are touched
     knee = ceiling * _KNEE_RATIO
-    mag = np.abs(x)
-    over = mag > knee
-    squashed = knee + (ceiling - knee) * np.tanh((mag[over] - knee) / (ceiling - knee))
-    out = x.copy()
-    out[over] = np.sign(x[over]) * np.minimum(squashed, ceiling)
-    return out.astype(np.float32)
+    over = np.flatnonzero(np.abs(out) > knee)
+    if over.size:
+        flat = out.reshape(-1)
+        loud = flat[over].astype(np.float64)
+        squashed = knee + (ceiling - knee) * np.tanh((np.abs(loud) - knee) / (ceiling - knee))
+        flat[over] = np.sign(loud) * np.minimum(squashed, ceiling)
+    return out
 
 
 def to_pcm16(track: np.ndarray) -> bytes:
