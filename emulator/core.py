@@ -32,12 +32,12 @@ from hud.renderer import Frame, Renderer
 from hud.scene import Scene, load_scene
 from hud.sinks import panel_image, write_images
 from hud.speech.narrator import Narrator, speaks_on
-from hud.speech.player import LivePlayer
+from hud.speech.player import LivePlayer, TranscriptEntry
 from hud.widgets.primitives import Image as ImageWidget
 
 from emulator.look import VIEWS, Look, composite
-from emulator.overlay import (SPEECH_ERROR_TITLE, draw_banner, draw_error, draw_profile, draw_status,
-                              no_display_panel)
+from emulator.overlay import (SCENE_ERROR_TITLE, SPEECH_ERROR_TITLE, draw_banner, draw_error, draw_profile,
+                              draw_status, no_display_panel)
 from emulator.watch import FileWatcher
 
 BANNER_S = 1.2  # how long the gesture that fired stays on screen
@@ -82,7 +82,7 @@ class Emulator:
         self.events: list[Event] = []
         self.apps: list[Any] = []
         self.watcher = FileWatcher()
-        self.transcript: list[str] = []      # the live speech transcript (LivePlayer.transcript_lines)
+        self.transcript_entries: list[TranscriptEntry] = []   # the live speech transcript
         self.speech: LivePlayer | None = None
         self.speech_error: str | None = None
         self.audible = False                 # play speech through the speakers (the window turns it on)
@@ -210,7 +210,7 @@ class Emulator:
             self.speech.stop()
         self.speech = None
         self.speech_error = None
-        self.transcript = []
+        self.transcript_entries = []
 
     def _speak(self) -> None:
         """Speak what changed at the current time (a fresh narrator when the scene starts speaking)."""
@@ -232,7 +232,12 @@ class Emulator:
             self.speech = None
             self._log("speech stopped: see the error")
             return
-        self.transcript = self.speech.transcript_lines(TRANSCRIPT_LINES)
+        self.transcript_entries = self.speech.transcript(TRANSCRIPT_LINES)
+
+    @property
+    def transcript(self) -> list[str]:
+        """The live speech transcript as lines, oldest first (LivePlayer.transcript)."""
+        return [str(entry) for entry in self.transcript_entries]
 
     def set_audible(self, audible: bool = True) -> None:
         """Play speech through the computer's speakers (the window), or keep it silent (headless)."""
@@ -310,7 +315,7 @@ class Emulator:
         if view not in VIEWS:
             raise ValueError(f"unknown view {view!r} (use one of {', '.join(VIEWS)})")
         if not self.device.has_display:
-            image = no_display_panel(960, 540, self.device.title, self.device.name, self.transcript,
+            image = no_display_panel(960, 540, self.device.title, self.device.name, self.transcript_entries,
                                      muted=self.muted)
         else:
             if self.frame is None:
@@ -329,13 +334,20 @@ class Emulator:
         draw_status(canvas, status, title)
         if self.last_event:
             draw_banner(canvas, self.last_event)
-        if self.error:
-            draw_error(canvas, self.error)
-        elif self.speech_error:
-            draw_error(canvas, self.speech_error, SPEECH_ERROR_TITLE)
+        if self.error_box is not None:
+            draw_error(canvas, *self.error_box)
         if self.show_profile and self.profiler.records:
             draw_profile(canvas, self.profiler)
         return np.asarray(canvas)
+
+    @property
+    def error_box(self) -> tuple[str, str] | None:
+        """(message, title) of the error to show, if any: the scene's first, else speech's."""
+        if self.error:
+            return self.error, SCENE_ERROR_TITLE
+        if self.speech_error:
+            return self.speech_error, SPEECH_ERROR_TITLE
+        return None
 
     def status_line(self) -> str:
         """The status bar's text: device, view, time, paused, muted, ambient light."""

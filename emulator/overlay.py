@@ -2,14 +2,22 @@
 and the panel shown for devices without a display."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from hud.paint import Glyphs, line_glyphs
 from hud.profile import STAGE_COLOURS, STAGES, Profiler
+from hud.raster.cpu import CpuRaster
 from hud.text import layout_text
 from hud.text.fonts import font_dir
+from hud.text.wrap import TextBlock
+
+if TYPE_CHECKING:
+    from hud.speech.player import TranscriptEntry
 
 PAD = 8
 SCENE_ERROR_TITLE = "Scene error (showing the last good frame)"
@@ -30,9 +38,9 @@ def draw_status(image: Image.Image, left: str, right: str = "") -> None:
     height = 24
     draw.rectangle([0, image.height - height, image.width, image.height], fill=(0, 0, 0, 190))
     draw.text((PAD, image.height - height + 4), left, font=font, fill=(220, 220, 220, 255))
-    if right:
-        width = draw.textlength(right, font=font)
-        draw.text((image.width - PAD - width, image.height - height + 4), right, font=font, fill=(220, 220, 220, 255))
+    if right:  # a scene title, in any script: drawn by hud's own text engine
+        mask = text_mask(right, 14)
+        image.paste((220, 220, 220), (image.width - PAD - mask.width, image.height - height + 3), mask)
 
 
 def draw_banner(image: Image.Image, text: str, colour: tuple[int, int, int] = (255, 196, 0)) -> None:
@@ -134,43 +142,36 @@ STATUS_COLOURS = {          # (clock and mark, words) by utterance status
 SPEAKING_BAND = (36, 72, 44)
 
 
-def draw_text_line(canvas: np.ndarray, text: str, x: int, y: int, colour: tuple[int, int, int],
-                   size: int = TRANSCRIPT_PX, max_width: int | None = None, max_lines: int = 1,
-                   weight: str = "regular") -> int:
-    """Draw `text` into an RGB array with hud's own text engine (every bundled script, its
-    font fallback and shaping, left to right), wrapped to `max_width` on at most `max_lines`
-    lines ending in an ellipsis. `y` is the top of the first line; returns the height drawn."""
-    block = layout_text(text, size, weight, max_width, max_lines, "ellipsis", 1.25, "", "ltr")
-    height, width = canvas.shape[:2]
-    colour_f = np.array(colour, dtype=np.float32)
+def _block(text: str, width: int | None = None, size: int = TRANSCRIPT_PX, weight: str = "regular",
+           max_lines: int = 1) -> TextBlock:
+    """`text` laid out by hud's own text engine (every bundled script, fallback and shaping)."""
+    return layout_text(text, size, weight, width, max_lines, "ellipsis", 1.25, "", "ltr")
+
+
+def _glyphs(block: TextBlock, x: int, y: int, colour: tuple[int, int, int]) -> Glyphs:
+    """A laid-out block as one glyph-run command with its top-left at (x, y)."""
+    items = []
     for row, line in enumerate(block.lines):
-        baseline = y + row * block.line_height + block.baseline
-        for glyph in line.glyphs:
-            bitmap = glyph.font.glyph(glyph.gid, size)
-            if not bitmap.bitmap.size:
-                continue
-            left = x + glyph.x + bitmap.left
-            top = baseline - glyph.y - bitmap.top
-            h, w = bitmap.bitmap.shape
-            x0, y0, x1, y1 = max(left, 0), max(top, 0), min(left + w, width), min(top + h, height)
-            if x0 >= x1 or y0 >= y1:
-                continue
-            alpha = bitmap.bitmap[y0 - top:y1 - top, x0 - left:x1 - left, None].astype(np.float32) / 255.0
-            area = canvas[y0:y1, x0:x1].astype(np.float32)
-            canvas[y0:y1, x0:x1] = (area + (colour_f - area) * alpha + 0.5).astype(np.uint8)
-    return block.height
+        items += line_glyphs(line, block.size_px, x, y + row * block.line_height + block.baseline)
+    return Glyphs(tuple(items), tuple(c / 255 for c in colour))
 
 
-def _entry_height(text: str, width: int) -> int:
-    return layout_text(text, TRANSCRIPT_PX, "regular", width, TRANSCRIPT_LINES, "ellipsis", 1.25, "", "ltr").height
+def text_mask(text: str, size: int, weight: str = "regular") -> Image.Image:
+    """`text` on one line as a coverage mask ("L" image), shaped by hud's text engine, so any
+    bundled script draws (PIL's single font would show boxes for Chinese)."""
+    block = _block(text, size=size, weight=weight)
+    width = max((line.width for line in block.lines), default=0) + 2
+    coverage = np.zeros((max(block.height, 1), max(width, 1), 1), dtype=np.float32)
+    CpuRaster(coverage.shape[1], coverage.shape[0], 1).draw(coverage, _glyphs(block, 0, 0, (255, 255, 255)), 0, 0)
+    return Image.fromarray((coverage[..., 0] * 255 + 0.5).astype(np.uint8), "L")
 
 
 def no_display_panel(width: int, height: int, device_title: str, device_name: str,
-                     transcript: list[str] | None = None, *, muted: bool = False) -> np.ndarray:
+                     transcript: Sequence[TranscriptEntry] = (), *, muted: bool = False) -> np.ndarray:
     """What the emulator shows for glasses without a display: the live speech transcript, newest
     at the bottom, the utterance being spoken on a highlighted band, each utterance on at most
     two lines (then an ellipsis); as many as fit, the oldest scrolled off the top."""
-    from hud.speech.player import LEGEND, parse_line
+    from hud.speech.player import LEGEND
 
     image = Image.new("RGB", (width, height), BACKDROP)
     draw = ImageDraw.Draw(image)
@@ -183,37 +184,30 @@ def no_display_panel(width: int, height: int, device_title: str, device_name: st
         draw.text((width - 48 - tag_w - 6, 47), tag, font=_font(16, bold=True), fill=(255, 220, 200))
     draw.text((48, 80), "This device has no display: everything it says, it says by voice.", font=_font(16),
               fill=(200, 200, 200))
-    canvas = np.array(image)
-    draw_text_line(canvas, LEGEND, 48, 104, (140, 140, 150), size=14)
-    draw_line_y = 130
-    canvas[draw_line_y, 48:width - 48] = (60, 60, 70)
-    top, bottom = draw_line_y + 8, height - 24 - 14
-    lines = transcript or ["(nothing said yet: what the glasses say appears here)"]
+    rule_y = 130
+    draw.line([(48, rule_y), (width - 49, rule_y)], fill=(60, 60, 70))
+    texts = [_glyphs(_block(LEGEND, size=14), 48, 104, (140, 140, 150))]
+    top, y = rule_y + 8, height - 24 - 14
     clock_w = 62          # "0:00.0" at the transcript size
     text_x = 48 + clock_w + 26
-    text_w = width - 48 - text_x
-    gap = 4
-    y = bottom
-    for line in reversed(lines):
-        parsed = parse_line(line)
-        clock, status, words = parsed if parsed is not None else ("", "", line)
-        mark = line.split(" ", 2)[1] if parsed is not None else ""
-        h = _entry_height(words, text_w if parsed is not None else width - 96)
-        if y - h < top:
+    if not transcript:
+        words = _block("(nothing said yet: what the glasses say appears here)", width - 96, max_lines=TRANSCRIPT_LINES)
+        texts.append(_glyphs(words, 48, y - words.height, STATUS_COLOURS[""][1]))
+    for entry in reversed(transcript):
+        weight = "bold" if entry.status == "speaking" else "regular"
+        words = _block(entry.text, width - 48 - text_x, weight=weight, max_lines=TRANSCRIPT_LINES)
+        if y - words.height < top:
             break
-        y -= h
-        head, body = STATUS_COLOURS.get(status, STATUS_COLOURS[""])
-        if status == "speaking":
-            band = Image.fromarray(canvas)
-            ImageDraw.Draw(band).rounded_rectangle([40, y - 2, width - 40, y + h + 1], radius=6, fill=SPEAKING_BAND)
-            canvas = np.array(band)
-        if parsed is None:
-            draw_text_line(canvas, words, 48, y, body, max_width=width - 96, max_lines=TRANSCRIPT_LINES)
-        else:
-            weight = "bold" if status == "speaking" else "regular"
-            draw_text_line(canvas, clock, 48, y, head, weight=weight)
-            draw_text_line(canvas, mark, 48 + clock_w + 4, y, head)
-            draw_text_line(canvas, words, text_x, y, body, max_width=text_w, max_lines=TRANSCRIPT_LINES,
-                           weight=weight)
-        y -= gap
-    return canvas
+        y -= words.height
+        head, body = STATUS_COLOURS.get(entry.status, STATUS_COLOURS[""])
+        if entry.status == "speaking":
+            draw.rounded_rectangle([40, y - 2, width - 40, y + words.height + 1], radius=6, fill=SPEAKING_BAND)
+        texts += [_glyphs(_block(entry.clock, weight=weight), 48, y, head),
+                  _glyphs(_block(entry.mark), 48 + clock_w + 4, y, head),
+                  _glyphs(words, text_x, y, body)]
+        y -= 4
+    canvas = np.asarray(image, dtype=np.float32) / 255
+    raster = CpuRaster(width, height, 3)
+    for command in texts:
+        raster.draw(canvas, command, 0, 0)
+    return (canvas * 255 + 0.5).astype(np.uint8)

@@ -34,8 +34,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from emulator.look import AMBIENTS, EYE_GAP, FULLSCREEN_VERTEX, VIEWS, GLCompositor
-from emulator.overlay import (PAD, SPEECH_ERROR_TITLE, _font, draw_banner, draw_error, draw_lines, draw_profile,
-                              draw_status)
+from emulator.overlay import PAD, _font, draw_banner, draw_error, draw_lines, draw_profile, draw_status
 from hud.errors import HudError
 
 if TYPE_CHECKING:
@@ -303,10 +302,8 @@ def overlay_image(emu: Emulator, state: WindowState, size: tuple[int, int], fps:
     banner = state.banner or emu.last_event
     if banner:
         draw_banner(canvas, banner)
-    if emu.error:
-        draw_error(canvas, emu.error)
-    elif emu.speech_error:
-        draw_error(canvas, emu.speech_error, SPEECH_ERROR_TITLE)
+    if emu.error_box is not None:
+        draw_error(canvas, *emu.error_box)
     if emu.show_profile and emu.profiler.records:
         draw_profile(canvas, emu.profiler)
     if state.show_help:

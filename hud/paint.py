@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 from hud.assets import load_image
 from hud.geometry import Rect
 from hud.icons import STROKE_WIDTH, icon_paths
+from hud.text.wrap import TextLine
 from hud.theme import Colour, Theme
 from hud.widgets.base import Widget
 from hud.widgets.primitives import Icon, Image, Panel, Progress, Text
@@ -199,15 +200,21 @@ def _paint_text(widget: Text, theme: Theme, brightness: float) -> list[Command]:
         top = y0 + round((widget.scroll - extra) * block.line_height)
         clip = Rect(x0, y0, width, height)
     items: list[tuple[np.ndarray, int, int]] = []
-    size = block.size_px
     for index, line in enumerate(lines):
         x = x0 + _line_offset(widget.align, line.rtl, width - line.width)
-        baseline = top + index * block.line_height + block.baseline
-        for glyph in line.glyphs:
-            bitmap = glyph.font.glyph(glyph.gid, size)
-            if bitmap.bitmap.size:
-                items.append((bitmap.bitmap, x + glyph.x + bitmap.left, baseline - glyph.y - bitmap.top))
+        items += line_glyphs(line, block.size_px, x, top + index * block.line_height + block.baseline)
     return [Glyphs(tuple(items), colour, clip)] if items else []
+
+
+def line_glyphs(line: TextLine, size: int, x: int, baseline: int) -> list[tuple[np.ndarray, int, int]]:
+    """The coverage bitmaps of a shaped line and where their top-left corners go, for a line
+    starting at `x` on `baseline` (the items of a Glyphs command)."""
+    items = []
+    for glyph in line.glyphs:
+        bitmap = glyph.font.glyph(glyph.gid, size)
+        if bitmap.bitmap.size:
+            items.append((bitmap.bitmap, x + glyph.x + bitmap.left, baseline - glyph.y - bitmap.top))
+    return items
 
 
 def _line_offset(align: str, rtl: bool, slack: int) -> int:

@@ -34,6 +34,12 @@ class FixedEngine:
         return (0.3 * np.sin(np.arange(n) * 2 * np.pi * 220 / self.sample_rate)).astype(np.float32)
 
 
+def feed(tracker: ChangeTracker, scheduler: Scheduler, root, t: float) -> None:
+    """Submit at time `t` whatever the tracker finds new in `root`."""
+    for message in tracker.scan(root)[0]:
+        scheduler.submit(t, message)
+
+
 def speak(scene_toml: str, device: str = "quark-g1"):
     return narrate(parse_scene(scene_toml), device, engine=FixedEngine())
 
@@ -276,14 +282,11 @@ def test_stale_caption_text_is_dropped_not_read_late():
     tracker = ChangeTracker()
     caption = Caption(text="")
     caption.append("The first sentence is long.")
-    for message in tracker.scan(caption)[0]:
-        scheduler.submit(0.0, message)
+    feed(tracker, scheduler, caption, 0.0)
     caption.append(" Then a second.")
-    for message in tracker.scan(caption)[0]:
-        scheduler.submit(1.0, message)
+    feed(tracker, scheduler, caption, 1.0)
     caption.append(" And a third.")
-    for message in tracker.scan(caption)[0]:
-        scheduler.submit(1.5, message)
+    feed(tracker, scheduler, caption, 1.5)
     scheduler.finish()
     statuses = [(u.message.text, u.status, u.reason) for u in scheduler.utterances]
     assert statuses[0][:2] == ("The first sentence is long.", "spoken")
@@ -299,8 +302,7 @@ def test_hidden_widget_takes_its_queued_speech_with_it():
     tracker = ChangeTracker()
     first, waiting = Text(text="First, a long sentence."), Text(text="Then this one.")
     root = Column(first, waiting)
-    for message in tracker.scan(root)[0]:
-        scheduler.submit(0.0, message)
+    feed(tracker, scheduler, root, 0.0)
     waiting.visible = False
     messages, gone = tracker.scan(root)
     for widget in gone:
@@ -427,14 +429,11 @@ def test_the_speaker_is_named_even_when_their_first_words_were_replaced():
     tracker, scheduler = ChangeTracker(), Scheduler(lambda m: 3.0)
     busy = Text(text="Something long is being said first.")
     root = Column(busy, caption)
-    for message in tracker.scan(root)[0]:
-        scheduler.submit(0.0, message)
+    feed(tracker, scheduler, root, 0.0)
     caption.append("Hello there.")
-    for message in tracker.scan(root)[0]:
-        scheduler.submit(0.5, message)
+    feed(tracker, scheduler, root, 0.5)
     caption.append(" How are you?")
-    for message in tracker.scan(root)[0]:
-        scheduler.submit(1.0, message)
+    feed(tracker, scheduler, root, 1.0)
     scheduler.finish()
     spoken = [u.message.text for u in scheduler.utterances if u.status == "spoken"]
     assert spoken == ["Something long is being said first.", "Anna: How are you?"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from hud.widgets.formatting import CURRENCIES
+
 # ISO code -> (English singular, English plural, Chinese)
 CURRENCY_WORDS: dict[str, tuple[str, str, str]] = {
     "CNY": ("yuan", "yuan", "元"),
@@ -21,12 +23,10 @@ CURRENCY_WORDS: dict[str, tuple[str, str, str]] = {
     "THB": ("baht", "baht", "泰铢"),
     "VND": ("dong", "dong", "越南盾"),
 }
-# Symbols as displayed by hud.widgets.formatting (longest first, so "HK$" wins over "$").
-_SYMBOLS: tuple[tuple[str, str], ...] = (
-    ("HK$", "HKD"), ("NT$", "TWD"), ("S$", "SGD"), ("A$", "AUD"), ("C$", "CAD"), ("US$", "USD"),
-    ("¥", "CNY"), ("￥", "CNY"), ("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("₩", "KRW"), ("₹", "INR"),
-    ("฿", "THB"), ("₫", "VND"),
-)
+# The symbols hud.widgets.formatting displays, read back to their codes (the first code of a
+# shared symbol wins: ¥ is CNY), plus common variants; longest first, so "HK$" wins over "$".
+_SYMBOL_CODES = {style.symbol: code for code, style in reversed(CURRENCIES.items())} | {"￥": "CNY", "US$": "USD"}
+_SYMBOLS: tuple[tuple[str, str], ...] = tuple(sorted(_SYMBOL_CODES.items(), key=lambda item: -len(item[0])))
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
 _MONEY = re.compile("(" + "|".join(re.escape(symbol) for symbol, _ in _SYMBOLS) + r")\s?" + _NUMBER)
 _UNITS_EN = {"m": ("metre", "metres"), "km": ("kilometre", "kilometres"), "min": ("minute", "minutes"),

@@ -23,7 +23,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -206,8 +206,8 @@ class LivePlayer:
         self._fade()
 
     # -- transcript ----------------------------------------------------------------------------
-    def transcript_lines(self, limit: int = 12, text_chars: int = TEXT_CHARS) -> list[str]:
-        """The last `limit` utterances as short lines, oldest first, e.g.
+    def transcript(self, limit: int = 12, text_chars: int = TEXT_CHARS) -> list[TranscriptEntry]:
+        """The last `limit` utterances, oldest first, as entries; `str(entry)` is a line such as
 
             0:05.1 ▶ #6 In 50 metres, turn left onto Hubin Road
             0:05.1 ‖ #4 Alipay: paid 18 yuan, Lv's Noodles, Hubin (interrupted by #6)
@@ -218,7 +218,11 @@ class LivePlayer:
         if limit <= 0:
             return []
         latest = sorted(self.narrator.utterances, key=lambda u: (_shown_at(u), u.id))[-limit:]
-        return [_line(u, text_chars) for u in latest]
+        return [_entry(u, text_chars) for u in latest]
+
+    def transcript_lines(self, limit: int = 12, text_chars: int = TEXT_CHARS) -> list[str]:
+        """`transcript()` as text lines."""
+        return [str(entry) for entry in self.transcript(limit, text_chars)]
 
     # -- internals -----------------------------------------------------------------------------
     def _utterance(self, number: int) -> Utterance:
@@ -335,8 +339,22 @@ def _reason(u: Utterance) -> str:
     return reason.split(" of at most", 1)[0]
 
 
-def _line(u: Utterance, text_chars: int) -> str:
-    mark = MARKS.get(u.status, "?")
+class TranscriptEntry(NamedTuple):
+    """One utterance as the transcript shows it."""
+
+    clock: str       # when it started (or was queued), m:ss.t
+    status: str      # speaking, spoken, interrupted, queued, dropped
+    text: str        # "#id words (notes)"
+
+    @property
+    def mark(self) -> str:
+        return MARKS.get(self.status, "?")
+
+    def __str__(self) -> str:
+        return f"{self.clock} {self.mark} {self.text}"
+
+
+def _entry(u: Utterance, text_chars: int) -> TranscriptEntry:
     words = _short(u.message.text, text_chars)
     notes = []
     if u.repeat_of is not None:
@@ -344,7 +362,7 @@ def _line(u: Utterance, text_chars: int) -> str:
     if u.status in ("interrupted", "dropped") and u.reason:
         notes.append(_reason(u))
     note = f" ({'; '.join(notes)})" if notes else ""
-    return f"{_clock(_shown_at(u))} {mark} #{u.id} {words}{note}"
+    return TranscriptEntry(_clock(_shown_at(u)), u.status, f"#{u.id} {words}{note}")
 
 
 def parse_line(line: str) -> tuple[str, str, str] | None:

@@ -11,6 +11,7 @@ from typing import Callable
 from hud.speech.language import detect, template_language
 from hud.speech.normalize import join_clauses, money, speakable
 from hud.widgets.base import Widget
+from hud.widgets.formatting import round_distance
 from hud.widgets.primitives import Text
 
 NAV_THRESHOLDS_M = (1000.0, 500.0, 200.0, 50.0)   # distances navigation announces again, largest first
@@ -49,21 +50,15 @@ def widget_language(widget: Widget, *texts: str | None, hint: str | None = None)
 
 # -- navigation ---------------------------------------------------------------------------------
 def distance_words(metres: float, language: str) -> str:
-    """A distance as navigation voices say it: "120 metres", "1.2 kilometres", "120米", "1.2公里"."""
-    zh = template_language(language) == "zh"
-    if metres < 1000:
-        step = 1 if metres < 20 else 5 if metres < 100 else 10
-        value = int(step * round(metres / step))
-        if value < 1000:
-            if zh:
-                return f"{value}米"
-            return f"{value} metre" if value == 1 else f"{value} metres"
-        metres = 1000.0
-    km = metres / 1000
-    text = f"{km:.1f}".rstrip("0").rstrip(".") if km < 10 else f"{round(km)}"
-    if zh:
-        return f"{text}公里"
-    return f"{text} kilometre" if text == "1" else f"{text} kilometres"
+    """A distance as navigation voices say it: "120 metres", "1.2 kilometres", "120米", "1.2公里"
+    (rounded as the display rounds it, to the metre under 20 m)."""
+    number, unit = round_distance(metres, whole_below=20)
+    if unit == "km":
+        number = number.removesuffix(".0")
+    if template_language(language) == "zh":
+        return f"{number}{'米' if unit == 'm' else '公里'}"
+    word = "metre" if unit == "m" else "kilometre"
+    return f"{number} {word}" if number == "1" else f"{number} {word}s"
 
 
 def nav_instruction(widget: Widget, language: str, distance_m: float, first: bool = False) -> str:

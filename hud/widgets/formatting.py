@@ -49,20 +49,28 @@ def _half_up(value: float, decimals: int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def round_distance(metres: float, whole_below: float = 0.0) -> tuple[str, str]:
+    """A distance rounded as navigation apps round it, as (number, unit): metres to 5 under
+    100 m and to 10 above (to the metre under `whole_below`), tenths of a km under 10 km, whole
+    km above. 998 m is ("1.0", "km")."""
+    if metres < 1000:
+        step = 1 if metres < whole_below else 5 if metres < 100 else 10
+        value = int(step * round(metres / step))
+        if value < 1000:
+            return str(value), "m"
+        metres = 1000.0
+    tenths = _half_up(metres / 1000, 1)
+    if tenths < 10:
+        return str(tenths), "km"
+    return str(_half_up(metres / 1000, 0)), "km"
+
+
 def format_distance(metres: float) -> str:
     """Distances as navigation apps show them: `now`, `30 m`, `120 m`, `1.2 km`, `15 km`."""
     if metres < 5:
         return "now"
-    if metres < 1000:
-        step = 5 if metres < 100 else 10
-        value = int(step * round(metres / step))
-        if value >= 1000:
-            return "1.0 km"
-        return f"{value} m"
-    tenths = _half_up(metres / 1000, 1)
-    if tenths < 10:
-        return f"{tenths} km"
-    return f"{_half_up(metres / 1000, 0)} km"
+    number, unit = round_distance(metres)
+    return f"{number} {unit}"
 
 
 def format_minutes(minutes: float) -> str:
