@@ -10,12 +10,18 @@ from hud.widgets.props import (LAYOUT, NOTHING, PAINT, Bool, Choice, EdgesKind, 
                                OffsetKind, Optional, Prop, Str)
 
 SPEAK_MODES = ("auto", "always", "never")
+FORMS = ("full", "compact", "minimal")   # a composite's forms, richest first (the compositor picks one)
+# Default importance by kind (0-100): the compositor keeps the most important widgets in their
+# richest form and hides the least important first. Ties keep document order.
+IMPORTANCE = {"nav_arrow": 90, "caption": 80, "notification-high": 70, "price_card": 60,
+              "notification-normal": 50, "notification-low": 30, "primitive": 10}
 ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right")
 WIDGET_TYPES: dict[str, type[Widget]] = {}
 
 _ZERO = Length(0.0)
 # Attributes the pipeline keeps on widgets (not user fields).
-_RUNTIME_ATTRIBUTES = frozenset({"parent", "rect", "layout_dirty", "paint_dirty", "paint_pending", "text_block"})
+_RUNTIME_ATTRIBUTES = frozenset({"parent", "rect", "layout_dirty", "paint_dirty", "paint_pending", "text_block",
+                                 "source"})
 
 
 class Widget:
@@ -46,6 +52,11 @@ class Widget:
                  doc="Speech: auto = spoken on devices without a display; always = on every device; never = not spoken.")
     spoken = Prop(Optional(Str(max_len=2000)), None, affects=NOTHING,
                   doc="What speech says for this widget instead of its template.")
+    importance = Prop(Optional(Number(0, 100)), None,
+                      doc="0-100: when space runs out the compositor reduces, then hides, the least important "
+                          "top-level widget first. Default by type: nav_arrow 90, caption 80, high notification 70, "
+                          "price_card 60, notification 50, low notification 30, text/icon/image/progress 10; a "
+                          "container takes its most important child's.")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -68,6 +79,7 @@ class Widget:
         self.paint_dirty = True
         self.paint_pending = True             # (root only) something below must be re-painted
         self._layout_cache: dict[tuple[int, int], Any] = {}
+        self.source: tuple[str, int] | None = None   # (file, line) the widget was declared on, when known
         extra = fields.pop("children", None)
         for name, value in fields.items():
             if name not in self.props:
@@ -168,6 +180,20 @@ class Widget:
             widget.paint_dirty = True
         self.root.paint_pending = True
 
+    # -- composition -------------------------------------------------------------------------
+    def default_importance(self) -> float:
+        """Importance when the `importance` field is not set: by type; containers take their
+        most important child's."""
+        if self.accepts_children and self._children:
+            return max(child.effective_importance for child in self._children)
+        return IMPORTANCE["primitive"]
+
+    @property
+    def effective_importance(self) -> float:
+        """The `importance` field, else the default for this kind of widget."""
+        value = self.importance
+        return self.default_importance() if value is None else value
+
     # -- description -------------------------------------------------------------------------
     @property
     def revision(self) -> int:
@@ -189,11 +215,20 @@ Widget.props = {name: value for name, value in vars(Widget).items() if isinstanc
 class Composite(Widget):
     """A widget that draws by building a subtree of primitives from its fields.
 
-    Any change to its own fields rebuilds the subtree before the next layout.
+    Any change to its own fields rebuilds the subtree before the next layout. A composite has
+    reduced forms (`FORMS`: full, compact, minimal) that the compositor picks from when space
+    runs out; `form` pins one.
     """
 
+    form = Prop(Choice(("auto",) + FORMS), "auto",
+                doc="Which form to draw: auto lets the compositor reduce it (full, then compact, then minimal) "
+                    "when space runs out; full, compact or minimal pins one.")
+    # Narrowest width per form, degrees of visual angle (None: as wide as its content needs).
+    MIN_WIDTH_DEG: ClassVar[dict[str, float | None]] = {"full": None, "compact": None, "minimal": None}
+
     def __init__(self, **fields: Any) -> None:
-        self._built: Widget | None = None
+        self._builds: dict[str, Widget] = {}
+        self._form_in_use = "full"          # the compositor's choice while `form` is auto
         super().__init__(**fields)
 
     def _prop_changed(self, prop: Prop) -> None:
@@ -202,21 +237,50 @@ class Composite(Widget):
             return
         if prop.affects == NOTHING:  # e.g. what speech says: nothing drawn changes
             return
-        self._built = None
+        self._builds.clear()
         self.mark_layout()
 
+    @property
+    def effective_form(self) -> str:
+        """The form drawn now: the pinned `form`, else the compositor's choice."""
+        return self._form_in_use if self.form == "auto" else self.form
+
+    def use_form(self, form: str) -> bool:
+        """The compositor's choice of form (ignored while `form` pins one); True if it changed
+        what is drawn."""
+        if form not in FORMS:
+            raise ValueError(f"form must be one of {', '.join(FORMS)}, got {form!r}")
+        before = self.effective_form
+        self._form_in_use = form
+        if self.effective_form == before:
+            return False
+        self.mark_layout()
+        return True
+
+    def min_width_deg(self, form: str) -> float | None:
+        """How narrow this widget may be squeezed in `form` (None: its content's own width)."""
+        return self.MIN_WIDTH_DEG.get(form)
+
+    @property
+    def _built(self) -> Widget | None:
+        """The subtree built for the current form, if built."""
+        return self._builds.get(self.effective_form)
+
     def build(self) -> Widget:
-        """Return the primitive subtree that shows this widget's fields."""
+        """Return the primitive subtree that shows this widget's fields in `effective_form`."""
         raise NotImplementedError
 
     @property
     def content(self) -> Widget:
-        """The built subtree (built on first use after a change)."""
-        if self._built is None:
+        """The built subtree of the current form (built on first use after a change; each
+        form's build is kept until a field changes)."""
+        form = self.effective_form
+        built = self._builds.get(form)
+        if built is None:
             built = self.build()
             built.parent = self
-            self._built = built
-        return self._built
+            self._builds[form] = built
+        return built
 
     @property
     def children(self) -> tuple[Widget, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hud.geometry import Length
 from hud.text.wrap import layout_text
 from hud.theme import SIZE_ROLES
-from hud.widgets.base import Composite, Widget
+from hud.widgets.base import IMPORTANCE, Composite, Widget
 from hud.widgets.primitives import Column, Text
 from hud.widgets.props import PAINT, LanguageKind, LengthKind, Number, Optional, Prop, Str
 
@@ -40,6 +40,9 @@ class Caption(Composite):
                   doc="Lines still scrolling up; timelines animate it when appended text pushes lines off the top.")
     back = Prop(Number(0, 10_000, integer=True), 0,
                 doc="Lines scrolled back from the newest (the scroll_back / scroll_forward gesture actions).")
+
+    def default_importance(self) -> float:
+        return IMPORTANCE["caption"]
 
     def _prop_changed(self, prop: Prop) -> None:
         if prop.name == "scroll":  # a scroll only moves the drawn text: no rebuild

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hud.geometry import Length
 from hud.icons import MANEUVERS
-from hud.widgets.base import Composite, Widget
+from hud.widgets.base import IMPORTANCE, Composite, Widget
 from hud.widgets.formatting import format_distance, format_minutes
 from hud.widgets.primitives import Column, Icon, Row, Text
 from hud.widgets.props import Choice, Number, Optional, Prop, Str
@@ -18,6 +18,9 @@ class NavArrow(Composite):
     distance_m = Prop(Number(0, 1e7), 0.0, doc="Distance to the maneuver in metres.")
     street = Prop(Optional(Str(max_len=200)), None, doc="Street after the maneuver.")
     eta_min = Prop(Optional(Number(0, 100_000)), None, doc="Minutes to the destination.")
+
+    def default_importance(self) -> float:
+        return IMPORTANCE["nav_arrow"]
 
     def build(self) -> Widget:
         exit_number = self.exit if self.maneuver == "roundabout" else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hud.geometry import Length
 from hud.icons import ICON_NAMES
-from hud.widgets.base import Composite, Widget
+from hud.widgets.base import IMPORTANCE, Composite, Widget
 from hud.widgets.primitives import Column, Icon, Panel, Row, Text
 from hud.speech.earcons import EARCONS
 from hud.widgets.props import NOTHING, Choice, LengthKind, Optional, Prop, Str
@@ -23,6 +23,9 @@ class Notification(Composite):
     earcon = Prop(Optional(Choice(EARCONS)), None, affects=NOTHING,
                   doc="Sound that opens it when spoken; payment for wallet icons and payment apps, else notification.")
     width = Prop(LengthKind(auto=True), Length(16.0, "deg"), doc="Card width; 16 deg by default.")
+
+    def default_importance(self) -> float:
+        return IMPORTANCE[f"notification-{self.priority}"]
 
     def build(self) -> Widget:
         text = Column(gap=Length(0.08, "deg"), grow=1, align="stretch")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from hud.geometry import Length
-from hud.widgets.base import Composite, Widget
+from hud.widgets.base import IMPORTANCE, Composite, Widget
 from hud.widgets.formatting import format_money
 from hud.widgets.primitives import Column, Icon, Panel, Row, Text
 from hud.widgets.props import NOTHING, LengthKind, ListOf, Number, Optional, Prop, Record, Str
@@ -39,6 +39,9 @@ class PriceCard(Composite):
                    (), doc="Other stores' prices: a list of {store, price}.")
     rating = Prop(Optional(Number(0, 5)), None, doc="Rating out of 5.")
     width = Prop(LengthKind(auto=True), Length(12.0, "deg"), doc="Card width; 12 deg by default.")
+
+    def default_importance(self) -> float:
+        return IMPORTANCE["price_card"]
 
     def build(self) -> Widget:
         body = Column(gap=Length(0.2, "deg"), align="stretch", width=Length(100.0, "%"))
