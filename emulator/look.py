@@ -1,8 +1,9 @@
 """The waveguide look: what the wearer sees through the glasses, on a desktop screen.
 
 The panel images the engine renders are *light*: an emissive waveguide adds them on top of the
-world seen through the lens. This module models that, in one small physical-ish pipeline that
-runs the same way in numpy (`composite`) and in a GLSL fragment shader (`GLCompositor`):
+world seen through the lens. The light model itself (constants, colour conversions, adaptation,
+Reinhard tone mapping) is `hud.light`, shared with the engine; this module runs it over whole
+images, the same way in numpy (`composite`) and in a GLSL fragment shader (`GLCompositor`):
 
 1. world      background image -> linear light x AMBIENTS[ambient] nits (black if not see-through)
 2. light      panel value -> linear light in the panel colour x peak nits x waveguide efficiency
@@ -12,11 +13,7 @@ runs the same way in numpy (`composite`) and in a GLSL fragment shader (`GLCompo
 6. adaptation the eye adapts to the mean world luminance (never below MIN_ADAPT_NITS); Reinhard
               tone mapping x / (1 + x) with x = perceived / (adaptation x KEY), then linear -> sRGB
 
-The Reinhard curve is applied to luminance and the colour scaled with it (Reinhard et al.
-2002), so a saturated green stays green when it is far brighter than the world (per channel,
-the S1's 3200-nit green would turn yellow at night, its red part saturating too). The constants were tuned on a
-contact sheet of scenes/city-walk.toml over the built-in backgrounds: vivid green at night,
-clearly readable indoors, washed out but faintly readable in the sun.
+See `hud.light` for why the curve works on luminance and how the constants were tuned.
 
 All arithmetic is float32. `composite` and `GLCompositor.render` agree within 3 levels.
 """
@@ -31,26 +28,22 @@ from PIL import Image as PILImage
 from PIL import ImageOps
 
 from hud.devices import DeviceProfile
+from hud.light import (  # noqa: F401  (the model's names stay importable from here)
+    AMBIENTS, DEFAULT_PEAK_NITS, KEY, LUMA, MEAN_WORLD_GREY, MIN_ADAPT_NITS, NEUTRAL_GREY,
+    WAVEGUIDE_EFFICIENCY, adaptation, linear_to_srgb, panel_colour, peak_nits, reinhard, srgb_to_linear,
+)
 
 if TYPE_CHECKING:  # moderngl is only needed for GLCompositor
     import moderngl
 
 VIEWS = ("both", "fused", "left", "right")
-AMBIENTS = {"night": 5.0, "indoor": 300.0, "overcast": 3000.0, "sunny": 10000.0}  # background luminance in nits for a white pixel
 
-# -- model constants (numpy and GLSL use the same values) --------------------------------------
+# -- look constants (numpy and GLSL use the same values; the light model's are in hud.light) -----
 EYE_GAP = 16                 # px between the eyes in the "both" view (black)
-DEFAULT_PEAK_NITS = 3000.0   # when a profile does not give peak_nits
-WAVEGUIDE_EFFICIENCY = 0.8   # share of the panel's light that reaches the eye
 GLOW_SIGMA_DEG = 0.15        # halation blur radius (Gaussian sigma) in degrees of visual angle
 GLOW_STRENGTH = 0.1          # halation energy relative to the light itself (0.25 smeared text at night)
 GLOW_MAX_RADIUS = 128        # kernel half-width cap in px (kernel radius = min(ceil(3 sigma), this))
 EYE_BOX_EDGE = 0.03          # fall-off band, as a fraction of the display width / height
-MEAN_WORLD_GREY = 0.18       # mean reflectance of the world: the eye adapts to ambient x this
-MIN_ADAPT_NITS = 20.0        # a bright HUD keeps the eye from dark-adapting further (also: no world)
-KEY = 6.0                    # tone-mapping white point, in multiples of the adaptation luminance
-NEUTRAL_GREY = 118           # sRGB level of the default world (118 is 18 % linear grey)
-LUMA = (0.2126, 0.7152, 0.0722)  # Rec. 709 / sRGB luminance weights (linear RGB)
 
 
 @dataclass
@@ -65,20 +58,6 @@ class Look:
 
 
 # -- shared pieces --------------------------------------------------------------------------------
-def srgb_to_linear(c: np.ndarray) -> np.ndarray:
-    """sRGB-encoded values in [0, 1] to linear light (float32)."""
-    c = np.asarray(c, dtype=np.float32)
-    return np.where(c <= np.float32(0.04045), c / np.float32(12.92),
-                    ((c + np.float32(0.055)) / np.float32(1.055)) ** np.float32(2.4)).astype(np.float32)
-
-
-def linear_to_srgb(v: np.ndarray) -> np.ndarray:
-    """Linear light in [0, 1] to sRGB-encoded values (float32)."""
-    v = np.clip(np.asarray(v, dtype=np.float32), 0.0, 1.0)
-    return np.where(v <= np.float32(0.0031308), v * np.float32(12.92),
-                    np.float32(1.055) * v ** np.float32(1 / 2.4) - np.float32(0.055)).astype(np.float32)
-
-
 def _check(device: DeviceProfile, look: Look, view: str) -> None:
     if not device.has_display or not device.eyes:
         raise ValueError(f"{device.name} has no display: there is nothing to composite")
@@ -104,20 +83,9 @@ def _check_panels(panels: dict[str, np.ndarray], device: DeviceProfile) -> dict[
     return out
 
 
-def peak_nits(device: DeviceProfile) -> float:
-    """Light that reaches the eye from a fully lit pixel, in nits."""
-    return float(device.peak_nits or DEFAULT_PEAK_NITS) * WAVEGUIDE_EFFICIENCY
-
-
-def panel_colour(device: DeviceProfile) -> np.ndarray:
-    """Linear RGB of a fully lit mono pixel (white for colour panels)."""
-    return srgb_to_linear(np.asarray(device.panel_rgb, dtype=np.float32) / 255.0)
-
-
 def adaptation_nits(look: Look) -> float:
     """The luminance the eye is adapted to."""
-    world = AMBIENTS[look.ambient] * MEAN_WORLD_GREY if look.see_through else MIN_ADAPT_NITS
-    return max(world, MIN_ADAPT_NITS)
+    return adaptation(AMBIENTS[look.ambient] if look.see_through else 0.0)
 
 
 def glow_kernel(device: DeviceProfile) -> np.ndarray:
@@ -204,10 +172,7 @@ def eye_light(panel: np.ndarray | None, device: DeviceProfile, look: Look) -> np
 
 def tone_map(perceived: np.ndarray, look: Look) -> np.ndarray:
     """Linear nits -> RGB uint8: Reinhard on luminance (hue kept, channels clipped), then sRGB."""
-    x = perceived / np.float32(adaptation_nits(look) * KEY)
-    lum = x[..., 0] * np.float32(LUMA[0]) + x[..., 1] * np.float32(LUMA[1]) + x[..., 2] * np.float32(LUMA[2])
-    ratio = np.float32(1.0) / (np.float32(1.0) + lum)  # (lum / (1 + lum)) / lum
-    out = linear_to_srgb(x * ratio[..., None])
+    out = linear_to_srgb(reinhard(perceived / np.float32(adaptation_nits(look) * KEY)))
     return np.floor(out * np.float32(255.0) + np.float32(0.5)).astype(np.uint8)
 
 

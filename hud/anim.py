@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from hud.geometry import Length
+from hud.text.wrap import join_words
 from hud.widgets.base import Widget
 from hud.widgets.props import Number, Optional
 
@@ -25,6 +26,7 @@ EASINGS: dict[str, Callable[[float], float]] = {
 TRANSITIONS = ("fade", "slide", "none")
 SLIDE_DEG = 1.0              # slide-in distance, degrees of visual angle
 CAPTION_SCROLL_S = 0.25      # how long a caption takes to scroll a line up
+COMPOSE_MOVE_S = 0.2         # how long widgets take to move to new places when another shows or hides
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$")
 
 
@@ -124,7 +126,7 @@ class Timeline:
                 values[key] = event.value
             elif event.kind == "append":
                 before = values[key]
-                values[key] = before + event.value
+                values[key] = join_words(before, event.value) if "partial" in event.target.props else before + event.value
                 partial_key = (id(event.target), "partial")
                 if partial_key in values:
                     values[partial_key] = ""

@@ -88,6 +88,13 @@ class DeviceProfile:
         angle = math.atan(half_ipd / depth_m) - math.atan(half_ipd / self.image_distance_m)
         return self.focal_px * math.tan(angle)
 
+    def stereo_shift_px(self, depth_m: float) -> int:
+        """Whole-pixel shift of each eye's copy for content at `depth_m` (0 on a display for one
+        eye, which has no disparity to give)."""
+        if len(self.eyes) < 2:
+            return 0
+        return round(self.disparity_px(depth_m))
+
     def eye_offset(self, eye: str) -> tuple[int, int]:
         """Per-eye calibration offset in pixels."""
         return dict(self.calibration).get(eye, (0, 0))

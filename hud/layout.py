@@ -46,11 +46,16 @@ class Layout:
         self.theme = theme
         self.stats = LayoutStats()
         self.image_size = image_size or natural_image_size
+        self._root: Widget | None = None
+        self._placements: dict[int, Rect] | None = None
 
     # -- entry point -------------------------------------------------------------------------
-    def run(self, root: Widget, screen: Rect) -> LayoutStats:
-        """Place `root` into `screen`; returns what was (re)computed."""
+    def run(self, root: Widget, screen: Rect, placements: dict[int, Rect] | None = None) -> LayoutStats:
+        """Place `root` into `screen`; returns what was (re)computed. `placements` (from the
+        compositor) gives each shown top-level widget its box, before its own offset; without
+        it top-level widgets sit at their anchors, and widgets missing from it are not placed."""
         self.stats = LayoutStats()
+        self._root, self._placements = root, placements
         self.arrange(root, screen)
         return self.stats
 
@@ -172,6 +177,11 @@ class Layout:
             self._place_flex(widget, inner, vertical=False)
         elif isinstance(widget, Composite):
             self._place_fill(widget.content, inner)
+        elif widget is self._root and self._placements is not None:
+            for child in widget.children:
+                box = self._placements.get(id(child))
+                if box is not None and child.visible:
+                    self.arrange(child, self._offset(child, box))
         elif isinstance(widget, (Stack, Panel)):
             for child in widget.children:
                 if child.visible:

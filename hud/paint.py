@@ -14,9 +14,10 @@ from PIL import Image as PILImage
 from hud.assets import load_image
 from hud.geometry import Rect
 from hud.icons import STROKE_WIDTH, icon_paths
+from hud.text.itemize import sanitize
 from hud.text.wrap import TextLine
 from hud.theme import Colour, Theme
-from hud.widgets.base import Widget
+from hud.widgets.base import Composite, Widget
 from hud.widgets.primitives import Icon, Image, Panel, Progress, Text
 
 
@@ -101,27 +102,36 @@ class Painter:
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
         self.painted = 0  # widgets re-painted by the last run (cache misses)
+        self._skip: frozenset[int] = frozenset()
+        self.owners: list[int] = []  # for each item of the last run: id() of the declared widget that drew it
 
-    def run(self, root: Widget) -> list[PaintItem]:
-        """Paint items for the whole tree, in painter's order."""
+    def run(self, root: Widget, skip: frozenset[int] = frozenset()) -> list[PaintItem]:
+        """Paint items for the whole tree, in painter's order; widgets whose id is in `skip`
+        (those the compositor hid) are not painted."""
         self.painted = 0
         items: list[PaintItem] = []
-        self._walk(root, 1.0, self.theme.device.image_distance_m, items)
+        self._skip = skip
+        self.owners = []
+        self._walk(root, 1.0, self.theme.device.image_distance_m, items, None, root=True)
         return items
 
-    def _walk(self, widget: Widget, brightness: float, depth: float, items: list[PaintItem]) -> None:
-        if not widget.visible:
+    def _walk(self, widget: Widget, brightness: float, depth: float, items: list[PaintItem],
+              owner: Widget | None, root: bool = False) -> None:
+        if not widget.visible or id(widget) in self._skip:
             return
         brightness *= widget.brightness
         if widget.depth_m is not None:
             depth = widget.depth_m
         if brightness <= 0:
             return
+        own = owner if owner is not None else widget   # the declared widget these pixels belong to
         item = self._item(widget, brightness, depth)
         if item is not None:
             items.append(item)
+            self.owners.append(id(own))
+        inner = own if (owner is not None or isinstance(widget, Composite)) and not root else None
         for child in widget.children:
-            self._walk(child, brightness, depth, items)
+            self._walk(child, brightness, depth, items, inner)
 
     def _item(self, widget: Widget, brightness: float, depth: float) -> PaintItem | None:
         cached = getattr(widget, "_paint_cache", None)
@@ -134,7 +144,7 @@ class Painter:
             bounds = Rect(0, 0, 0, 0)
             for command in commands:
                 bounds = bounds.union(command_bounds(command))
-            item = PaintItem(id(widget), round(self.theme.device.disparity_px(depth)), commands, bounds)
+            item = PaintItem(id(widget), self.theme.device.stereo_shift_px(depth), commands, bounds)
         widget._paint_cache = ((brightness, depth), item)
         widget.paint_dirty = False
         return item
@@ -200,10 +210,29 @@ def _paint_text(widget: Text, theme: Theme, brightness: float) -> list[Command]:
         top = y0 + round((widget.scroll - extra) * block.line_height)
         clip = Rect(x0, y0, width, height)
     items: list[tuple[np.ndarray, int, int]] = []
+    dim_items: list[tuple[np.ndarray, int, int]] = []  # characters from `dim_from` on
     for index, line in enumerate(lines):
         x = x0 + _line_offset(widget.align, line.rtl, width - line.width)
-        items += line_glyphs(line, block.size_px, x, top + index * block.line_height + block.baseline)
-    return [Glyphs(tuple(items), colour, clip)] if items else []
+        baseline = top + index * block.line_height + block.baseline
+        if widget.dim_from is None:
+            items += line_glyphs(line, block.size_px, x, baseline)
+            continue
+        cut = _line_index(widget.text, line, widget.dim_from)
+        items += line_glyphs(line._replace(glyphs=tuple(g for g in line.glyphs if g.cluster < cut)),
+                             block.size_px, x, baseline)
+        dim_items += line_glyphs(line._replace(glyphs=tuple(g for g in line.glyphs if g.cluster >= cut)),
+                                 block.size_px, x, baseline)
+    commands: list[Command] = [Glyphs(tuple(items), colour, clip)] if items else []
+    if dim_items:
+        commands.append(Glyphs(tuple(dim_items), theme.colour("dim", brightness), clip))
+    return commands
+
+
+def _line_index(text: str, line: TextLine, index: int) -> int:
+    """Where character `index` of the laid-out `text` falls in `line.text` (whose glyph
+    clusters index it): 0 before the line, past its end after it. The line's text is
+    sanitized, so characters the shaper never sees are not counted."""
+    return len(sanitize(text[line.start:index])) if index > line.start else 0
 
 
 def line_glyphs(line: TextLine, size: int, x: int, baseline: int) -> list[tuple[np.ndarray, int, int]]:

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-STAGES = ("update", "layout", "paint", "raster", "panel", "sink")
+STAGES = ("update", "compose", "layout", "paint", "raster", "panel", "sink")
 EYE_STAGES = ("raster", "panel")
-STAGE_COLOURS = {"update": (150, 150, 150), "layout": (80, 160, 255), "paint": (170, 110, 255),
+STAGE_COLOURS = {"update": (150, 150, 150), "compose": (255, 110, 200), "layout": (80, 160, 255), "paint": (170, 110, 255),
                  "raster": (60, 200, 120), "panel": (240, 190, 60), "sink": (240, 110, 80)}
 
 
@@ -187,8 +187,9 @@ class Profiler:
             y = top + 8 + row * 18
             draw.rectangle([right + 16, y, right + 28, y + 12], fill=STAGE_COLOURS[stage])
             draw.text((right + 34, y), stage, fill=(220, 220, 220))
-        draw.rectangle([right + 16, top + 8 + 6 * 18, right + 28, top + 8 + 6 * 18 + 5], fill=(255, 60, 60))
-        draw.text((right + 34, top + 6 + 6 * 18), "over budget", fill=(220, 220, 220))
+        legend = top + 8 + len(STAGES) * 18
+        draw.rectangle([right + 16, legend, right + 28, legend + 5], fill=(255, 60, 60))
+        draw.text((right + 34, legend - 2), "over budget", fill=(220, 220, 220))
         return image
 
     def write_chart(self, path: str | Path) -> None:

@@ -1,13 +1,19 @@
-"""The frame pipeline: update -> layout -> paint -> raster -> panel, for every eye."""
+"""The frame pipeline: update -> compose -> layout -> paint -> raster -> panel, for every eye."""
 from __future__ import annotations
 
+import bisect
+import json
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image as PILImage
 
+from hud.anim import COMPOSE_MOVE_S, EASINGS
+from hud.compose import Composition, Compositor
 from hud.devices import DeviceProfile, load_device
 from hud.errors import NoDisplayError
 from hud.geometry import Rect
@@ -15,14 +21,15 @@ from hud.layout import Layout, LayoutStats
 from hud.damage import changed_items, eye_damage
 from hud.paint import Painter, PaintItem
 from hud.profile import FrameRecord, Profiler, Span
-from hud.panel import to_panel
+from hud.panel import reserved_colours, to_panel
 from hud.raster import BACKENDS
+from hud.report import LayoutSnapshot, layout_report, snapshot
 from hud.scene import Scene, load_scene
 from hud.sinks import panel_image, preview_image, write_images
 from hud.theme import Theme
 from hud.widgets.base import Widget
 
-STAGES = ("update", "layout", "paint", "raster", "panel")  # a renderer's own stages (the sink is the caller's)
+STAGES = ("update", "compose", "layout", "paint", "raster", "panel")  # a renderer's own stages (the sink is the caller's)
 
 
 @dataclass
@@ -35,6 +42,18 @@ class Frame:
     t: float
     timings_ms: dict[str, float] = field(default_factory=dict)  # per stage, when profiled
     dirty_px: int = 0  # pixels re-rastered for this frame, all eyes together
+    snapshot: LayoutSnapshot | None = field(default=None, repr=False, compare=False)
+    _layout: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def layout(self) -> dict[str, Any]:
+        """What the frame shows, widget by widget (the `layout.json` document): device, size and
+        one entry per declared widget in document order, with its boxes on each eye."""
+        if self._layout is None:
+            if self.snapshot is None:
+                return {"device": self.device.name, "size": [self.device.width, self.device.height], "widgets": []}
+            self._layout = layout_report(self.snapshot)
+        return self._layout
 
     def preview(self) -> PILImage.Image:
         """Both eyes side by side in the panel's colour."""
@@ -47,8 +66,10 @@ class Frame:
         return images
 
     def save(self, out_dir: str | Path) -> list[Path]:
-        """Write the images into `out_dir`, all or nothing."""
-        return write_images(self.images(), Path(out_dir))
+        """Write the images and layout.json into `out_dir`, all or nothing."""
+        files: dict[str, Any] = dict(self.images())
+        files["layout.json"] = (json.dumps(self.layout, ensure_ascii=False, indent=1) + "\n").encode()
+        return write_images(files, Path(out_dir))
 
 
 class Renderer:
@@ -70,11 +91,19 @@ class Renderer:
             raise ValueError(f"unknown backend '{backend}' (available: {', '.join(BACKENDS)})")
         self.theme = Theme(self.device)
         self.layout = Layout(self.theme)
+        self.compositor = Compositor(self.theme, self.layout.measure)
         self.painter = Painter(self.theme)
         self.raster = BACKENDS[backend](self.device.width, self.device.height, self.theme.channels)
         self.backend = backend
         self.profiler = profiler
         self.screen = Rect(0, 0, self.device.width, self.device.height)
+        margin = self.device.safe_margin
+        self.safe_area = Rect(margin.left, margin.top, self.device.width - margin.horizontal,
+                              self.device.height - margin.vertical)
+        self.composition: Composition | None = None
+        self._placed: dict[int, Rect] = {}        # top-level boxes as drawn (moving ones mid-way)
+        self._before: dict[float, dict[int, Rect]] = {}   # composition just before a timeline event
+        self._snapshot: LayoutSnapshot | None = None
         self._items: list[PaintItem] = []
         self._buffers: dict[str, np.ndarray] = {}
         self._last: Frame | None = None
@@ -84,7 +113,12 @@ class Renderer:
     def invalidate(self) -> None:
         """Forget every cached measure, layout and paint: the next frame is a full redraw."""
         _invalidate(self.scene.root)
+        self._forget()
+
+    def _forget(self) -> None:
         self._last = None
+        self.compositor.forget()
+        self._before.clear()
 
     def frame(self, t: float = 0.0) -> Frame:
         """Render the tree as it is at time `t` (seconds)."""
@@ -101,25 +135,35 @@ class Renderer:
 
         root = self.scene.root
         if _forget_other_devices(root, self.device):
-            self._last = None
+            self._forget()
         if getattr(root, "_drawn_by", None) is not self._token:
             # Another renderer drew this tree since our last frame and consumed its dirty
             # flags: our images and paint items may be stale, so redraw every pixel.
             root._drawn_by = self._token
-            self._last = None
+            self._forget()
         if self.scene.timeline is not None:
             if self._last is None:
-                self._layout(root)  # timelines measure captions to scroll them: lay out first
+                self._layout(root, self._compose(root).shown_rects())  # captions scroll by measured lines
             self.scene.apply_timeline(t)
         lap("update")
+        composition = self._compose(root)
+        placed = self._displayed(composition, t)
+        lap("compose")
         last = self._last
-        if last is not None and not root.layout_dirty and not root.paint_pending:
+        if last is not None and not root.layout_dirty and not root.paint_pending and placed == self._placed:
             return self._unchanged(last, t, record)
-        self._layout(root)
+        if placed != self._placed:
+            root.layout_dirty = True
+        self._placed = placed
+        self._layout(root, placed)
         lap("layout")
-        items = self.painter.run(root)
+        hidden = frozenset(key for key, p in composition.placements.items() if not p.shown)
+        items = self.painter.run(root, hidden)
         root.paint_pending = False
+        self._snapshot = snapshot(root, self.device, composition, items, self.painter.owners)
         lap("paint")
+        # Palette panels keep the colours text and strokes are drawn in.
+        reserved = reserved_colours(items, self.theme) if self.device.max_colours else ()
         changed = changed_items(self._items, items) if last is not None else None
         self._items = items
         eyes: dict[str, np.ndarray] = {}
@@ -137,25 +181,78 @@ class Renderer:
                     self.raster.redraw(buffer, items, area, offset, sign)
             dirty_px += sum(area.area for area in areas)
             lap("raster", eye)
-            eyes[eye] = self._panel(buffer, areas, last.eyes.get(eye) if last else None)
+            eyes[eye] = self._panel(buffer, areas, last.eyes.get(eye) if last else None, reserved)
             lap("panel", eye)
         if record is not None:
             record.dirty_px = dirty_px
             record.lit_px = sum(int(np.count_nonzero(panel)) for panel in eyes.values())
-        self._last = Frame(eyes, self.device, self.backend, t, _stage_totals(record), dirty_px)
+        self._last = Frame(eyes, self.device, self.backend, t, _stage_totals(record), dirty_px, self._snapshot)
         return self._last
 
-    def _layout(self, root: Widget) -> None:
+    # -- composition ----------------------------------------------------------------------
+    def _compose(self, root: Widget) -> Composition:
+        self.composition = self.compositor.run(root, self.safe_area, self.scene.gap)
+        return self.composition
+
+    def _displayed(self, composition: Composition, t: float) -> dict[int, Rect]:
+        """Top-level boxes as drawn at `t`: where the compositor puts them, except that when a
+        timeline shows or hides a widget the others move to their new places over
+        COMPOSE_MOVE_S. The moves are a function of scene time alone, like every animation: each
+        widget eases from where it was just before the latest show or hide that moved it, so
+        any frame, rendered in any order, is the same. (A change made directly by app code
+        re-places at once; `Timeline.show` / `hide` animate.)"""
+        target = composition.shown_rects()
+        if self.scene.timeline is None:
+            return target
+        return self._timeline_moves(target, t)
+
+    def _timeline_moves(self, target: dict[int, Rect], t: float) -> dict[int, Rect]:
+        times = self._show_hide_times()
+        first = bisect.bisect_right(times, t - COMPOSE_MOVE_S)
+        window = [at for at in times[first:bisect.bisect_right(times, t)] if at > 0]
+        if not window:
+            return target
+        placed = dict(target)
+        for key, box in target.items():
+            for at in reversed(window):
+                before = self._composition_before(at, t).get(key)
+                if before is not None and before[:2] != box[:2]:
+                    placed[key] = _move(before, box, (t - at) / COMPOSE_MOVE_S)
+                    break
+        return placed
+
+    def _show_hide_times(self) -> list[float]:
+        events = self.scene.timeline.events
+        key = len(events)
+        if getattr(self, "_times_key", None) != key:
+            self._times_key = key
+            self._times = sorted({e.at for e in events if e.kind == "set" and e.field in ("visible", "form")})
+        return self._times
+
+    def _composition_before(self, at: float, t: float) -> dict[int, Rect]:
+        """Where the compositor put the top-level widgets just before `at` (cached)."""
+        boxes = self._before.get(at)
+        if boxes is None:
+            current = self.compositor.last
+            self.scene.apply_timeline(math.nextafter(at, -math.inf))
+            boxes = self.compositor.run(self.scene.root, self.safe_area, self.scene.gap).shown_rects()
+            self.scene.apply_timeline(t)
+            self.compositor.restore(current)
+            self._before[at] = boxes
+        return boxes
+
+    def _layout(self, root: Widget, placements: dict[int, Rect]) -> None:
         margin = self.device.safe_margin
         root.padding = [margin.top, margin.right, margin.bottom, margin.left]
-        self.layout.run(root, self.screen)
+        self.layout.run(root, self.screen, placements)
 
-    def _panel(self, buffer: np.ndarray, areas: list[Rect], previous: np.ndarray | None) -> np.ndarray:
+    def _panel(self, buffer: np.ndarray, areas: list[Rect], previous: np.ndarray | None,
+               reserved: tuple | list = ()) -> np.ndarray:
         """The eye's panel image: the previous one with the damaged areas re-quantised (a fresh
         array, so earlier frames keep their pixels). Colour-budget panels are re-quantised
         whole, since their palette depends on every pixel."""
         if previous is None or self.device.max_colours or areas == [self.screen]:
-            return to_panel(buffer, self.device)
+            return to_panel(buffer, self.device, reserved=reserved)
         panel = previous.copy()
         for area in areas:
             region = buffer[area.y:area.bottom, area.x:area.right]
@@ -167,6 +264,12 @@ class Renderer:
         if record is not None:
             record.lit_px = sum(int(np.count_nonzero(panel)) for panel in last.eyes.values())
         return Frame(last.eyes, self.device, self.backend, t, _stage_totals(record), 0)
+
+
+def _move(start: Rect, end: Rect, progress: float) -> Rect:
+    """A box on its way from `start` to `end` (eased); its size is already the final one."""
+    eased = EASINGS["ease-out"](min(max(progress, 0.0), 1.0))
+    return Rect(round(start.x + (end.x - start.x) * eased), round(start.y + (end.y - start.y) * eased), end.w, end.h)
 
 
 def _stage_totals(record: FrameRecord | None) -> dict[str, float]:

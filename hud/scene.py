@@ -15,19 +15,21 @@ from typing import Any
 from hud.anim import EASINGS, TRANSITIONS, Event, Timeline, animatable, parse_time
 from hud.assets import AssetError, resolve_asset
 from hud.gestures import ACTIONS, GESTURES, Binding
-from hud.geometry import parse_length
+from hud.geometry import Length, parse_length
 from hud.devices import builtin_names, load_device
 from hud.errors import DeviceError, FieldError, SceneError
 from hud.layout import Screen
 from hud.tomlpos import TomlPositions, toml_error_line
 from hud.widgets import WIDGET_TYPES, Widget, create_widget
 from hud.widgets.primitives import Image
+from hud.widgets.props import LengthKind, Prop
 
 SCENE_KEYS = {
     "title": "Title shown in tools.",
     "duration": "How long the scene runs (\"10s\"); default: until the last timeline event ends, plus 1 s.",
     "device": "Device profile the scene is designed for (default quark-s1).",
     "targets": "Every device profile the scene is meant for (default: just `device`); `make demo` renders each.",
+    "gap": "Space between top-level widgets that share a zone, and between zones (px or deg; default 0.3deg).",
 }
 DEFAULT_DEVICE = "quark-s1"
 TIMELINE_KEYS = {"at": "When, e.g. \"1.5s\" or \"300ms\".", "target": "Id of the widget.",
@@ -42,8 +44,10 @@ class Scene:
     """A widget tree plus the scene's title and target device."""
 
     def __init__(self, *widgets: Widget, title: str = "", device: str = DEFAULT_DEVICE,
-                 targets: tuple[str, ...] = (), path: Path | None = None) -> None:
+                 targets: tuple[str, ...] = (), path: Path | None = None,
+                 gap: Length | float | str | None = None) -> None:
         self.title = title
+        self.gap = None if gap is None else _gap(gap)   # None: the compositor's default (0.3 deg)
         self.device = device
         self.targets = targets or (device,)
         self.path = path
@@ -151,6 +155,11 @@ class _Builder:
                 if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
                     raise self.fail(("scene", key), "scene", f"'targets' must be a list of device names, got {value!r}",
                                     'e.g. targets = ["quark-s1", "even-g2"]')
+            elif key == "gap":
+                try:
+                    _gap(value)
+                except FieldError as exc:
+                    raise self.fail(("scene", key), "scene", f"'gap' {exc.problem}", exc.fix) from None
             elif key == "duration":
                 try:
                     parse_time(value)
@@ -174,7 +183,8 @@ class _Builder:
             raise self.fail(("widgets",), "scene", "'widgets' must be an array of tables",
                             "write each widget as [[widgets]]")
         device = header.get("device", DEFAULT_DEVICE)
-        scene = Scene(title=header.get("title", ""), device=device, targets=tuple(header.get("targets", [device])))
+        scene = Scene(title=header.get("title", ""), device=device, targets=tuple(header.get("targets", [device])),
+                      gap=header.get("gap"))
         for index, item in enumerate(widgets):
             scene.add(self.widget(item, ("widgets", index)))
         entries = data.get("timeline", [])
@@ -383,6 +393,7 @@ class _Builder:
             if exc.problem.startswith("unknown field"):
                 problem = f"unknown field '{exc.field}'"
             raise self.fail(path + exc.path if exc.path else path, where, problem, exc.fix) from None
+        widget.source = (self.shown, self.positions.line_of(path) or 1)
         if isinstance(widget, Image):
             try:
                 widget.src = str(resolve_asset(widget.src, self.base_dir))
@@ -411,6 +422,15 @@ class _Builder:
         type_name = item.get("type") if isinstance(item.get("type"), str) else "widget"
         widget_id = item.get("id")
         return f"{type_name} '{widget_id}'" if isinstance(widget_id, str) else str(type_name)
+
+
+_GAP = Prop(LengthKind(percent=False, high_px=1000, high_deg=20), None)
+_GAP.name = "gap"
+
+
+def _gap(value: Any) -> Length:
+    """The [scene] gap as a length; FieldError when it is not one."""
+    return _GAP.validate(value)
 
 
 def _offset_px(value: Any) -> float:
@@ -471,7 +491,8 @@ def scene_schema() -> dict[str, Any]:
                              "description": SCENE_KEYS["duration"]},
                 "device": {"type": "string", "description": SCENE_KEYS["device"]},
                 "targets": {"type": "array", "items": {"type": "string"}, "minItems": 1,
-                            "description": SCENE_KEYS["targets"]}}},
+                            "description": SCENE_KEYS["targets"]},
+                "gap": {**_GAP.kind.schema(), "description": SCENE_KEYS["gap"]}}},
             "widgets": {"type": "array", "items": {"$ref": "#/$defs/widget"}},
             "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_entry"}},
             "gestures": {"type": "array", "items": {

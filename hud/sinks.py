@@ -37,8 +37,9 @@ def preview_image(eyes: dict[str, np.ndarray], device: DeviceProfile) -> PILImag
     return PILImage.fromarray(canvas, "RGB")
 
 
-def write_images(images: dict[str, PILImage.Image], out_dir: Path) -> list[Path]:
-    """Write `name -> image` as PNGs into `out_dir`: every file or none, never a partial file."""
+def write_images(images: dict[str, PILImage.Image | bytes], out_dir: Path) -> list[Path]:
+    """Write `name -> image` as PNGs (or `name -> bytes` as they are, e.g. layout.json) into
+    `out_dir`: every file or none, never a partial file."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
@@ -46,7 +47,10 @@ def write_images(images: dict[str, PILImage.Image], out_dir: Path) -> list[Path]
             handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
             os.close(handle)
             staged.append((temp, out_dir / name))
-            image.save(temp, format="PNG")
+            if isinstance(image, bytes):
+                Path(temp).write_bytes(image)
+            else:
+                image.save(temp, format="PNG")
         for temp, final in staged:
             os.replace(temp, final)
     finally:

@@ -1,13 +1,18 @@
-"""Tests for panel output: grey levels, colour budgets and the preview tint."""
+"""Tests for panel output: grey levels, colour budgets, reserved colours and the preview tint."""
 from __future__ import annotations
 
 import dataclasses
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from hud.devices import load_device, wavelength_to_rgb
-from hud.panel import ONE_BIT_THRESHOLD, limit_colours, quantise_levels, tint, to_panel
+from hud.geometry import Rect
+from hud.paint import Blit, Fill, FillRoundRect, Glyphs, PaintItem, Stroke, StrokeRoundRect
+from hud.panel import (ONE_BIT_THRESHOLD, colour_error, limit_colours, nearest_distance, palette_of,
+                       quantise_colour, quantise_levels, reserved_colours, tint, to_panel)
+from hud.theme import Theme
 
 RAMP = np.linspace(0.0, 1.0, 1001, dtype=np.float32)
 
@@ -118,3 +123,111 @@ def test_every_level_count_yields_that_many_values(levels: int) -> None:
     values = set(quantise_levels(RAMP, levels).tolist())
     assert len(values) == levels
     assert min(values) == 0 and max(values) == 255
+
+
+# -- reserved colours: text and strokes keep their colour on a colour budget -----------------------
+def photo_with_block(colour, seed: int = 3) -> np.ndarray:
+    """A float buffer: smooth colourful 'photo' noise with a thin bar of `colour` on it, as text
+    strokes are (a small share of the pixels: median cut alone averages it away)."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:120, 0:160].astype(np.float32)
+    buffer = np.stack([0.5 + 0.4 * np.sin(x / 13 + y / 29), 0.45 + 0.35 * np.cos(y / 11),
+                       0.4 + 0.3 * np.sin((x - y) / 17)], axis=-1)
+    buffer += rng.normal(0, 0.05, buffer.shape).astype(np.float32)
+    buffer[40:44, 30:130] = colour
+    return buffer.astype(np.float32)
+
+
+def colours_of(panel: np.ndarray) -> set[tuple[int, int, int]]:
+    return {tuple(int(v) for v in c) for c in np.unique(panel.reshape(-1, 3), axis=0)}
+
+
+def test_reserved_alert_colour_survives_over_a_photo() -> None:
+    device = load_device("frame")
+    alert = Theme(device).colour("alert")
+    buffer = photo_with_block(alert)
+    wanted = tuple(int(v) for v in quantise_colour(alert))
+    plain = to_panel(buffer, device)
+    assert wanted not in colours_of(plain)          # median cut alone turns it into something else
+    assert colour_error(alert, plain) > 10
+    panel = to_panel(buffer, device, reserved=[alert])
+    assert panel.dtype == np.uint8 and panel.shape == (120, 160, 3)
+    assert len(colours_of(panel)) <= 16 and wanted in colours_of(panel)
+    assert np.all(panel[40:44, 30:130] == wanted)   # every pixel of the bar kept exactly
+    assert colour_error(alert, panel) == 0.0
+    assert np.array_equal(panel, to_panel(buffer, device, reserved=[alert]))  # deterministic
+
+
+def test_reserved_colours_are_at_most_half_the_budget() -> None:
+    rng = np.random.default_rng(5)
+    rgb = rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    reserved = [(k / 10, 1 - k / 10, 0.5) for k in range(10)]
+    for k, colour in enumerate(reserved):
+        rgb[k * 6:k * 6 + 4, :8] = quantise_colour(colour)
+    out = limit_colours(rgb, 16, reserved)
+    palette = colours_of(out)
+    assert len(palette) <= 16
+    kept = [tuple(int(v) for v in quantise_colour(c)) in palette for c in reserved]
+    assert kept[:8] == [True] * 8                 # the first 16 // 2 are exact
+    assert np.array_equal(out[:4, :8], np.broadcast_to(quantise_colour(reserved[0]), (4, 8, 3)))
+    # a colour given twice counts once: with a budget of 4, both of these distinct two are kept
+    out = limit_colours(rgb, 4, [reserved[1], reserved[1], reserved[2]])
+    assert len(colours_of(out)) <= 4
+    assert {tuple(int(v) for v in quantise_colour(c)) for c in reserved[1:3]} <= colours_of(out)
+
+
+def test_reserved_colours_are_quantised_like_the_pixels() -> None:
+    assert quantise_colour((1.0, 0.5, 0.2)).tolist() == [255, 128, 51]
+    assert quantise_colour((0.5,)).tolist() == [128, 128, 128]
+    assert quantise_colour((1.0, 0.5, 0.2), 16).tolist() == [255, 136, 51]
+    assert quantise_colour((2.0, -1.0, 0.3), 2).tolist() == [255, 0, 0]
+
+
+def test_no_reserved_colours_is_plain_median_cut() -> None:
+    device = load_device("frame")
+    buffer = photo_with_block((1.0, 0.5, 0.2))
+    rgb = quantise_levels(np.clip(buffer, 0, 1), 256)
+    image = Image.fromarray(rgb, "RGB").quantize(colors=16, method=Image.Quantize.MEDIANCUT,
+                                                  dither=Image.Dither.NONE)
+    expected = np.asarray(image.convert("RGB"))
+    assert np.array_equal(to_panel(buffer, device), expected)
+    assert np.array_equal(to_panel(buffer, device, reserved=()), expected)
+    assert np.array_equal(limit_colours(rgb, 16), expected)
+
+
+def test_reserved_colours_leave_images_within_budget_alone() -> None:
+    rgb = np.zeros((4, 4, 3), dtype=np.uint8)
+    rgb[:2] = (255, 0, 0)
+    assert limit_colours(rgb, 16, [(0.0, 1.0, 0.0)]) is rgb
+
+
+def test_reserved_colours_of_paint_items() -> None:
+    theme = Theme(load_device("frame"))
+    alert, fg, dim = theme.colour("alert"), theme.colour("fg"), theme.colour("dim")
+    faded = theme.colour("alert", 0.5)
+    pixels = np.ones((2, 2, 3), np.float32)
+    items = [
+        PaintItem(1, 0, (Glyphs((), faded), Glyphs((), faded), Glyphs((), faded)), Rect(0, 0, 1, 1)),
+        PaintItem(2, 0, (Stroke(((0, 0), (1, 1)), 1.0, False, dim), Fill(((0, 0), (1, 0), (1, 1)), alert),
+                         Blit(0, 0, pixels, pixels[..., 0], 1.0)), Rect(0, 0, 1, 1)),
+        PaintItem(3, 0, (FillRoundRect(0, 0, 4, 4, 1, alert), StrokeRoundRect(0, 0, 4, 4, 1, 1, (0.2, 0.3, 0.4)),
+                         Glyphs((), fg)), Rect(0, 0, 4, 4)),
+    ]
+    # role colours first (most used first, then painter's order), then the others the same way
+    assert reserved_colours(items, theme) == [alert, dim, fg, faded, (0.2, 0.3, 0.4)]
+    assert reserved_colours([], theme) == []
+    mono = Theme(load_device("quark-s1"))
+    assert reserved_colours([PaintItem(1, 0, (Glyphs((), (0.6,)),), Rect(0, 0, 1, 1))], mono) == [(0.6, 0.6, 0.6)]
+
+
+def test_nearest_distance_and_palette() -> None:
+    panel = np.zeros((2, 3, 3), dtype=np.uint8)
+    panel[0] = (255, 128, 51)
+    panel[1, 0] = (0, 0, 255)
+    palette = palette_of(panel)
+    assert palette.dtype == np.uint8 and palette.tolist() == [[0, 0, 0], [0, 0, 255], [255, 128, 51]]
+    assert nearest_distance((1.0, 0.5, 0.2), palette) == 0.0
+    assert nearest_distance((0.0, 0.0, 0.8), palette) == pytest.approx(51.0)
+    assert nearest_distance((1.0, 1.0, 1.0), np.zeros((0, 3), np.uint8)) == float("inf")
+    assert colour_error((1.0, 0.5, 0.2), panel) == 0.0
+    assert colour_error((1.0, 0.5, 0.4), panel) == pytest.approx(51.0)

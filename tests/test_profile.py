@@ -100,7 +100,7 @@ def test_summary_json_shape() -> None:
     data = json.loads(json.dumps(profiler.summary()))
     assert set(data) == SUMMARY_KEYS
     assert set(data["total"]) == STAT_KEYS
-    assert set(data["stages"]) == {"update", "layout", "paint", "raster", "panel", "sink"}
+    assert set(data["stages"]) == {"update", "compose", "layout", "paint", "raster", "panel", "sink"}
     for stage in STAGES:
         assert set(data["stages"][stage]) == STAT_KEYS
     assert set(data["dirty_px"]) == PX_KEYS and set(data["lit_px"]) == PX_KEYS
@@ -195,7 +195,7 @@ def test_chrome_trace_of_a_real_run(tmp_path: Path) -> None:
         stages = [span.stage for span in rec.spans]
         assert stages[0] == "update"
         if "raster" in stages:
-            assert stages == ["update", "layout", "paint", "raster", "panel", "raster", "panel"]
+            assert stages == ["update", "compose", "layout", "paint", "raster", "panel", "raster", "panel"]
             assert [s.eye for s in rec.spans if s.eye] == ["left", "left", "right", "right"]
         for a, b in zip(rec.spans, rec.spans[1:]):
             assert b.start == pytest.approx(a.start + a.ms / 1000, abs=1e-9)  # back to back
@@ -260,7 +260,7 @@ def test_renderer_with_a_profiler_times_every_stage() -> None:
     scene = load_scene(ROOT / "scenes/notification-burst.toml")
     profiler = Profiler(16.667, "quark-s1")
     frame = Renderer(scene, "quark-s1", profiler=profiler).frame(1.0)
-    assert set(frame.timings_ms) == {"update", "layout", "paint", "raster", "panel"}
+    assert set(frame.timings_ms) == {"update", "compose", "layout", "paint", "raster", "panel"}
     assert frame.timings_ms["raster"] == pytest.approx(profiler.records[0].stage_ms("raster"))
     assert profiler.records[0].dirty_px == 2 * 640 * 480
     assert profiler.records[0].lit_px > 0

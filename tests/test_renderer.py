@@ -1,6 +1,7 @@
 """Tests for the frame pipeline: stereo placement, calibration, determinism and saving."""
 from __future__ import annotations
 
+import json
 import os
 import random
 from pathlib import Path
@@ -33,7 +34,7 @@ def test_frame_has_one_panel_per_eye() -> None:
     for panel in frame.eyes.values():
         assert panel.shape == (480, 640) and panel.dtype == np.uint8
     assert frame.device == S1
-    assert set(frame.timings_ms) == {"update", "layout", "paint", "raster", "panel"}
+    assert set(frame.timings_ms) == {"update", "compose", "layout", "paint", "raster", "panel"}
 
 
 def test_single_eye_colour_device() -> None:
@@ -190,8 +191,9 @@ def test_frame_save_writes_left_right_preview(tmp_path: Path) -> None:
     frame = hud.render(hud.Scene(_card(depth_m=1.0)), device="quark-s1")
     out = tmp_path / "out" / "nested"
     written = frame.save(out)
-    assert sorted(p.name for p in written) == ["left.png", "preview.png", "right.png"]
-    assert sorted(os.listdir(out)) == ["left.png", "preview.png", "right.png"]
+    assert sorted(p.name for p in written) == ["layout.json", "left.png", "preview.png", "right.png"]
+    assert sorted(os.listdir(out)) == ["layout.json", "left.png", "preview.png", "right.png"]
+    assert json.loads((out / "layout.json").read_text()) == frame.layout
     with PILImage.open(out / "left.png") as left:
         assert left.mode == "L" and left.size == (640, 480)
         assert np.array_equal(np.asarray(left), frame.eyes["left"])

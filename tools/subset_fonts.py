@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the bundled font subsets in fonts/ from Debian's Noto packages.
+"""Build the bundled font subsets in fonts/ from Debian's Noto packages and Noto Emoji.
 
 Sources (install with
 ``apt-get install fonts-noto-core fonts-noto-ui-core fonts-noto-cjk``):
@@ -11,10 +11,15 @@ Sources (install with
   ``fonts-noto-ui-core`` (the UI variants have tighter vertical metrics)
 * Noto Sans CJK SC, KR and JP Regular/Bold (CFF, faces inside a .ttc) from
   ``fonts-noto-cjk``
+* Noto Emoji (monochrome) Regular/Bold (TrueType, static wght 400 and 700) from
+  the npm package ``@expo-google-fonts/noto-emoji`` 0.4.7 (Google Fonts' build of
+  Noto Emoji 3.006), fetched with ``npm pack`` unless ``--emoji-package`` names
+  the downloaded tarball; the two TTFs are checked against their SHA-256
 
-Requires fontTools (``pip install fonttools``). Run from anywhere::
+Requires fontTools (``pip install fonttools``) and, for the emoji set, uniseg (a
+dependency of hud). Run from anywhere::
 
-    python tools/subset_fonts.py [--out-dir DIR]
+    python tools/subset_fonts.py [--out-dir DIR] [--emoji-package TGZ] [--only GLOB]
 
 The output is deterministic: the source ``head.modified`` timestamp is kept,
 so running the script twice gives byte-identical files.
@@ -23,8 +28,14 @@ so running the script twice gives byte-identical files.
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import hashlib
 import io
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,6 +189,23 @@ JP_MARKS = "々〆〇〃〻〱〲〳〴〵ゝゞヽヾヵヶー"
 # levels 1 and 2. Kept if the font has them.
 JOYO_OUTSIDE_JIS = "\U00020B9F\u5861\u525D\u9830"  # 𠮟 塡 剝 頰
 
+# Noto Emoji from the npm registry: Google Fonts' static instances, repackaged by
+# Expo (the Fontsource packages split the font by unicode-range, which cuts the
+# ZWJ, flag and keycap ligatures apart). Pinned by package version and by the
+# SHA-256 of each TTF inside the tarball.
+EMOJI_PACKAGE = "@expo-google-fonts/noto-emoji"
+EMOJI_PACKAGE_VERSION = "0.4.7"
+EMOJI_MEMBERS: dict[str, tuple[str, str]] = {  # weight -> (tarball member, SHA-256)
+    "Regular": ("package/400Regular/NotoEmoji_400Regular.ttf",
+                "24aaa2a20c9c06ffe9bf04284bfd1f14376a329d10122f902abe2770817eb504"),
+    "Bold": ("package/700Bold/NotoEmoji_700Bold.ttf",
+             "4a3232c18f9c6312d34eb5b3ddc670c2060ff15f42d584c8aca331b6205c6ad9"),
+}
+# Planes searched for emoji code points: the BMP, the SMP and the tag block
+# (subdivision flags such as England use tag characters U+E0020-E007F).
+EMOJI_SEARCH: list[Range] = [(0x0000, 0x1FFFF), (0xE0000, 0xE007F)]
+EMOJI_SELECTORS = "\ufe0e\ufe0f"  # text and emoji presentation selectors
+
 
 @dataclass(frozen=True)
 class Job:
@@ -188,6 +216,8 @@ class Job:
     package: str
     family: str | None  # face to pick inside a collection; None for single fonts
     unicodes: frozenset[int]
+    member: str = ""  # font file inside a package tarball (source); "" for font files
+    sha256: str = ""  # expected SHA-256 of that member
 
 
 def expand(ranges: list[Range]) -> set[int]:
@@ -265,8 +295,50 @@ def jp_unicodes(sc_cmap: set[int]) -> frozenset[int]:
     return frozenset(cps)
 
 
+def emoji_unicodes() -> frozenset[int]:
+    """Code points kept in the Noto Emoji subsets.
+
+    Every code point with an emoji property (Emoji, Emoji_Presentation,
+    Emoji_Component, Extended_Pictographic: single emoji, keycap bases # * 0-9,
+    ZWJ, U+20E3, regional indicators, skin tones, hair components, tags) plus
+    the two presentation selectors. The font's private-use aliases are left
+    out; ZWJ sequences, flags and keycaps stay reachable through GSUB.
+    """
+    from uniseg.emoji import emoji, emoji_component, emoji_presentation, extended_pictographic
+
+    properties = (emoji, emoji_presentation, emoji_component, extended_pictographic)
+    cps = {cp for cp in expand(EMOJI_SEARCH) if any(prop(chr(cp)) for prop in properties)}
+    return frozenset(cps | {ord(c) for c in EMOJI_SELECTORS})
+
+
+def fetch_emoji_package(dest: Path) -> Path:
+    """Download the pinned Noto Emoji npm tarball into ``dest`` with ``npm pack``."""
+    if shutil.which("npm") is None:
+        sys.exit(f"error: npm not found; install it, or download {EMOJI_PACKAGE}@{EMOJI_PACKAGE_VERSION} "
+                 "with `npm pack` and pass the .tgz with --emoji-package")
+    spec = f"{EMOJI_PACKAGE}@{EMOJI_PACKAGE_VERSION}"
+    done = subprocess.run(["npm", "pack", spec, "--pack-destination", str(dest)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"error: `npm pack {spec}` failed:\n{done.stderr.strip()}")
+    return dest / done.stdout.strip().splitlines()[-1]
+
+
+def read_member(job: Job) -> bytes:
+    """The font file ``job.member`` from its tarball, checked against ``job.sha256``."""
+    with tarfile.open(job.source) as archive:
+        data = archive.extractfile(job.member).read()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != job.sha256:
+        sys.exit(f"error: {job.member} in {job.source} has SHA-256 {digest}, expected "
+                 f"{job.sha256} ({job.package})")
+    return data
+
+
 def require_source(job: Job) -> None:
-    """Exit with one line naming the Debian package if the source is missing."""
+    """Exit with one line naming the package if the source is missing."""
+    if job.member and not job.source.is_file():
+        sys.exit(f"error: {job.source} not found; download it with `npm pack {job.package}`")
     if not job.source.is_file():
         sys.exit(
             f"error: {job.source} not found; install the Debian package "
@@ -313,7 +385,8 @@ def build(job: Job, out_dir: Path) -> Path:
     require_source(job)
     font_number = find_face(job.source, job.family) if job.family else -1
     options = subset_options(font_number)
-    font = subset.load_font(str(job.source), options, dontLoadGlyphNames=True)
+    source = io.BytesIO(read_member(job)) if job.member else str(job.source)
+    font = subset.load_font(source, options, dontLoadGlyphNames=True)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(job.unicodes))
     subsetter.subset(font)
@@ -336,8 +409,16 @@ def describe(path: Path) -> str:
     return f"wrote {path} ({size:,} bytes, {glyphs:,} glyphs, {mapped:,} code points)"
 
 
+def emoji_jobs(package: Path) -> list[Job]:
+    """The two Noto Emoji subsets, read from the npm tarball ``package``."""
+    unicodes = emoji_unicodes()
+    spec = f"{EMOJI_PACKAGE}@{EMOJI_PACKAGE_VERSION}"
+    return [Job(f"NotoEmoji-{weight}.ttf", package, spec, None, unicodes, member, sha256)
+            for weight, (member, sha256) in EMOJI_MEMBERS.items()]
+
+
 def jobs() -> list[Job]:
-    """All fonts this script produces."""
+    """All fonts this script makes from Debian packages."""
     latin = latin_unicodes()
     cjk = cjk_unicodes()
     kr = kr_unicodes()
@@ -389,16 +470,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR,
                         help=f"output folder (default: {DEFAULT_OUT_DIR})")
+    parser.add_argument("--emoji-package", type=Path, default=None,
+                        help=f"{EMOJI_PACKAGE}-{EMOJI_PACKAGE_VERSION}.tgz from `npm pack` "
+                             "(default: fetch it with npm)")
+    parser.add_argument("--only", default="*",
+                        help="build only the outputs matching this glob, e.g. 'NotoEmoji-*'")
     args = parser.parse_args(argv)
-    all_jobs = jobs()
-    for job in all_jobs:  # fail before writing anything if a source is missing
-        require_source(job)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    total = 0
-    for job in all_jobs:
-        path = build(job, args.out_dir)
-        total += path.stat().st_size
-        print(describe(path))
+    with tempfile.TemporaryDirectory() as temp:
+        wanted = [job for job in jobs() if fnmatch.fnmatch(job.output, args.only)]
+        for job in wanted:  # fail before fetching or writing anything if a source is missing
+            require_source(job)
+        if any(fnmatch.fnmatch(f"NotoEmoji-{weight}.ttf", args.only) for weight in EMOJI_MEMBERS):
+            package = args.emoji_package or fetch_emoji_package(Path(temp))
+            emoji = [job for job in emoji_jobs(package) if fnmatch.fnmatch(job.output, args.only)]
+            for job in emoji:
+                require_source(job)
+            wanted += emoji
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+        total = 0
+        for job in wanted:
+            path = build(job, args.out_dir)
+            total += path.stat().st_size
+            print(describe(path))
     print(f"total {total:,} bytes")
     return 0
 

@@ -3,6 +3,7 @@ shaping and a FreeType glyph cache for rasterizing glyphs by id."""
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +12,7 @@ from pathlib import Path
 import freetype
 import numpy as np
 import uharfbuzz as hb
+from uniseg.emoji import emoji_presentation, extended_pictographic
 
 WEIGHTS = ("regular", "bold")
 _LOAD_FLAGS = freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_TARGET_LIGHT
@@ -19,7 +21,7 @@ _LOAD_FLAGS = freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_TARGET_LIGHT
 FAMILIES: dict[str, str] = {
     "NotoSans": "ttf", "NotoSansSC": "otf", "NotoSansJP": "otf", "NotoSansKR": "otf",
     "NotoSansArabic": "ttf", "NotoSansHebrew": "ttf", "NotoSansDevanagari": "ttf",
-    "NotoSansBengali": "ttf", "NotoSansTamil": "ttf", "NotoSansThai": "ttf",
+    "NotoSansBengali": "ttf", "NotoSansTamil": "ttf", "NotoSansThai": "ttf", "NotoEmoji": "ttf",
 }
 # Preferred families per ISO 15924 script; everything else falls back through FALLBACK_ORDER.
 SCRIPT_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -37,7 +39,13 @@ LANGUAGE_FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
     "ko": {"Hani": ("NotoSansSC", "NotoSansJP")},
 }
 FALLBACK_ORDER = ("NotoSans", "NotoSansSC", "NotoSansJP", "NotoSansKR", "NotoSansArabic", "NotoSansHebrew",
-                  "NotoSansDevanagari", "NotoSansBengali", "NotoSansTamil", "NotoSansThai")
+                  "NotoSansDevanagari", "NotoSansBengali", "NotoSansTamil", "NotoSansThai", "NotoEmoji")
+# Monochrome emoji, drawn as outlines like text. Last in the fallback chain, and tried first
+# for characters that `emoji_styles` says are shown as emoji.
+EMOJI_FAMILY = "NotoEmoji"
+_TEXT_STYLE, _EMOJI_STYLE, _KEYCAP, _ZWJ = "\ufe0e", "\ufe0f", "\u20e3", "\u200d"
+# A line with none of these characters has no emoji (Emoji_Presentation starts at U+231A).
+_EMOJI_CANDIDATES = re.compile("[\u20e3\u231a-\u2bff\ufe0e\ufe0f\U0001f000-\U0001ffff\U000e0020-\U000e007f]")
 
 
 class MissingGlyphWarning(UserWarning):
@@ -143,10 +151,44 @@ def fallback_chain(weight: str) -> tuple[Font, ...]:
     return tuple(font for family in FALLBACK_ORDER if (font := family_font(family, weight)) is not None)
 
 
+def emoji_styles(text: str) -> list[bool]:
+    """For each character of `text`, is it shown as an emoji? See `emoji_style`."""
+    if not _EMOJI_CANDIDATES.search(text):
+        return [False] * len(text)
+    return [emoji_style(text, index) for index in range(len(text))]
+
+
+def emoji_style(text: str, index: int) -> bool:
+    """Is `text[index]` shown as an emoji? Yes when U+FE0F, the keycap U+20E3 or a skin tone
+    follows it (☀️, 1️⃣, ☝🏽), no when U+FE0E follows it; otherwise when it has
+    Emoji_Presentation (🚇, 👍, skin tones, regional indicators), is a tag character
+    (subdivision flags) or is a pictograph right after a ZWJ (the ♀ of 🏃‍♀)."""
+    following = text[index + 1] if index + 1 < len(text) else ""
+    if following in (_EMOJI_STYLE, _KEYCAP) or "\U0001F3FB" <= following <= "\U0001F3FF":
+        return True
+    if following == _TEXT_STYLE:
+        return False
+    ch = text[index]
+    return _default_emoji(ch) or (index > 0 and text[index - 1] == _ZWJ and extended_pictographic(ch)
+                                  and _EMOJI_CANDIDATES.match(ch) is not None)
+
+
 @lru_cache(maxsize=65536)
-def font_for(codepoint: int, script: str, language: str, weight: str) -> Font:
-    """The font that draws `codepoint` in a run of `script`: the script's preferred fonts
-    first, then every bundled font; the first font of the chain if none has it."""
+def _default_emoji(ch: str) -> bool:
+    """Emoji_Presentation, or a tag character (U+E0020-E007F)."""
+    codepoint = ord(ch)
+    return codepoint >= 0x231A and (0xE0020 <= codepoint <= 0xE007F or emoji_presentation(ch))
+
+
+@lru_cache(maxsize=65536)
+def font_for(codepoint: int, script: str, language: str, weight: str, emoji: bool = False) -> Font:
+    """The font that draws `codepoint` in a run of `script`: the emoji font when `emoji` and
+    it has the character, else the script's preferred fonts, then every bundled font; the
+    first font of the chain if none has it."""
+    if emoji:
+        font = family_font(EMOJI_FAMILY, weight)
+        if font is not None and font.glyph_index(codepoint):
+            return font
     preferred = LANGUAGE_FAMILIES.get(language, {}).get(script) or SCRIPT_FAMILIES.get(script, ())
     candidates = [f for family in preferred if (f := family_font(family, weight)) is not None]
     candidates += [f for f in fallback_chain(weight) if f not in candidates]

@@ -16,7 +16,7 @@ from bidi import get_base_level
 from bidi.bidi import get_display_inner
 from fontTools import unicodedata as ucd
 
-from hud.text.fonts import Font, font_for
+from hud.text.fonts import Font, emoji_styles, font_for
 
 DIRECTIONS = ("auto", "ltr", "rtl")
 _JOINERS = frozenset("\u200c\u200d\u034f")
@@ -123,6 +123,7 @@ def itemize(text: str, levels: tuple[int, ...], language: str, weight: str) -> l
     if not text:
         return runs
     script_of = scripts(text)
+    emoji = emoji_styles(text)
     fonts: list[Font] = []
     for index, ch in enumerate(text):
         attaches = index > 0 and (ch in _JOINERS or unicodedata.category(ch) in ("Mn", "Me", "Mc")
@@ -130,7 +131,7 @@ def itemize(text: str, levels: tuple[int, ...], language: str, weight: str) -> l
         if attaches:
             fonts.append(fonts[-1])  # marks and joiners stay with their base's font
         else:
-            fonts.append(font_for(ord(ch), script_of[index], language, weight))
+            fonts.append(font_for(ord(ch), script_of[index], language, weight, emoji[index]))
     start = 0
     for index in range(1, len(text) + 1):
         if index == len(text) or (levels[index], script_of[index], fonts[index]) != (

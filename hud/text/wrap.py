@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import takewhile
+from typing import Iterable, Iterator, NamedTuple
 
 from uniseg.graphemecluster import grapheme_cluster_boundaries
 from uniseg.linebreak import line_break, line_break_boundaries
 
-from hud.text.itemize import base_level, bidi_levels, sanitize
+from hud.text.itemize import base_level, bidi_levels, char_script, sanitize
 from hud.text.shaping import ShapedGlyph, ShapedLine, shape_line
 
 ELLIPSIS = "\u2026"
@@ -27,6 +29,10 @@ NO_START = frozenset("、。，．,.：:；;？?！!）)］]｝}」』】〉》�
 # Never at the end of a line.
 NO_END = frozenset("（(［[｛{「『【〈《〔〖〘〚‘“«‹$¥￥£€#")
 _PARAGRAPHS = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+# Scripts written without spaces between words (Korean, in Hangul, uses spaces).
+UNSPACED_SCRIPTS = frozenset(("Hani", "Hira", "Kana", "Bopo", "Thai", "Laoo", "Khmr", "Mymr"))
+_CLOSING = NO_START | frozenset("،؛؟۔।॥")   # no word space before these
+_OPENING = NO_END | frozenset("¿¡")          # nor after these
 
 
 class TextLine(NamedTuple):
@@ -36,6 +42,42 @@ class TextLine(NamedTuple):
     width: int
     glyphs: tuple[ShapedGlyph, ...] = ()
     rtl: bool = False  # its paragraph runs right to left (aligns right by default)
+    start: int = 0     # index in the laid-out text of the line's first character
+
+
+def join_words(before: str, after: str) -> str:
+    """`before` then `after` with the word space their scripts use between them.
+
+    A space goes in unless one side is empty or already has whitespace at the join, `after`
+    starts with closing punctuation (",", "。", ")"), `before` ends with opening punctuation,
+    or the word on either side is in a script written without spaces (Chinese, Japanese,
+    Thai, Lao, Khmer, Myanmar; Korean is spaced).
+    """
+    if not before or not after:
+        return before + after
+    last, first = before[-1], after[0]
+    if last.isspace() or first.isspace() or _is_closing(first) or _is_opening(last):
+        return before + after
+    if _word_script(reversed(before)) in UNSPACED_SCRIPTS or _word_script(after) in UNSPACED_SCRIPTS:
+        return before + after
+    return before + " " + after
+
+
+def _is_closing(ch: str) -> bool:
+    return ch in _CLOSING or unicodedata.category(ch) in ("Pe", "Pf")
+
+
+def _is_opening(ch: str) -> bool:
+    return ch in _OPENING or unicodedata.category(ch) in ("Ps", "Pi")
+
+
+def _word_script(chars: Iterable[str]) -> str:
+    """The script of the first letter among `chars` up to a space ("" if none: digits, symbols)."""
+    for ch in takewhile(lambda c: not c.isspace(), chars):
+        script = char_script(ch)
+        if script not in ("Zyyy", "Zinh", "Zzzz"):
+            return script
+    return ""
 
 
 class TextBlock(NamedTuple):
@@ -168,13 +210,27 @@ def _thai_word_breaks(paragraph: str) -> list[int]:
 
 
 class _Paragraph:
-    """One paragraph with its bidi levels, shaping any slice of it in context."""
+    """One paragraph with its bidi levels, shaping any slice of it in context.
 
-    def __init__(self, text: str, size_px: int, weight: str, language: str, direction: str) -> None:
+    `raw` starts at `offset` in the laid-out text; `text` is `raw` sanitized for the shaper.
+    """
+
+    def __init__(self, raw: str, size_px: int, weight: str, language: str, direction: str, offset: int = 0) -> None:
+        text = sanitize(raw)
         self.text, self.size, self.weight, self.language = text, size_px, weight, language
         self.base = base_level(text, direction)
         self.levels = bidi_levels(text, self.base)
         self._bounds: list[int] | None = None
+        self._raw, self._offset = raw, offset
+        self._sources: list[int] | None = None
+
+    def source(self, index: int) -> int:
+        """Index in the laid-out text of the character at `index` in `text`."""
+        if len(self.text) == len(self._raw):  # nothing dropped by sanitize (the usual case)
+            return self._offset + index
+        if self._sources is None:
+            self._sources = [i for i, ch in enumerate(self._raw) if sanitize(ch)]
+        return self._offset + (self._sources[index] if index < len(self._sources) else len(self._raw))
 
     def grapheme_bounds(self, start: int, end: int) -> list[int]:
         """Grapheme boundaries in (start, end]."""
@@ -196,7 +252,7 @@ class _Paragraph:
         while end > start and self.text[end - 1] in " \u3000":
             end -= 1
         shaped = self.shape(start, end, suffix)
-        return TextLine(shaped.text, shaped.width, shaped.glyphs, shaped.rtl)
+        return TextLine(shaped.text, shaped.width, shaped.glyphs, shaped.rtl, self.source(start))
 
 
 def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int | None = None,
@@ -210,8 +266,8 @@ def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int
     paragraphs: list[tuple[_Paragraph, int, int]] = []  # (paragraph, line start, line end)
     # Lines past the limit are only needed when the newest lines are kept.
     limit = max_lines + 1 if max_lines and overflow != "keep-end" else None
-    for raw in _PARAGRAPHS.split(text):
-        paragraph = _Paragraph(sanitize(raw), size_px, weight, language, direction)
+    for offset, raw in _split_paragraphs(text):
+        paragraph = _Paragraph(raw, size_px, weight, language, direction, offset)
         for start, end in _wrap(paragraph, max_width, limit and limit - len(paragraphs)):
             paragraphs.append((paragraph, start, end))
         if limit and len(paragraphs) >= limit:
@@ -237,6 +293,15 @@ def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int
     baseline = round((step - size_px) / 2 + size_px * 0.88)
     width = max((line.width for line in lines), default=0)
     return TextBlock(tuple(lines), width, step * len(lines), step, baseline, size_px, weight, truncated, above)
+
+
+def _split_paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """Each paragraph of `text` (without its separator) and where it starts."""
+    start = 0
+    for match in _PARAGRAPHS.finditer(text):
+        yield start, text[start:match.start()]
+        start = match.end()
+    yield start, text[start:]
 
 
 def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None) -> list[tuple[int, int]]:

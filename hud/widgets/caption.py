@@ -1,8 +1,10 @@
 """Live captions: speech (or its translation) as a recogniser delivers it."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from hud.geometry import Length
-from hud.text.wrap import layout_text
+from hud.text.wrap import join_words, layout_text
 from hud.theme import SIZE_ROLES
 from hud.widgets.base import IMPORTANCE, Composite, Widget
 from hud.widgets.primitives import Column, Text
@@ -21,11 +23,20 @@ MAX_BUFFER = 4000
 class Caption(Composite):
     """Caption lines, newest at the bottom; older whole lines scroll off the top.
 
-    Speech recognisers deliver a tentative tail that they keep revising (`replace_partial`)
-    and then commit it (`append`). Lines whose text did not change are not shaped again.
+    Speech recognisers deliver a tentative tail that they keep revising (`replace_partial`,
+    drawn dimmer) and then commit it (`append`). Both join the text with the script's word
+    space (`join_words`), so a commit changes only colours. Lines whose text did not change
+    are not shaped again.
+
+    Forms: full = speaker, text and translation in `max_lines` lines each; compact = one line
+    fewer each; minimal = no speaker, one line each (the newest words).
     """
 
     type_name = "caption"
+    # At the body size a bold Latin letter is about 0.5 deg wide: 8 deg holds some 16 letters
+    # (3-4 words, 8-9 Han) per line, below which multi-line text rewraps every couple of words
+    # and reads choppily; a single newest-words line (minimal) stays readable at 6 deg.
+    MIN_WIDTH_DEG: ClassVar[dict[str, float | None]] = {"full": 8.0, "compact": 8.0, "minimal": 6.0}
     text = Prop(Str(), "", doc="What is being said (source language), committed so far.")
     partial = Prop(Str(max_len=5000), "", doc="Tentative words after `text` that the recogniser may still revise.")
     translation = Prop(Optional(Str()), None, doc="The translation, shown under the text.")
@@ -45,17 +56,17 @@ class Caption(Composite):
         return IMPORTANCE["caption"]
 
     def _prop_changed(self, prop: Prop) -> None:
-        if prop.name == "scroll":  # a scroll only moves the drawn text: no rebuild
-            main = self._main_text()
-            if main is not None:
-                main.scroll = self.scroll
+        if prop.name == "scroll":  # a scroll only moves the drawn text: no rebuild (of any form kept)
+            for built in self._builds.values():
+                main = _main_text(built)
+                if main is not None:
+                    main.scroll = self.scroll
             return
         super()._prop_changed(prop)
 
     def _main_text(self) -> Text | None:
-        if self._built is None:
-            return None
-        return next((c for c in self._built.children if isinstance(c, Text) and c.overflow == "keep-end"), None)
+        """The text's Text in the current form's build (None before it is built)."""
+        return None if self._built is None else _main_text(self._built)
 
     def lines_dropped(self, text: str) -> int:
         """Whole lines `text` would push off the top at the caption's current width (0 before
@@ -64,12 +75,18 @@ class Caption(Composite):
         block = getattr(main, "text_block", None) if main is not None else None
         if block is None or main.rect.w <= 0:
             return 0
-        return text_lines_dropped(text, block.size_px, "bold", main.rect.w, self.max_lines, self.lang or "")
+        return text_lines_dropped(text, block.size_px, "bold", main.rect.w, main.max_lines, self.lang or "")
+
+    def _form_lines(self) -> int:
+        """Lines shown for the text (and for the translation) in the current form."""
+        form = self.effective_form
+        return self.max_lines if form == "full" else max(1, self.max_lines - 1) if form == "compact" else 1
 
     def append(self, more: str) -> None:
-        """Commit recognised text at the end (replacing any partial result); text far beyond
-        what can be shown is dropped from the front."""
-        text = self.text + more
+        """Commit recognised text at the end (replacing any partial result), after a word space
+        where the script has them (`join_words`); text far beyond what can be shown is dropped
+        from the front."""
+        text = join_words(self.text, more)
         if len(text) > MAX_BUFFER:
             cut = text.find(" ", len(text) - MAX_BUFFER)
             text = text[cut + 1 if 0 <= cut < len(text) - MAX_BUFFER // 2 else len(text) - MAX_BUFFER:]
@@ -77,7 +94,8 @@ class Caption(Composite):
         self.text = text
 
     def replace_partial(self, partial: str) -> None:
-        """Show `partial` after the committed text, replacing the previous partial result."""
+        """Show `partial` (dimmer) after the committed text and a word space where the script has
+        them, replacing the previous partial result."""
         self.partial = partial
 
     def clear(self) -> None:
@@ -87,12 +105,22 @@ class Caption(Composite):
         self.translation = None
 
     def build(self) -> Widget:
+        form, lines = self.effective_form, self._form_lines()
         column = Column(gap=Length(0.15, "deg"), align="stretch")
-        if self.speaker:
+        if self.speaker and form != "minimal":
             column.add(Text(text=self.speaker, size="small", color="dim", max_lines=1, lang=self.lang))
-        column.add(Text(text=self.text + self.partial, size=self.size, weight="bold", max_lines=self.max_lines,
-                        overflow="keep-end", lang=self.lang, scroll=self.scroll, back=self.back))
+        shown = join_words(self.text, self.partial)
+        main = Text(text=shown, size=self.size, weight="bold", max_lines=lines, overflow="keep-end",
+                    lang=self.lang, scroll=self.scroll, back=self.back)
+        if self.partial:
+            main.dim_from = len(shown) - len(self.partial)
+        column.add(main)
         if self.translation:
-            column.add(Text(text=self.translation, size=self.size, color="dim", max_lines=self.max_lines,
+            column.add(Text(text=self.translation, size=self.size, color="dim", max_lines=lines,
                             overflow="keep-end", lang=self.translation_lang))
         return column
+
+
+def _main_text(built: Widget) -> Text | None:
+    """The caption's text in a built subtree: its first keep-end Text."""
+    return next((c for c in built.children if isinstance(c, Text) and c.overflow == "keep-end"), None)

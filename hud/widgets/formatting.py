@@ -1,8 +1,26 @@
-"""Number formats people expect on a HUD: money, distances, durations."""
+"""Number formats people expect on a HUD (money, distances, durations) and the words widgets
+draw themselves, in the widget's language."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
+
+from hud.text import measure
+from hud.text.language import primary
+from hud.theme import SIZE_ROLES_DEG
+
+# The words a widget draws itself, by language (other languages use English). `{}` fields are
+# filled by the functions below.
+WORDS: dict[str, dict[str, str]] = {
+    "en": {"now": "now", "arrive": "arrive", "here": "here", "lowest": "lowest", "more": "+{amount}",
+           "m": "{number} m", "km": "{number} km", "min": "{minutes} min", "h": "{hours} h {minutes:02d} min",
+           "whole_h": "{hours} h 00 min", "eta": "ETA {time}",
+           "exit": "exit {number}", "exit_onto": "exit {number} · {street}"},
+    "zh": {"now": "现在", "arrive": "到达", "here": "当前", "lowest": "最低价", "more": "贵{amount}",
+           "m": "{number}米", "km": "{number}公里", "min": "{minutes}分钟", "h": "{hours}小时{minutes}分钟",
+           "whole_h": "{hours}小时", "eta": "约{time}到达",
+           "exit": "第{number}出口", "exit_onto": "第{number}出口进入{street}"},
+}
 
 
 class CurrencyStyle(NamedTuple):
@@ -65,17 +83,60 @@ def round_distance(metres: float, whole_below: float = 0.0) -> tuple[str, str]:
     return str(_half_up(metres / 1000, 0)), "km"
 
 
-def format_distance(metres: float) -> str:
-    """Distances as navigation apps show them: `now`, `30 m`, `120 m`, `1.2 km`, `15 km`."""
+def words_language(language: str | None) -> str:
+    """The language of a widget's own words for a language tag: a key of `WORDS` (English for
+    languages without a table)."""
+    code = primary(language)
+    return code if code in WORDS else "en"
+
+
+def word(key: str, language: str = "en") -> str:
+    """A fixed word from `WORDS`: "now", "arrive", "here", "lowest"."""
+    return WORDS[words_language(language)][key]
+
+
+def format_distance(metres: float, language: str = "en") -> str:
+    """Distances as navigation apps show them: `now`, `30 m`, `120 m`, `1.2 km`, `15 km`;
+    `现在`, `120米`, `1.2公里` in Chinese."""
     if metres < 5:
-        return "now"
+        return word("now", language)
     number, unit = round_distance(metres)
-    return f"{number} {unit}"
+    return WORDS[words_language(language)][unit].format(number=number)
 
 
-def format_minutes(minutes: float) -> str:
-    """`3 min`, `1 h 05 min`."""
+def format_minutes(minutes: float, language: str = "en") -> str:
+    """`3 min`, `1 h 05 min`; `3分钟`, `1小时5分钟`, `2小时` in Chinese."""
+    words = WORDS[words_language(language)]
     total = max(0, round(minutes))
     if total < 60:
-        return f"{total} min"
-    return f"{total // 60} h {total % 60:02d} min"
+        return words["min"].format(minutes=total)
+    hours, rest = divmod(total, 60)
+    return words["h" if rest else "whole_h"].format(hours=hours, minutes=rest)
+
+
+def format_eta(minutes: float, language: str = "en") -> str:
+    """Time to the destination: `ETA 9 min`, `约9分钟到达`."""
+    return WORDS[words_language(language)]["eta"].format(time=format_minutes(minutes, language))
+
+
+def format_exit(number: int, language: str = "en", street: str | None = None) -> str:
+    """A roundabout exit, and the street it leads onto: `exit 3`, `exit 3 · Wensan Road`;
+    `第3出口`, `第3出口进入文三路`."""
+    key = "exit_onto" if street else "exit"
+    return WORDS[words_language(language)][key].format(number=number, street=street)
+
+
+def format_price_gap(amount: float, currency: str = "CNY", language: str = "en") -> str:
+    """How much dearer than the cheapest: `lowest` at no difference, else `+¥300` (`贵¥300`)."""
+    if amount <= 0:
+        return word("lowest", language)
+    return WORDS[words_language(language)]["more"].format(amount=format_money(amount, currency))
+
+
+_MEASURE_PX = 64   # size text is measured at for `text_width_deg` (widths scale with the size)
+
+
+def text_width_deg(text: str, size: str = "body", weight: str = "regular") -> float:
+    """About how wide `text` is on one line at a size role, in degrees (for a build that needs
+    its content's width before layout; within a few percent of the drawn width)."""
+    return measure(text, _MEASURE_PX, weight=weight).width / _MEASURE_PX * SIZE_ROLES_DEG[size] if text else 0.0

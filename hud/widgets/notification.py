@@ -1,18 +1,56 @@
 """Notifications (Alipay, messages, Fliggy travel): app, title and a short body."""
 from __future__ import annotations
 
+from typing import Any
+
 from hud.geometry import Length
 from hud.icons import ICON_NAMES
+from hud.text.language import detect
 from hud.widgets.base import IMPORTANCE, Composite, Widget
+from hud.widgets.formatting import text_width_deg, words_language
 from hud.widgets.primitives import Column, Icon, Panel, Row, Text
 from hud.speech.earcons import EARCONS
-from hud.widgets.props import NOTHING, Choice, LengthKind, Optional, Prop, Str
+from hud.widgets.props import NOTHING, Choice, LanguageKind, LengthKind, Optional, Prop, Str
 
 PRIORITIES = ("low", "normal", "high")
+PADDING_DEG = 0.45   # inside a card, round its content
 
 
-class Notification(Composite):
-    """A bordered card; high priority draws a heavier, brighter border, low priority is dimmer."""
+class CardWidth(Prop):
+    """A card's `width`: the full form's width. Reduced forms are as wide as their content, up
+    to that width (their builds cap it, see `Card.card_panel`)."""
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        value = super().__get__(obj, owner)
+        if obj is None or obj.effective_form == "full":
+            return value
+        return None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        super().__set__(obj, value)
+        obj._builds.clear()          # reduced forms are capped at the width
+
+
+class Card(Composite):
+    """A composite drawn on a bordered panel whose `width` applies to the full form."""
+
+    def card_panel(self, content: Widget, content_deg: float, **style: Any) -> Panel:
+        """The panel round `content` (about `content_deg` wide on one line): in the full form it
+        fills the widget; in reduced forms it is as wide as its content, up to `width`."""
+        panel = Panel(content, radius=Length(0.35, "deg"), **style)
+        if self.effective_form != "full":
+            full_width = self._values.get("width", type(self).width.default)
+            wide = content_deg + 2 * PADDING_DEG
+            if full_width is not None and (full_width.unit != "deg" or wide > full_width.value):
+                panel.width = full_width
+        return panel
+
+
+class Notification(Card):
+    """A bordered card; high priority draws a heavier, brighter border, low priority is dimmer.
+
+    Compact: icon and title on one line. Minimal: icon and app name.
+    """
 
     type_name = "notification"
     app = Prop(Str(max_len=100), "", required=True, doc="App that sent it (e.g. Alipay).")
@@ -22,21 +60,44 @@ class Notification(Composite):
     priority = Prop(Choice(PRIORITIES), "normal", doc="low, normal or high.")
     earcon = Prop(Optional(Choice(EARCONS)), None, affects=NOTHING,
                   doc="Sound that opens it when spoken; payment for wallet icons and payment apps, else notification.")
-    width = Prop(LengthKind(auto=True), Length(16.0, "deg"), doc="Card width; 16 deg by default.")
+    lang = Prop(Optional(LanguageKind()), None,
+                doc="Language of the widget's own words (units, labels); default: from the script of its text.")
+    width = CardWidth(LengthKind(auto=True), Length(16.0, "deg"),
+                      doc="Card width; 16 deg by default. Compact and minimal forms are as wide as their "
+                          "content, up to this width.")
+    # Full: room for two lines of title; compact: the icon and about 4 degrees of title.
+    MIN_WIDTH_DEG = {"full": 9.0, "compact": 6.5, "minimal": None}
 
     def default_importance(self) -> float:
         return IMPORTANCE[f"notification-{self.priority}"]
 
+    @property
+    def language(self) -> str:
+        """The language of the card's own words: `lang`, else that of its app, title and body."""
+        return words_language(detect(" ".join(filter(None, (self.app, self.title, self.body))), self.lang))
+
     def build(self) -> Widget:
-        text = Column(gap=Length(0.08, "deg"), grow=1, align="stretch")
-        text.add(Text(text=self.app, size="small", color="dim", max_lines=1))
-        text.add(Text(text=self.title, size="body", weight="bold", max_lines=2))
-        if self.body:
-            text.add(Text(text=self.body, size="body", max_lines=2, overflow="ellipsis"))
+        form = self.effective_form
         icon_name = self.icon or ("alert" if self.priority == "high" else "bell")
-        icon = Icon(name=icon_name, size=Length(1.3, "deg"))
-        content = Row(icon, text, gap=Length(0.45, "deg"), align="start", width=Length(100.0, "%"))
+        icon_deg = 1.3 if form == "full" else 1.1
+        icon = Icon(name=icon_name, size=Length(icon_deg, "deg"))
+        gap = 0.45 if form == "full" else 0.35
+        if form == "full":
+            text: Widget = Column(gap=Length(0.08, "deg"), grow=1, align="stretch")
+            text.add(Text(text=self.app, size="small", color="dim", max_lines=1))
+            text.add(Text(text=self.title, size="body", weight="bold", max_lines=2))
+            if self.body:
+                text.add(Text(text=self.body, size="body", max_lines=2, overflow="ellipsis"))
+            content = Row(icon, text, gap=Length(gap, "deg"), align="start", width=Length(100.0, "%"))
+            text_deg = 0.0
+        else:
+            words = self.title if form == "compact" or not self.app else self.app
+            text_deg = text_width_deg(words, "body", "bold")
+            content = Row(icon, Text(text=words, size="body", weight="bold", max_lines=1),
+                          gap=Length(gap, "deg"), align="center")
         high = self.priority == "high"
-        return Panel(content, padding=Length(0.45, "deg"), radius=Length(0.35, "deg"),
-                     border=Length(3.0 if high else 2.0), border_color="fg" if high else "dim",
-                     brightness=0.7 if self.priority == "low" else 1.0)
+        padding = Length(PADDING_DEG, "deg")
+        vertical = padding if form == "full" else Length(0.3, "deg")
+        return self.card_panel(content, icon_deg + gap + text_deg, padding=[vertical, padding],
+                               border=Length(3.0 if high else 2.0), border_color="fg" if high else "dim",
+                               brightness=0.7 if self.priority == "low" else 1.0)

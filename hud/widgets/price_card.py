@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 
 from hud.geometry import Length
-from hud.widgets.base import IMPORTANCE, Composite, Widget
-from hud.widgets.formatting import format_money
-from hud.widgets.primitives import Column, Icon, Panel, Row, Text
-from hud.widgets.props import NOTHING, LengthKind, ListOf, Number, Optional, Prop, Record, Str
+from hud.text.language import detect
+from hud.widgets.base import IMPORTANCE, Widget
+from hud.widgets.formatting import format_money, format_price_gap, text_width_deg, word, words_language
+from hud.widgets.notification import PADDING_DEG, Card, CardWidth
+from hud.widgets.primitives import Column, Icon, Row, Text
+from hud.widgets.props import NOTHING, LanguageKind, LengthKind, ListOf, Number, Optional, Prop, Record, Str
 
 _ISO = re.compile(r"^[A-Z]{3}$")
 
@@ -25,8 +27,12 @@ class CurrencyKind(Str):
         return {"type": "string", "pattern": "^[A-Z]{3}$"}
 
 
-class PriceCard(Composite):
-    """Product, price and store, with optional rating and other stores' prices."""
+class PriceCard(Card):
+    """Product, price and store, with optional rating and other stores' prices.
+
+    Compact: product on one line, price, store and this price's mark (lowest, or how much
+    dearer than the cheapest). Minimal: price and mark.
+    """
 
     type_name = "price_card"
     product = Prop(Str(max_len=500), "", required=True, doc="Product name.")
@@ -38,20 +44,52 @@ class PriceCard(Composite):
     compare = Prop(ListOf(Record({"store": Str(max_len=200), "price": Number(0, 1e12)}, ("store", "price")), 8),
                    (), doc="Other stores' prices: a list of {store, price}.")
     rating = Prop(Optional(Number(0, 5)), None, doc="Rating out of 5.")
-    width = Prop(LengthKind(auto=True), Length(12.0, "deg"), doc="Card width; 12 deg by default.")
+    lang = Prop(Optional(LanguageKind()), None,
+                doc="Language of the widget's own words (units, labels); default: from the script of its text.")
+    width = CardWidth(LengthKind(auto=True), Length(12.0, "deg"),
+                      doc="Card width; 12 deg by default. Compact and minimal forms are as wide as their "
+                          "content, up to this width.")
+    # Full: comparison rows keep a store name; compact: the price and its mark side by side.
+    MIN_WIDTH_DEG = {"full": 10.0, "compact": 8.5, "minimal": None}
 
     def default_importance(self) -> float:
         return IMPORTANCE["price_card"]
 
+    @property
+    def language(self) -> str:
+        """The language of the card's own words: `lang`, else that of its product and store."""
+        return words_language(detect(f"{self.product} {self.store}", self.lang))
+
+    def mark(self) -> str:
+        """This price against the others: "lowest", or how much dearer than the cheapest ("+¥300");
+        "" with nothing to compare."""
+        if not self.compare:
+            return ""
+        cheapest = min(entry["price"] for entry in self.compare)
+        return format_price_gap(self.price - min(self.price, cheapest), self.currency, self.language)
+
     def build(self) -> Widget:
-        body = Column(gap=Length(0.2, "deg"), align="stretch", width=Length(100.0, "%"))
-        body.add(Text(text=self.product, size="body", max_lines=2))
+        form = self.effective_form
+        price = format_money(self.price, self.currency)
+        if form == "minimal":
+            mark = self.mark()
+            row = Row(Text(text=price, size="large", weight="bold", max_lines=1), gap=Length(0.4, "deg"), align="end")
+            if mark:
+                row.add(Text(text=mark, size="small", weight="bold", max_lines=1, margin=_ON_BASELINE))
+            wide = text_width_deg(price, "large", "bold") + 0.4 + text_width_deg(mark, "small", "bold")
+            return self.card_panel(row, wide, padding=_PADDING)
+        body = Column(gap=Length(0.2, "deg"), align="stretch", width=Length(100.0, "%") if form == "full" else None)
+        body.add(Text(text=self.product, size="body", max_lines=2 if form == "full" else 1))
         headline = Row(gap=Length(0.4, "deg"), align="end")
-        headline.add(Text(text=format_money(self.price, self.currency), size="large", weight="bold"))
-        if self.store:
-            headline.add(Text(text=self.store, size="body", color="dim", grow=1, max_lines=1,
-                              margin=[0, 0, Length(0.2, "deg"), 0]))
+        headline.add(Text(text=price, size="large", weight="bold"))
         body.add(headline)
+        if form == "compact":
+            wide = max(text_width_deg(self.product), text_width_deg(price, "large", "bold") + 0.4
+                       + max(text_width_deg(self.store), text_width_deg(self.mark(), "small", "bold")))
+            headline.add(self._store_and_mark())
+            return self.card_panel(body, wide, padding=_PADDING)
+        if self.store:
+            headline.add(Text(text=self.store, size="body", color="dim", grow=1, max_lines=1, margin=_ON_BASELINE))
         if self.rating is not None:
             stars = Row(gap=Length(0.2, "deg"))
             stars.add(Icon(name="star", size=Length(0.65, "deg"), color="dim"))
@@ -59,18 +97,34 @@ class PriceCard(Composite):
             body.add(stars)
         if self.compare:
             body.add(self._comparison())
-        return Panel(body, padding=Length(0.45, "deg"), radius=Length(0.35, "deg"))
+        return self.card_panel(body, 0.0, padding=_PADDING)
+
+    def _store_and_mark(self) -> Widget:
+        """The store (dim) over this price's mark (bold), beside the price in the compact form."""
+        mark = self.mark()
+        if not mark:
+            return Text(text=self.store, size="body", color="dim", grow=1, max_lines=1, margin=_ON_BASELINE)
+        column = Column(grow=1, margin=[0, 0, Length(0.15, "deg"), 0])
+        if self.store:
+            column.add(Text(text=self.store, size="small", color="dim", max_lines=1))
+        column.add(Text(text=mark, size="small", weight="bold", max_lines=1))
+        return column
 
     def _comparison(self) -> Widget:
+        language = self.language
         cheapest = min([self.price] + [entry["price"] for entry in self.compare])
         rows = Column(gap=Length(0.05, "deg"), align="stretch", margin=[Length(0.15, "deg"), 0, 0, 0])
-        mine = "lowest" if self.price <= cheapest else f"+{format_money(self.price - cheapest, self.currency)}"
-        rows.add(_compare_row(self.store or "here", format_money(self.price, self.currency), mine, bold=True))
+        price = format_money(self.price, self.currency)
+        mine = format_price_gap(self.price - cheapest, self.currency, language)
+        rows.add(_compare_row(self.store or word("here", language), price, mine, bold=True))
         for entry in self.compare:
-            delta = entry["price"] - cheapest
-            label = "lowest" if delta <= 0 else f"+{format_money(delta, self.currency)}"
+            label = format_price_gap(entry["price"] - cheapest, self.currency, language)
             rows.add(_compare_row(entry["store"], format_money(entry["price"], self.currency), label))
         return rows
+
+
+_PADDING = Length(PADDING_DEG, "deg")
+_ON_BASELINE = [0, 0, Length(0.2, "deg"), 0]   # bottom margin that sets body text on a large line's baseline
 
 
 def _compare_row(store: str, price: str, delta: str, bold: bool = False) -> Widget:

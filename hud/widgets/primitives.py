@@ -78,6 +78,10 @@ class Text(Widget):
     scroll = Prop(Number(0, 3), 0.0, affects=PAINT,
                   doc="Lines still scrolling up (keep-end text): the block is drawn that many lines lower, "
                       "with the lines above it entering from the top edge, clipped to the box.")
+    # Not a field: composites set it on a Text they build (a live caption's tentative words).
+    # Characters of `text` from this index on are drawn in the "dim" colour; the wrapping is
+    # unchanged. Set it before the first paint: changing it later does not re-paint.
+    dim_from: int | None = None
 
 
 class Icon(Widget):

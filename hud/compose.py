@@ -1,0 +1,457 @@
+"""Composition: top-level widgets -> zones, forms and stereo-safe boxes.
+
+The safe area (the display less the profile's safe margins) has nine zones, one per anchor.
+Widgets that share a zone stack away from the display edge in document order (top zones
+downward, bottom zones upward, middle zones as a centred group), `gap` apart. Every box
+keeps both eyes' copies inside the safe area after the stereo shift of its depth.
+
+When boxes collide, importance decides (`Widget.effective_importance`, ties keep document
+order), in this order:
+1. the less important widget of a side-by-side collision narrows to the space left, down to
+   its minimum width;
+2. reduced forms: every composite has full, compact and minimal forms; the most important
+   widgets get their richest form first, the others keep the most reduced form that lets
+   everything fit;
+3. only when everything is at its minimal form and still collides is the least important
+   widget of a collision hidden, with a reason.
+
+A composition is a pure function of the tree and the device. It is redone only when a
+top-level widget appears, disappears, changes its anchor, importance, pinned form or depth,
+or its size at its place changes; a caption-only frame reuses the last one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, NamedTuple
+
+from hud.geometry import Edges, Length, Rect, Size
+from hud.theme import Theme
+from hud.widgets.base import FORMS, Composite, Widget
+from hud.widgets.primitives import Row, Text
+
+Measure = Callable[[Widget, int, int], Size]
+
+DEFAULT_GAP = Length(0.3, "deg")   # between widgets that share a zone, and between zones
+MIN_SEPARATION_PX = 2              # even with gap = 0: antialiased edges never touch
+MIN_TEXT_WIDTH_DEG = 5.0           # a plain text narrows to this before anything else happens
+# Anchor -> (column, row): 0 start, 1 centre, 2 end.
+ZONES = {
+    "top-left": (0, 0), "top": (1, 0), "top-right": (2, 0),
+    "left": (0, 1), "center": (1, 1), "right": (2, 1),
+    "bottom-left": (0, 2), "bottom": (1, 2), "bottom-right": (2, 2),
+}
+
+
+class Placement(NamedTuple):
+    """Where the compositor put one top-level widget (before its own `offset`)."""
+
+    widget: Widget
+    shown: bool
+    form: str                 # full, compact or minimal
+    rect: Rect                # border box in screen pixels, before the eye's stereo shift
+    reason: str | None = None  # why it is hidden
+    width_cap: int = 0        # the width it was offered (narrower than its own when squeezed)
+    settled: bool = False     # shown in its richest form with all the width it could have
+
+
+@dataclass
+class Composition:
+    """The compositor's answer for one tree on one device."""
+
+    placements: dict[int, Placement]            # by id(widget), top-level widgets only
+    order: tuple[int, ...]                       # the same ids in document order
+    signature: tuple = ()
+    area: Rect = Rect(0, 0, 0, 0)
+
+    def placement(self, widget: Widget) -> Placement | None:
+        return self.placements.get(id(widget))
+
+    @property
+    def structure(self) -> tuple[tuple[int, bool, str], ...]:
+        """What is shown and in which form: changes here move the other widgets (animated)."""
+        return tuple((key, p.shown, p.form) for key, p in ((k, self.placements[k]) for k in self.order))
+
+    @property
+    def hidden(self) -> list[Placement]:
+        return [self.placements[k] for k in self.order if not self.placements[k].shown and self.placements[k].reason]
+
+    def shown_rects(self) -> dict[int, Rect]:
+        return {k: p.rect for k, p in self.placements.items() if p.shown}
+
+
+@dataclass
+class _Entry:
+    """One top-level widget while it is being composed."""
+
+    widget: Widget
+    index: int
+    col: int
+    row: int
+    importance: float
+    forms: tuple[str, ...]
+    eye_dx: tuple[tuple[int, int], ...]   # per eye: (least, most) horizontal shift of its copies
+    lo: int                               # stereo-safe horizontal range of the box
+    hi: int
+    label: str = ""
+    margin: Edges = Edges()
+    floors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rank(self) -> tuple[float, int]:
+        """Sort key: most important first, then document order."""
+        return (-self.importance, self.index)
+
+    @property
+    def budget(self) -> int:
+        return self.hi - self.lo
+
+
+class Compositor:
+    """Places a tree's top-level widgets for one device (theme)."""
+
+    def __init__(self, theme: Theme, measure: Measure) -> None:
+        self.theme = theme
+        self.device = theme.device
+        self.measure_widget = measure
+        self.last: Composition | None = None
+        self.runs = 0          # full compositions done (tests and the profiler)
+        self._sizes: dict[tuple[int, str, int], Size] = {}
+
+    # -- entry point -----------------------------------------------------------------------
+    def run(self, root: Widget, area: Rect, gap: Length | float | None = None) -> Composition:
+        """The composition of `root`'s children inside `area` (the safe area)."""
+        gap_px = max(round(self.theme.px(DEFAULT_GAP if gap is None else gap)), 0)
+        signature = self._signature(root, area, gap_px)
+        last = self.last
+        if last is not None and last.signature == signature and not self._sizes_changed(last, area):
+            return last
+        self.runs += 1
+        self._sizes = {}
+        composition = self._compose(root, area, gap_px, signature)
+        for placement in composition.placements.values():
+            if not placement.shown:
+                # Layout never visits what is not shown: its flag now means "changed since this
+                # composition" (measured sizes are cached, so nothing is lost).
+                placement.widget.layout_dirty = False
+        self.last = composition
+        return composition
+
+    def restore(self, composition: Composition | None) -> None:
+        """Make `composition` the remembered one again, with every composite back in its form."""
+        self.last = composition
+        if composition is not None:
+            for placement in composition.placements.values():
+                _apply_form(placement.widget, placement.form)
+
+    def forget(self) -> None:
+        """Drop the remembered composition (the next run composes afresh)."""
+        self.last = None
+
+    # -- change detection ------------------------------------------------------------------
+    def _signature(self, root: Widget, area: Rect, gap: int) -> tuple:
+        items = []
+        for widget in root.children:
+            items.append((id(widget), widget.visible, widget.anchor, widget.effective_importance,
+                          _pinned_forms(widget), self._shifts(widget)))
+        return (area, gap, tuple(items))
+
+    def _sizes_changed(self, last: Composition, area: Rect) -> bool:
+        """Whether a shown widget that changed now has another size at its place."""
+        for placement in last.placements.values():
+            widget = placement.widget
+            if not widget.layout_dirty or not widget.visible:
+                continue
+            if not placement.settled:   # hidden, reduced or narrowed: a change may let it grow
+                return True
+            _apply_form(widget, placement.form)
+            margin = self._margin(widget)
+            size = self.measure_widget(widget, max(placement.width_cap - margin.horizontal, 0),
+                                       max(area.h - margin.vertical, 0))
+            if (size.w, size.h) != (placement.rect.w, placement.rect.h):
+                return True
+        return False
+
+    def _margin(self, widget: Widget) -> Edges:
+        return Edges(*(round(self.theme.px(v)) for v in widget.margin))
+
+    # -- composing -------------------------------------------------------------------------
+    def _compose(self, root: Widget, area: Rect, gap: int, signature: tuple) -> Composition:
+        device = self.device
+        placements: dict[int, Placement] = {}
+        entries: list[_Entry] = []
+        for index, widget in enumerate(root.children):
+            if not widget.visible:
+                placements[id(widget)] = Placement(widget, False, _current_form(widget), Rect(0, 0, 0, 0))
+                continue
+            entry = self._entry(widget, index, area)
+            if entry.budget <= 0:
+                placements[id(widget)] = Placement(
+                    widget, False, entry.forms[-1], Rect(0, 0, 0, 0),
+                    f"at depth {_depth_label(widget)} its two eyes' copies are further apart than the safe area of "
+                    f"{device.name} is wide ({area.w} px): move it further away")
+                continue
+            entries.append(entry)
+        shown = sorted(entries, key=lambda e: e.rank)
+        forms = {id(e): e.forms[0] for e in shown}
+        plan = self._plan(shown, forms, area, gap)
+        if plan.conflicts:
+            shown, hidden = self._hide_until_it_fits(shown, area, gap, device.name)
+            placements.update(hidden)
+            forms = self._richest_forms(shown, area, gap)
+            plan = self._plan(shown, forms, area, gap)
+        for entry in shown:
+            rect = plan.rects[id(entry)].inset(entry.margin)   # the footprint less the widget's margin
+            cap = plan.caps[id(entry)]
+            settled = forms[id(entry)] == entry.forms[0] and cap == entry.budget
+            placements[id(entry.widget)] = Placement(entry.widget, True, forms[id(entry)], rect, None, cap, settled)
+        for entry in entries:  # leave every composite in the form it is drawn in
+            _apply_form(entry.widget, placements[id(entry.widget)].form)
+        order = tuple(id(w) for w in root.children)
+        return Composition(placements, order, signature, area)
+
+    def _hide_until_it_fits(self, shown: list[_Entry], area: Rect, gap: int,
+                            device: str) -> tuple[list[_Entry], dict[int, Placement]]:
+        """Hide the least important widget of a collision until everything fits in its minimal form."""
+        hidden: dict[int, Placement] = {}
+        shown = list(shown)
+        while shown:
+            forms = {id(e): e.forms[-1] for e in shown}
+            plan = self._plan(shown, forms, area, gap)
+            if not plan.conflicts:
+                break
+            involved = {id(e): e for pair in plan.conflicts for e in pair if e is not None}
+            victim = max(involved.values(), key=lambda e: e.rank)
+            others = [e for pair in plan.conflicts if victim in pair for e in pair if e is not None and e is not victim]
+            if others:
+                names = ", ".join(sorted({o.label for o in others}))
+                reason = (f"no room on {device}: it collides with {names} (more important) even in its "
+                          f"{victim.forms[-1]} form")
+            else:
+                size = self._size(victim, victim.forms[-1], victim.budget, area)
+                reason = (f"too large for the safe area of {device} even in its {victim.forms[-1]} form "
+                          f"({size.w}x{size.h} px in {victim.budget}x{area.h} px)")
+            hidden[id(victim.widget)] = Placement(victim.widget, False, victim.forms[-1], Rect(0, 0, 0, 0), reason)
+            shown.remove(victim)
+        return shown, hidden
+
+    def _richest_forms(self, shown: list[_Entry], area: Rect, gap: int) -> dict[int, str]:
+        """Most important first: the richest form that still lets everything fit."""
+        forms = {id(e): e.forms[-1] for e in shown}
+        for entry in shown:
+            for form in entry.forms[:-1]:
+                trial = dict(forms)
+                trial[id(entry)] = form
+                if not self._plan(shown, trial, area, gap).conflicts:
+                    forms = trial
+                    break
+        return forms
+
+    # -- one arrangement -------------------------------------------------------------------
+    def _plan(self, entries: list[_Entry], forms: dict[int, str], area: Rect, gap: int) -> _Plan:
+        """Place `entries` in `forms`, narrowing the less important of side-by-side collisions;
+        returns the boxes and the collisions left."""
+        caps = {id(e): e.budget for e in entries}
+        separation = max(gap, MIN_SEPARATION_PX)
+        for _ in range(2 * len(entries) + 2):
+            sizes = {id(e): self._size(e, forms[id(e)], caps[id(e)], area) for e in entries}
+            rects = self._stack(entries, sizes, area, gap)
+            conflicts = self._collisions(entries, rects, area, separation)
+            narrowed = False
+            for first, second in conflicts:
+                if second is None or first.col == second.col:
+                    continue
+                room = self._room_beside(second, first, rects, separation)
+                floor = self._floor(second, forms[id(second)], area)
+                if floor <= room < caps[id(second)]:
+                    caps[id(second)] = room
+                    narrowed = True
+            if not narrowed:
+                return _Plan(rects, caps, conflicts)
+        return _Plan(rects, caps, conflicts)
+
+    def _stack(self, entries: list[_Entry], sizes: dict[int, Size], area: Rect, gap: int) -> dict[int, Rect]:
+        """Boxes for every entry: zones stacked in document order, columns aligned."""
+        zones: dict[tuple[int, int], list[_Entry]] = {}
+        for entry in sorted(entries, key=lambda e: e.index):
+            zones.setdefault((entry.col, entry.row), []).append(entry)
+        rects: dict[int, Rect] = {}
+        for (col, row), members in zones.items():
+            heights = [sizes[id(e)].h for e in members]
+            total = sum(heights) + gap * (len(members) - 1)
+            if row == 0:
+                y = area.y
+            elif row == 2:
+                y = area.bottom - total
+            else:
+                y = min(max(area.y + (area.h - total) // 2, area.y), max(area.bottom - total, area.y))
+            for entry, height in zip(members, heights):
+                width = sizes[id(entry)].w
+                if col == 0:
+                    x = entry.lo
+                elif col == 2:
+                    x = entry.hi - width
+                else:
+                    x = (entry.lo + entry.hi - width) // 2
+                rects[id(entry)] = Rect(x, y, width, height)
+                y += height + gap
+        return rects
+
+    def _collisions(self, entries: list[_Entry], rects: dict[int, Rect], area: Rect,
+                    separation: int) -> list[tuple[_Entry, _Entry | None]]:
+        """(more important, less important) pairs whose copies come closer than `separation` in
+        either eye, and (entry, None) for a box outside its stereo-safe area."""
+        found: list[tuple[_Entry, _Entry | None]] = []
+        ordered = sorted(entries, key=lambda e: e.rank)
+        for entry in ordered:
+            rect = rects[id(entry)]
+            if rect.x < entry.lo or rect.right > entry.hi or rect.y < area.y or rect.bottom > area.bottom:
+                found.append((entry, None))
+        for i, first in enumerate(ordered):
+            a = rects[id(first)]
+            for second in ordered[i + 1:]:
+                b = rects[id(second)]
+                if a.y >= b.bottom + separation or b.y >= a.bottom + separation:
+                    continue
+                for (a_lo, a_hi), (b_lo, b_hi) in zip(first.eye_dx, second.eye_dx):
+                    if a.x + a_lo < b.right + b_hi + separation and b.x + b_lo < a.right + a_hi + separation:
+                        found.append((first, second))
+                        break
+        return found
+
+    def _room_beside(self, entry: _Entry, other: _Entry, rects: dict[int, Rect], separation: int) -> int:
+        """The widest box `entry` can have in its column and still clear `other` in both eyes."""
+        box = rects[id(other)]
+        room = entry.budget
+        for (o_lo, o_hi), (e_lo, e_hi) in zip(other.eye_dx, entry.eye_dx):
+            if entry.col > other.col:           # entry on the right of other
+                left_edge = box.right + o_hi + separation - e_lo   # entry.x must be at least this
+                width = entry.hi - left_edge if entry.col == 2 else entry.lo + entry.hi - 2 * left_edge
+            else:                               # entry on the left of other
+                right_edge = box.x + o_lo - separation - e_hi      # entry.right must be at most this
+                width = right_edge - entry.lo if entry.col == 0 else 2 * right_edge - entry.lo - entry.hi
+            room = min(room, width)
+        return max(room, 0)
+
+    # -- sizes -----------------------------------------------------------------------------
+    def _size(self, entry: _Entry, form: str, cap: int, area: Rect) -> Size:
+        """The widget's footprint (its box and margin) in `form`, offered `cap` pixels across."""
+        key = (id(entry), form, cap)
+        size = self._sizes.get(key)
+        if size is None:
+            _apply_form(entry.widget, form)
+            margin = entry.margin
+            inner = self.measure_widget(entry.widget, max(cap - margin.horizontal, 0), max(area.h - margin.vertical, 0))
+            size = Size(inner.w + margin.horizontal, inner.h + margin.vertical)
+            self._sizes[key] = size
+        return size
+
+    def _floor(self, entry: _Entry, form: str, area: Rect) -> int:
+        """The narrowest box `entry` may be squeezed to in `form`."""
+        floor = entry.floors.get(form)
+        if floor is None:
+            _apply_form(entry.widget, form)
+            margin = entry.margin
+            floor = self._min_width(entry.widget, max(entry.budget - margin.horizontal, 0), area.h) + margin.horizontal
+            floor = min(floor, entry.budget)
+            entry.floors[form] = floor
+        return floor
+
+    def _min_width(self, widget: Widget, avail_w: int, avail_h: int) -> int:
+        natural = self.measure_widget(widget, avail_w, avail_h).w
+        px = self.theme.px
+        if isinstance(widget, Composite):
+            degrees = widget.min_width_deg(widget.effective_form)
+            return natural if degrees is None else min(natural, round(self.device.deg_to_px(degrees)))
+        if isinstance(widget, Text):
+            return min(natural, round(self.device.deg_to_px(MIN_TEXT_WIDTH_DEG)))
+        children = [c for c in widget.children if c.visible]
+        if not widget.accepts_children or not children:
+            return natural
+        padding = sum(round(px(v)) for v in (widget.padding[1], widget.padding[3]))
+        floors = []
+        for child in children:
+            margin = sum(round(px(v)) for v in (child.margin[1], child.margin[3]))
+            floors.append(self._min_width(child, max(avail_w - padding - margin, 0), avail_h) + margin)
+        if isinstance(widget, Row):
+            inner = sum(floors) + round(px(widget.gap)) * (len(floors) - 1)
+        else:
+            inner = max(floors)
+        return min(natural, inner + padding)
+
+    # -- entries ---------------------------------------------------------------------------
+    def _entry(self, widget: Widget, index: int, area: Rect) -> _Entry:
+        col, row = ZONES[widget.anchor]
+        shifts = self._shifts(widget)
+        eye_dx = []
+        lo, hi = area.x, area.right
+        for eye in self.device.eyes:
+            sign = 1 if eye == "left" else -1
+            offset = self.device.eye_offset(eye)[0]
+            moved = [sign * shift for shift in shifts]
+            eye_dx.append((min(moved) + offset, max(moved) + offset))
+            # The stereo shift stays inside the safe area; the eye's calibration (a few pixels
+            # that align the two displays) only has to stay on the display.
+            lo = max(lo, area.x - min(moved), -min(moved) - offset)
+            hi = min(hi, area.right - max(moved), self.device.width - max(moved) - offset)
+        forms = FORMS if _has_auto_form(widget) else (_current_form(widget),)
+        return _Entry(widget, index, col, row, widget.effective_importance, forms, tuple(eye_dx), lo, hi,
+                      widget_label(widget), self._margin(widget))
+
+    def _shifts(self, widget: Widget) -> tuple[int, ...]:
+        """The stereo shifts (px) of every depth in the widget's declared subtree."""
+        depths = set()
+        for depth in _depths(widget, None):
+            depths.add(self.device.stereo_shift_px(self.device.image_distance_m if depth is None else depth))
+        return tuple(sorted(depths))
+
+
+class _Plan(NamedTuple):
+    rects: dict[int, Rect]
+    caps: dict[int, int]
+    conflicts: list[tuple[_Entry, _Entry | None]]
+
+
+def widget_label(widget: Widget) -> str:
+    """How messages name a widget: `notification 'pay'`, or just its type."""
+    kind = widget.type_name or type(widget).__name__
+    return f"{kind} '{widget.id}'" if widget.id else kind
+
+
+def declared(widget: Widget) -> Iterator[Widget]:
+    """The widget and its declared descendants (not the primitives composites build)."""
+    yield widget
+    for child in widget._children:
+        yield from declared(child)
+
+
+def _depths(widget: Widget, inherited: float | None) -> Iterator[float | None]:
+    depth = widget.depth_m if widget.depth_m is not None else inherited
+    yield depth
+    for child in widget._children:
+        if child.visible:
+            yield from _depths(child, depth)
+
+
+def _has_auto_form(widget: Widget) -> bool:
+    return any(isinstance(w, Composite) and w.form == "auto" for w in declared(widget))
+
+
+def _pinned_forms(widget: Widget) -> tuple[str, ...]:
+    return tuple(w.form for w in declared(widget) if isinstance(w, Composite))
+
+
+def _current_form(widget: Widget) -> str:
+    forms = [w.effective_form for w in declared(widget) if isinstance(w, Composite)]
+    return forms[0] if forms else "full"
+
+
+def _apply_form(widget: Widget, form: str) -> None:
+    """Draw every composite in the widget's declared subtree in `form` (unless pinned)."""
+    for node in declared(widget):
+        if isinstance(node, Composite):
+            node.use_form(form)
+
+
+def _depth_label(widget: Widget) -> str:
+    depths = [d for d in _depths(widget, None) if d is not None]
+    return f"{min(depths):g} m" if depths else "the image distance"

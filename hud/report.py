@@ -1,0 +1,203 @@
+"""What a frame shows, widget by widget: the boxes of `layout.json` and `Frame.layout`.
+
+Each declared widget (the ones a scene file or app code creates, not the primitives that
+composites build) gets one entry, in document order:
+
+    {"id", "type", "line", "parent", "shown", "form", "reason",
+     "eyes": {"left": [x, y, w, h], "right": [x, y, w, h]}}
+
+Boxes are display pixels of each eye after the stereo shift and the eye's calibration, and
+hold every pixel the widget (and everything inside it) draws: the union of its layout box and
+the exact ink of its draw commands. A widget that is not shown has `"eyes": null`.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+from hud.compose import Composition, declared
+from hud.devices import DeviceProfile
+from hud.geometry import Rect
+from hud.paint import Blit, Command, Fill, FillRoundRect, Glyphs, PaintItem, Stroke, StrokeRoundRect, command_bounds
+from hud.widgets.base import Composite, Widget
+
+
+class DeclaredWidget(NamedTuple):
+    """One declared widget as it was when the frame was drawn."""
+
+    widget: Widget
+    parent: int | None          # index of the parent entry, None at the top level
+    path: tuple[int, ...]       # index path from the top level (document order)
+    rect: Rect                  # layout box
+    shift: int                  # stereo shift of its own depth
+    visible: bool               # it and every ancestor are visible
+
+
+class LayoutSnapshot(NamedTuple):
+    """Everything `Frame.layout` needs, captured when the frame was drawn (immutable)."""
+
+    device: DeviceProfile
+    composition: Composition | None
+    widgets: tuple[DeclaredWidget, ...]
+    items: tuple[PaintItem, ...]
+    owners: tuple[int, ...]     # for each item: id() of the declared widget that drew it
+
+
+def snapshot(root: Widget, device: DeviceProfile, composition: Composition | None,
+             items: list[PaintItem], owners: list[int]) -> LayoutSnapshot:
+    """Capture the declared widgets of `root` with their boxes."""
+    records: list[DeclaredWidget] = []
+
+    def visit(widget: Widget, parent: int | None, path: tuple[int, ...], depth: float, visible: bool) -> None:
+        if widget.depth_m is not None:
+            depth = widget.depth_m
+        visible = visible and widget.visible
+        records.append(DeclaredWidget(widget, parent, path, widget.rect, device.stereo_shift_px(depth), visible))
+        here = len(records) - 1
+        for index, child in enumerate(widget._children):
+            visit(child, here, path + (index,), depth, visible)
+
+    for index, child in enumerate(root._children):
+        visit(child, None, (index,), device.image_distance_m, True)
+    return LayoutSnapshot(device, composition, tuple(records), tuple(items), tuple(owners))
+
+
+def ink_bounds(command: Command) -> Rect:
+    """The pixels a command can light, exactly (the raster's antialiasing included)."""
+    if isinstance(command, (FillRoundRect, StrokeRoundRect)):
+        return _span(command.x, command.y, command.x + command.w, command.y + command.h)
+    if isinstance(command, (Stroke, Fill)):
+        pad = command.width / 2 if isinstance(command, Stroke) else 0.0
+        xs = [p[0] for p in command.points]
+        ys = [p[1] for p in command.points]
+        return _span(min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+    if isinstance(command, (Glyphs, Blit)):
+        return command_bounds(command)
+    return command_bounds(command)
+
+
+def item_ink(item: PaintItem) -> Rect:
+    """Union of the exact ink of one paint item's commands (before the eye's shift)."""
+    box = Rect(0, 0, 0, 0)
+    for command in item.commands:
+        box = _union(box, ink_bounds(command))
+    return box
+
+
+def eye_box(box: Rect, shift: int, eye: str, device: DeviceProfile) -> Rect:
+    """`box` as it lands on `eye`'s display."""
+    if box.empty:
+        return box
+    sign = 1 if eye == "left" else -1
+    dx, dy = device.eye_offset(eye)
+    return box.translate(sign * shift + dx, dy)
+
+
+def widget_boxes(snap: LayoutSnapshot) -> dict[int, dict[str, Rect]]:
+    """For each shown declared widget (by id), its box on each eye."""
+    device = snap.device
+    index_of = {id(record.widget): i for i, record in enumerate(snap.widgets)}
+    boxes: dict[int, dict[str, Rect]] = {}
+    hidden = _hidden_by_compositor(snap)
+    shown = [r.visible and not _under(r, snap, hidden) for r in snap.widgets]
+    for i, record in enumerate(snap.widgets):
+        if shown[i] and not record.rect.empty:
+            boxes[id(record.widget)] = {eye: eye_box(record.rect, record.shift, eye, device) for eye in device.eyes}
+    for item, owner in zip(snap.items, snap.owners):
+        ink = item_ink(item)
+        if ink.empty:
+            continue
+        index = index_of.get(owner)
+        while index is not None:       # the owner and every declared ancestor hold this ink
+            record = snap.widgets[index]
+            if not shown[index]:
+                break
+            eyes = boxes.setdefault(id(record.widget), {})
+            for eye in device.eyes:
+                eyes[eye] = _union(eyes.get(eye, Rect(0, 0, 0, 0)), eye_box(ink, item.shift, eye, device))
+            index = record.parent
+    return boxes
+
+
+def layout_report(snap: LayoutSnapshot, scene_file: str | None = None) -> dict[str, Any]:
+    """The `layout.json` document of a frame."""
+    device = snap.device
+    boxes = widget_boxes(snap)
+    hidden = _hidden_by_compositor(snap)
+    entries = []
+    for record in snap.widgets:
+        widget = record.widget
+        parent = None
+        if record.parent is not None:
+            parent_widget = snap.widgets[record.parent]
+            parent = parent_widget.widget.id if parent_widget.widget.id else list(parent_widget.path)
+        eyes = boxes.get(id(widget))
+        reason = _reason(record, snap, hidden)
+        shown = eyes is not None and reason is None
+        entries.append({
+            "id": widget.id, "type": widget.type_name or type(widget).__name__,
+            "line": widget.source[1] if widget.source else None, "parent": parent, "shown": shown,
+            "form": _form(widget, snap), "reason": reason,
+            "eyes": {eye: list(box) for eye, box in eyes.items()} if shown else None,
+        })
+    report: dict[str, Any] = {"device": device.name, "size": [device.width, device.height], "widgets": entries}
+    if scene_file is not None:
+        report = {"scene": scene_file, **report}
+    return report
+
+
+def _hidden_by_compositor(snap: LayoutSnapshot) -> dict[int, str]:
+    if snap.composition is None:
+        return {}
+    return {key: p.reason or "hidden by the compositor" for key, p in snap.composition.placements.items()
+            if not p.shown and p.widget.visible}
+
+
+def _under(record: DeclaredWidget, snap: LayoutSnapshot, hidden: dict[int, str]) -> bool:
+    """Whether the record or one of its ancestors was hidden by the compositor."""
+    node: DeclaredWidget | None = record
+    while node is not None:
+        if id(node.widget) in hidden:
+            return True
+        node = snap.widgets[node.parent] if node.parent is not None else None
+    return False
+
+
+def _reason(record: DeclaredWidget, snap: LayoutSnapshot, hidden: dict[int, str]) -> str | None:
+    node: DeclaredWidget | None = record
+    while node is not None:
+        key = id(node.widget)
+        if key in hidden:
+            return hidden[key] if node is record else f"inside a hidden widget: {hidden[key]}"
+        if not node.widget.visible:
+            return "visible = false" if node is record else "inside a widget with visible = false"
+        node = snap.widgets[node.parent] if node.parent is not None else None
+    return None
+
+
+def _form(widget: Widget, snap: LayoutSnapshot) -> str:
+    if isinstance(widget, Composite):
+        return widget.effective_form
+    if snap.composition is not None:
+        placement = snap.composition.placements.get(id(widget))
+        if placement is not None:
+            return placement.form
+    return "full"
+
+
+def declared_widgets(root: Widget) -> list[Widget]:
+    """Every declared widget below `root`, in document order."""
+    return [w for child in root._children for w in declared(child)]
+
+
+def _union(a: Rect, b: Rect) -> Rect:
+    if a.empty:
+        return b
+    if b.empty:
+        return a
+    return a.union(b)
+
+
+def _span(x0: float, y0: float, x1: float, y1: float) -> Rect:
+    left, top = math.floor(x0), math.floor(y0)
+    return Rect(left, top, math.ceil(x1) - left, math.ceil(y1) - top)
