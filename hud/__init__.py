@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from hud.devices import DeviceProfile, builtin_names, load_device
 from hud.errors import DeviceError, FieldError, HudError, NoDisplayError, SceneError
+from hud.lint import Finding, lint
 from hud.output import Output
 from hud.renderer import Frame, Renderer, render
 from hud.scene import Scene, load_scene, parse_scene, scene_schema
@@ -25,5 +26,5 @@ __all__ = [
     "DeviceProfile", "builtin_names", "load_device", "DeviceError", "FieldError", "HudError", "NoDisplayError",
     "SceneError", "Frame", "Output", "Renderer", "render", "Scene", "load_scene", "parse_scene", "scene_schema", "measure",
     "Caption", "Column", "Icon", "Image", "NavArrow", "Notification", "Panel", "PriceCard", "Progress", "Row",
-    "Stack", "Text", "Widget",
+    "Stack", "Text", "Widget", "lint", "Finding",
 ]

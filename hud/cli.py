@@ -80,6 +80,23 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("scenes", nargs="+", help="scene files")
     validate.set_defaults(run=_validate)
 
+    lint = commands.add_parser("lint", help="find every overlap, cut, hidden widget and readability problem")
+    lint.add_argument("scenes", nargs="+", help="scene files")
+    lint.add_argument("--device", help="a device name, a profile .toml or 'all' (default: each scene's targets)")
+    lint.add_argument("--at", help="check one moment (e.g. 2.5s); default: every timeline event and across time")
+    lint.add_argument("--ambient", type=float, default=None,
+                      help="world light in lux for low-contrast (default 250, indoors; 10000 is daylight)")
+    lint.add_argument("--json", action="store_true", help="print one JSON object")
+    lint.set_defaults(run=_lint)
+
+    sheet = commands.add_parser("sheet", help="a contact sheet of scenes x devices (x times), lint marked")
+    sheet.add_argument("scenes", nargs="+", help="scene files")
+    sheet.add_argument("--devices", help="comma-separated device names, or 'all' (default: each scene's targets)")
+    sheet.add_argument("--at", action="append", help="a moment to show (repeatable; default 0)")
+    sheet.add_argument("--out", required=True, help="the PNG to write")
+    sheet.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    sheet.set_defaults(run=_sheet)
+
     emulate = commands.add_parser("emulate", help="open the desktop emulator on a scene (python -m emulator)",
                                   add_help=False)
     emulate.add_argument("rest", nargs=argparse.REMAINDER)
@@ -136,6 +153,7 @@ def _render(args: argparse.Namespace) -> int:
           f"in {elapsed:.1f} ms ({stages} ms)")
     for path in written:
         print(f"  {path}")
+    _print_findings(scene, device, at)
     from hud.speech.narrator import speaks_on
 
     if speaks_on(scene, device):  # widgets with speak = "always" are spoken on display devices too
@@ -299,7 +317,63 @@ def _validate(args: argparse.Namespace) -> int:
         scene = load_scene(path)
         count = _declared(scene.root) - 1
         print(f"{path}: ok ({count} widgets, for {', '.join(scene.targets)})")
+        _print_findings(scene, None, None)
     return EXIT_OK
+
+
+FIRST_FINDINGS = 5   # `hud render` and `hud validate` show this many lint findings
+
+
+def _print_findings(scene, device, at: float | None) -> None:  # noqa: ANN001
+    """The lint count and the first findings on stderr (the exit status does not change)."""
+    from hud.lint import lint, summary_line
+
+    findings = lint(scene, device, at=at)
+    if not findings:
+        return
+    print(f"{summary_line(findings)} (run `hud lint` for all)", file=sys.stderr)
+    for finding in findings[:FIRST_FINDINGS]:
+        print(f"  {_safe(str(finding))}", file=sys.stderr)
+    if len(findings) > FIRST_FINDINGS:
+        print(f"  ... {len(findings) - FIRST_FINDINGS} more", file=sys.stderr)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    import json
+
+    from hud.anim import parse_time
+    from hud.lint import DEFAULT_AMBIENT_LUX, counts, lint
+    from hud.scene import load_scene
+
+    at = _time_option(parse_time, args.at, "--at") if args.at is not None else None
+    ambient = DEFAULT_AMBIENT_LUX if args.ambient is None else args.ambient
+    if not (0 <= ambient <= 200_000):
+        raise HudError(f"--ambient must be between 0 and 200000 lux, got {args.ambient:g} (250 indoors, 10000 daylight)")
+    scenes = [load_scene(path) for path in args.scenes]   # every scene readable before any output
+    device = args.device
+    if device not in (None, "all"):
+        load_device(device)
+    findings = [finding for scene in scenes for finding in lint(scene, device, at=at, ambient=ambient)]
+    errors, warnings = counts(findings)
+    if args.json:
+        print(json.dumps({"findings": [f.to_json() for f in findings], "errors": errors, "warnings": warnings},
+                         ensure_ascii=False))
+    else:
+        for finding in findings:
+            print(_safe(str(finding)))
+        print(f"{len(args.scenes)} scene(s): {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else EXIT_OK
+
+
+def _sheet(args: argparse.Namespace) -> int:
+    from hud.sheet import main as sheet_main
+
+    return sheet_main(args)
+
+
+def _safe(text: str) -> str:
+    """`text` without terminal control characters (a scene's strings are data)."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
 
 def _measure(args: argparse.Namespace) -> int:

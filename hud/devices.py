@@ -23,7 +23,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                 "fov_diag_deg": ((int, float), True), "refresh_hz": ((int, float), True),
                 "peak_nits": ((int, float), False), "image_distance_m": ((int, float), False),
                 "safe_margin": ((list,), False), "calibration": ((dict,), False)},
-    "optics": {"ipd_mm": ((int, float), False)},
+    "optics": {"ipd_mm": ((int, float), False), "comfort_min_m": ((int, float), False)},
     "audio": {"speakers": ((str,), False), "speak": ((list,), False)},
     "assumed": {},
 }
@@ -51,6 +51,7 @@ class DeviceProfile:
     peak_nits: float = 0.0
     image_distance_m: float = 2.0
     ipd_mm: float = 63.0
+    comfort_min_m: float = 0.85       # nearest comfortable depth (vergence-accommodation conflict)
     safe_margin: Edges = Edges()
     calibration: tuple[tuple[str, tuple[int, int]], ...] = ()
     speakers: str = "stereo"
@@ -186,6 +187,7 @@ def _load_file(path: Path) -> DeviceProfile:
         "name": device["name"], "title": device.get("title", device["name"]),
         "vendor": device.get("vendor", ""), "has_display": has_display,
         "ipd_mm": float(data.get("optics", {}).get("ipd_mm", 63.0)),
+        "comfort_min_m": float(data.get("optics", {}).get("comfort_min_m", 0.85)),
         "speakers": data.get("audio", {}).get("speakers", "stereo"),
         "assumed": tuple(sorted((str(k), str(v)) for k, v in data.get("assumed", {}).items())),
         "source": str(path),

@@ -298,7 +298,7 @@ def _paint_progress(widget: Progress, theme: Theme, brightness: float) -> list[C
     if w <= 0 or h <= 0:
         return []
     radius = h / 2
-    outline = max(1.0, h / 6)
+    outline = max(1.5, h / 6)   # thinner outlines shimmer on a waveguide
     commands: list[Command] = [StrokeRoundRect(x, y, w, h, radius, outline, theme.colour("dim", brightness))]
     filled = w * widget.value
     if filled > 0:

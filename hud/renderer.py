@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image as PILImage
 
 from hud.anim import COMPOSE_MOVE_S, EASINGS
-from hud.compose import Composition, Compositor
+from hud.compose import ZONES, Composition, Compositor
 from hud.devices import DeviceProfile, load_device
 from hud.errors import NoDisplayError
 from hud.geometry import Rect
@@ -213,11 +213,13 @@ class Renderer:
         if not window:
             return target
         placed = dict(target)
+        anchors = {key: p.widget.anchor for key, p in self.composition.placements.items()} if self.composition else {}
         for key, box in target.items():
+            anchor = anchors.get(key, "top-left")
             for at in reversed(window):
                 before = self._composition_before(at, t).get(key)
-                if before is not None and before[:2] != box[:2]:
-                    placed[key] = _move(before, box, (t - at) / COMPOSE_MOVE_S)
+                if before is not None and not before.empty and _anchor_point(before, anchor) != _anchor_point(box, anchor):
+                    placed[key] = _move(before, box, anchor, (t - at) / COMPOSE_MOVE_S)
                     break
         return placed
 
@@ -263,13 +265,24 @@ class Renderer:
         self.layout.stats = LayoutStats()
         if record is not None:
             record.lit_px = sum(int(np.count_nonzero(panel)) for panel in last.eyes.values())
-        return Frame(last.eyes, self.device, self.backend, t, _stage_totals(record), 0)
+        return Frame(last.eyes, self.device, self.backend, t, _stage_totals(record), 0, last.snapshot)
 
 
-def _move(start: Rect, end: Rect, progress: float) -> Rect:
-    """A box on its way from `start` to `end` (eased); its size is already the final one."""
+def _anchor_point(box: Rect, anchor: str) -> tuple[float, float]:
+    """The point of a box its zone holds still: a right-anchored box grows to the left."""
+    col, row = ZONES[anchor]
+    x = (box.x, box.x + box.w / 2, box.right)[col]
+    y = (box.y, box.y + box.h / 2, box.bottom)[row]
+    return x, y
+
+
+def _move(start: Rect, end: Rect, anchor: str, progress: float) -> Rect:
+    """A box on its way from `start` to `end` (eased, by its anchor point); its size is
+    already the final one."""
     eased = EASINGS["ease-out"](min(max(progress, 0.0), 1.0))
-    return Rect(round(start.x + (end.x - start.x) * eased), round(start.y + (end.y - start.y) * eased), end.w, end.h)
+    (x0, y0), (x1, y1) = _anchor_point(start, anchor), _anchor_point(end, anchor)
+    dx, dy = round((x1 - x0) * (eased - 1)), round((y1 - y0) * (eased - 1))
+    return end.translate(dx, dy)
 
 
 def _stage_totals(record: FrameRecord | None) -> dict[str, float]:

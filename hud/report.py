@@ -93,15 +93,16 @@ def eye_box(box: Rect, shift: int, eye: str, device: DeviceProfile) -> Rect:
     return box.translate(sign * shift + dx, dy)
 
 
-def widget_boxes(snap: LayoutSnapshot) -> dict[int, dict[str, Rect]]:
-    """For each shown declared widget (by id), its box on each eye."""
+def widget_boxes(snap: LayoutSnapshot, ink_only: bool = False) -> dict[int, dict[str, Rect]]:
+    """For each shown declared widget (by id), its box on each eye: its layout box and its ink
+    together, or (`ink_only`) just the pixels it draws."""
     device = snap.device
     index_of = {id(record.widget): i for i, record in enumerate(snap.widgets)}
     boxes: dict[int, dict[str, Rect]] = {}
     hidden = _hidden_by_compositor(snap)
     shown = [r.visible and not _under(r, snap, hidden) for r in snap.widgets]
     for i, record in enumerate(snap.widgets):
-        if shown[i] and not record.rect.empty:
+        if shown[i] and not record.rect.empty and not ink_only:
             boxes[id(record.widget)] = {eye: eye_box(record.rect, record.shift, eye, device) for eye in device.eyes}
     for item, owner in zip(snap.items, snap.owners):
         ink = item_ink(item)
