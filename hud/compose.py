@@ -6,14 +6,12 @@ downward, bottom zones upward, middle zones as a centred group), `gap` apart. Ev
 keeps both eyes' copies inside the safe area after the stereo shift of its depth.
 
 When boxes collide, importance decides (`Widget.effective_importance`, ties keep document
-order), in this order:
-1. the less important widget of a side-by-side collision narrows to the space left, down to
-   its minimum width;
-2. reduced forms: every composite has full, compact and minimal forms; the most important
-   widgets get their richest form first, the others keep the most reduced form that lets
-   everything fit;
-3. only when everything is at its minimal form and still collides is the least important
-   widget of a collision hidden, with a reason.
+order). Most important first, each widget is placed beside those already placed:
+1. in its richest form (full), narrowing to the space left beside a more important widget,
+   down to its minimum width;
+2. else in its reduced forms, compact then minimal (each composite has them);
+3. only when even its minimal form collides is it hidden, with a reason naming the device
+   and what it collides with.
 
 A composition is a pure function of the tree and the device. It is redone only when a
 top-level widget appears, disappears, changes its anchor, importance, pinned form or depth,
@@ -195,9 +193,8 @@ class Compositor:
         forms = {id(e): e.forms[0] for e in shown}
         plan = self._plan(shown, forms, area, gap)
         if plan.conflicts:
-            shown, hidden = self._hide_until_it_fits(shown, area, gap, device.name)
+            shown, forms, hidden = self._by_importance(shown, area, gap, device.name)
             placements.update(hidden)
-            forms = self._richest_forms(shown, area, gap)
             plan = self._plan(shown, forms, area, gap)
         for entry in shown:
             rect = plan.rects[id(entry)].inset(entry.margin)   # the footprint less the widget's margin
@@ -209,42 +206,37 @@ class Compositor:
         order = tuple(id(w) for w in root.children)
         return Composition(placements, order, signature, area)
 
-    def _hide_until_it_fits(self, shown: list[_Entry], area: Rect, gap: int,
-                            device: str) -> tuple[list[_Entry], dict[int, Placement]]:
-        """Hide the least important widget of a collision until everything fits in its minimal form."""
+    def _by_importance(self, entries: list[_Entry], area: Rect, gap: int,
+                       device: str) -> tuple[list[_Entry], dict[int, str], dict[int, Placement]]:
+        """Most important first, each widget takes the richest form that fits beside the ones
+        already placed (narrowing if it must); one that fits in none of its forms is hidden."""
+        placed: list[_Entry] = []
+        forms: dict[int, str] = {}
         hidden: dict[int, Placement] = {}
-        shown = list(shown)
-        while shown:
-            forms = {id(e): e.forms[-1] for e in shown}
-            plan = self._plan(shown, forms, area, gap)
-            if not plan.conflicts:
-                break
-            involved = {id(e): e for pair in plan.conflicts for e in pair if e is not None}
-            victim = max(involved.values(), key=lambda e: e.rank)
-            others = [e for pair in plan.conflicts if victim in pair for e in pair if e is not None and e is not victim]
-            if others:
-                names = ", ".join(sorted({o.label for o in others}))
-                reason = (f"no room on {device}: it collides with {names} (more important) even in its "
-                          f"{victim.forms[-1]} form")
-            else:
-                size = self._size(victim, victim.forms[-1], victim.budget, area)
-                reason = (f"too large for the safe area of {device} even in its {victim.forms[-1]} form "
-                          f"({size.w}x{size.h} px in {victim.budget}x{area.h} px)")
-            hidden[id(victim.widget)] = Placement(victim.widget, False, victim.forms[-1], Rect(0, 0, 0, 0), reason)
-            shown.remove(victim)
-        return shown, hidden
-
-    def _richest_forms(self, shown: list[_Entry], area: Rect, gap: int) -> dict[int, str]:
-        """Most important first: the richest form that still lets everything fit."""
-        forms = {id(e): e.forms[-1] for e in shown}
-        for entry in shown:
-            for form in entry.forms[:-1]:
-                trial = dict(forms)
-                trial[id(entry)] = form
-                if not self._plan(shown, trial, area, gap).conflicts:
+        for entry in entries:
+            plan = None
+            for form in entry.forms:
+                trial = {**forms, id(entry): form}
+                plan = self._plan(placed + [entry], trial, area, gap)
+                if not plan.conflicts:
                     forms = trial
+                    placed.append(entry)
                     break
-        return forms
+            else:
+                assert plan is not None
+                hidden[id(entry.widget)] = Placement(entry.widget, False, entry.forms[-1], Rect(0, 0, 0, 0),
+                                                     self._hidden_reason(entry, plan, area, device))
+        return sorted(placed, key=lambda e: e.rank), forms, hidden
+
+    def _hidden_reason(self, entry: _Entry, plan: _Plan, area: Rect, device: str) -> str:
+        others = {o.label for pair in plan.conflicts if entry in pair for o in pair if o is not None and o is not entry}
+        form = entry.forms[-1]
+        if others:
+            return (f"no room on {device}: it collides with {', '.join(sorted(others))} (more important) even in its "
+                    f"{form} form")
+        size = self._size(entry, form, entry.budget, area)
+        return (f"too large for the safe area of {device} even in its {form} form "
+                f"({size.w}x{size.h} px in {entry.budget}x{area.h} px)")
 
     # -- one arrangement -------------------------------------------------------------------
     def _plan(self, entries: list[_Entry], forms: dict[int, str], area: Rect, gap: int) -> _Plan:

@@ -248,11 +248,25 @@ class GoldenChecker:
         device: str | None = None,
         at: float = 0.0,
         tolerance: int | None = None,
+        lint: bool = True,
     ) -> None:
-        """Render ``target`` (unless it is a frame) and compare every eye with its golden."""
+        """Render ``target`` (a scene file, a ``hud.Scene``, a widget tree or an already
+        rendered ``hud.Frame``) at time ``at`` on ``device`` and compare every eye with its
+        golden, with a per-channel ``tolerance`` (default: 0 on the cpu backend, the
+        ``golden_tolerance_gpu`` ini value on others).
+
+        Unless ``lint=False``, the check first fails when ``hud lint`` finds errors in the
+        scene at that moment (an overlap, a cut edge, text too small...): a golden must not pin
+        a broken layout."""
         _require_stem(name, "golden name")
         limit = _require_tolerance(tolerance)
         frame = _frame_for(target, device=device, at=at)
+        if lint:
+            errors = _lint_errors(target, frame, device, at)
+            if errors:
+                shown = "\n".join(f"  {line}" for line in errors[:8])
+                pytest.fail(f"golden {name!r}: the scene has {len(errors)} lint error(s); a golden must not pin a "
+                            f"broken layout (fix them, or pass lint=False to this check):\n{shown}", pytrace=False)
         backend = _frame_backend(frame)
         eyes = _frame_eyes(frame)
         if limit is None:
@@ -431,6 +445,21 @@ def _frame_for(target: Any, *, device: str | None, at: float) -> Any:
     import hud  # lazy: the engine is optional for the plugin itself
 
     return hud.render(target, device=device, at=at)
+
+
+def _lint_errors(target: Any, frame: Any, device: str | None, at: float) -> list[str]:
+    """The lint errors of what a check renders, as lines."""
+    from hud.lint import ERROR, lint, lint_frame
+    from hud.scene import Scene, load_scene
+
+    if isinstance(target, (str, Path, Scene)):
+        scene = load_scene(target) if isinstance(target, (str, Path)) else target
+        findings = lint(scene, device or scene.device, at=at)
+    elif getattr(frame, "snapshot", None) is not None:
+        findings = lint_frame(frame)
+    else:
+        return []
+    return [str(f) for f in findings if f.severity == ERROR]
 
 
 def _frame_backend(frame: Any) -> str:

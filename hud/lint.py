@@ -105,6 +105,19 @@ def lint(scene: Scene | str | Path, device: str | Path | DeviceProfile | Sequenc
     return findings
 
 
+def lint_frame(frame: Frame, ambient: float = DEFAULT_AMBIENT_LUX) -> list[Finding]:
+    """The findings of one frame already rendered (the rules of a moment; nothing across time)."""
+    snap = frame.snapshot
+    if snap is None or not snap.widgets:
+        return []
+    root = snap.widgets[0].widget.root
+    scene = Scene()
+    scene.root = root
+    linter = _Linter(scene, frame.device, ambient)
+    linter._moment(snap.composition, frame, frame.t)
+    return linter.findings()
+
+
 def counts(findings: Iterable[Finding]) -> tuple[int, int]:
     """(errors, warnings)."""
     items = list(findings)
@@ -143,11 +156,14 @@ class _Linter:
         moments = [at] if at is not None else self._moments()
         for t in moments:
             frame = renderer.frame(t)
-            self._moment(renderer, frame, t)
+            self._moment(renderer.composition, frame, t)
         if at is None and self.scene.timeline is not None:
             self._burn_in(renderer)
             self._reading_time(renderer)
         renderer.invalidate()
+        return self.findings()
+
+    def findings(self) -> list[Finding]:
         return sorted(self.found.values(), key=lambda f: (f.severity != ERROR, f.time or 0.0, f.line or 0, f.rule))
 
     def _moments(self) -> list[float]:
@@ -174,12 +190,11 @@ class _Linter:
                                   None if t is None else round(t, 3), message, value, limit)
 
     # -- one moment --------------------------------------------------------------------------
-    def _moment(self, renderer: Renderer, frame: Frame, t: float) -> None:
+    def _moment(self, composition: Any, frame: Frame, t: float) -> None:
         snap = frame.snapshot
         if snap is None:
             return
         boxes = widget_boxes(snap)
-        composition = renderer.composition
         tops = [w for w in self.scene.root.children]
         shown_tops = [w for w in tops if id(w) in boxes]
         self._overlap(shown_tops, boxes, t)

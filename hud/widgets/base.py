@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import difflib
+import sys
+from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
 from hud.errors import FieldError
@@ -22,6 +24,25 @@ _ZERO = Length(0.0)
 # Attributes the pipeline keeps on widgets (not user fields).
 _RUNTIME_ATTRIBUTES = frozenset({"parent", "rect", "layout_dirty", "paint_dirty", "paint_pending", "text_block",
                                  "source"})
+
+
+_HUD_DIR = str(Path(__file__).resolve().parents[1])
+
+
+def _caller() -> tuple[str, int] | None:
+    """The app code line that creates a widget (None when hud itself builds it): lint findings
+    and layout.json point there."""
+    frame = sys._getframe(2)
+    for _ in range(6):          # past the __init__ chain of widget classes
+        if frame is None:
+            return None
+        name = frame.f_code.co_filename
+        if not name.startswith(_HUD_DIR):
+            return (name, frame.f_lineno)
+        if frame.f_code.co_name != "__init__":
+            return None
+        frame = frame.f_back
+    return None
 
 
 class Widget:
@@ -79,7 +100,7 @@ class Widget:
         self.paint_dirty = True
         self.paint_pending = True             # (root only) something below must be re-painted
         self._layout_cache: dict[tuple[int, int], Any] = {}
-        self.source: tuple[str, int] | None = None   # (file, line) the widget was declared on, when known
+        self.source = _caller()   # (file, line) the widget was declared on: app code, or the scene loader's
         extra = fields.pop("children", None)
         for name, value in fields.items():
             if name not in self.props:
