@@ -11,6 +11,12 @@ remembered). Sound is off unless `set_audible(True)` (the window does that); wit
 schedule and the transcript run just the same. A speech engine error stops speech, is shown
 like a scene error (`speech_error`) and is retried at the next load, device switch or seek.
 
+Outlines (`show_outlines`, the window's O key): `outlines()` says what to draw over the view for
+the current frame: every shown declared widget's box per eye (from `Frame.layout`) with its
+label and form, coloured by its worst `hud.lint` finding at this moment, the widgets the
+compositor hid and why, and the findings. Lint renders the scene itself (tens of ms), so its
+findings are kept until the frame shows something else or the scene or device changes.
+
 The window (emulator.window), the HTTP API (emulator.server) and tests all drive this
 object; nothing here needs a display.
 """
@@ -27,6 +33,7 @@ from PIL import Image
 from hud.devices import DeviceProfile, builtin_names, load_device
 from hud.errors import HudError
 from hud.gestures import GESTURES, bindings_for, perform
+from hud.lint import ERROR, Finding, counts, lint
 from hud.profile import Profiler
 from hud.renderer import Frame, Renderer
 from hud.scene import Scene, load_scene
@@ -36,8 +43,8 @@ from hud.speech.player import LivePlayer, TranscriptEntry
 from hud.widgets.primitives import Image as ImageWidget
 
 from emulator.look import VIEWS, Look, composite
-from emulator.overlay import (SCENE_ERROR_TITLE, SPEECH_ERROR_TITLE, draw_banner, draw_error, draw_profile,
-                              draw_status, no_display_panel)
+from emulator.overlay import (SCENE_ERROR_TITLE, SPEECH_ERROR_TITLE, draw_banner, draw_error, draw_outlines,
+                              draw_profile, draw_status, eye_origins, no_display_panel)
 from emulator.watch import FileWatcher
 
 BANNER_S = 1.2  # how long the gesture that fired stays on screen
@@ -61,6 +68,56 @@ class Event:
     text: str
 
 
+Box = tuple[int, int, int, int]  # x, y, w, h in display pixels
+
+
+@dataclass(frozen=True)
+class Outline:
+    """One shown declared widget, as the outlines overlay draws it."""
+
+    label: str                          # "notification 'pay' · compact"
+    eyes: tuple[tuple[str, Box], ...]   # (eye, box) for each eye it is drawn in
+    severity: str | None = None         # its worst lint finding now: "error", "warning", None (clean)
+    nested: bool = False                # inside another declared widget
+
+    def box(self, eye: str) -> Box | None:
+        return dict(self.eyes).get(eye)
+
+
+@dataclass(frozen=True)
+class Outlines:
+    """What the outlines overlay draws for one frame (a value: equal when the drawing is)."""
+
+    widgets: tuple[Outline, ...]
+    hidden: tuple[str, ...]             # "notification 'msg': <the compositor's reason>"
+    findings: tuple[Finding, ...]       # lint at this moment, errors first
+    lint_error: str | None = None       # why lint could not run, if so
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(errors, warnings)."""
+        return counts(self.findings)
+
+    def summary(self) -> str:
+        """The legend's first line: lint: 1 error, 2 warnings."""
+        if self.lint_error:
+            return f"lint failed: {self.lint_error}"
+        errors, warnings = self.counts
+        return f"lint: {errors} error{'' if errors == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}"
+
+
+@dataclass
+class _LintRun:
+    """The findings of one lint run, and what it ran on."""
+
+    scene: Scene
+    device: str
+    frame: Frame
+    findings: tuple[Finding, ...]
+    error: str | None
+    wall: float
+
+
 @dataclass
 class Emulator:
     """Everything the emulator does, headless."""
@@ -70,6 +127,7 @@ class Emulator:
     look: Look = field(default_factory=Look)
     view: str = "both"
     show_profile: bool = False
+    show_outlines: bool = False
 
     def __post_init__(self) -> None:
         self.scene: Scene | None = None
@@ -87,6 +145,7 @@ class Emulator:
         self.speech_error: str | None = None
         self.audible = False                 # play speech through the speakers (the window turns it on)
         self.muted = False
+        self._lint: _LintRun | None = None
 
     # -- scenes ------------------------------------------------------------------------------
     @classmethod
@@ -324,11 +383,16 @@ class Emulator:
             image = (compositor or composite)(panels, self.device, self.look, view)
         if not overlay:
             return image
-        return self.decorate(image)
+        return self.decorate(image, view)
 
-    def decorate(self, image: np.ndarray) -> np.ndarray:
-        """Status line, the gesture banner, the error box and the profiler graph."""
+    def decorate(self, image: np.ndarray, view: str | None = None) -> np.ndarray:
+        """Outlines (when on), status line, the gesture banner, the error box and the profiler
+        graph, over `image`: the composited `view` (default: the current one) at zoom 1."""
         canvas = Image.fromarray(image).convert("RGB")
+        outlines = self.outlines() if self.show_outlines else None
+        if outlines is not None:
+            draw_outlines(canvas, outlines, eye_origins(self.device, view or self.view),
+                          (self.device.width, self.device.height))
         status = self.status_line()
         title = self.scene.title if self.scene is not None and self.scene.title else ""
         draw_status(canvas, status, title)
@@ -353,7 +417,52 @@ class Emulator:
         """The status bar's text: device, view, time, paused, muted, ambient light."""
         return (f"{self.device.name}  {self.view}  t={self.t:5.2f}s{'  paused' if self.paused else ''}"
                 f"{'  muted' if self.muted else ''}{'  no sound' if self.sound_error else ''}"
-                f"  ambient {self.look.ambient}")
+                f"  ambient {self.look.ambient}{'  outlines' if self.show_outlines else ''}")
+
+    # -- outlines ----------------------------------------------------------------------------
+    def outlines(self, min_interval: float = 0.0) -> Outlines | None:
+        """What the outlines overlay draws for the current frame (None without one): each shown
+        declared widget's boxes, coloured by its worst lint finding, the compositor-hidden
+        widgets and the findings. Lint runs again only when the frame shows something else
+        (or the scene or device changed), and then at most every `min_interval` seconds (the
+        window's limit while things move; the boxes are always the current frame's)."""
+        if self.renderer is None or self.scene is None:
+            return None
+        frame = self.frame if self.frame is not None else self.render()
+        if frame is None:
+            return None
+        run = self._lint_run(frame, min_interval)
+        worst: dict[tuple[str | None, int | None], str] = {}
+        for finding in run.findings:
+            key = (finding.widget, finding.line)
+            if finding.severity == ERROR or key not in worst:
+                worst[key] = finding.severity
+        widgets, hidden = [], []
+        for entry in frame.layout["widgets"]:
+            label = f"{entry['type']} '{entry['id']}'" if entry["id"] else entry["type"]
+            if entry["shown"] and entry["eyes"]:
+                eyes = tuple((eye, tuple(box)) for eye, box in entry["eyes"].items())
+                widgets.append(Outline(f"{label} · {entry['form']}", eyes, worst.get((label, entry["line"])),
+                                       entry["parent"] is not None))
+            elif entry["reason"] and not entry["reason"].startswith(("visible = false", "inside ")):
+                hidden.append(f"{label}: {entry['reason']}")  # hidden by the compositor (not by the scene)
+        return Outlines(tuple(widgets), tuple(hidden), run.findings, run.error)
+
+    def _lint_run(self, frame: Frame, min_interval: float) -> _LintRun:
+        """Lint at this moment, or the last run's findings when the frame looks the same."""
+        run, now = self._lint, time.monotonic()
+        if run is not None and run.scene is self.scene and run.device == self.device.name:
+            if _same_frame(run.frame, frame):
+                run.frame = frame  # the next call takes the fast path (the same arrays)
+                return run
+            if now - run.wall < min_interval:
+                return run
+        try:
+            findings, error = tuple(lint(self.scene, self.device, at=self.t)), None
+        except HudError as exc:
+            findings, error = (), str(exc)
+        self._lint = _LintRun(self.scene, self.device.name, frame, findings, error, now)
+        return self._lint
 
     def screenshot(self, folder: str | Path, stem: str | None = None) -> list[Path]:
         """The per-eye panel images (native format) and the composited view, as PNGs."""
@@ -379,3 +488,14 @@ class Emulator:
         return {"speaking": self.speech is not None, "audible": bool(self.speech and self.speech.audible),
                 "muted": self.muted, "error": self.speech_error, "sound_error": self.sound_error,
                 "utterances": len(self.speech.narrator.utterances) if self.speech is not None else 0}
+
+
+def _same_frame(before: Frame, after: Frame) -> bool:
+    """Whether two frames show the same: the same panel arrays (an unchanged frame), or equal
+    pixels and layout (a redraw, e.g. after lint rendered the tree itself and invalidated it)."""
+    if before.eyes.keys() != after.eyes.keys():
+        return False
+    if all(before.eyes[eye] is after.eyes[eye] for eye in before.eyes):
+        return True
+    return (all(np.array_equal(before.eyes[eye], after.eyes[eye]) for eye in before.eyes)
+            and before.layout["widgets"] == after.layout["widgets"])

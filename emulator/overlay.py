@@ -1,5 +1,5 @@
 """Overlays drawn over the emulator's view: status line, gesture, errors, profiler graph,
-and the panel shown for devices without a display."""
+widget outlines with lint findings, and the panel shown for devices without a display."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from emulator.look import EYE_GAP
 from hud.paint import Glyphs, line_glyphs
 from hud.profile import STAGE_COLOURS, STAGES, Profiler
 from hud.raster.cpu import CpuRaster
@@ -17,12 +18,21 @@ from hud.text.fonts import font_dir
 from hud.text.wrap import TextBlock
 
 if TYPE_CHECKING:
+    from emulator.core import Outlines
+    from hud.devices import DeviceProfile
     from hud.speech.player import TranscriptEntry
 
 PAD = 8
 SCENE_ERROR_TITLE = "Scene error (showing the last good frame)"
 SPEECH_ERROR_TITLE = "Speech error (the scene goes on without speech)"
 SUMMARY_FRAMES = 600  # the profiler overlay's p50 / p99 / missed cover this many recent frames
+STATUS_BAR_H = 24     # draw_status's bar
+# outline colour by a widget's worst lint finding (None: clean); a clean nested widget is dimmer
+OUTLINE_COLOURS: dict[str | None, tuple[int, int, int]] = {"error": (255, 64, 64), "warning": (255, 176, 0),
+                                                           None: (0, 210, 255)}
+NESTED_CLEAN = (0, 130, 165)
+EDGE_BAR = 4          # display px: a box wholly beyond a display edge shows as a bar this wide on it
+LEGEND_FINDINGS = 3   # findings listed under the lint count (and as many hidden widgets)
 
 
 @lru_cache(maxsize=8)
@@ -35,7 +45,7 @@ def draw_status(image: Image.Image, left: str, right: str = "") -> None:
     """A one-line status bar along the bottom edge."""
     draw = ImageDraw.Draw(image, "RGBA")
     font = _font(14)
-    height = 24
+    height = STATUS_BAR_H
     draw.rectangle([0, image.height - height, image.width, image.height], fill=(0, 0, 0, 190))
     draw.text((PAD, image.height - height + 4), left, font=font, fill=(220, 220, 220, 255))
     if right:  # a scene title, in any script: drawn by hud's own text engine
@@ -125,6 +135,100 @@ def draw_profile(image: Image.Image, profiler: Profiler, frames: int = 120) -> N
         draw.rectangle([legend_x, bottom + 22, legend_x + 8, bottom + 30], fill=STAGE_COLOURS[stage] + (255,))
         draw.text((legend_x + 11, bottom + 18), stage, font=_font(11), fill=(200, 200, 200, 255))
         legend_x += 16 + draw.textlength(stage, font=_font(11))
+
+
+# -- outlines ----------------------------------------------------------------------------------------
+def eye_origins(device: DeviceProfile, view: str) -> list[tuple[str, int]]:
+    """(eye, x) where each eye shown in `view` starts in the composited view at zoom 1: "both"
+    has the right eye after the left and EYE_GAP, "fused" is drawn with the left eye's boxes."""
+    if view == "both":
+        return [(eye, 0 if eye == "left" else device.width + EYE_GAP) for eye in device.eyes]
+    if view == "fused":
+        return [("left" if "left" in device.eyes else device.eyes[0], 0)] if device.eyes else []
+    return [(view, 0)] if view in device.eyes else []
+
+
+def draw_outlines(image: Image.Image, outlines: Outlines, eyes: Sequence[tuple[str, int]], display: tuple[int, int],
+                  origin: tuple[float, float] = (0.0, 0.0), scale: tuple[float, float] = (1.0, 1.0)) -> None:
+    """Each widget's box in each of `eyes` (from `eye_origins`), clamped to the display (a box
+    wholly beyond an edge shows as a bar on that edge), coloured by its worst lint finding, with its
+    label and form; a legend bottom-left: the lint count, the first findings, the widgets the
+    compositor hid. The view's pixel (x, y) is at `origin + (x, y) * scale` in `image`; nothing
+    is drawn over the status bar."""
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    font = _font(12)
+    (ox, oy), (sx, sy), (width, height) = origin, scale, display
+    labels: list[tuple[str, list[int], tuple[int, int, int], bool, tuple[float, float]]] = []
+    for outline in sorted(outlines.widgets, key=lambda o: not o.nested):  # top-level boxes over nested ones
+        colour = NESTED_CLEAN if outline.nested and outline.severity is None else OUTLINE_COLOURS[outline.severity]
+        for index, (eye, x0) in enumerate(eyes):
+            box = outline.box(eye)
+            if box is None:
+                continue
+            x, y, w, h = box
+            left, right = min(max(x, 0), width - EDGE_BAR), min(max(x + w, EDGE_BAR), width)
+            top, bottom = min(max(y, 0), height - EDGE_BAR), min(max(y + h, EDGE_BAR), height)
+            rect = [round(ox + (x0 + left) * sx), round(oy + top * sy),
+                    round(ox + (x0 + right) * sx) - 1, round(oy + bottom * sy) - 1]
+            draw.rectangle(rect, outline=colour + (255,), width=1 if outline.nested else 2)
+            if not any(label == outline.label for label, *_ in labels):  # one label, in the first eye
+                labels.append((outline.label, rect, colour, outline.nested, (ox + x0 * sx, ox + (x0 + width) * sx)))
+    placed: list[tuple[float, float, float, float]] = []
+    for label, rect, colour, nested, (eye_left, eye_right) in sorted(labels, key=lambda item: item[3]):
+        # above the box's top-left corner (inside it at the top of the view), right of any label
+        # there, within its eye
+        text_w = draw.textlength(label, font=font) + 6
+        x, y = float(rect[0]), float(rect[1] - 17 if rect[1] >= 17 else rect[1] + 3)
+        for other in sorted(placed):
+            if other[0] < x + text_w and x < other[2] and other[1] < y + 16 and y < other[3]:
+                x = other[2] + 4
+        x = max(0.0, eye_left, min(x, eye_right - text_w, image.width - text_w))
+        placed.append((x, y, x + text_w, y + 16))
+        draw.rectangle([x, y, x + text_w, y + 16], fill=(0, 0, 0, 180))
+        draw.text((x + 3, y + 1), label, font=font, fill=colour + (255,))
+    layer.paste((0, 0, 0, 0), (0, image.height - STATUS_BAR_H, image.width, image.height))
+    _draw_legend(draw, outlines, image.size)
+    if image.mode == "RGBA":
+        image.alpha_composite(layer)
+    else:
+        image.paste(layer, (0, 0), layer)
+
+
+def _draw_legend(draw: ImageDraw.ImageDraw, outlines: Outlines, size: tuple[int, int]) -> None:
+    """The lint count, the first findings and the hidden widgets, bottom-left, in at most 40 %
+    of the view's height (the rest counted on a last line)."""
+    errors, warnings = outlines.counts
+    head = "error" if errors or outlines.lint_error else "warning" if warnings else None
+    grey = (200, 200, 200)
+    findings = [f for f in outlines.findings if f.rule != "hidden"]  # the hidden widgets have their own lines
+    lines = [(f"{f.severity} {f.rule}{f' · {f.widget}' if f.widget else ''}: {f.message}", OUTLINE_COLOURS[f.severity])
+             for f in findings[:LEGEND_FINDINGS]]
+    lines += [(f"hidden: {text}", grey) for text in outlines.hidden[:LEGEND_FINDINGS]]
+    rest = len(findings) + len(outlines.hidden) - len(lines)
+    room = max(1, int((size[1] - STATUS_BAR_H) * 0.4) // 16 - 1)
+    if rest or len(lines) > room:
+        keep = min(len(lines), room - 1)
+        lines, rest = lines[:keep], rest + len(lines) - keep
+        lines.append((f"… {rest} more", grey))
+    font = _font(12)
+    width = min(size[0] - 4 * PAD, 720)
+    texts = [(_fit(draw, text, font, width), colour) for text, colour in [(outlines.summary(), OUTLINE_COLOURS[head])] + lines]
+    text_w = max(draw.textlength(text, font=font) for text, _ in texts)
+    bottom = size[1] - STATUS_BAR_H - PAD
+    top = bottom - 8 - 16 * len(texts)
+    draw.rectangle([PAD, top, PAD * 3 + text_w, bottom], fill=(0, 0, 0, 190))
+    for index, (text, colour) in enumerate(texts):
+        draw.text((PAD * 2, top + 4 + 16 * index), text, font=font, fill=colour + (255,))
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: float) -> str:
+    """`text`, cut with an ellipsis to fit `width` pixels."""
+    if draw.textlength(text, font=font) <= width:
+        return text
+    while text and draw.textlength(text + "…", font=font) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 # -- the panel for glasses without a display ------------------------------------------------------

@@ -16,7 +16,7 @@ Endpoints (every error is JSON `{"error": "..."}` with a 4xx status; 404 for unk
     POST /advance  {"seconds": 0.5}  (default: one frame)      -> {"t", "rendered"}
     GET  /profile                                              the profiler summary, "transcript", "speech"
     GET  /state                                                {"device", "view", "t", "error", "scene",
-                                                                "speech", "transcript", ...}
+                                                                "speech", "transcript", "outlines", "lint", ...}
 
 The emulator is not thread-safe. Headless (`threaded_owner=False`, the default) each request
 takes the server's lock and calls the emulator itself. Under a window (`threaded_owner=True`)
@@ -327,8 +327,19 @@ def _state(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply
         return {"device": emu.device.name, "view": emu.view, "t": emu.t, "error": emu.error,
                 "scene": str(emu.scene_path) if emu.scene_path is not None else None,
                 "title": emu.scene.title if emu.scene is not None else None, "paused": emu.paused,
-                "speech": emu.speech_state(), "transcript": list(emu.transcript)}
+                "speech": emu.speech_state(), "transcript": list(emu.transcript),
+                "outlines": emu.show_outlines, "lint": _lint_state(emu)}
     return Reply.json(server.call(work))
+
+
+def _lint_state(emu: Emulator) -> dict[str, Any] | None:
+    """While the outlines are on: the lint counts at this moment and the first findings."""
+    outlines = emu.outlines() if emu.show_outlines else None
+    if outlines is None:
+        return None
+    errors, warnings = outlines.counts
+    return {"errors": errors, "warnings": warnings, "error": outlines.lint_error,
+            "findings": [str(finding) for finding in outlines.findings[:3]]}
 
 
 Endpoint = Callable[[ApiServer, dict[str, list[str]], bytes], Reply]

@@ -5,8 +5,10 @@
 Each frame the window polls the scene file (hot reload), advances scene time at the device's
 refresh rate, composites the current view with `GLCompositor.draw` (integer zoom, or fit with
 letterboxing) and blends an RGBA overlay texture on top: the status bar, the gesture banner,
-the scene error, the profiler graph, the help and the voice prompt (drawn with Pillow by
-emulator.overlay, re-uploaded only when it changes, at most every 250 ms for the moving parts).
+the scene error, the profiler graph, the widget outlines with lint findings, the help and the
+voice prompt (drawn with Pillow by emulator.overlay, re-uploaded only when it changes, at most
+every 250 ms for the moving parts). The outlines are mapped onto the scaled view with the same
+`viewport` math the view is drawn with.
 
 The key bindings live in `KEYS` (the help overlay and the README list it) and in `handle_key`,
 a pure function of (emulator, key, modifiers, window state) that tests drive without a display.
@@ -34,7 +36,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from emulator.look import AMBIENTS, EYE_GAP, FULLSCREEN_VERTEX, VIEWS, GLCompositor
-from emulator.overlay import PAD, _font, draw_banner, draw_error, draw_lines, draw_profile, draw_status
+from emulator.overlay import (PAD, _font, draw_banner, draw_error, draw_lines, draw_outlines, draw_profile,
+                              draw_status, eye_origins)
 from hud.errors import HudError
 
 if TYPE_CHECKING:
@@ -61,6 +64,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("E", "eye-box fall-off on / off"),
     ("W", "see-through on / off (off: black world)"),
     ("P", "profiler overlay on / off"),
+    ("O", "outlines: widget boxes, forms and lint findings on / off"),
     ("S", "screenshot: panels + view as PNGs"),
     ("Space", "pause / resume scene time"),
     ("R", "restart scene time (t = 0)"),
@@ -185,6 +189,9 @@ def handle_key(emu: Emulator, key: int, mod: int, state: WindowState, text: str 
     if key == pygame.K_p:
         emu.show_profile = not emu.show_profile
         return f"profiler {_on_off(emu.show_profile)}"
+    if key == pygame.K_o:
+        emu.show_outlines = not emu.show_outlines
+        return state.say(f"outlines {_on_off(emu.show_outlines)}")
     if key == pygame.K_s:
         return state.say(take_screenshot(emu, state.screenshot_dir))
     if key == pygame.K_SPACE:
@@ -275,7 +282,7 @@ def status_text(emu: Emulator, state: WindowState, fps: float | None = None) -> 
     rate = f"  {fps:4.1f} fps" if fps is not None else ""
     return (f"{emu.device.name}  {emu.view}  t={emu.t:5.2f}s{'  paused' if emu.paused else ''}"
             f"{'  muted' if emu.muted else ''}{'  no sound' if emu.sound_error else ''}  "
-            f"ambient {emu.look.ambient}  zoom {zoom}{rate}  H: help")
+            f"ambient {emu.look.ambient}  zoom {zoom}{rate}{'  outlines' if emu.show_outlines else ''}  H: help")
 
 
 def draw_help(image: Image.Image, top: int = PAD) -> None:
@@ -297,6 +304,12 @@ def draw_help(image: Image.Image, top: int = PAD) -> None:
 def overlay_image(emu: Emulator, state: WindowState, size: tuple[int, int], fps: float | None = None) -> Image.Image:
     """The overlays for a window of `size`, on a transparent RGBA image (Emulator.decorate's look)."""
     canvas = Image.new("RGBA", size, (0, 0, 0, 0))
+    outlines = emu.outlines(OVERLAY_MIN_S) if emu.show_outlines else None
+    if outlines is not None:  # the view's pixels where draw() puts them: viewport(), top-down
+        natural = natural_size(emu)
+        left, bottom, width, height = viewport(natural, size, state.zoom)
+        draw_outlines(canvas, outlines, eye_origins(emu.device, emu.view), (emu.device.width, emu.device.height),
+                      origin=(left, size[1] - bottom - height), scale=(width / natural[0], height / natural[1]))
     title = emu.scene.title if emu.scene is not None and emu.scene.title else ""
     draw_status(canvas, status_text(emu, state, fps), title)
     banner = state.banner or emu.last_event
@@ -539,7 +552,8 @@ class Window:
         banner = state.banner or emu.last_event
         key = (size, emu.device.name, emu.view, emu.paused, emu.muted, emu.sound_error, emu.look.ambient, state.zoom,
                banner, emu.error, emu.speech_error, emu.show_profile, state.show_help, state.prompt,
-               emu.scene.title if emu.scene is not None else None)
+               emu.scene.title if emu.scene is not None else None, emu.show_outlines,
+               emu.outlines(OVERLAY_MIN_S) if emu.show_outlines else None)
         moving = (round(emu.t, 2), len(emu.profiler.records) if emu.show_profile else 0)
         now = time.monotonic()
         stale = key != self._overlay_key or (moving != self._overlay_moving and now - self._overlay_at >= OVERLAY_MIN_S)

@@ -27,7 +27,7 @@ from hud.light import contrast
 from hud.paint import Fill, FillRoundRect, Glyphs, Stroke, StrokeRoundRect
 from hud.panel import colour_error
 from hud.renderer import Frame, Renderer
-from hud.report import widget_boxes
+from hud.report import eye_box, ink_bounds, widget_boxes
 from hud.scene import Scene, load_scene
 from hud.text.fonts import family_font, has_glyph
 from hud.theme import Theme
@@ -157,9 +157,10 @@ class _Linter:
         for t in moments:
             frame = renderer.frame(t)
             self._moment(renderer.composition, frame, t)
-        if at is None and self.scene.timeline is not None:
-            self._burn_in(renderer)
-            self._reading_time(renderer)
+        if at is None:
+            self._burn_in(renderer)   # nothing to do unless the scene runs over 60 s (a duration, no timeline, counts)
+            if self.scene.timeline is not None:
+                self._reading_time(renderer)
         renderer.invalidate()
         return self.findings()
 
@@ -197,11 +198,13 @@ class _Linter:
         boxes = widget_boxes(snap)
         tops = [w for w in self.scene.root.children]
         shown_tops = [w for w in tops if id(w) in boxes]
-        self._overlap(shown_tops, boxes, t)
-        self._offscreen(shown_tops, widget_boxes(snap, ink_only=True), t)
+        ink = widget_boxes(snap, ink_only=True)
+        # A widget that draws nothing now (faded to 0 at the start of its show) overlaps nothing.
+        self._overlap([w for w in shown_tops if id(w) in ink], boxes, t)
+        self._offscreen(shown_tops, ink, t)
         if composition is not None:
             for placement in composition.hidden:
-                self.add("hidden", placement.widget, t, f"hidden: {placement.reason}")
+                self.add("hidden", placement.widget, t, str(placement.reason))   # "warning hidden: <reason>"
         texts = list(self._texts(boxes))
         for owner, text in texts:
             self._text_rules(owner, text, t)
@@ -324,11 +327,14 @@ class _Linter:
         if not self.device.max_colours:
             return
         widgets = {id(r.widget): r.widget for r in snap.widgets}
+        screen = Rect(0, 0, self.device.width, self.device.height)
         for item, owner in zip(snap.items, snap.owners):
             for command in item.commands:
                 if not isinstance(command, (Glyphs, Stroke, StrokeRoundRect)) or len(command.colour) != 3:
                     continue
-                for panel in frame.eyes.values():
+                for eye, panel in frame.eyes.items():
+                    if eye_box(ink_bounds(command), item.shift, eye, self.device).intersect(screen).empty:
+                        continue   # drawn off the display (offscreen reports it): no pixel to keep its colour
                     error = colour_error(command.colour, panel, self.device.grey_levels)
                     if error > COLOUR_LOST_STEPS:
                         rgb = "#" + "".join(f"{round(255 * c):02x}" for c in command.colour)
@@ -362,6 +368,7 @@ class _Linter:
                 self.add("burn-in", culprit, None, f"{len(ys)} px of the {eye} display stay over half brightness "
                          f"for {seconds:.0f} s (over {BURN_IN_S:.0f} s): move, dim or hide static content",
                          round(seconds, 1), BURN_IN_S)
+                return   # one finding: the other eye shows the same content
 
     def _reading_time(self, renderer: Renderer) -> None:
         """A widget's words (its texts together, keep-end captions excepted: they stay while
@@ -442,7 +449,9 @@ def _shown_inside(node: Widget, owner: Widget) -> bool:
 
 def _drawable(ch: str) -> bool:
     category = unicodedata.category(ch)
-    return not (category.startswith(("Z", "C", "M")) or ch in "\ufe0e\ufe0f\u200d")
+    # Controls and format characters draw nothing; private-use (Co) and unassigned (Cn) ones
+    # draw as a box when no font has them, so they count.
+    return not (category.startswith(("Z", "M")) or category in ("Cc", "Cf", "Cs") or ch in "\ufe0e\ufe0f\u200d")
 
 
 def _is_cjk(ch: str) -> bool:

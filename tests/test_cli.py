@@ -73,7 +73,7 @@ def test_render_quark_s1_writes_both_eyes_and_a_preview(quark_s1_render: Rendere
     result, out = quark_s1_render
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert files_in(out) == ["left.png", "preview.png", "right.png"]
+    assert files_in(out) == ["layout.json", "left.png", "preview.png", "right.png"]
     for eye in ("left", "right"):
         with Image.open(out / f"{eye}.png") as image:
             assert (image.size, image.mode) == ((640, 480), "L")
@@ -97,7 +97,7 @@ def test_render_frame_writes_one_rgb_eye_with_at_most_16_colours(tmp_path: Path)
     out = tmp_path / "out"
     result = hud("render", NAVIGATION, "--device", "frame", "--out", out)
     assert result.returncode == 0, result.stderr
-    assert files_in(out) == ["preview.png", "right.png"]
+    assert files_in(out) == ["layout.json", "preview.png", "right.png"]
     with Image.open(out / "right.png") as image:
         assert (image.size, image.mode) == ((640, 400), "RGB")
         colours = image.getcolors(maxcolors=256)
@@ -176,7 +176,7 @@ def test_rerender_replaces_files_without_leftovers(quark_s1_render: Rendered) ->
     (out / "left.png").write_bytes(b"stale")
     result = hud("render", NAVIGATION, "--device", "quark-s1", "--out", out)
     assert result.returncode == 0, result.stderr
-    assert files_in(out) == ["left.png", "preview.png", "right.png"]
+    assert files_in(out) == ["layout.json", "left.png", "preview.png", "right.png"]
     assert not list(out.glob(".*.tmp"))
     with Image.open(out / "left.png") as image:
         assert (image.size, image.mode) == ((640, 480), "L")

@@ -38,7 +38,7 @@ def test_render_at_a_time(tmp_path: Path) -> None:
     result = hud("render", "scenes/city-walk-timeline.toml", "--at", "2.5s", "--out", str(later))
     assert result.returncode == 0, result.stderr
     assert "at 2.5 s" in result.stdout
-    assert sorted(p.name for p in later.iterdir()) == ["left.png", "preview.png", "right.png"]
+    assert sorted(p.name for p in later.iterdir()) == ["layout.json", "left.png", "preview.png", "right.png"]
     result = hud("render", "scenes/city-walk-timeline.toml", "--at", "0", "--out", str(start))
     assert result.returncode == 0, result.stderr
     for name in ("left.png", "right.png", "preview.png"):
@@ -146,7 +146,7 @@ def test_profile_json() -> None:
     assert data["frames"] == 20 and data["device"] == "quark-s1"
     assert data["budget_ms"] == pytest.approx(1000 / 60, abs=0.001)
     assert 0 <= data["missed"] <= 20
-    assert set(data["stages"]) == {"update", "layout", "paint", "raster", "panel", "sink"}
+    assert set(data["stages"]) == {"update", "compose", "layout", "paint", "raster", "panel", "sink"}
 
 
 def test_profile_trace_and_chart(tmp_path: Path) -> None:

@@ -247,3 +247,157 @@ def test_pause_and_profile(emu: Emulator) -> None:
     assert summary["frames"] >= 6 and summary["device"] == "quark-s1"
     emu.show_profile = True
     assert emu.grab("left").shape == (480, 640, 3)
+
+
+# -- outlines ------------------------------------------------------------------------------------
+OFFSCREEN_SCENE = """
+[scene]
+title = "Offscreen"
+
+[[widgets]]
+type = "text"
+id = "lost"
+anchor = "top-left"
+offset = [700, 0]
+text = "Out of view"
+
+[[widgets]]
+type = "notification"
+id = "pay"
+anchor = "top-right"
+app = "Alipay"
+title = "Paid"
+"""
+
+
+def _box(emulator: Emulator, widget_id: str, eye: str) -> tuple[int, int, int, int]:
+    entry = next(w for w in emulator.frame.layout["widgets"] if w["id"] == widget_id)
+    return tuple(entry["eyes"][eye])
+
+
+def test_outlines_draw_each_widget_box_on_every_view() -> None:
+    from emulator.look import EYE_GAP
+    from emulator.overlay import OUTLINE_COLOURS
+
+    emu = Emulator.open(ROOT / "scenes" / "city-walk.toml")
+    emu.seek(2.5)
+    emu.events.clear()  # no banner over the boxes
+    off = emu.grab("both")
+    assert emu._lint is None  # off: lint never runs
+    emu.show_outlines = True
+    on = emu.grab("both")
+    assert "outlines" in emu.status_line()
+    cyan = OUTLINE_COLOURS[None]
+    for eye, x0 in (("left", 0), ("right", emu.device.width + EYE_GAP)):
+        x, y, w, h = _box(emu, "pay", eye)
+        for px, py in ((x0 + x, y + h // 2), (x0 + x + w - 1, y + h // 2), (x0 + x + w // 2, y + h - 1)):
+            assert tuple(on[py, px]) == cyan and tuple(off[py, px]) != cyan, (eye, px, py)
+        assert np.array_equal(on[y + h // 2, x0 + x + 4], off[y + h // 2, x0 + x + 4])  # outlined, not filled
+    changed = np.any(on != off, axis=2)
+    assert not changed[200:380, 250:330].any()  # empty world between the widgets: untouched
+    outlines = emu.outlines()
+    labels = [o.label for o in outlines.widgets]
+    assert "notification 'pay' · full" in labels and "nav_arrow 'next-turn' · full" in labels
+    assert [o.nested for o in outlines.widgets if o.label.startswith("caption 'live'")] == [True]
+    assert outlines.summary() == "lint: 0 errors, 0 warnings" and outlines.hidden == ()
+    x, y, w, h = _box(emu, "pay", "left")
+    assert tuple(emu.grab("fused")[y + h // 2, x]) == cyan  # fused: the left eye's boxes
+    x, y, w, h = _box(emu, "pay", "right")
+    assert tuple(emu.grab("right")[y + h // 2, x]) == cyan
+    assert emu.grab("both", overlay=False).shape == on.shape and np.array_equal(emu.grab("both", overlay=False),
+                                                                                 emu.grab("both", overlay=False))
+
+
+def test_outlines_show_a_lint_error_in_red(tmp_path: Path) -> None:
+    from emulator.overlay import OUTLINE_COLOURS
+
+    scene = tmp_path / "offscreen.toml"
+    scene.write_text(OFFSCREEN_SCENE, encoding="utf-8")
+    emu = Emulator.open(scene)
+    emu.advance(0)
+    emu.events.clear()
+    emu.show_outlines = True
+    outlines = emu.outlines()
+    assert outlines.counts == (1, 0) and outlines.summary() == "lint: 1 error, 0 warnings"
+    assert outlines.findings[0].rule == "offscreen" and outlines.findings[0].widget == "text 'lost'"
+    severity = {o.label: o.severity for o in outlines.widgets}
+    assert severity == {"text 'lost' · full": "error", "notification 'pay' · full": None}
+    image = emu.grab("left")
+    red = OUTLINE_COLOURS["error"]
+    x, y, w, h = _box(emu, "lost", "left")
+    assert x >= emu.device.width  # wholly beyond the right edge: a red bar on that edge
+    assert tuple(image[y + h // 2, emu.device.width - 2]) == red
+    x, y, w, h = _box(emu, "pay", "left")
+    assert tuple(image[y + h // 2, x]) == OUTLINE_COLOURS[None]
+    reds = np.all(np.abs(image.astype(int) - red) < 40, axis=2)
+    assert reds[emu.device.height // 2:].sum() > 200  # the legend's lint line and its message, in red
+
+
+def test_outlines_lint_again_only_when_the_frame_changes(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    import emulator.core as core
+
+    calls: list[float] = []
+    real = core.lint
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs["at"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "lint", counted)
+    emu.show_outlines = True
+    emu.grab()
+    emu.grab("left")
+    assert calls == [emu.t]
+    for _ in range(3):  # a static HUD: after lint's own render the tree redraws, the same pixels
+        emu.advance(1 / 60)
+        emu.grab()
+    assert len(calls) == 1
+    emu.gesture("tap")  # dismisses pay (it fades out): other frames
+    emu.advance(0.1)
+    emu.outlines(min_interval=60)  # the window's rate limit: the last findings, for now
+    assert len(calls) == 1
+    emu.outlines()
+    assert len(calls) == 2
+    emu.advance(0.5)
+    outlines = emu.outlines()
+    assert len(calls) == 3 and not any("'pay'" in o.label for o in outlines.widgets)
+    emu.advance(1 / 60)
+    assert emu.outlines() == outlines and len(calls) == 3
+    emu.set_device("even-g2")
+    emu.advance(0)
+    emu.outlines()
+    assert len(calls) == 4
+    emu.show_outlines = False
+    emu.advance(1 / 60)
+    emu.grab()
+    assert len(calls) == 4
+
+
+def test_outlines_list_compositor_hidden_widgets_and_skip_devices_without_display() -> None:
+    emu = Emulator.open(ROOT / "scenes" / "crowded.toml", device="even-g1")
+    emu.advance(0)
+    emu.show_outlines = True
+    outlines = emu.outlines()
+    assert outlines.hidden and all(": no room" in line for line in outlines.hidden), outlines.hidden
+    assert all(o.label.split(" · ")[0] + ":" not in " ".join(outlines.hidden) for o in outlines.widgets)
+    emu.set_device("quark-g1")
+    assert emu.outlines() is None and emu.grab().shape == (540, 960, 3)
+
+
+def test_state_reports_lint_while_outlines_are_on(emu: Emulator) -> None:
+    import json
+    import urllib.request
+
+    from emulator.server import ApiServer
+
+    with ApiServer(emu) as server:
+        def state() -> dict:
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/state", timeout=10) as reply:
+                return json.loads(reply.read())
+
+        assert state()["outlines"] is False and state()["lint"] is None
+        emu.show_outlines = True
+        lint = state()["lint"]
+        assert state()["outlines"] is True
+        assert set(lint) == {"errors", "warnings", "error", "findings"} and lint["error"] is None
+        assert (lint["errors"], lint["warnings"]) == emu.outlines().counts

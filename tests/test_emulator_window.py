@@ -467,3 +467,50 @@ def test_real_window_speaks_on_glasses_without_a_display(tmp_path: Path) -> None
     assert summary["speech"]["speaking"] and summary["speech"]["error"] is None
     assert report["window"]["audible"] and report["window"]["sounds"] >= 1   # played through the mixer
     assert "not audible" not in err and "Traceback" not in err
+
+
+# -- outlines ------------------------------------------------------------------------------------
+
+
+def test_outlines_key(emu: Emulator) -> None:
+    state = WindowState()
+    assert any(keys == "O" and "outlines" in what for keys, what in KEYS)
+    assert not emu.show_outlines and "outlines" not in status_text(emu, state)
+    assert press(emu, state, pygame.K_o) == "outlines on"
+    assert emu.show_outlines and state.banner == "outlines on" and "  outlines  " in status_text(emu, state)
+    assert press(emu, state, pygame.K_o) == "outlines off"
+    assert not emu.show_outlines and "outlines" not in status_text(emu, state)
+
+
+@pytest.mark.parametrize("zoom", [1, 2, "fit"])
+@pytest.mark.parametrize("view", ["both", "left"])
+def test_outlines_line_up_with_the_scaled_view(emu: Emulator, zoom: int | str, view: str) -> None:
+    """The overlay texture's outlines sit where draw() puts the view: viewport(), top-down."""
+    from emulator.look import EYE_GAP
+    from emulator.overlay import OUTLINE_COLOURS
+    from emulator.window import natural_size
+
+    emu.view, emu.show_outlines = view, True
+    emu.events.clear()
+    state = WindowState(zoom=zoom)
+    natural = natural_size(emu)
+    size = (1000, 700) if zoom == "fit" else (natural[0] * zoom + 100, natural[1] * zoom + 100)
+    image = np.asarray(overlay_image(emu, state, size))
+    left, bottom, width, height = viewport(natural, size, zoom)
+    top, scale = size[1] - bottom - height, width / natural[0]
+    entry = next(w for w in emu.frame.layout["widgets"] if w["id"] == "pay")
+    x0 = emu.device.width + EYE_GAP if view == "both" else 0
+    x, y, w, h = entry["eyes"]["right" if view == "both" else "left"]
+    box_left, box_right = round(left + (x0 + x) * scale), round(left + (x0 + x + w) * scale) - 1  # window pixels
+    box_top, box_bottom = round(top + y * scale), round(top + (y + h) * scale) - 1
+    middle_x, middle_y = (box_left + box_right) // 2, (box_top + box_bottom) // 2
+    cyan = OUTLINE_COLOURS[None] + (255,)
+    for wx, wy in ((box_left, middle_y), (box_right, middle_y), (middle_x, box_bottom)):
+        assert tuple(image[wy, wx]) == cyan, (wx, wy)
+    for wx, wy in ((box_left - 1, middle_y), (box_right + 1, middle_y), (middle_x, box_bottom + 1), (middle_x, middle_y)):
+        assert image[wy, wx, 3] == 0, (wx, wy)  # a line, just there
+    if zoom == 1:  # at zoom 1 the window's outlines are Emulator.decorate's, pixel for pixel (above the legend)
+        rows = natural[1] - 100
+        grabbed = np.all(emu.grab(view)[:rows] == OUTLINE_COLOURS[None], axis=2)
+        window = np.all(image[top:top + rows, left:left + natural[0]] == cyan, axis=2)
+        assert grabbed.sum() > 500 and np.array_equal(grabbed, window)

@@ -456,7 +456,7 @@ def test_non_frame_targets_are_rendered_with_hud(inner: pytest.Pytester) -> None
                 return FakeFrame({"left": mono(4)})
 
             monkeypatch.setattr(hud, "render", fake_render, raising=False)
-            golden.check("scene", "scenes/demo.toml", device="mono-640", at=1.5)
+            golden.check("scene", "scenes/demo.toml", device="mono-640", at=1.5, lint=False)
             assert calls == [("scenes/demo.toml", "mono-640", 1.5)]
     """,
     )

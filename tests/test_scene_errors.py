@@ -340,4 +340,4 @@ def test_valid_scene_with_image_renders(tmp_path: Path) -> None:
     (path.parent / "photo.png").write_bytes((ROOT / "scenes/assets/headphones.png").read_bytes())
     result = run_render(path, tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["left.png", "preview.png", "right.png"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["layout.json", "left.png", "preview.png", "right.png"]

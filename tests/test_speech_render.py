@@ -135,7 +135,7 @@ def test_display_device_writes_speech_for_opted_in_widgets(tmp_path: Path, capsy
                      'anchor = "bottom"\n')
     assert main(["render", str(scene), "--device", "quark-s1", "--out", str(tmp_path / "out")]) == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["left.png", "preview.png", "right.png", "speech.json", "speech.wav"]
+    assert names == ["layout.json", "left.png", "preview.png", "right.png", "speech.json", "speech.wav"]
     record = json.loads((tmp_path / "out" / "speech.json").read_text(encoding="utf-8"))
     assert [u["text"] for u in record["utterances"]] == ["In 80 metres, turn left"]
     plain = tmp_path / "plain.toml"
@@ -202,7 +202,7 @@ def test_the_same_app_code_draws_on_s1_and_speaks_on_g1(tmp_path: Path) -> None:
         (0.5, "Alipay: payment complete, 4 yuan, Hangzhou Metro", "payment")]
     names = sorted(p.name for p in g1.export(tmp_path / "g1"))
     assert names == ["speech.json", "speech.wav"]
-    assert sorted(p.name for p in s1.export(tmp_path / "s1")) == ["left.png", "preview.png", "right.png"]
+    assert sorted(p.name for p in s1.export(tmp_path / "s1")) == ["layout.json", "left.png", "preview.png", "right.png"]
 
 
 def test_output_running_a_scene_live_says_what_the_offline_render_says() -> None:

@@ -144,6 +144,8 @@ def _chunks(paragraph: str) -> list[str]:
     for match in _CHUNK_END.finditer(paragraph):
         if paragraph[match.start() - 1] in _NO_BREAK_AFTER:
             continue
+        if match.end() < len(paragraph) and paragraph[match.end()] in NO_START:
+            continue                    # a non-starter (ー, 々, small kana) never begins a line
         chunks.extend(_split_ideographs(paragraph[start:match.end()]))
         start = match.end()
     chunks.extend(_split_ideographs(paragraph[start:]))
