@@ -213,7 +213,8 @@ def _draw_legend(draw: ImageDraw.ImageDraw, outlines: Outlines, size: tuple[int,
         lines.append((f"… {rest} more", grey))
     font = _font(12)
     width = min(size[0] - 4 * PAD, 720)
-    texts = [(_fit(draw, text, font, width), colour) for text, colour in [(outlines.summary(), OUTLINE_COLOURS[head])] + lines]
+    lines.insert(0, (outlines.summary(), OUTLINE_COLOURS[head]))
+    texts = [(_fit(draw, text, font, width), colour) for text, colour in lines]
     text_w = max(draw.textlength(text, font=font) for text, _ in texts)
     bottom = size[1] - STATUS_BAR_H - PAD
     top = bottom - 8 - 16 * len(texts)

@@ -15,7 +15,8 @@ order). Most important first, each widget is placed beside those already placed:
 
 A composition is a pure function of the tree and the device. It is redone only when a
 top-level widget appears, disappears, changes its anchor, importance, pinned form or depth,
-or its size at its place changes; a caption-only frame reuses the last one.
+or its size at its place changes (`resized`, checked after layout from warm caches); a
+caption-only frame reuses the last one and costs a signature check.
 """
 from __future__ import annotations
 
@@ -114,6 +115,7 @@ class Compositor:
         self.last: Composition | None = None
         self.runs = 0          # full compositions done (tests and the profiler)
         self._sizes: dict[tuple[int, str, int], Size] = {}
+        self._shift_of: dict[float | None, int] = {}   # stereo shift per depth
 
     # -- entry point -----------------------------------------------------------------------
     def run(self, root: Widget, area: Rect, gap: Length | float | None = None) -> Composition:
@@ -121,7 +123,7 @@ class Compositor:
         gap_px = max(round(self.theme.px(DEFAULT_GAP if gap is None else gap)), 0)
         signature = self._signature(root, area, gap_px)
         last = self.last
-        if last is not None and last.signature == signature and not self._sizes_changed(last, area):
+        if last is not None and last.signature == signature and not self._unsettled_changed(last):
             return last
         self.runs += 1
         self._sizes = {}
@@ -153,15 +155,22 @@ class Compositor:
                           _pinned_forms(widget), self._shifts(widget)))
         return (area, gap, tuple(items))
 
-    def _sizes_changed(self, last: Composition, area: Rect) -> bool:
-        """Whether a shown widget that changed now has another size at its place."""
-        for placement in last.placements.values():
-            widget = placement.widget
-            if not widget.layout_dirty or not widget.visible:
+    @staticmethod
+    def _unsettled_changed(last: Composition) -> bool:
+        """Whether a widget that is hidden, reduced or narrowed changed: it may fit better now."""
+        return any(p.widget.layout_dirty and p.widget.visible and not p.settled for p in last.placements.values())
+
+    def resized(self, changed: list[Widget], area: Rect) -> bool:
+        """After layout: whether one of the `changed` top-level widgets now has another size at
+        its place (then the renderer composes again). Layout has just measured their contents,
+        so this re-measures from warm caches."""
+        last = self.last
+        if last is None:
+            return False
+        for widget in changed:
+            placement = last.placements.get(id(widget))
+            if placement is None or not placement.shown or not widget.visible:
                 continue
-            if not placement.settled:   # hidden, reduced or narrowed: a change may let it grow
-                return True
-            _apply_form(widget, placement.form)
             margin = self._margin(widget)
             size = self.measure_widget(widget, max(placement.width_cap - margin.horizontal, 0),
                                        max(area.h - margin.vertical, 0))
@@ -225,16 +234,20 @@ class Compositor:
             else:
                 assert plan is not None
                 hidden[id(entry.widget)] = Placement(entry.widget, False, entry.forms[-1], Rect(0, 0, 0, 0),
-                                                     self._hidden_reason(entry, plan, area, device))
+                                                     self._hidden_reason(entry, placed, plan, area, device))
         return sorted(placed, key=lambda e: e.rank), forms, hidden
 
-    def _hidden_reason(self, entry: _Entry, plan: _Plan, area: Rect, device: str) -> str:
+    def _hidden_reason(self, entry: _Entry, placed: list[_Entry], plan: _Plan, area: Rect, device: str) -> str:
         others = {o.label for pair in plan.conflicts if entry in pair for o in pair if o is not None and o is not entry}
         form = entry.forms[-1]
+        size = self._size(entry, form, entry.budget, area)
+        if not others and size.w <= entry.budget and size.h <= area.h:
+            # It fits the safe area alone: the widgets stacked with it in its zone push it (or
+            # it pushes them) out of the safe area.
+            others = {o.label for o in placed if (o.col, o.row) == (entry.col, entry.row)}
         if others:
             return (f"no room on {device}: it collides with {', '.join(sorted(others))} (more important) even in its "
                     f"{form} form")
-        size = self._size(entry, form, entry.budget, area)
         return (f"too large for the safe area of {device} even in its {form} form "
                 f"({size.w}x{size.h} px in {entry.budget}x{area.h} px)")
 
@@ -276,6 +289,8 @@ class Compositor:
                 y = area.bottom - total
             else:
                 y = min(max(area.y + (area.h - total) // 2, area.y), max(area.bottom - total, area.y))
+            if row == 2:   # bottom zones stack upward: the first widget sits on the edge
+                members, heights = members[::-1], heights[::-1]
             for entry, height in zip(members, heights):
                 width = sizes[id(entry)].w
                 if col == 0:
@@ -391,10 +406,14 @@ class Compositor:
 
     def _shifts(self, widget: Widget) -> tuple[int, ...]:
         """The stereo shifts (px) of every depth in the widget's declared subtree."""
-        depths = set()
+        shifts = set()
         for depth in _depths(widget, None):
-            depths.add(self.device.stereo_shift_px(self.device.image_distance_m if depth is None else depth))
-        return tuple(sorted(depths))
+            shift = self._shift_of.get(depth)
+            if shift is None:
+                shift = self._shift_of[depth] = self.device.stereo_shift_px(
+                    self.device.image_distance_m if depth is None else depth)
+            shifts.add(shift)
+        return tuple(sorted(shifts))
 
 
 class _Plan(NamedTuple):

@@ -351,6 +351,7 @@ class _Linter:
         steps = int(length / BURN_IN_STEP_S) + 1
         runs: dict[str, np.ndarray] = {}
         longest: dict[str, np.ndarray] = {}
+        lit_at: dict[str, np.ndarray] = {}   # a step inside each pixel's longest run (to find its widget)
         for index in range(steps):
             frame = renderer.frame(index * BURN_IN_STEP_S)
             for eye, panel in frame.eyes.items():
@@ -358,12 +359,14 @@ class _Linter:
                 run = runs.setdefault(eye, np.zeros(bright.shape, np.int32))
                 run[:] = np.where(bright, run + 1, 0)
                 best = longest.setdefault(eye, np.zeros(bright.shape, np.int32))
+                when = lit_at.setdefault(eye, np.zeros(bright.shape, np.int32))
+                when[run > best] = index
                 np.maximum(best, run, out=best)
         for eye, best in longest.items():
             seconds = float(best.max()) * BURN_IN_STEP_S
             if seconds > BURN_IN_S:
                 ys, xs = np.nonzero(best * BURN_IN_STEP_S > BURN_IN_S)
-                frame = renderer.frame(0.0)
+                frame = renderer.frame(int(lit_at[eye][ys[0], xs[0]]) * BURN_IN_STEP_S)   # not 0: it may come later
                 culprit = _widget_at(frame, eye, int(xs[0]), int(ys[0]))
                 self.add("burn-in", culprit, None, f"{len(ys)} px of the {eye} display stay over half brightness "
                          f"for {seconds:.0f} s (over {BURN_IN_S:.0f} s): move, dim or hide static content",

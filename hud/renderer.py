@@ -146,6 +146,7 @@ class Renderer:
                 self._layout(root, self._compose(root).shown_rects())  # captions scroll by measured lines
             self.scene.apply_timeline(t)
         lap("update")
+        changed = [widget for widget in root.children if widget.layout_dirty]
         composition = self._compose(root)
         placed = self._displayed(composition, t)
         lap("compose")
@@ -157,6 +158,15 @@ class Renderer:
         self._placed = placed
         self._layout(root, placed)
         lap("layout")
+        if changed and composition is self.compositor.last and self.compositor.resized(changed, self.safe_area):
+            # A widget changed size at its place (a caption grew a line): compose and place again.
+            self.compositor.forget()
+            composition = self._compose(root)
+            self._placed = placed = self._displayed(composition, t)
+            root.layout_dirty = True
+            lap("compose")
+            self._layout(root, placed)
+            lap("layout")
         hidden = frozenset(key for key, p in composition.placements.items() if not p.shown)
         items = self.painter.run(root, hidden)
         root.paint_pending = False

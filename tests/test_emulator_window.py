@@ -507,7 +507,8 @@ def test_outlines_line_up_with_the_scaled_view(emu: Emulator, zoom: int | str, v
     cyan = OUTLINE_COLOURS[None] + (255,)
     for wx, wy in ((box_left, middle_y), (box_right, middle_y), (middle_x, box_bottom)):
         assert tuple(image[wy, wx]) == cyan, (wx, wy)
-    for wx, wy in ((box_left - 1, middle_y), (box_right + 1, middle_y), (middle_x, box_bottom + 1), (middle_x, middle_y)):
+    outside = ((box_left - 1, middle_y), (box_right + 1, middle_y), (middle_x, box_bottom + 1), (middle_x, middle_y))
+    for wx, wy in outside:
         assert image[wy, wx, 3] == 0, (wx, wy)  # a line, just there
     if zoom == 1:  # at zoom 1 the window's outlines are Emulator.decorate's, pixel for pixel (above the legend)
         rows = natural[1] - 100
