@@ -117,6 +117,22 @@ MODEL_SUFFIXES = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air"
                             "fold", "flip", "edge", "s", "x", "+"})
 
 
+# A number with one of these units is a quantity ("250 g", "500ml"), not a model number.
+QUANTITY_UNITS = frozenset({"g", "kg", "mg", "ml", "l", "cl", "cm", "mm", "m", "oz", "lb", "lbs", "gb", "tb", "mb",
+                            "w", "mah", "in", "inch", "pcs", "pack", "克", "千克", "毫升", "升"})
+_NUMBER_UNIT = re.compile(r"^\d+(?:[.,]\d+)?([^\d.,]+)$")
+
+
+def _quantity(words: list[str], index: int) -> bool:
+    """Whether words[index] is a quantity: a number with a unit, joined or as the next word."""
+    word = words[index]
+    joined = _NUMBER_UNIT.match(word)
+    if joined:
+        return joined.group(1).lower() in QUANTITY_UNITS
+    plain = word.replace(".", "").replace(",", "").isdigit()
+    return plain and index + 1 < len(words) and words[index + 1].lower() in QUANTITY_UNITS
+
+
 def short_product_name(product: str) -> str:
     """Brand and model out of a shop title: "Sony WH-1000XM5 Wireless Noise Cancelling Headphones"
     -> "Sony WH-1000XM5", "Apple iPhone 15 Pro Max 256GB" -> "Apple iPhone 15 Pro Max". Words up
@@ -124,7 +140,7 @@ def short_product_name(product: str) -> str:
     else the first three words (or 12 characters of unspaced CJK text). Never ends inside
     brackets."""
     words = product.split()
-    with_digit = [i for i, word in enumerate(words[:4]) if _MODEL.search(word)]
+    with_digit = [i for i, word in enumerate(words[:4]) if _MODEL.search(word) and not _quantity(words, i)]
     if with_digit:
         end = with_digit[-1] + 1
         while end < len(words) and words[end].lower() in MODEL_SUFFIXES:

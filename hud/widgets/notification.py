@@ -1,49 +1,17 @@
 """Notifications (Alipay, messages, Fliggy travel): app, title and a short body."""
 from __future__ import annotations
 
-from typing import Any
-
 from hud.geometry import Length
 from hud.icons import ICON_NAMES
 from hud.text.language import detect
-from hud.widgets.base import IMPORTANCE, Composite, Widget
+from hud.widgets.base import IMPORTANCE, Widget
+from hud.widgets.card import PADDING_DEG, Card, CardWidth
 from hud.widgets.formatting import text_width_deg, words_language
-from hud.widgets.primitives import Column, Icon, Panel, Row, Text
+from hud.widgets.primitives import Column, Icon, Row, Text
 from hud.speech.earcons import EARCONS
 from hud.widgets.props import NOTHING, Choice, LanguageKind, LengthKind, Optional, Prop, Str
 
 PRIORITIES = ("low", "normal", "high")
-PADDING_DEG = 0.45   # inside a card, round its content
-
-
-class CardWidth(Prop):
-    """A card's `width`: the full form's width. Reduced forms are as wide as their content, up
-    to that width (their builds cap it, see `Card.card_panel`)."""
-
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        value = super().__get__(obj, owner)
-        if obj is None or obj.effective_form == "full":
-            return value
-        return None
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        super().__set__(obj, value)
-        obj._builds.clear()          # reduced forms are capped at the width
-
-
-class Card(Composite):
-    """A composite drawn on a bordered panel whose `width` applies to the full form."""
-
-    def card_panel(self, content: Widget, content_deg: float, **style: Any) -> Panel:
-        """The panel round `content` (about `content_deg` wide on one line): in the full form it
-        fills the widget; in reduced forms it is as wide as its content, up to `width`."""
-        panel = Panel(content, radius=Length(0.35, "deg"), **style)
-        if self.effective_form != "full":
-            full_width = self._values.get("width", type(self).width.default)
-            wide = content_deg + 2 * PADDING_DEG
-            if full_width is not None and (full_width.unit != "deg" or wide > full_width.value):
-                panel.width = full_width
-        return panel
 
 
 class Notification(Card):

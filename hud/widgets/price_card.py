@@ -7,7 +7,7 @@ from hud.geometry import Length
 from hud.text.language import detect
 from hud.widgets.base import IMPORTANCE, Widget
 from hud.widgets.formatting import format_money, format_price_gap, text_width_deg, word, words_language
-from hud.widgets.notification import PADDING_DEG, Card, CardWidth
+from hud.widgets.card import PADDING_DEG, Card, CardWidth
 from hud.widgets.primitives import Column, Icon, Row, Text
 from hud.widgets.props import NOTHING, LanguageKind, LengthKind, ListOf, Number, Optional, Prop, Record, Str
 
