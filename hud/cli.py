@@ -235,14 +235,9 @@ def _render_sequence(args: argparse.Namespace, scene, renderer) -> int:  # noqa:
 
 
 def _progress(done: int, total: int) -> None:
-    """A progress bar on stderr, redrawn in place on a terminal, every 10 % otherwise."""
-    width = 30
-    filled = width * done // total
-    text = f"[{'#' * filled}{' ' * (width - filled)}] {done}/{total} frames"
-    if sys.stderr.isatty():
-        print("\r" + text, end="" if done < total else "\n", file=sys.stderr, flush=True)
-    elif done == total or done % max(1, total // 10) == 0:
-        print(text, file=sys.stderr, flush=True)
+    from hud.sinks import progress_bar
+
+    progress_bar(done, total, "frames")
 
 
 def _time_option(parse, value: str, flag: str) -> float:  # noqa: ANN001

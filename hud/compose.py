@@ -10,8 +10,10 @@ order). Most important first, each widget is placed beside those already placed:
 1. in its richest form (full), narrowing to the space left beside a more important widget,
    down to its minimum width;
 2. else in its reduced forms, compact then minimal (each composite has them);
-3. only when even its minimal form collides is it hidden, with a reason naming the device
-   and what it collides with.
+3. else the widgets already placed that are as important as it reduce their forms (equals
+   share the space, the later one giving way first);
+4. only when even that leaves no room is it hidden, with a reason naming the device and
+   what it collides with.
 
 A composition is a pure function of the tree and the device. It is redone only when a
 top-level widget appears, disappears, changes its anchor, importance, pinned form or depth,
@@ -218,24 +220,43 @@ class Compositor:
     def _by_importance(self, entries: list[_Entry], area: Rect, gap: int,
                        device: str) -> tuple[list[_Entry], dict[int, str], dict[int, Placement]]:
         """Most important first, each widget takes the richest form that fits beside the ones
-        already placed (narrowing if it must); one that fits in none of its forms is hidden."""
+        already placed (narrowing if it must). One that fits in none of its forms first makes
+        room by reducing the placed widgets as important as itself (equals share the space);
+        failing that it is hidden."""
         placed: list[_Entry] = []
         forms: dict[int, str] = {}
         hidden: dict[int, Placement] = {}
         for entry in entries:
-            plan = None
-            for form in entry.forms:
-                trial = {**forms, id(entry): form}
-                plan = self._plan(placed + [entry], trial, area, gap)
-                if not plan.conflicts:
-                    forms = trial
-                    placed.append(entry)
+            fitted, plan = self._fit(entry, placed, forms, area, gap)
+            peers = [e for e in reversed(placed) if e.importance == entry.importance]
+            trial_forms = dict(forms)
+            for peer in peers:                       # the latest placed peer gives way first
+                if fitted is not None:
                     break
-            else:
-                assert plan is not None
+                for form in peer.forms[peer.forms.index(trial_forms[id(peer)]) + 1:]:
+                    trial_forms[id(peer)] = form
+                    fitted, _ = self._fit(entry, placed, trial_forms, area, gap)
+                    if fitted is not None:
+                        break
+            if fitted is None:
                 hidden[id(entry.widget)] = Placement(entry.widget, False, entry.forms[-1], Rect(0, 0, 0, 0),
                                                      self._hidden_reason(entry, placed, plan, area, device))
+                continue
+            forms = fitted
+            placed.append(entry)
         return sorted(placed, key=lambda e: e.rank), forms, hidden
+
+    def _fit(self, entry: _Entry, placed: list[_Entry], forms: dict[int, str], area: Rect,
+             gap: int) -> tuple[dict[int, str] | None, _Plan]:
+        """The forms with `entry` in its richest form that fits beside `placed`, or None."""
+        plan: _Plan | None = None
+        for form in entry.forms:
+            trial = {**forms, id(entry): form}
+            plan = self._plan(placed + [entry], trial, area, gap)
+            if not plan.conflicts:
+                return trial, plan
+        assert plan is not None
+        return None, plan
 
     def _hidden_reason(self, entry: _Entry, placed: list[_Entry], plan: _Plan, area: Rect, device: str) -> str:
         others = {o.label for pair in plan.conflicts if entry in pair for o in pair if o is not None and o is not entry}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import sys
 from itertools import product
 from pathlib import Path
 from typing import Iterable
@@ -232,14 +231,9 @@ def _plural(count: int, word: str) -> str:
 
 
 def _progress(done: int, total: int) -> None:
-    """A progress bar on stderr, redrawn in place on a terminal, every 10 % otherwise."""
-    width = 30
-    filled = width * done // total
-    text = f"[{'#' * filled}{' ' * (width - filled)}] {done}/{total} cells"
-    if sys.stderr.isatty():
-        print("\r" + text, end="" if done < total else "\n", file=sys.stderr, flush=True)
-    elif done == total or done % max(1, total // 10) == 0:
-        print(text, file=sys.stderr, flush=True)
+    from hud.sinks import progress_bar
+
+    progress_bar(done, total, "cells")
 
 
 # -- drawing -------------------------------------------------------------------------------------

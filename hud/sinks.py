@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -81,3 +82,15 @@ def write_animation(frames: list[PILImage.Image], path: Path, fps: float) -> Non
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def progress_bar(done: int, total: int, unit: str) -> None:
+    """A progress bar on stderr (`[####  ] 6/12 frames`), redrawn in place on a terminal, every
+    10 % otherwise."""
+    width = 30
+    filled = width * done // total
+    text = f"[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {unit}"
+    if sys.stderr.isatty():
+        print("\r" + text, end="" if done < total else "\n", file=sys.stderr, flush=True)
+    elif done == total or done % max(1, total // 10) == 0:
+        print(text, file=sys.stderr, flush=True)
