@@ -103,6 +103,7 @@ class Renderer:
         self.composition: Composition | None = None
         self._placed: dict[int, Rect] = {}        # top-level boxes as drawn (moving ones mid-way)
         self._before: dict[float, dict[int, Rect]] = {}   # composition just before a timeline event
+        self._moving = False                              # the last frame drew a widget mid-move
         self._snapshot: LayoutSnapshot | None = None
         self._items: list[PaintItem] = []
         self._buffers: dict[str, np.ndarray] = {}
@@ -117,6 +118,7 @@ class Renderer:
 
     def _forget(self) -> None:
         self._last = None
+        self.composition = None
         self.compositor.forget()
         self._before.clear()
 
@@ -146,9 +148,13 @@ class Renderer:
                 self._layout(root, self._compose(root).shown_rects())  # captions scroll by measured lines
             self.scene.apply_timeline(t)
         lap("update")
-        changed = [widget for widget in root.children if widget.layout_dirty]
-        composition = self._compose(root)
-        placed = self._displayed(composition, t)
+        if (self.composition is not None and not root.layout_dirty and not root.paint_pending
+                and not self._moving and not self._move_window(t)):
+            composition, placed, changed = self.composition, self._placed, []   # nothing to compose
+        else:
+            changed = [widget for widget in root.children if widget.layout_dirty]
+            composition = self._compose(root)
+            placed = self._displayed(composition, t)
         lap("compose")
         last = self._last
         if last is not None and not root.layout_dirty and not root.paint_pending and placed == self._placed:
@@ -212,9 +218,16 @@ class Renderer:
         any frame, rendered in any order, is the same. (A change made directly by app code
         re-places at once; `Timeline.show` / `hide` animate.)"""
         target = composition.shown_rects()
+        placed = target if self.scene.timeline is None else self._timeline_moves(target, t)
+        self._moving = placed != target
+        return placed
+
+    def _move_window(self, t: float) -> bool:
+        """Whether a timeline show or hide happened within a move's length before `t`."""
         if self.scene.timeline is None:
-            return target
-        return self._timeline_moves(target, t)
+            return False
+        times = self._show_hide_times()
+        return bisect.bisect_right(times, t) > bisect.bisect_right(times, t - COMPOSE_MOVE_S)
 
     def _timeline_moves(self, target: dict[int, Rect], t: float) -> dict[int, Rect]:
         times = self._show_hide_times()

@@ -231,3 +231,29 @@ def test_nearest_distance_and_palette() -> None:
     assert nearest_distance((1.0, 1.0, 1.0), np.zeros((0, 3), np.uint8)) == float("inf")
     assert colour_error((1.0, 0.5, 0.2), panel) == 0.0
     assert colour_error((1.0, 0.5, 0.4), panel) == pytest.approx(51.0)
+
+
+def test_alert_text_over_a_photo_keeps_its_colour_on_frame(tmp_path) -> None:
+    """End to end on the 16-colour `frame`: small alert-coloured text drawn over a colourful
+    image keeps exactly the alert colour (it is reserved in the frame's palette; median cut
+    alone maps it to a photo colour)."""
+    import hud
+    from hud.theme import Theme
+
+    rng = np.random.default_rng(3)
+    ramp = np.linspace(0, 255, 320, dtype=np.float32)
+    photo = np.stack([np.tile(ramp, (200, 1)), np.tile(ramp[::-1], (200, 1)),
+                      rng.uniform(0, 255, (200, 320))], axis=2).astype(np.uint8)
+    Image.fromarray(photo, "RGB").save(tmp_path / "photo.png")
+    scene_file = tmp_path / "scene.toml"
+    scene_file.write_text('[scene]\ndevice = "frame"\n\n[[widgets]]\ntype = "stack"\nanchor = "center"\n'
+                          '  [[widgets.children]]\n  type = "image"\n  src = "photo.png"\n  width = 560\n'
+                          '  [[widgets.children]]\n  type = "text"\n  anchor = "center"\n  text = "GATE CLOSING"\n'
+                          '  color = "alert"\n  size = "small"\n', encoding="utf-8")
+    frame = hud.render(scene_file, device="frame")
+    panel = frame.eyes["right"]
+    device = hud.load_device("frame")
+    alert = tuple(int(np.floor(c * 255 + 0.5)) for c in Theme(device).colour("alert"))
+    colours = {tuple(int(v) for v in c) for c in panel.reshape(-1, 3)}
+    assert len(colours) <= 16
+    assert alert in colours, f"alert {alert} lost: the palette is {sorted(colours)}"
