@@ -24,7 +24,8 @@ EASINGS: dict[str, Callable[[float], float]] = {
     "ease-in-out": lambda x: 4 * x * x * x if x < 0.5 else 1 - (-2 * x + 2) ** 3 / 2,
 }
 TRANSITIONS = ("fade", "slide", "none")
-SLIDE_DEG = 1.0              # slide-in distance, degrees of visual angle
+SLIDE_PX = 8.0               # slide distance: within the compositor's gap (0.3 deg is 8 px on the S1),
+                             # so a sliding widget reaches neither its zone-mates nor the display edge
 CAPTION_SCROLL_S = 0.25      # how long a caption takes to scroll a line up
 COMPOSE_MOVE_S = 0.2         # how long widgets take to move to new places when another shows or hides
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$")
@@ -86,7 +87,7 @@ class Timeline:
 
     # -- transitions -------------------------------------------------------------------------
     def show(self, at: float, target: Widget, transition: str, duration: float, order: int,
-             hide_after: float | None = None, slide_px: float = 26.0) -> None:
+             hide_after: float | None = None, slide_px: float = SLIDE_PX) -> None:
         """Make `target` visible at `at`, fading and/or sliding in; optionally hide it later."""
         self.add(Event(at, target, "set", "visible", True, order=order))
         if transition == "fade" or transition == "slide":
@@ -100,7 +101,7 @@ class Timeline:
             self.hide(at + hide_after, target, transition, duration, order, slide_px)
 
     def hide(self, at: float, target: Widget, transition: str, duration: float, order: int,
-             slide_px: float = 26.0) -> None:
+             slide_px: float = SLIDE_PX) -> None:
         """Fade and/or slide `target` out from `at`, then make it invisible."""
         if transition in ("fade", "slide") and duration > 0:
             self.add(Event(at, target, "animate", "brightness", 0.0, None, duration, "ease-in", order))

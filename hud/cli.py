@@ -348,6 +348,9 @@ def _lint(args: argparse.Namespace) -> int:
     device = args.device
     if device not in (None, "all"):
         load_device(device)
+    if device not in (None, "all") and not load_device(device).has_display:
+        print(f"{load_device(device).name} has no display: there is nothing to lint (its output is speech)",
+              file=sys.stderr)
     findings = [finding for scene in scenes for finding in lint(scene, device, at=at, ambient=ambient)]
     errors, warnings = counts(findings)
     if args.json:

@@ -33,7 +33,7 @@ from hud.widgets.primitives import Row, Text
 Measure = Callable[[Widget, int, int], Size]
 
 DEFAULT_GAP = Length(0.3, "deg")   # between widgets that share a zone, and between zones
-MIN_SEPARATION_PX = 2              # even with gap = 0: antialiased edges never touch
+MIN_SEPARATION_PX = 2              # the least gap: antialiased edges never touch
 MIN_TEXT_WIDTH_DEG = 5.0           # a plain text narrows to this before anything else happens
 # Anchor -> (column, row): 0 start, 1 centre, 2 end.
 ZONES = {
@@ -63,6 +63,7 @@ class Composition:
     order: tuple[int, ...]                       # the same ids in document order
     signature: tuple = ()
     area: Rect = Rect(0, 0, 0, 0)
+    stamps: dict[int, int] = field(default_factory=dict)   # each widget's change count when composed
 
     def placement(self, widget: Widget) -> Placement | None:
         return self.placements.get(id(widget))
@@ -118,11 +119,15 @@ class Compositor:
         self.runs = 0          # full compositions done (tests and the profiler)
         self._sizes: dict[tuple[int, str, int], Size] = {}
         self._shift_of: dict[float | None, int] = {}   # stereo shift per depth
+        self._signatures: dict[tuple[int, int], tuple] = {}
 
     # -- entry point -----------------------------------------------------------------------
     def run(self, root: Widget, area: Rect, gap: Length | float | None = None) -> Composition:
         """The composition of `root`'s children inside `area` (the safe area)."""
-        gap_px = max(round(self.theme.px(DEFAULT_GAP if gap is None else gap)), 0)
+        gap_px = max(round(self.theme.px(DEFAULT_GAP if gap is None else gap)), MIN_SEPARATION_PX)
+        dys = [self.device.eye_offset(eye)[1] for eye in self.device.eyes] or [0]
+        top, bottom = max(area.y, -min(dys)), min(area.bottom, self.device.height - max(dys))
+        area = Rect(area.x, top, area.w, max(bottom - top, 0))   # each eye's calibration stays on the display
         signature = self._signature(root, area, gap_px)
         last = self.last
         if last is not None and last.signature == signature and not self._unsettled_changed(last):
@@ -130,11 +135,7 @@ class Compositor:
         self.runs += 1
         self._sizes = {}
         composition = self._compose(root, area, gap_px, signature)
-        for placement in composition.placements.values():
-            if not placement.shown:
-                # Layout never visits what is not shown: its flag now means "changed since this
-                # composition" (measured sizes are cached, so nothing is lost).
-                placement.widget.layout_dirty = False
+        composition.stamps = {key: p.widget._layout_stamp for key, p in composition.placements.items()}
         self.last = composition
         return composition
 
@@ -151,16 +152,28 @@ class Compositor:
 
     # -- change detection ------------------------------------------------------------------
     def _signature(self, root: Widget, area: Rect, gap: int) -> tuple:
+        """What composition depends on besides sizes; each widget's part is kept until it changes."""
         items = []
+        cache = self._signatures
         for widget in root.children:
-            items.append((id(widget), widget.visible, widget.anchor, widget.effective_importance,
-                          _pinned_forms(widget), self._shifts(widget)))
+            key = (id(widget), widget._layout_stamp)
+            item = cache.get(key)
+            if item is None:
+                item = cache[key] = (id(widget), widget.visible, widget.anchor, widget.effective_importance,
+                                     widget.margin, _pinned_forms(widget), self._shifts(widget))
+            items.append(item)
+        if len(cache) > 4 * len(items) + 64:
+            live = {(id(w), w._layout_stamp) for w in root.children}
+            for key in [k for k in cache if k not in live]:
+                del cache[key]
         return (area, gap, tuple(items))
 
     @staticmethod
     def _unsettled_changed(last: Composition) -> bool:
-        """Whether a widget that is hidden, reduced or narrowed changed: it may fit better now."""
-        return any(p.widget.layout_dirty and p.widget.visible and not p.settled for p in last.placements.values())
+        """Whether a widget that is hidden, reduced or narrowed changed since the composition:
+        it may fit better now."""
+        return any(p.widget.visible and not p.settled and p.widget._layout_stamp != last.stamps.get(key)
+                   for key, p in last.placements.items())
 
     def resized(self, changed: list[Widget], area: Rect) -> bool:
         """After layout: whether one of the `changed` top-level widgets now has another size at
@@ -267,8 +280,8 @@ class Compositor:
             # it pushes them) out of the safe area.
             others = {o.label for o in placed if (o.col, o.row) == (entry.col, entry.row)}
         if others:
-            return (f"no room on {device}: it collides with {', '.join(sorted(others))} (more important) even in its "
-                    f"{form} form")
+            return (f"no room on {device}: it collides with {', '.join(sorted(others))} (placed first: as or more "
+                    f"important) even in its {form} form")
         return (f"too large for the safe area of {device} even in its {form} form "
                 f"({size.w}x{size.h} px in {entry.budget}x{area.h} px)")
 

@@ -12,6 +12,7 @@ burn-in, reading-time, missing-glyph, too-near, colour-lost.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -182,7 +183,7 @@ class _Linter:
     def add(self, rule: str, widget: Widget | None, t: float | None, message: str, value: Any = None,
             limit: Any = None, severity: str | None = None) -> None:
         label = widget_label(widget) if widget is not None else None
-        key = (rule, label, id(widget) if widget is not None else None, message)
+        key = (rule, label, id(widget) if widget is not None else None, re.sub(r"\d+(\.\d+)?", "#", message))
         if key in self.found:
             return
         source = widget.source if widget is not None else None

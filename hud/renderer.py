@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image as PILImage
 
 from hud.anim import COMPOSE_MOVE_S, EASINGS
-from hud.compose import ZONES, Composition, Compositor
+from hud.compose import ZONES, Composition, Compositor, declared
 from hud.devices import DeviceProfile, load_device
 from hud.errors import NoDisplayError
 from hud.geometry import Rect
@@ -27,7 +27,7 @@ from hud.report import LayoutSnapshot, layout_report, snapshot
 from hud.scene import Scene, load_scene
 from hud.sinks import panel_image, preview_image, write_images
 from hud.theme import Theme
-from hud.widgets.base import Widget
+from hud.widgets.base import Composite, Widget
 
 STAGES = ("update", "compose", "layout", "paint", "raster", "panel")  # a renderer's own stages (the sink is the caller's)
 
@@ -104,6 +104,7 @@ class Renderer:
         self._placed: dict[int, Rect] = {}        # top-level boxes as drawn (moving ones mid-way)
         self._before: dict[float, dict[int, Rect]] = {}   # composition just before a timeline event
         self._moving = False                              # the last frame drew a widget mid-move
+        self._waiting: frozenset[int] = frozenset()       # just shown, waiting for the others to move away
         self._snapshot: LayoutSnapshot | None = None
         self._items: list[PaintItem] = []
         self._buffers: dict[str, np.ndarray] = {}
@@ -173,10 +174,10 @@ class Renderer:
             lap("compose")
             self._layout(root, placed)
             lap("layout")
-        hidden = frozenset(key for key, p in composition.placements.items() if not p.shown)
+        hidden = frozenset(key for key, p in composition.placements.items() if not p.shown) | self._waiting
         items = self.painter.run(root, hidden)
         root.paint_pending = False
-        self._snapshot = snapshot(root, self.device, composition, items, self.painter.owners)
+        self._snapshot = snapshot(root, self.device, composition, items, self.painter.owners, self._waiting)
         lap("paint")
         # Palette panels keep the colours text and strokes are drawn in.
         reserved = reserved_colours(items, self.theme) if self.device.max_colours else ()
@@ -218,8 +219,9 @@ class Renderer:
         any frame, rendered in any order, is the same. (A change made directly by app code
         re-places at once; `Timeline.show` / `hide` animate.)"""
         target = composition.shown_rects()
+        self._waiting = frozenset()
         placed = target if self.scene.timeline is None else self._timeline_moves(target, t)
-        self._moving = placed != target
+        self._moving = placed != target or bool(self._waiting)
         return placed
 
     def _move_window(self, t: float) -> bool:
@@ -237,13 +239,21 @@ class Renderer:
             return target
         placed = dict(target)
         anchors = {key: p.widget.anchor for key, p in self.composition.placements.items()} if self.composition else {}
+        entering = set()
         for key, box in target.items():
             anchor = anchors.get(key, "top-left")
             for at in reversed(window):
                 before = self._composition_before(at, t).get(key)
-                if before is not None and not before.empty and _anchor_point(before, anchor) != _anchor_point(box, anchor):
+                if before is None or before.empty:
+                    entering.add(key)
+                    break
+                if _anchor_point(before, anchor) != _anchor_point(box, anchor):
                     placed[key] = _move(before, box, anchor, (t - at) / COMPOSE_MOVE_S)
                     break
+        # A widget that has just appeared waits (undrawn) until the others have moved out of its way.
+        moving = [placed[key] for key in placed if placed[key] != target[key]]
+        self._waiting = frozenset(key for key in entering
+                                  if any(not box.intersect(target[key]).empty for box in moving))
         return placed
 
     def _show_hide_times(self) -> list[float]:
@@ -327,6 +337,9 @@ def _forget_other_devices(root: Widget, device: DeviceProfile) -> bool:
 
 
 def _invalidate(root: Widget) -> None:
+    for widget in declared(root):
+        if isinstance(widget, Composite):
+            widget._builds.clear()    # every form's build holds sizes for the old device
     for widget in root.walk():
         widget.layout_dirty = True
         widget.paint_dirty = True

@@ -31,6 +31,8 @@ class DeclaredWidget(NamedTuple):
     rect: Rect                  # layout box
     shift: int                  # stereo shift of its own depth
     visible: bool               # it and every ancestor are visible
+    own_visible: bool           # its own `visible` field
+    form: str                   # the form it was drawn in (full for widgets without forms)
 
 
 class LayoutSnapshot(NamedTuple):
@@ -41,25 +43,34 @@ class LayoutSnapshot(NamedTuple):
     widgets: tuple[DeclaredWidget, ...]
     items: tuple[PaintItem, ...]
     owners: tuple[int, ...]     # for each item: id() of the declared widget that drew it
+    waiting: frozenset[int] = frozenset()   # just shown, not drawn until the others move out of the way
 
 
 def snapshot(root: Widget, device: DeviceProfile, composition: Composition | None,
-             items: list[PaintItem], owners: list[int]) -> LayoutSnapshot:
+             items: list[PaintItem], owners: list[int], waiting: frozenset[int] = frozenset()) -> LayoutSnapshot:
     """Capture the declared widgets of `root` with their boxes."""
     records: list[DeclaredWidget] = []
 
     def visit(widget: Widget, parent: int | None, path: tuple[int, ...], depth: float, visible: bool) -> None:
         if widget.depth_m is not None:
             depth = widget.depth_m
-        visible = visible and widget.visible
-        records.append(DeclaredWidget(widget, parent, path, widget.rect, device.stereo_shift_px(depth), visible))
+        own = widget.visible
+        visible = visible and own
+        form = widget.effective_form if isinstance(widget, Composite) else _placed_form(widget, composition)
+        records.append(DeclaredWidget(widget, parent, path, widget.rect, device.stereo_shift_px(depth), visible,
+                                      own, form))
         here = len(records) - 1
         for index, child in enumerate(widget._children):
             visit(child, here, path + (index,), depth, visible)
 
     for index, child in enumerate(root._children):
         visit(child, None, (index,), device.image_distance_m, True)
-    return LayoutSnapshot(device, composition, tuple(records), tuple(items), tuple(owners))
+    return LayoutSnapshot(device, composition, tuple(records), tuple(items), tuple(owners), waiting)
+
+
+def _placed_form(widget: Widget, composition: Composition | None) -> str:
+    placement = composition.placements.get(id(widget)) if composition is not None else None
+    return placement.form if placement is not None else "full"
 
 
 def ink_bounds(command: Command) -> Rect:
@@ -135,10 +146,12 @@ def layout_report(snap: LayoutSnapshot, scene_file: str | None = None) -> dict[s
         eyes = boxes.get(id(widget))
         reason = _reason(record, snap, hidden)
         shown = eyes is not None and reason is None
+        if not shown and reason is None:
+            reason = "draws nothing (empty)"
         entries.append({
             "id": widget.id, "type": widget.type_name or type(widget).__name__,
             "line": widget.source[1] if widget.source else None, "parent": parent, "shown": shown,
-            "form": _form(widget, snap), "reason": reason,
+            "form": record.form, "reason": reason,
             "eyes": {eye: list(box) for eye, box in eyes.items()} if shown else None,
         })
     report: dict[str, Any] = {"device": device.name, "size": [device.width, device.height], "widgets": entries}
@@ -148,10 +161,14 @@ def layout_report(snap: LayoutSnapshot, scene_file: str | None = None) -> dict[s
 
 
 def _hidden_by_compositor(snap: LayoutSnapshot) -> dict[int, str]:
+    """Why each top-level widget the compositor did not draw is not drawn."""
+    hidden = {key: "appearing: it waits for the others to move out of its way" for key in snap.waiting}
     if snap.composition is None:
-        return {}
-    return {key: p.reason or "hidden by the compositor" for key, p in snap.composition.placements.items()
-            if not p.shown and p.widget.visible}
+        return hidden
+    visible = {id(r.widget): r.own_visible for r in snap.widgets}
+    hidden.update({key: p.reason or "hidden by the compositor" for key, p in snap.composition.placements.items()
+                   if not p.shown and visible.get(key, False)})
+    return hidden
 
 
 def _under(record: DeclaredWidget, snap: LayoutSnapshot, hidden: dict[int, str]) -> bool:
@@ -170,20 +187,10 @@ def _reason(record: DeclaredWidget, snap: LayoutSnapshot, hidden: dict[int, str]
         key = id(node.widget)
         if key in hidden:
             return hidden[key] if node is record else f"inside a hidden widget: {hidden[key]}"
-        if not node.widget.visible:
+        if not node.own_visible:
             return "visible = false" if node is record else "inside a widget with visible = false"
         node = snap.widgets[node.parent] if node.parent is not None else None
     return None
-
-
-def _form(widget: Widget, snap: LayoutSnapshot) -> str:
-    if isinstance(widget, Composite):
-        return widget.effective_form
-    if snap.composition is not None:
-        placement = snap.composition.placements.get(id(widget))
-        if placement is not None:
-            return placement.form
-    return "full"
 
 
 def declared_widgets(root: Widget) -> list[Widget]:

@@ -47,7 +47,7 @@ class Scene:
                  targets: tuple[str, ...] = (), path: Path | None = None,
                  gap: Length | float | str | None = None) -> None:
         self.title = title
-        self.gap = None if gap is None else _gap(gap)   # None: the compositor's default (0.3 deg)
+        self._gap: Length | None = None if gap is None else _gap(gap)
         self.device = device
         self.targets = targets or (device,)
         self.path = path
@@ -57,6 +57,16 @@ class Scene:
         self.root = Screen()
         for widget in widgets:
             self.root.add(widget)
+
+    @property
+    def gap(self) -> Length | None:
+        """Space between top-level widgets that share a zone, and between zones (None: 0.3 deg)."""
+        return self._gap
+
+    @gap.setter
+    def gap(self, value: Length | float | str | None) -> None:
+        self._gap = None if value is None else _gap(value)
+        self.root.mark_layout()
 
     @property
     def length(self) -> float:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
@@ -26,7 +27,7 @@ _RUNTIME_ATTRIBUTES = frozenset({"parent", "rect", "layout_dirty", "paint_dirty"
                                  "source"})
 
 
-_HUD_DIR = str(Path(__file__).resolve().parents[1])
+_HUD_DIR = str(Path(__file__).resolve().parents[1]) + os.sep
 
 
 def _caller() -> tuple[str, int] | None:
@@ -66,7 +67,7 @@ class Widget:
     width = Prop(LengthKind(auto=True), None, doc="Fixed width in px, deg or % of the parent; auto by default.")
     height = Prop(LengthKind(auto=True), None, doc="Fixed height in px, deg or % of the parent; auto by default.")
     grow = Prop(Number(0, 100), 0.0, doc="Share of the leftover space in a row or column.")
-    depth_m = Prop(Optional(Number(0.2, 100)), None, affects=PAINT,
+    depth_m = Prop(Optional(Number(0.2, 100)), None,
                    doc="Virtual distance in metres for stereo placement; children inherit it. Default: the display's image distance.")
     brightness = Prop(Number(0, 1), 1.0, affects=PAINT, doc="Light output 0..1, multiplied down the tree.")
     speak = Prop(Choice(SPEAK_MODES), "auto", affects=NOTHING,
@@ -100,6 +101,7 @@ class Widget:
         self.paint_dirty = True
         self.paint_pending = True             # (root only) something below must be re-painted
         self._layout_cache: dict[tuple[int, int], Any] = {}
+        self._layout_stamp = 0                # moved on by every change that can alter its size
         self.source = _caller()   # (file, line) the widget was declared on: app code, or the scene loader's
         extra = fields.pop("children", None)
         for name, value in fields.items():
@@ -193,6 +195,7 @@ class Widget:
             node.layout_dirty = True
             node.paint_dirty = True
             node._layout_cache.clear()
+            node._layout_stamp += 1        # the compositor tells changes apart by this count
             node = node.parent
 
     def mark_paint(self) -> None:
