@@ -64,6 +64,7 @@ class Composition:
     signature: tuple = ()
     area: Rect = Rect(0, 0, 0, 0)
     stamps: dict[int, int] = field(default_factory=dict)   # each widget's change count when composed
+    inputs: dict[int, tuple] = field(default_factory=dict)  # unsettled widgets: the sizes and floors measured
 
     def placement(self, widget: Widget) -> Placement | None:
         return self.placements.get(id(widget))
@@ -168,12 +169,36 @@ class Compositor:
                 del cache[key]
         return (area, gap, tuple(items))
 
-    @staticmethod
-    def _unsettled_changed(last: Composition) -> bool:
-        """Whether a widget that is hidden, reduced or narrowed changed since the composition:
-        it may fit better now."""
-        return any(p.widget.visible and not p.settled and p.widget._layout_stamp != last.stamps.get(key)
-                   for key, p in last.placements.items())
+    def _unsettled_changed(self, last: Composition) -> bool:
+        """Whether a widget that is hidden, reduced or narrowed changed in a way that can change
+        the composition: some size or floor the compositor measured for it is different now.
+        (A reduced caption that only gets new words keeps its sizes, and its place.)"""
+        for key, placement in last.placements.items():
+            widget = placement.widget
+            if not widget.visible or placement.settled or widget._layout_stamp == last.stamps.get(key):
+                continue
+            recorded = last.inputs.get(key)
+            if recorded is None or self._inputs_now(widget, recorded, last.area) != recorded:
+                return True
+            _apply_form(widget, placement.form)
+            last.stamps[key] = widget._layout_stamp
+        return False
+
+    def _inputs_now(self, widget: Widget, recorded: tuple, area: Rect) -> tuple:
+        """The sizes and floors of `recorded` measured again for the widget as it is now."""
+        sizes, floors, budget = recorded
+        margin = self._margin(widget)
+        now_sizes = []
+        for form, cap, _ in sizes:
+            _apply_form(widget, form)
+            inner = self.measure_widget(widget, max(cap - margin.horizontal, 0), max(area.h - margin.vertical, 0))
+            now_sizes.append((form, cap, Size(inner.w + margin.horizontal, inner.h + margin.vertical)))
+        now_floors = []
+        for form, floor in floors:
+            _apply_form(widget, form)
+            now = self._min_width(widget, max(budget - margin.horizontal, 0), area.h) + margin.horizontal
+            now_floors.append((form, min(now, budget)))
+        return tuple(now_sizes), tuple(now_floors), budget
 
     def resized(self, changed: list[Widget], area: Rect) -> bool:
         """After layout: whether one of the `changed` top-level widgets now has another size at
@@ -225,10 +250,16 @@ class Compositor:
             cap = plan.caps[id(entry)]
             settled = forms[id(entry)] == entry.forms[0] and cap == entry.budget
             placements[id(entry.widget)] = Placement(entry.widget, True, forms[id(entry)], rect, None, cap, settled)
+        # What each unsettled widget's decision rested on: its measured sizes and floors.
+        inputs: dict[int, tuple] = {}
+        for entry in entries:
+            if not placements[id(entry.widget)].settled:
+                sizes = tuple((form, cap, size) for (key, form, cap), size in self._sizes.items() if key == id(entry))
+                inputs[id(entry.widget)] = (sizes, tuple(sorted(entry.floors.items())), entry.budget)
         for entry in entries:  # leave every composite in the form it is drawn in
             _apply_form(entry.widget, placements[id(entry.widget)].form)
         order = tuple(id(w) for w in root.children)
-        return Composition(placements, order, signature, area)
+        return Composition(placements, order, signature, area, inputs=inputs)
 
     def _by_importance(self, entries: list[_Entry], area: Rect, gap: int,
                        device: str) -> tuple[list[_Entry], dict[int, str], dict[int, Placement]]:
