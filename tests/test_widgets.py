@@ -65,13 +65,18 @@ def test_brightness_marks_only_paint_dirty() -> None:
     assert _flags(renderer.scene.root, column, other) == [(False, False)] * 3
 
 
-def test_paint_property_on_container_marks_subtree_paint_dirty() -> None:
+def test_depth_on_a_container_re_places_it() -> None:
+    """Depth decides where the compositor may put a widget (both eyes' copies stay inside the
+    safe area), so changing it re-places the container; its text repaints with the new shift."""
     text = Text(text="a")
     column = Column(text)
     renderer = _rendered(column)
     column.depth_m = 1.0
-    assert _flags(column, text) == [(False, True)] * 2
-    assert _flags(renderer.scene.root) == [(False, False)]
+    assert _flags(column, text) == [(True, True), (False, False)]
+    frame = renderer.frame()
+    assert column in renderer.layout.stats.widgets
+    shifts = {item.shift for item in frame.snapshot.items if item.key == id(text)}
+    assert shifts == {frame.device.stereo_shift_px(1.0)} != {0}
 
 
 def test_setting_the_same_value_marks_nothing() -> None:
