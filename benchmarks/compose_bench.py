@@ -9,6 +9,8 @@ Three workloads, interleaved in one run:
   (importance order, forms, narrowing) from warm measure caches;
 - always: the caption workload with the reuse switched off (`Compositor.forget()` before each
   frame), the peer: what composing every frame would cost.
+and a playback: scenes/notification-burst.toml frame by frame at 60 fps (three notifications
+arrive and leave in one zone, the others gliding to their new places).
 Each prints the compose stage's p50 / p99 and the whole frame's p50, from hud's profiler.
 """
 from __future__ import annotations
@@ -55,6 +57,11 @@ def main() -> None:
     for index in range(args.frames):
         for name in names:
             step(name, runs[name][0], index)
+    burst = load_scene(SCENE.parent / "notification-burst.toml")
+    playback = Profiler(1000 / 60, "quark-s1")
+    player = Renderer(burst, "quark-s1", profiler=playback)
+    for index in range(round(burst.length * 60) + 1):
+        player.frame(index / 60)
     print(f"compose stage on {SCENE.name} (quark-s1), {args.frames} frames each, interleaved")
     print(f"{'workload':<9} {'compose p50':>12} {'compose p99':>12} {'frame p50':>10} {'full compositions':>18}")
     for name in names:
@@ -63,6 +70,11 @@ def main() -> None:
         frame = stats([r.total_ms for r in profiler.records])
         print(f"{name:<9} {compose['p50_ms'] * 1000:>9.0f} µs {compose['p99_ms'] * 1000:>9.0f} µs "
               f"{frame['p50_ms']:>7.2f} ms {renderer.compositor.runs - 1:>18}")
+    compose = stats([r.stage_ms("compose") for r in playback.records])
+    frame = stats([r.total_ms for r in playback.records])
+    print(f"{'playback':<9} {compose['p50_ms'] * 1000:>9.0f} µs {compose['p99_ms'] * 1000:>9.0f} µs "
+          f"{frame['p50_ms']:>7.2f} ms {player.compositor.runs:>18}  ({len(playback.records)} frames of "
+          f"notification-burst.toml)")
 
 
 if __name__ == "__main__":

@@ -118,7 +118,9 @@ class Compositor:
         self.measure_widget = measure
         self.last: Composition | None = None
         self.runs = 0          # full compositions done (tests and the profiler)
-        self._sizes: dict[tuple[int, str, int], Size] = {}
+        self._sizes: dict[tuple, Size] = {}       # (widget, stamp, form, cap, height) -> footprint
+        self._floors: dict[tuple, int] = {}       # (widget, stamp, form, budget, height) -> narrowest width
+        self._measured: dict[int, dict[tuple[str, int], Size]] = {}   # this composition's, per widget
         self._shift_of: dict[float | None, int] = {}   # stereo shift per depth
         self._signatures: dict[tuple[int, int], tuple] = {}
 
@@ -134,7 +136,10 @@ class Compositor:
         if last is not None and last.signature == signature and not self._unsettled_changed(last):
             return last
         self.runs += 1
-        self._sizes = {}
+        if len(self._sizes) > 4096:     # sizes of widgets long changed or gone
+            self._sizes.clear()
+            self._floors.clear()
+        self._measured = {}
         composition = self._compose(root, area, gap_px, signature)
         composition.stamps = {key: p.widget._layout_stamp for key, p in composition.placements.items()}
         self.last = composition
@@ -178,27 +183,28 @@ class Compositor:
             if not widget.visible or placement.settled or widget._layout_stamp == last.stamps.get(key):
                 continue
             recorded = last.inputs.get(key)
-            if recorded is None or self._inputs_now(widget, recorded, last.area) != recorded:
+            if recorded is None or not self._same_inputs(widget, recorded, last.area):
                 return True
             _apply_form(widget, placement.form)
             last.stamps[key] = widget._layout_stamp
         return False
 
-    def _inputs_now(self, widget: Widget, recorded: tuple, area: Rect) -> tuple:
-        """The sizes and floors of `recorded` measured again for the widget as it is now."""
+    def _same_inputs(self, widget: Widget, recorded: tuple, area: Rect) -> bool:
+        """Whether the widget, as it is now, measures what `recorded` holds (stops at the
+        first difference)."""
         sizes, floors, budget = recorded
         margin = self._margin(widget)
-        now_sizes = []
-        for form, cap, _ in sizes:
+        for form, cap, size in sizes:
             _apply_form(widget, form)
             inner = self.measure_widget(widget, max(cap - margin.horizontal, 0), max(area.h - margin.vertical, 0))
-            now_sizes.append((form, cap, Size(inner.w + margin.horizontal, inner.h + margin.vertical)))
-        now_floors = []
+            if (inner.w + margin.horizontal, inner.h + margin.vertical) != (size.w, size.h):
+                return False
         for form, floor in floors:
             _apply_form(widget, form)
             now = self._min_width(widget, max(budget - margin.horizontal, 0), area.h) + margin.horizontal
-            now_floors.append((form, min(now, budget)))
-        return tuple(now_sizes), tuple(now_floors), budget
+            if min(now, budget) != floor:
+                return False
+        return True
 
     def resized(self, changed: list[Widget], area: Rect) -> bool:
         """After layout: whether one of the `changed` top-level widgets now has another size at
@@ -254,7 +260,7 @@ class Compositor:
         inputs: dict[int, tuple] = {}
         for entry in entries:
             if not placements[id(entry.widget)].settled:
-                sizes = tuple((form, cap, size) for (key, form, cap), size in self._sizes.items() if key == id(entry))
+                sizes = tuple((form, cap, size) for (form, cap), size in self._measured.get(id(entry.widget), {}).items())
                 inputs[id(entry.widget)] = (sizes, tuple(sorted(entry.floors.items())), entry.budget)
         for entry in entries:  # leave every composite in the form it is drawn in
             _apply_form(entry.widget, placements[id(entry.widget)].form)
@@ -322,10 +328,14 @@ class Compositor:
         returns the boxes and the collisions left."""
         caps = {id(e): e.budget for e in entries}
         separation = max(gap, MIN_SEPARATION_PX)
+        zones: dict[tuple[int, int], list[_Entry]] = {}
+        for entry in sorted(entries, key=lambda e: e.index):
+            zones.setdefault((entry.col, entry.row), []).append(entry)
+        ordered = sorted(entries, key=lambda e: e.rank)
         for _ in range(2 * len(entries) + 2):
             sizes = {id(e): self._size(e, forms[id(e)], caps[id(e)], area) for e in entries}
-            rects = self._stack(entries, sizes, area, gap)
-            conflicts = self._collisions(entries, rects, area, separation)
+            rects = self._stack(zones, sizes, area, gap)
+            conflicts = self._collisions(ordered, rects, area, separation)
             narrowed = False
             for first, second in conflicts:
                 if second is None or first.col == second.col:
@@ -339,11 +349,10 @@ class Compositor:
                 return _Plan(rects, caps, conflicts)
         return _Plan(rects, caps, conflicts)
 
-    def _stack(self, entries: list[_Entry], sizes: dict[int, Size], area: Rect, gap: int) -> dict[int, Rect]:
-        """Boxes for every entry: zones stacked in document order, columns aligned."""
-        zones: dict[tuple[int, int], list[_Entry]] = {}
-        for entry in sorted(entries, key=lambda e: e.index):
-            zones.setdefault((entry.col, entry.row), []).append(entry)
+    @staticmethod
+    def _stack(zones: dict[tuple[int, int], list[_Entry]], sizes: dict[int, Size], area: Rect,
+               gap: int) -> dict[int, Rect]:
+        """Boxes for every entry: each zone's members (in document order) stacked, columns aligned."""
         rects: dict[int, Rect] = {}
         for (col, row), members in zones.items():
             heights = [sizes[id(e)].h for e in members]
@@ -368,12 +377,13 @@ class Compositor:
                 y += height + gap
         return rects
 
-    def _collisions(self, entries: list[_Entry], rects: dict[int, Rect], area: Rect,
+    @staticmethod
+    def _collisions(ordered: list[_Entry], rects: dict[int, Rect], area: Rect,
                     separation: int) -> list[tuple[_Entry, _Entry | None]]:
-        """(more important, less important) pairs whose copies come closer than `separation` in
-        either eye, and (entry, None) for a box outside its stereo-safe area."""
+        """(more important, less important) pairs of `ordered` (most important first) whose
+        copies come closer than `separation` in either eye, and (entry, None) for a box outside
+        its stereo-safe area."""
         found: list[tuple[_Entry, _Entry | None]] = []
-        ordered = sorted(entries, key=lambda e: e.rank)
         for entry in ordered:
             rect = rects[id(entry)]
             if rect.x < entry.lo or rect.right > entry.hi or rect.y < area.y or rect.bottom > area.bottom:
@@ -406,26 +416,31 @@ class Compositor:
 
     # -- sizes -----------------------------------------------------------------------------
     def _size(self, entry: _Entry, form: str, cap: int, area: Rect) -> Size:
-        """The widget's footprint (its box and margin) in `form`, offered `cap` pixels across."""
-        key = (id(entry), form, cap)
+        """The widget's footprint (its box and margin) in `form`, offered `cap` pixels across.
+        Kept across compositions until the widget changes (its change stamp moves)."""
+        widget = entry.widget
+        key = (id(widget), widget._layout_stamp, form, cap, area.h)
         size = self._sizes.get(key)
         if size is None:
-            _apply_form(entry.widget, form)
+            _apply_form(widget, form)
             margin = entry.margin
-            inner = self.measure_widget(entry.widget, max(cap - margin.horizontal, 0), max(area.h - margin.vertical, 0))
+            inner = self.measure_widget(widget, max(cap - margin.horizontal, 0), max(area.h - margin.vertical, 0))
             size = Size(inner.w + margin.horizontal, inner.h + margin.vertical)
             self._sizes[key] = size
+        self._measured.setdefault(id(widget), {})[(form, cap)] = size
         return size
 
     def _floor(self, entry: _Entry, form: str, area: Rect) -> int:
-        """The narrowest box `entry` may be squeezed to in `form`."""
-        floor = entry.floors.get(form)
+        """The narrowest box `entry` may be squeezed to in `form` (kept like sizes)."""
+        widget = entry.widget
+        key = (id(widget), widget._layout_stamp, form, entry.budget, area.h)
+        floor = self._floors.get(key)
         if floor is None:
-            _apply_form(entry.widget, form)
+            _apply_form(widget, form)
             margin = entry.margin
-            floor = self._min_width(entry.widget, max(entry.budget - margin.horizontal, 0), area.h) + margin.horizontal
-            floor = min(floor, entry.budget)
-            entry.floors[form] = floor
+            floor = self._min_width(widget, max(entry.budget - margin.horizontal, 0), area.h) + margin.horizontal
+            floor = self._floors[key] = min(floor, entry.budget)
+        entry.floors[form] = floor
         return floor
 
     def _min_width(self, widget: Widget, avail_w: int, avail_h: int) -> int:

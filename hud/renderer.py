@@ -169,11 +169,13 @@ class Renderer:
             # A widget changed size at its place (a caption grew a line): compose and place again.
             self.compositor.forget()
             composition = self._compose(root)
-            self._placed = placed = self._displayed(composition, t)
-            root.layout_dirty = True
+            replaced = self._displayed(composition, t)
             lap("compose")
-            self._layout(root, placed)
-            lap("layout")
+            if replaced != placed or root.layout_dirty:   # new places or forms: arrange again
+                self._placed = placed = replaced
+                root.layout_dirty = True
+                self._layout(root, placed)
+                lap("layout")
         hidden = frozenset(key for key, p in composition.placements.items() if not p.shown) | self._waiting
         items = self.painter.run(root, hidden)
         root.paint_pending = False

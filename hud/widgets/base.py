@@ -188,14 +188,16 @@ class Widget:
         elif prop.affects == PAINT:
             self.mark_paint()
 
-    def mark_layout(self) -> None:
-        """Re-measure and re-place this widget, and every ancestor whose size may follow."""
+    def mark_layout(self, changed: bool = True) -> None:
+        """Re-measure and re-place this widget, and every ancestor whose size may follow.
+        `changed=False` when only the compositor's choice of form changed, not a field."""
         node: Widget | None = self
         while node is not None:
             node.layout_dirty = True
             node.paint_dirty = True
             node._layout_cache.clear()
-            node._layout_stamp += 1        # the compositor tells changes apart by this count
+            if changed:
+                node._layout_stamp += 1    # the compositor tells changed widgets apart by this count
             node = node.parent
 
     def mark_paint(self) -> None:
@@ -278,7 +280,7 @@ class Composite(Widget):
         self._form_in_use = form
         if self.effective_form == before:
             return False
-        self.mark_layout()
+        self.mark_layout(changed=False)
         return True
 
     def min_width_deg(self, form: str) -> float | None:
