@@ -142,7 +142,10 @@ def _chunks(paragraph: str) -> list[str]:
     chunks: list[str] = []
     start = 0
     for match in _CHUNK_END.finditer(paragraph):
-        if paragraph[match.start() - 1] in _NO_BREAK_AFTER:
+        before = match.start() - 1
+        while before > 0 and unicodedata.category(paragraph[before]).startswith("M"):
+            before -= 1                 # a combining mark takes the class of its base (UAX #14 LB9)
+        if paragraph[before] in _NO_BREAK_AFTER:
             continue
         if match.end() < len(paragraph) and paragraph[match.end()] in NO_START:
             continue                    # a non-starter (ー, 々, small kana) never begins a line
