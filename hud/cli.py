@@ -346,11 +346,9 @@ def _lint(args: argparse.Namespace) -> int:
         raise HudError(f"--ambient must be between 0 and 200000 lux, got {args.ambient:g} (250 indoors, 10000 daylight)")
     scenes = [load_scene(path) for path in args.scenes]   # every scene readable before any output
     device = args.device
-    if device not in (None, "all"):
-        load_device(device)
-    if device not in (None, "all") and not load_device(device).has_display:
-        print(f"{load_device(device).name} has no display: there is nothing to lint (its output is speech)",
-              file=sys.stderr)
+    profile = load_device(device) if device not in (None, "all") else None
+    if profile is not None and not profile.has_display:
+        print(f"{profile.name} has no display: there is nothing to lint (its output is speech)", file=sys.stderr)
     findings = [finding for scene in scenes for finding in lint(scene, device, at=at, ambient=ambient)]
     errors, warnings = counts(findings)
     if args.json:

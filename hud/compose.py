@@ -70,11 +70,6 @@ class Composition:
         return self.placements.get(id(widget))
 
     @property
-    def structure(self) -> tuple[tuple[int, bool, str], ...]:
-        """What is shown and in which form: changes here move the other widgets (animated)."""
-        return tuple((key, p.shown, p.form) for key, p in ((k, self.placements[k]) for k in self.order))
-
-    @property
     def hidden(self) -> list[Placement]:
         return [self.placements[k] for k in self.order if not self.placements[k].shown and self.placements[k].reason]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-from hud.compose import Composition, declared
+from hud.compose import Composition
 from hud.devices import DeviceProfile
 from hud.geometry import Rect
 from hud.paint import Blit, Command, Fill, FillRoundRect, Glyphs, PaintItem, Stroke, StrokeRoundRect, command_bounds
@@ -191,11 +191,6 @@ def _reason(record: DeclaredWidget, snap: LayoutSnapshot, hidden: dict[int, str]
             return "visible = false" if node is record else "inside a widget with visible = false"
         node = snap.widgets[node.parent] if node.parent is not None else None
     return None
-
-
-def declared_widgets(root: Widget) -> list[Widget]:
-    """Every declared widget below `root`, in document order."""
-    return [w for child in root._children for w in declared(child)]
 
 
 def _union(a: Rect, b: Rect) -> Rect:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from hud.text import measure
 from hud.text.language import primary
 from hud.theme import SIZE_ROLES_DEG
+from hud.widgets.props import LanguageKind, Optional, Prop
 
 # The words a widget draws itself, by language (other languages use English). `{}` fields are
 # filled by the functions below.
@@ -140,3 +141,9 @@ def text_width_deg(text: str, size: str = "body", weight: str = "regular") -> fl
     """About how wide `text` is on one line at a size role, in degrees (for a build that needs
     its content's width before layout; within a few percent of the drawn width)."""
     return measure(text, _MEASURE_PX, weight=weight).width / _MEASURE_PX * SIZE_ROLES_DEG[size] if text else 0.0
+
+
+def words_language_prop() -> Prop:
+    """The `lang` field of a widget that draws words of its own (units, labels)."""
+    return Prop(Optional(LanguageKind()), None,
+                doc="Language of the widget's own words (units, labels); default: from the script of its text.")

@@ -5,10 +5,10 @@ from hud.geometry import Length
 from hud.icons import MANEUVERS
 from hud.text.language import detect
 from hud.widgets.base import IMPORTANCE, Composite, Widget
-from hud.widgets.formatting import (format_distance, format_eta, format_exit, text_width_deg, word,
-                                    words_language)
+from hud.widgets.formatting import (format_distance, format_eta, format_exit, text_width_deg,
+                                     word, words_language, words_language_prop)
 from hud.widgets.primitives import Column, Icon, Row, Stack, Text
-from hud.widgets.props import Choice, LanguageKind, Number, Optional, Prop, Str
+from hud.widgets.props import Choice, Number, Optional, Prop, Str
 
 ARROW_DEG = {"full": 2.6, "compact": 2.0, "minimal": 1.8}   # arrow size by form
 EXIT_NUMBER_DEG = {"full": 0.9, "compact": 0.75, "minimal": 0.7}   # the exit number drawn in the arrow
@@ -31,8 +31,7 @@ class NavArrow(Composite):
     distance_m = Prop(Number(0, 1e7), 0.0, doc="Distance to the maneuver in metres.")
     street = Prop(Optional(Str(max_len=200)), None, doc="Street after the maneuver.")
     eta_min = Prop(Optional(Number(0, 100_000)), None, doc="Minutes to the destination.")
-    lang = Prop(Optional(LanguageKind()), None,
-                doc="Language of the widget's own words (units, labels); default: from the script of its text.")
+    lang = words_language_prop()
 
     def default_importance(self) -> float:
         return IMPORTANCE["nav_arrow"]

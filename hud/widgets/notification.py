@@ -6,10 +6,10 @@ from hud.icons import ICON_NAMES
 from hud.text.language import detect
 from hud.widgets.base import IMPORTANCE, Widget
 from hud.widgets.card import PADDING_DEG, Card, CardWidth
-from hud.widgets.formatting import text_width_deg, words_language
+from hud.widgets.formatting import text_width_deg, words_language, words_language_prop
 from hud.widgets.primitives import Column, Icon, Row, Text
 from hud.speech.earcons import EARCONS
-from hud.widgets.props import NOTHING, Choice, LanguageKind, LengthKind, Optional, Prop, Str
+from hud.widgets.props import NOTHING, Choice, LengthKind, Optional, Prop, Str
 
 PRIORITIES = ("low", "normal", "high")
 
@@ -28,8 +28,7 @@ class Notification(Card):
     priority = Prop(Choice(PRIORITIES), "normal", doc="low, normal or high.")
     earcon = Prop(Optional(Choice(EARCONS)), None, affects=NOTHING,
                   doc="Sound that opens it when spoken; payment for wallet icons and payment apps, else notification.")
-    lang = Prop(Optional(LanguageKind()), None,
-                doc="Language of the widget's own words (units, labels); default: from the script of its text.")
+    lang = words_language_prop()
     width = CardWidth(LengthKind(auto=True), Length(16.0, "deg"),
                       doc="Card width; 16 deg by default. Compact and minimal forms are as wide as their "
                           "content, up to this width.")

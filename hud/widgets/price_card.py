@@ -6,10 +6,11 @@ import re
 from hud.geometry import Length
 from hud.text.language import detect
 from hud.widgets.base import IMPORTANCE, Widget
-from hud.widgets.formatting import format_money, format_price_gap, text_width_deg, word, words_language
+from hud.widgets.formatting import (format_money, format_price_gap, text_width_deg, word,
+                                     words_language, words_language_prop)
 from hud.widgets.card import PADDING_DEG, Card, CardWidth
 from hud.widgets.primitives import Column, Icon, Row, Text
-from hud.widgets.props import NOTHING, LanguageKind, LengthKind, ListOf, Number, Optional, Prop, Record, Str
+from hud.widgets.props import NOTHING, LengthKind, ListOf, Number, Optional, Prop, Record, Str
 
 _ISO = re.compile(r"^[A-Z]{3}$")
 
@@ -44,8 +45,7 @@ class PriceCard(Card):
     compare = Prop(ListOf(Record({"store": Str(max_len=200), "price": Number(0, 1e12)}, ("store", "price")), 8),
                    (), doc="Other stores' prices: a list of {store, price}.")
     rating = Prop(Optional(Number(0, 5)), None, doc="Rating out of 5.")
-    lang = Prop(Optional(LanguageKind()), None,
-                doc="Language of the widget's own words (units, labels); default: from the script of its text.")
+    lang = words_language_prop()
     width = CardWidth(LengthKind(auto=True), Length(12.0, "deg"),
                       doc="Card width; 12 deg by default. Compact and minimal forms are as wide as their "
                           "content, up to this width.")
