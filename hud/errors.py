@@ -1,6 +1,22 @@
 """Errors a user can act on: one line naming the place, the problem and the fix."""
 from __future__ import annotations
 
+import re
+
+# C0/C1 controls (ESC, BEL, CR, NUL...), DEL, and the bidi controls that reorder a terminal
+# line (U+061C, U+200E/F, U+202A-E, U+2066-9).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text: str) -> str:
+    """`text` safe to print on one terminal line: controls and bidi overrides as \\x1b, \\u202e."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 class HudError(Exception):
     """Base class of every error the engine reports to a user."""

@@ -135,13 +135,30 @@ def parse_scene(text: str, shown: str = "<scene>", base_dir: Path | None = None)
     return builder.scene(data)
 
 
+def widget_from_table(table: Any, scene: Scene, shown: str = "<request>") -> Widget:
+    """A widget built from one `[[widgets]]` table (e.g. parsed JSON), checked as in a scene file.
+
+    Ids already used in `scene` count as taken; image paths resolve inside the scene's folder.
+    Raises SceneError naming `shown` and the problem (no line: the table has none).
+    """
+    base_dir = scene.path.parent if scene.path is not None else Path.cwd()
+    builder = _Builder(shown, TomlPositions(""), base_dir)
+    builder.has_lines = False
+    for widget in scene.root.walk():
+        if widget.id is not None:
+            builder.ids[widget.id] = ()
+    return builder.widget(table, ())
+
+
 class _Builder:
     def __init__(self, shown: str, positions: TomlPositions, base_dir: Path) -> None:
         self.shown, self.positions, self.base_dir = shown, positions, base_dir
         self.ids: dict[str, tuple] = {}
+        self.has_lines = True                 # False for tables that come from no file (JSON)
 
     def fail(self, path: tuple, where: str, problem: str, fix: str) -> SceneError:
-        return SceneError(self.shown, self.positions.line_of(path) or 1, where, problem, fix)
+        line = (self.positions.line_of(path) or 1) if self.has_lines else None
+        return SceneError(self.shown, line, where, problem, fix)
 
     def scene(self, data: dict[str, Any]) -> Scene:
         for key in data:
@@ -411,8 +428,9 @@ class _Builder:
                 raise self.fail(path + ("src",), where, exc.problem, exc.fix) from None
         if widget.id is not None:
             if widget.id in self.ids:
-                first = self.positions.line_of(self.ids[widget.id])
-                raise self.fail(path + ("id",), where, f"id '{widget.id}' is already used on line {first}",
+                first = self.positions.line_of(self.ids[widget.id]) if self.ids[widget.id] else None
+                used = f"on line {first}" if first else "in the scene"
+                raise self.fail(path + ("id",), where, f"id '{widget.id}' is already used {used}",
                                 "give each widget its own id")
             self.ids[widget.id] = path + ("id",)
         if "children" in item:
