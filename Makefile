@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/python -m emulator scenes/city-walk-timeline.toml --background street $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--screenshots out/emulator)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 clean:
 	rm -rf $(VENV) out .golden-failures .pytest_cache
