@@ -1,9 +1,16 @@
-"""python -m emulator SCENE [--device NAME] [--background NAME|IMAGE] [--serve PORT]
-                        [--view both|fused|left|right] [--zoom N|fit] [--screenshots DIR]
+"""python -m emulator SCENE [--device NAME] [--background NAME|IMAGE] [--serve PORT [--headless]]
+                        [--at-end loop|stop] [--view both|fused|left|right] [--zoom N|fit]
+                        [--screenshots DIR]
 
-Opens the emulator window on a scene (`hud emulate` runs the same `main`). With --screenshots
-DIR, or when there is no display ($DISPLAY unset and not a Wayland session), it opens no
-window: it renders the scene's first second headless and writes a screenshot of every view.
+Opens the emulator window on a scene (`hud emulate` runs the same `main`).
+
+With --serve PORT it also answers the HTTP API on 127.0.0.1:PORT (0: any free port). Where
+there is no display ($DISPLAY unset and not a Wayland session, or one that cannot be opened),
+or with --headless, it runs without a window instead: the emulator and the API, headless,
+until Ctrl-C or SIGTERM, printing one line that says where it serves (emulator.headless).
+
+With --screenshots DIR, or with no display and no --serve, it opens no window: it renders the
+scene's first second headless and writes a screenshot of every view.
 Errors are one line on stderr and exit status 2.
 """
 from __future__ import annotations
@@ -32,7 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("scene", help="scene file (.toml)")
     parser.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
     parser.add_argument("--background", metavar="NAME|IMAGE", help="built-in background name or an image file")
-    parser.add_argument("--serve", type=int, metavar="PORT", help="also serve the HTTP API on 127.0.0.1:PORT")
+    parser.add_argument("--serve", type=int, metavar="PORT",
+                        help="also serve the HTTP API on 127.0.0.1:PORT (0: any free port); without a display "
+                             "it runs headless")
+    parser.add_argument("--headless", action="store_true",
+                        help="with --serve: no window even where there is a display (for CI and remote use)")
+    parser.add_argument("--at-end", choices=("loop", "stop"), default="loop",
+                        help="what scene time does at the scene's end (default: loop)")
     parser.add_argument("--view", choices=("both", "fused", "left", "right"), default="both",
                         help="what the window shows first (default: both)")
     parser.add_argument("--zoom", default="fit", help="integer zoom, or fit (default)")
@@ -97,14 +110,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         zoom = _zoom(args.zoom)
         if args.serve is not None and not 0 <= args.serve <= 65535:
             raise HudError(f"--serve must be a port number 0..65535, not {args.serve}")
+        if args.headless and args.serve is None:
+            raise HudError("--headless runs the HTTP API without a window: add --serve PORT "
+                           "(or use --screenshots DIR for images)")
+        if args.screenshots and args.serve is not None:
+            raise HudError("--screenshots writes images and exits, so it cannot serve: drop --serve or --screenshots")
         from emulator.core import Emulator
 
         try:
-            emu = Emulator.open(args.scene, device=args.device, background=args.background)
+            emu = Emulator.open(args.scene, device=args.device, background=args.background, at_end=args.at_end)
         except ValueError as exc:  # a bad --background (load_background's message is one line)
             raise HudError(str(exc)) from None
         emu.view = args.view
         ok, why = display_available()
+        if args.serve is not None and (args.headless or not ok):
+            from emulator.headless import serve
+
+            return serve(emu, args.serve, note="" if args.headless else f"no display: {why}")
         if args.screenshots or not ok:
             folder = args.screenshots or "screenshots"
             if not args.screenshots:
@@ -115,9 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in written:
                 print(f"  {path}")
             return EXIT_OK
-        from emulator.window import run_window
+        from emulator.window import NoWindow, run_window
 
-        return run_window(emu, serve=args.serve, zoom=zoom)
+        try:
+            return run_window(emu, serve=args.serve, zoom=zoom)
+        except NoWindow as exc:
+            if args.serve is None:
+                raise
+            from emulator.headless import serve
+
+            return serve(emu, args.serve, note=str(exc).split(";")[0])
     except HudError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE

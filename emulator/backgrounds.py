@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from hud.errors import HudError
+from hud.files import AtomicFile
 
 
 class BackgroundError(HudError, ValueError):
@@ -569,13 +570,12 @@ def load_background(name_or_path: str, base_dir: Path | None = None) -> np.ndarr
 
 
 def _read(path: Path) -> np.ndarray:
+    from hud.assets import AssetError, open_image
+
     try:
-        with Image.open(path) as image:
-            image.load()
-            return np.asarray(image.convert("RGB"), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise BackgroundError(f"background image {str(path)!r} cannot be read as an image ({exc.__class__.__name__}: "
-                         f"{exc}); use a PNG or JPEG file") from None
+        return np.asarray(open_image(path), dtype=np.uint8)[..., :3].copy()
+    except AssetError as exc:
+        raise BackgroundError(f"background {exc}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -585,7 +585,8 @@ def main(argv: list[str] | None = None) -> int:
     names = (argv if argv else None) or list(BACKGROUNDS)
     for name in names:
         path = out_dir / f"{name}.png"
-        make_background(name).save(path, format="PNG", optimize=True)
+        with AtomicFile(path) as handle:
+            make_background(name).save(handle, format="PNG", optimize=True)
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
     return 0
 

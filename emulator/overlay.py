@@ -27,6 +27,7 @@ SCENE_ERROR_TITLE = "Scene error (showing the last good frame)"
 SPEECH_ERROR_TITLE = "Speech error (the scene goes on without speech)"
 SUMMARY_FRAMES = 600  # the profiler overlay's p50 / p99 / missed cover this many recent frames
 STATUS_BAR_H = 24     # draw_status's bar
+PROFILE_SIZE = (360, 154)  # the profiler graph's box: the graph and its two lines of text
 # outline colour by a widget's worst lint finding (None: clean); a clean nested widget is dimmer
 OUTLINE_COLOURS: dict[str | None, tuple[int, int, int]] = {"error": (255, 64, 64), "warning": (255, 176, 0),
                                                            None: (0, 210, 255)}
@@ -97,13 +98,15 @@ def draw_lines(image: Image.Image, lines: list[str], top: int = PAD) -> None:
         draw.text((PAD * 2, top + 4 + 18 * index), line, font=font, fill=(230, 230, 230, 255))
 
 
-def draw_profile(image: Image.Image, profiler: Profiler, frames: int = 120) -> None:
+def draw_profile(image: Image.Image, profiler: Profiler, frames: int = 120,
+                 origin: tuple[int, int] | None = None) -> None:
     """Live frame-time graph: the last `frames` frames split by stage, scaled to 3x the
-    budget, with lines at 1x and 2x; over-budget bars get a red cap."""
+    budget, with lines at 1x and 2x; over-budget bars get a red cap. Its box (PROFILE_SIZE)
+    has its top-left corner at `origin` (default: the top-right corner of `image`)."""
     records = profiler.records[-frames:]
     draw = ImageDraw.Draw(image, "RGBA")
-    width, height = min(360, image.width - 2 * PAD), 120
-    x0, y0 = image.width - width - PAD, PAD
+    width, height = min(PROFILE_SIZE[0], image.width - 2 * PAD), PROFILE_SIZE[1] - 34
+    x0, y0 = origin if origin is not None else (image.width - width - PAD, PAD)
     draw.rectangle([x0, y0, x0 + width, y0 + height + 34], fill=(0, 0, 0, 210))
     budget = profiler.budget_ms
     top, bottom = y0 + 6, y0 + height

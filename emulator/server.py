@@ -1,27 +1,27 @@
-"""A small HTTP API over the emulator, for tests and tools (stdlib only, 127.0.0.1 only).
+"""The emulator's HTTP API, for apps, tests and tools (stdlib only, 127.0.0.1 only).
 
     emu = Emulator.open("scenes/city-walk.toml")
     with ApiServer(emu) as server:          # port 0: any free port
         ...  # http://127.0.0.1:{server.port}/screenshot?view=fused
 
-Endpoints (every error is JSON `{"error": "..."}` with a 4xx status; 404 for unknown paths,
-405 for a wrong method, 413 for a request body over 64 KiB):
+The endpoints are the `ROUTES` table below, which the server dispatches on and which
+`GET /openapi.json` describes (emulator.openapi), so the two cannot drift apart. Every error
+is JSON `{"error": "one line"}`: 400 for a bad request (the message names the field), 404 for
+an unknown path or widget id, 405 with `Allow` for a wrong method, 409 when there is no scene
+to edit, 411 for a body without a Content-Length, 413 for a body over MAX_BODY (judged from
+Content-Length, before reading it), 422 for a scene file with an error, 503 when busy.
 
-    GET  /screenshot?view=both|fused|left|right[&overlay=0]   image/png of emulator.grab(view)
-    GET  /panels/left.png, /panels/right.png                   the exact panel image (L or RGB)
-    POST /gesture  {"gesture": "tap"}                          -> {"gesture", "actions"}
-    POST /voice    {"text": "..."}                             -> {"voice"}
-    POST /scene    {"path": "..."}                             -> {"loaded", "title"}; 422 scene error, 404 no file
-    POST /device   {"device": "even-g2"}                       -> {"device"}
-    POST /advance  {"seconds": 0.5}  (default: one frame)      -> {"t", "rendered"}
-    GET  /profile                                              the profiler summary, "transcript", "speech"
-    GET  /state                                                {"device", "view", "t", "error", "scene",
-                                                                "speech", "transcript", "outlines", "lint", ...}
+Hardening: it listens on 127.0.0.1 only (there is no authentication). A connection must send
+its whole request within `socket_timeout` seconds (a slow or half-open client is cut off, it
+cannot hold a worker by trickling bytes), at most `workers` requests are served at once (the
+next connections get 503 at once), and at most `streams` `GET /events` streams are open at
+once, each on a thread of its own, outside the workers.
 
 The emulator is not thread-safe. Headless (`threaded_owner=False`, the default) each request
-takes the server's lock and calls the emulator itself. Under a window (`threaded_owner=True`)
-each request queues a job and waits for the window's main loop to run it in `pending()`;
-when nobody does within `job_timeout` seconds the request gets 503.
+takes the server's lock and calls the emulator itself; a loop that moves the emulator on
+(emulator.headless) takes the same lock. Under a window (`threaded_owner=True`) each request
+queues a job and waits for the window's main loop to run it in `pending()`; when nobody does
+within `job_timeout` seconds the request gets 503.
 """
 from __future__ import annotations
 
@@ -30,30 +30,41 @@ import json
 import logging
 import math
 import queue
+import re
+import socket
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import numpy as np
 from PIL import Image
 
 from emulator.core import Emulator
+from emulator.events import Listener
+from emulator.live import NoScene, UnknownWidget, declared, key
 from emulator.look import VIEWS
-from hud.errors import HudError
+from hud.errors import HudError, escape
 from hud.gestures import GESTURES
+from hud.limits import HTTP_TIMEOUT_S, HTTP_WORKERS, MAX_HTTP_BODY
 from hud.sinks import panel_image
 
 HOST = "127.0.0.1"
-MAX_BODY = 64 * 1024        # bytes; larger request bodies get 413
-SOCKET_TIMEOUT_S = 10.0     # a client that stalls this long mid-request is dropped
-JOB_TIMEOUT_S = 5.0         # threaded owner: how long a request waits for pending()
+MAX_BODY = MAX_HTTP_BODY     # bytes; a larger Content-Length gets 413 before anything is read
+SOCKET_TIMEOUT_S = HTTP_TIMEOUT_S   # a connection gets this long to send its request
+JOB_TIMEOUT_S = 5.0          # threaded owner: how long a request waits for pending()
+EVENT_STREAMS = 8            # GET /events streams open at once
+HEARTBEAT_S = 15.0           # an idle event stream gets a comment line this often
 MAX_ADVANCE_S = 3600.0
-DRAIN_LIMIT = 1 << 20       # how much of a refused body we read away so the client sees the reply
+DRAIN_LIMIT = 4 * MAX_BODY   # how much of a refused body we read away so the client sees the reply
+BUSY_READ_S = 1.0            # how long a refused connection's request may take to arrive
+_LENGTH = re.compile(r"^\s*\d{1,19}\s*$")
 
 log = logging.getLogger("emulator.server")
 
@@ -61,10 +72,11 @@ log = logging.getLogger("emulator.server")
 class ApiError(Exception):
     """A request the API refuses: answered as `{"error": message}` with `status`."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
 
 
 @dataclass
@@ -81,13 +93,21 @@ class Reply:
 
     @classmethod
     def error(cls, status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
-        return cls.json({"error": message}, status, headers)
+        return cls.json({"error": escape(message)}, status, headers)
 
     @classmethod
     def png(cls, image: Image.Image) -> Reply:
         buffer = io.BytesIO()
         image.save(buffer, "PNG", compress_level=1)
         return cls(200, buffer.getvalue(), "image/png")
+
+
+@dataclass
+class Stream:
+    """A reply that stays open: server-sent events from `listener`, `hello` first."""
+
+    listener: Listener
+    hello: dict[str, Any]
 
 
 @dataclass
@@ -107,20 +127,26 @@ class ApiServer:
     """The HTTP API on 127.0.0.1:`port` (0 = any free port) over `emulator`."""
 
     def __init__(self, emulator: Emulator, port: int = 0, host: str = HOST, threaded_owner: bool = False,
-                 job_timeout: float = JOB_TIMEOUT_S, socket_timeout: float = SOCKET_TIMEOUT_S) -> None:
+                 job_timeout: float = JOB_TIMEOUT_S, socket_timeout: float = SOCKET_TIMEOUT_S,
+                 workers: int = HTTP_WORKERS, streams: int = EVENT_STREAMS, heartbeat_s: float = HEARTBEAT_S) -> None:
         if host != HOST:
             raise ValueError(f"the emulator API only listens on {HOST}, not {host!r} (it has no authentication)")
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
             raise ValueError(f"port must be an integer 0..65535, not {port!r}")
+        if workers < 1 or streams < 0:
+            raise ValueError("workers must be at least 1 and streams at least 0")
         self.emulator = emulator
         self.threaded_owner = threaded_owner
         self.job_timeout = float(job_timeout)
-        self.lock = threading.Lock()
+        self.heartbeat_s = float(heartbeat_s)
+        self.lock = threading.RLock()
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._listeners: set[Listener] = set()
+        self._listeners_lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"timeout": socket_timeout})
-        self.httpd = _HttpServer((HOST, port), handler)
+        self.httpd = _HttpServer((HOST, port), handler, workers, streams)
         self.httpd.api = self
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -147,15 +173,21 @@ class ApiServer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving and close the socket; requests still waiting for pending() get 503."""
+        """Stop serving and close the socket: event streams end with a "bye" event, requests
+        still waiting for pending() get 503."""
         if self._closed:
             return
         self._closed = True
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener.close()
         if self._thread is not None:
             self.httpd.shutdown()
             self._thread.join(timeout=5)
         self.httpd.server_close()
         self._cancel_all()
+        self.httpd.wait_for_connections(timeout=2.0)
 
     def __enter__(self) -> Self:
         self.start()
@@ -163,6 +195,25 @@ class ApiServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def listen(self) -> Stream:
+        """A new event stream: its listener, and the hello it starts with."""
+        if self._closed:
+            raise ApiError(503, "the emulator is shutting down")
+        listener = self.emulator.hub.subscribe()
+        with self._listeners_lock:
+            self._listeners.add(listener)
+        try:
+            hello = self.call(lambda emu: emu.hello())
+        except BaseException:
+            self.forget(listener)
+            raise
+        return Stream(listener, hello)
+
+    def forget(self, listener: Listener) -> None:
+        listener.close()
+        with self._listeners_lock:
+            self._listeners.discard(listener)
 
     # -- running emulator work ---------------------------------------------------------------
     def pending(self) -> None:
@@ -220,31 +271,131 @@ class ApiServer:
                     job.done.set()
 
 
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
+class _HttpServer(HTTPServer):
+    """An HTTP server with a bounded number of connections served at once: `workers` for
+    requests, `streams` more for event streams. A connection over the bound gets 503."""
+
     api: ApiServer
+
+    def __init__(self, address: tuple[str, int], handler: type, workers: int, streams: int) -> None:
+        super().__init__(address, handler)
+        self.workers = threading.BoundedSemaphore(workers)
+        self.streams = threading.BoundedSemaphore(streams) if streams else None
+        self.refusals = threading.BoundedSemaphore(2 * workers)  # connections being told 503
+        self._held: dict[int, threading.BoundedSemaphore] = {}  # thread id -> the slot it holds
+        self._active: set[threading.Thread] = set()
+        self._active_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.workers.acquire(blocking=False):
+            self._refuse(request)
+            return
+        thread = threading.Thread(target=self._serve, args=(request, client_address, self.workers),
+                                  name="emulator-api-request", daemon=True)
+        with self._active_lock:
+            self._active.add(thread)
+        thread.start()
+
+    def _serve(self, request: Any, client_address: Any, slot: threading.BoundedSemaphore) -> None:
+        me = threading.get_ident()
+        self._held[me] = slot
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # noqa: BLE001 - one connection's failure never stops the server
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self._held.pop(me).release()
+            with self._active_lock:
+                self._active.discard(threading.current_thread())
+
+    def to_stream(self) -> None:
+        """The calling connection becomes an event stream: it gives its worker slot back and
+        takes a stream slot; ApiError(503) when all are taken."""
+        if self.streams is None or not self.streams.acquire(blocking=False):
+            raise ApiError(503, "too many event streams are open; close one and try again")
+        me = threading.get_ident()
+        self._held[me].release()
+        self._held[me] = self.streams
+
+    def _refuse(self, request: Any) -> None:
+        """503 for a connection over the bound, from a short-lived thread of its own (bounded
+        too: past that the connection is just closed)."""
+        if not self.refusals.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        threading.Thread(target=self._answer_busy, args=(request,), name="emulator-api-busy", daemon=True).start()
+
+    def _answer_busy(self, request: socket.socket) -> None:
+        try:
+            request.settimeout(BUSY_READ_S)
+            head = b""
+            deadline = time.monotonic() + BUSY_READ_S
+            while b"\r\n\r\n" not in head and len(head) < 65536 and time.monotonic() < deadline:
+                chunk = request.recv(65536)
+                if not chunk:
+                    break
+                head += chunk
+            reply = Reply.error(503, "the emulator API is busy serving other requests; try again")
+            lines = [f"HTTP/1.0 503 {HTTPStatus(503).phrase}", f"Content-Type: {reply.content_type}",
+                     f"Content-Length: {len(reply.body)}", "Retry-After: 1", "Connection: close", "", ""]
+            request.sendall("\r\n".join(lines).encode("ascii") + reply.body)
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+            self.refusals.release()
+
+    def wait_for_connections(self, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) for the connections being served to end."""
+        deadline = time.monotonic() + timeout
+        with self._active_lock:
+            threads = list(self._active)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         log.debug("emulator API: connection error from %s", client_address, exc_info=True)  # noqa: LOG014 - called from an except block
 
 
 # -- endpoints -------------------------------------------------------------------------------
+Query = dict[str, list[str]]
+
+
+@dataclass
+class Request:
+    """What an endpoint gets: the server, the path's parameters, the query and the raw body."""
+
+    server: ApiServer
+    params: dict[str, str]
+    query: Query
+    body: bytes
+
+    def json(self) -> Any:
+        return _json(self.body)
+
+    def object(self) -> dict[str, Any]:
+        data = self.json()
+        if not isinstance(data, dict):
+            raise ApiError(400, "the request body must be a JSON object")
+        return data
+
 
 def _copy(image: np.ndarray) -> np.ndarray:
     return np.array(image, dtype=np.uint8, copy=True)
 
 
-def _screenshot(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
-    view = _one(query, "view")
+def _screenshot(request: Request) -> Reply:
+    view = _one(request.query, "view")
     if view is not None and view not in VIEWS:
         raise ApiError(400, f"unknown view {view!r} (use one of {', '.join(VIEWS)})")
-    overlay = _flag(_one(query, "overlay"), "overlay", default=True)
-    image = server.call(lambda emu: _copy(emu.grab(view, overlay=overlay)))
+    overlay = _flag(_one(request.query, "overlay"), "overlay", default=True)
+    image = request.server.call(lambda emu: _copy(emu.grab(view, overlay=overlay)))
     return Reply.png(Image.fromarray(image, "L" if image.ndim == 2 else "RGB"))
 
 
-def _panel(eye: str) -> Callable[[ApiServer, dict[str, list[str]], bytes], Reply]:
-    def handler(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
+def _panel(eye: str) -> Callable[[Request], Reply]:
+    def handler(request: Request) -> Reply:
         def work(emu: Emulator) -> np.ndarray | str:
             panels = emu.panels()
             if eye not in panels:
@@ -255,43 +406,47 @@ def _panel(eye: str) -> Callable[[ApiServer, dict[str, list[str]], bytes], Reply
                 return f"{emu.device.name} has no {eye} panel (eyes: {', '.join(emu.device.eyes)})"
             return _copy(panels[eye])
 
-        panel = server.call(work)
+        panel = request.server.call(work)
         if isinstance(panel, str):
             raise ApiError(404, panel)
         return Reply.png(panel_image(panel))
     return handler
 
 
-def _gesture(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
-    name = _field(_json(body), "gesture", str)
+def _gesture(request: Request) -> Reply:
+    name = _field(request.object(), "gesture", str)
     if name not in GESTURES:
         raise ApiError(400, f"unknown gesture {name!r} (use one of {', '.join(GESTURES)})")
-    actions = server.call(lambda emu: emu.gesture(name))
+    actions = request.server.call(lambda emu: emu.gesture(name))
     return Reply.json({"gesture": name, "actions": list(actions)})
 
 
-def _voice(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
-    text = _field(_json(body), "text", str)
-    server.call(lambda emu: emu.voice(text))
+def _voice(request: Request) -> Reply:
+    text = _field(request.object(), "text", str)
+    request.server.call(lambda emu: emu.voice(text))
     return Reply.json({"voice": text})
 
 
-def _scene(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
-    path = _field(_json(body), "path", str)
+def _scene(request: Request) -> Reply:
+    path = _field(request.object(), "path", str)
     if not path.strip():
         raise ApiError(400, "'path' must not be empty")
-    if not Path(path).is_file():
+    try:
+        found = Path(path).is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
         raise ApiError(404, f"{path}: scene file not found")
 
     def work(emu: Emulator) -> Reply:
         if emu.load(path):
             return Reply.json({"loaded": path, "title": emu.scene.title if emu.scene is not None else None})
         return Reply.error(422, emu.error or f"{path}: cannot load the scene")
-    return server.call(work)
+    return request.server.call(work)
 
 
-def _device(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
-    name = _field(_json(body), "device", str)
+def _device(request: Request) -> Reply:
+    name = _field(request.object(), "device", str)
 
     def work(emu: Emulator) -> Reply:
         try:
@@ -299,11 +454,11 @@ def _device(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Repl
         except HudError as exc:
             return Reply.error(400, str(exc))
         return Reply.json({"device": emu.device.name, "title": emu.device.title})
-    return server.call(work)
+    return request.server.call(work)
 
 
-def _advance(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
-    data = _json(body) if body.strip() else {}
+def _advance(request: Request) -> Reply:
+    data = request.object() if request.body.strip() else {}
     seconds = data.get("seconds")
     if seconds is not None:
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
@@ -315,21 +470,32 @@ def _advance(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Rep
         dt = float(seconds) if seconds is not None else 1.0 / emu.device.refresh_hz
         frame = emu.advance(dt)
         return {"t": emu.t, "dt": dt, "rendered": frame is not None}
-    return Reply.json(server.call(work))
+    return Reply.json(request.server.call(work))
 
 
-def _profile(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
-    return Reply.json(server.call(lambda emu: emu.summary()))
+def _pause(request: Request) -> Reply:
+    paused = _field(request.object(), "paused", bool)
+
+    def work(emu: Emulator) -> dict[str, Any]:
+        emu.paused = paused
+        return {"paused": emu.paused, "t": emu.t}
+    return Reply.json(request.server.call(work))
 
 
-def _state(server: ApiServer, query: dict[str, list[str]], body: bytes) -> Reply:
+def _profile(request: Request) -> Reply:
+    return Reply.json(request.server.call(lambda emu: emu.summary()))
+
+
+def _state(request: Request) -> Reply:
     def work(emu: Emulator) -> dict[str, Any]:
         return {"device": emu.device.name, "view": emu.view, "t": emu.t, "error": emu.error,
+                "render_error": emu.render_error,
                 "scene": str(emu.scene_path) if emu.scene_path is not None else None,
                 "title": emu.scene.title if emu.scene is not None else None, "paused": emu.paused,
+                "length": emu.length, "at_end": emu.at_end, "api_changes": emu.api_changes,
                 "speech": emu.speech_state(), "transcript": list(emu.transcript),
                 "outlines": emu.show_outlines, "lint": _lint_state(emu)}
-    return Reply.json(server.call(work))
+    return Reply.json(request.server.call(work))
 
 
 def _lint_state(emu: Emulator) -> dict[str, Any] | None:
@@ -342,41 +508,279 @@ def _lint_state(emu: Emulator) -> dict[str, Any] | None:
             "findings": [str(finding) for finding in outlines.findings[:3]]}
 
 
-Endpoint = Callable[[ApiServer, dict[str, list[str]], bytes], Reply]
-ROUTES: dict[str, dict[str, Endpoint]] = {
-    "/screenshot": {"GET": _screenshot},
-    "/panels/left.png": {"GET": _panel("left")},
-    "/panels/right.png": {"GET": _panel("right")},
-    "/gesture": {"POST": _gesture},
-    "/voice": {"POST": _voice},
-    "/scene": {"POST": _scene},
-    "/device": {"POST": _device},
-    "/advance": {"POST": _advance},
-    "/profile": {"GET": _profile},
-    "/state": {"GET": _state},
-}
+def _fields(widget: Any) -> dict[str, Any]:
+    """A widget's fields (every one, defaults too) as JSON values."""
+    return {name: _plain(getattr(widget, name)) for name in widget.props}
 
 
-def _json(body: bytes) -> dict[str, Any]:
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return str(value)
+
+
+def _widgets(request: Request) -> Reply:
+    def work(emu: Emulator) -> dict[str, Any]:
+        if emu.scene is None:
+            return {"widgets": []}
+        if emu.frame is None and emu.renderer is not None:
+            emu.render()
+        layout = {entry["id"] or f"{entry['type']}@{entry['line']}": entry
+                  for entry in (emu.frame.layout["widgets"] if emu.frame is not None else [])}
+        widgets = []
+        for widget in declared(emu.scene.root):
+            entry = layout.get(key(widget), {})
+            parent = widget.parent
+            widgets.append({"key": key(widget), "id": widget.id, "type": widget.type_name,
+                            "parent": key(parent) if parent is not None and parent is not emu.scene.root else None,
+                            "shown": entry.get("shown"), "form": entry.get("form"), "reason": entry.get("reason")})
+        return {"widgets": widgets}
+    return Reply.json(request.server.call(work))
+
+
+def _widget(request: Request) -> Reply:
+    widget_id = request.params["id"]
+
+    def work(emu: Emulator) -> dict[str, Any]:
+        widget = _find(emu, widget_id, f"GET /widgets/{widget_id}")
+        return {"id": widget.id, "type": widget.type_name, "fields": _fields(widget)}
+    return Reply.json(request.server.call(work))
+
+
+def _find(emu: Emulator, widget_id: str, shown: str) -> Any:
+    from emulator.live import find
+
+    if emu.scene is None:
+        raise NoScene(f"{shown}: no scene is loaded (POST /scene or POST /widgets first)")
+    return find(emu.scene, widget_id, shown)
+
+
+def _patch_widget(request: Request) -> Reply:
+    widget_id = request.params["id"]
+    fields = request.object()
+    shown = f"PATCH /widgets/{widget_id}"
+    changed = request.server.call(lambda emu: (emu.patch_widget(widget_id, fields, shown), emu.t))
+    return Reply.json({"id": widget_id, "set": changed[0], "t": changed[1]})
+
+
+def _add_widget(request: Request) -> Reply:
+    table = request.json()
+
+    def work(emu: Emulator) -> dict[str, Any]:
+        widget = emu.add_widget(table, "POST /widgets")
+        return {"id": widget.id, "type": widget.type_name, "t": emu.t}
+    data = request.server.call(work)
+    return Reply.json(data, 201, {"Location": f"/widgets/{data['id']}"})
+
+
+def _delete_widget(request: Request) -> Reply:
+    widget_id = request.params["id"]
+    request.server.call(lambda emu: emu.remove_widget(widget_id, f"DELETE /widgets/{widget_id}"))
+    return Reply.json({"removed": widget_id})
+
+
+def _append(request: Request) -> Reply:
+    widget_id = request.params["id"]
+    data = request.object()
+    unknown = sorted(set(data) - {"text", "commit"})
+    if unknown:
+        raise ApiError(400, f"unknown key {unknown[0]!r} in the request body (send text and, optionally, commit)")
+    if "text" not in data:
+        raise ApiError(400, "missing 'text' in the request body")
+    shown = f"POST /widgets/{widget_id}/append"
+
+    def work(emu: Emulator) -> dict[str, Any]:
+        text = emu.append_text(widget_id, data["text"], data.get("commit", True), shown)
+        return {"id": widget_id, "text": text, "t": emu.t}
+    return Reply.json(request.server.call(work))
+
+
+def _events(request: Request) -> Stream:
+    return request.server.listen()
+
+
+def _openapi(request: Request) -> Reply:
+    from emulator.openapi import document
+
+    return Reply.json(document(ROUTES, request.server.url))
+
+
+# -- the route table -------------------------------------------------------------------------
+Endpoint = Callable[[Request], "Reply | Stream"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: its name, JSON Schema, what it means and an example value."""
+
+    name: str
+    schema: dict[str, Any]
+    doc: str
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """One endpoint: what the server dispatches and what the OpenAPI document says of it."""
+
+    method: str
+    path: str                          # "/widgets/{id}": {name} matches one path segment
+    handler: Endpoint
+    summary: str
+    body: str = "none"                 # "none", "optional" or "required" (a JSON body)
+    request: dict[str, Any] | None = None      # the body's JSON Schema
+    example: Any = None                # an example body
+    params: dict[str, str] = field(default_factory=dict)   # path parameter -> example value
+    query: tuple[Param, ...] = ()
+    reply: str = "application/json"    # the success reply's content type
+    status: int = 200
+    result: dict[str, Any] | None = None       # the success reply's JSON Schema
+    errors: tuple[int, ...] = ()       # error statuses it may answer besides 404/405/413/503
+
+    @property
+    def operation_id(self) -> str:
+        words = re.sub(r"[{}]", "", self.path).strip("/").replace("/", "_").replace(".", "_").replace("-", "_")
+        return f"{self.method.lower()}_{words or 'root'}"
+
+
+_STR = {"type": "string"}
+_OBJ = {"type": "object"}
+_ID = {"id": "live"}
+_WIDGET_REF = {"$ref": "#/components/schemas/widget"}
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/screenshot", _screenshot, "The view as the wearer sees it, with the overlays (PNG).",
+          query=(Param("view", {"type": "string", "enum": list(VIEWS)}, "Which view (default: the window's).", "fused"),
+                 Param("overlay", {"type": "string", "enum": ["0", "1"]}, "0: the bare composite.", "1")),
+          reply="image/png", errors=(400,)),
+    Route("GET", "/panels/left.png", _panel("left"), "The left eye's exact panel image (native format, PNG).",
+          reply="image/png", errors=(404,)),
+    Route("GET", "/panels/right.png", _panel("right"), "The right eye's exact panel image (native format, PNG).",
+          reply="image/png", errors=(404,)),
+    Route("POST", "/gesture", _gesture, "A temple-touchpad gesture: runs the scene's bindings and the apps'.",
+          body="required", request={"type": "object", "required": ["gesture"],
+                                    "properties": {"gesture": {"type": "string", "enum": list(GESTURES)}}},
+          example={"gesture": "tap"},
+          result={"type": "object", "properties": {"gesture": _STR, "actions": {"type": "array", "items": _STR}}},
+          errors=(400, 411)),
+    Route("POST", "/voice", _voice, "A voice command, as the speech recogniser would deliver it.", body="required",
+          request={"type": "object", "required": ["text"], "properties": {"text": _STR}},
+          example={"text": "next card"}, result={"type": "object", "properties": {"voice": _STR}}, errors=(400, 411)),
+    Route("POST", "/scene", _scene, "Load another scene file (it becomes the watched one).", body="required",
+          request={"type": "object", "required": ["path"], "properties": {"path": _STR}},
+          example={"path": "scenes/city-walk.toml"},
+          result={"type": "object", "properties": {"loaded": _STR, "title": _STR}}, errors=(400, 404, 411, 422)),
+    Route("POST", "/device", _device, "Switch to another device profile (a built-in name or a profile file).",
+          body="required", request={"type": "object", "required": ["device"], "properties": {"device": _STR}},
+          example={"device": "quark-s1"}, result={"type": "object", "properties": {"device": _STR, "title": _STR}},
+          errors=(400, 411)),
+    Route("POST", "/advance", _advance, "Move scene time on (default: one frame) and render.", body="optional",
+          request={"type": "object", "properties": {"seconds": {"type": "number", "minimum": 0,
+                                                                "maximum": MAX_ADVANCE_S}}},
+          example={"seconds": 0.5},
+          result={"type": "object", "properties": {"t": {"type": "number"}, "dt": {"type": "number"},
+                                                   "rendered": {"type": "boolean"}}}, errors=(400,)),
+    Route("POST", "/pause", _pause, "Stop or restart scene time (while paused, POST /advance renders without moving it).",
+          body="required", request={"type": "object", "required": ["paused"], "properties": {"paused": {"type": "boolean"}}},
+          example={"paused": False},
+          result={"type": "object", "properties": {"paused": {"type": "boolean"}, "t": {"type": "number"}}},
+          errors=(400, 411)),
+    Route("GET", "/profile", _profile, "The profiler's summary of the frames so far, the transcript and speech.",
+          result=_OBJ),
+    Route("GET", "/state", _state, "Device, view, time, errors, scene, speech, lint and more.", result=_OBJ),
+    Route("GET", "/widgets", _widgets,
+          "Every widget the scene declares: key (id, else type@line), type, parent's key, and whether the "
+          "current frame shows it (form; else why not).",
+          result={"type": "object", "properties": {"widgets": {"type": "array", "items": _OBJ}}}),
+    Route("POST", "/widgets", _add_widget, "Add a top-level widget: one [[widgets]] table as JSON, with an id.",
+          body="required", request=_WIDGET_REF,
+          example={"type": "text", "id": "hello", "anchor": "top", "text": "Hello from the API"}, status=201,
+          result={"type": "object", "properties": {"id": _STR, "type": _STR, "t": {"type": "number"}}},
+          errors=(400, 411)),
+    Route("GET", "/widgets/{id}", _widget, "One widget's type and every field's current value.", params=_ID,
+          result={"type": "object", "properties": {"id": _STR, "type": _STR, "fields": _OBJ}}, errors=(409,)),
+    Route("PATCH", "/widgets/{id}", _patch_widget,
+          "Set fields, validated like the scene file; all or none. They hold from the current scene time on.",
+          body="required", request={"type": "object", "minProperties": 1,
+                                    "description": "Fields of the widget's type (see components.schemas)."},
+          example={"max_lines": 2}, params=_ID,
+          result={"type": "object", "properties": {"id": _STR, "set": _OBJ, "t": {"type": "number"}}},
+          errors=(400, 409, 411)),
+    Route("DELETE", "/widgets/{id}", _delete_widget, "Take a widget (top-level or nested) out of the scene.",
+          params={"id": "hello"}, result={"type": "object", "properties": {"removed": _STR}}, errors=(409,)),
+    Route("POST", "/widgets/{id}/append", _append,
+          "Stream words into a caption or text as a timeline append does (commit false: a caption's tentative words).",
+          body="required", request={"type": "object", "required": ["text"],
+                                    "properties": {"text": _STR, "commit": {"type": "boolean", "default": True}}},
+          example={"text": "and more words", "commit": True}, params=_ID,
+          result={"type": "object", "properties": {"id": _STR, "text": _STR, "t": {"type": "number"}}},
+          errors=(400, 409, 411)),
+    Route("GET", "/events", _events,
+          "Server-sent events: hello, then gesture, voice, loaded, scene_error, device, looped, changed, added, "
+          "removed, appended, shown, hidden, form, missed_frame, render_error, dropped, bye; comments as heartbeats.",
+          reply="text/event-stream", errors=(503,)),
+    Route("GET", "/openapi.json", _openapi, "This document.", result=_OBJ),
+)
+
+
+def _table(routes: tuple[Route, ...]) -> dict[str, dict[str, Route]]:
+    table: dict[str, dict[str, Route]] = {}
+    for route in routes:
+        table.setdefault(route.path, {})[route.method] = route
+    return table
+
+
+TABLE = _table(ROUTES)
+
+
+def match(path: str) -> tuple[dict[str, Route], dict[str, str]] | None:
+    """The routes for a request path (by method) and its path parameters, or None."""
+    segments = path.split("/")
+    for template, routes in TABLE.items():
+        parts = template.split("/")
+        if len(parts) != len(segments):
+            continue
+        params: dict[str, str] = {}
+        for part, segment in zip(parts, segments):
+            if part.startswith("{") and part.endswith("}"):
+                if not segment:
+                    break
+                params[part[1:-1]] = unquote(segment, errors="replace")
+            elif part != segment:
+                break
+        else:
+            return routes, params
+    return None
+
+
+def _json(body: bytes) -> Any:
+    if not body.strip():
+        raise ApiError(400, "the request body is empty: send a JSON object")
     try:
-        data = json.loads(body.decode("utf-8"))
+        return json.loads(body.decode("utf-8"), parse_constant=_no_constant)
+    except RecursionError:
+        raise ApiError(400, "the request body nests arrays or objects too deeply") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise ApiError(400, f"the request body is not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "the request body must be a JSON object")
-    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _field(data: dict[str, Any], key: str, kind: type) -> Any:
     if key not in data:
         raise ApiError(400, f"missing {key!r} in the request body")
     value = data[key]
-    if not isinstance(value, kind):
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise ApiError(400, f"{key!r} must be a {kind.__name__}, not {type(value).__name__}")
     return value
 
 
-def _one(query: dict[str, list[str]], key: str) -> str | None:
+def _one(query: Query, key: str) -> str | None:
     values = query.get(key)
     return values[-1] if values else None
 
@@ -392,6 +796,24 @@ def _flag(value: str | None, name: str, default: bool) -> bool:
     raise ApiError(400, f"{name} must be 0 or 1, not {value!r}")
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The connection's bytes, until a deadline: a request must arrive whole by then."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.sock = sock
+        self.deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self.sock.settimeout(left)
+        return self.sock.recv_into(buffer)
+
+
 class _Handler(BaseHTTPRequestHandler):
     """One connection, one request, one reply, then the connection closes."""
 
@@ -399,6 +821,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
     server_version = "hud-emulator"
     sys_version = ""
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BufferedReader(_DeadlineReader(self.connection, time.monotonic() + self.timeout))
+        self._unread = 0
 
     def __getattr__(self, name: str) -> Any:
         # Every method (PUT, DELETE, PATCH, odd ones) gets a JSON 405/404 rather than 501.
@@ -423,50 +851,65 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             reply = self._route()
         except ApiError as exc:
-            reply = Reply.error(exc.status, exc.message)
+            reply = Reply.error(exc.status, exc.message, exc.headers)
+        except UnknownWidget as exc:
+            reply = Reply.error(404, str(exc))
+        except NoScene as exc:
+            reply = Reply.error(409, str(exc))
+        except HudError as exc:  # a scene-file-style error in what the request sent
+            reply = Reply.error(400, str(exc))
         except _ClientGone:
             return
         except Exception as exc:
             log.exception("emulator API: %s %s failed", self.command, self.path)
             reply = Reply.error(500, f"internal error: {type(exc).__name__}: {exc}")
+        self.connection.settimeout(self.timeout)  # the reply gets its own time to go out
+        if isinstance(reply, Stream):
+            self._stream(reply)
+            return
         self._reply(reply)
         self._drain()
 
-    def _route(self) -> Reply:
+    def _route(self) -> Reply | Stream:
         self._unread = self._declared_length(check=False)  # drained after the reply unless read
         parts = urlsplit(self.path)
-        methods = ROUTES.get(parts.path)
-        if methods is None:
-            raise ApiError(404, f"no such endpoint {parts.path!r} (endpoints: {', '.join(ROUTES)})")
-        endpoint = methods.get(self.command)
-        if endpoint is None:
+        found = match(parts.path)
+        if found is None:
+            known = ", ".join(TABLE)
+            raise ApiError(404, f"no such endpoint {parts.path!r} (endpoints: {known})")
+        methods, params = found
+        route = methods.get(self.command)
+        if route is None:
             allowed = ", ".join(methods)
-            return Reply.error(405, f"{self.command} is not allowed on {parts.path} (use {allowed})",
-                               {"Allow": allowed})
-        body = self._read_body()
+            raise ApiError(405, f"{self.command} is not allowed on {parts.path} (use {allowed})", {"Allow": allowed})
+        body = self._read_body(route)
         query = parse_qs(parts.query, keep_blank_values=True)
-        return endpoint(self.server.api, query, body)
+        if route.reply == "text/event-stream":
+            self.server.to_stream()
+        return route.handler(Request(self.server.api, params, query, body))
 
-    def _declared_length(self, check: bool = True) -> int:
+    def _declared_length(self, check: bool = True) -> int | None:
+        """The body's Content-Length (None when there is none); ApiError for chunked bodies and
+        bad or conflicting values when `check`."""
         if self.headers.get("Transfer-Encoding", "").strip().lower() not in ("", "identity"):
             if check:
                 raise ApiError(411, "send the request body with a Content-Length (no chunked encoding)")
             return 0
-        raw = self.headers.get("Content-Length")
-        if raw is None:
-            return 0
-        try:
-            length = int(raw)
-        except ValueError:
-            length = -1
-        if length < 0:
+        values = self.headers.get_all("Content-Length") or []
+        if not values:
+            return None
+        if any(not _LENGTH.match(value) for value in values) or len({value.strip() for value in values}) > 1:
             if check:
-                raise ApiError(400, f"bad Content-Length {raw!r}")
+                raise ApiError(400, f"bad Content-Length {escape(', '.join(values))!r} (send one whole number of bytes)")
             return 0
-        return length
+        return int(values[0])
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, route: Route) -> bytes:
         length = self._declared_length()
+        if length is None:
+            if route.body == "required":
+                raise ApiError(411, "send the request body with a Content-Length header")
+            return b""
         if length > MAX_BODY:
             raise ApiError(413, f"the request body is {length} bytes; the limit is {MAX_BODY}")
         if length == 0:
@@ -487,8 +930,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(reply.body)))
             self.send_header("Cache-Control", "no-store")
             self.send_header("Connection", "close")
-            for key, value in reply.headers.items():
-                self.send_header(key, value)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(reply.body)
@@ -496,17 +939,54 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
 
+    def _stream(self, stream: Stream) -> None:
+        """Server-sent events until the client goes away or the server stops."""
+        api = self.server.api
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.send_header("X-Accel-Buffering", "no")
+            self.end_headers()
+            self._send_event(0, "hello", stream.hello)
+            while True:
+                batch = stream.listener.next(api.heartbeat_s)
+                if batch is None:
+                    self._send_event(0, "bye", {"reason": "the emulator API is stopping"})
+                    return
+                if not batch.events and not batch.dropped:
+                    self.wfile.write(b": heartbeat\n\n")
+                    self.wfile.flush()
+                    continue
+                if batch.dropped:
+                    self._send_event(0, "dropped", {"count": batch.dropped}, flush=False)
+                for event in batch.events:
+                    self._send_event(event.seq, event.kind, event.data, flush=False)
+                self.wfile.flush()
+        except OSError:  # the client went away (or stopped reading for a whole timeout)
+            pass
+        finally:
+            api.forget(stream.listener)
+
+    def _send_event(self, seq: int, kind: str, data: dict[str, Any], flush: bool = True) -> None:
+        text = json.dumps(data, ensure_ascii=False, default=str)
+        head = f"id: {seq}\n" if seq else ""
+        self.wfile.write(f"{head}event: {kind}\ndata: {text}\n\n".encode("utf-8"))
+        if flush:
+            self.wfile.flush()
+
     def _drain(self) -> None:
         """Read away (a bounded amount of) a body we refused, so that closing the socket does
         not reset the connection before the client has read the reply."""
-        left = min(getattr(self, "_unread", 0), DRAIN_LIMIT)
+        left = min(self._unread or 0, DRAIN_LIMIT)
         if left <= 0:
             return
         try:
+            self.connection.shutdown(socket.SHUT_WR)
             self.connection.settimeout(1.0)
             while left > 0:
-                chunk = self.rfile.read1(min(left, 65536)) if hasattr(self.rfile, "read1") else self.rfile.read(
-                    min(left, 65536))
+                chunk = self.connection.recv(min(left, 65536))
                 if not chunk:
                     break
                 left -= len(chunk)
@@ -519,25 +999,23 @@ class _ClientGone(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m emulator.server [scene] [--device NAME] [--port N]`: the API, headless."""
+    """`python -m emulator.server [scene] [--device NAME] [--port N]`: the API, headless (see
+    `python -m emulator SCENE --serve PORT --headless` for the emulator running on its own)."""
     import argparse
+
+    from emulator.headless import serve
 
     parser = argparse.ArgumentParser(prog="python -m emulator.server", description=__doc__.split("\n")[0])
     parser.add_argument("scene", nargs="?", help="scene file to open")
     parser.add_argument("--device", help="device profile (default: the scene's)")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port)")
     args = parser.parse_args(argv)
-    emulator = Emulator.open(args.scene, device=args.device)
-    server = ApiServer(emulator, port=args.port)
-    print(f"emulator API on {server.url} (Ctrl-C to stop)", flush=True)
-    server.start()
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+        emulator = Emulator.open(args.scene, device=args.device)
+        return serve(emulator, args.port)
+    except HudError as exc:
+        print(escape(str(exc)), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

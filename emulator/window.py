@@ -36,8 +36,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from emulator.look import AMBIENTS, EYE_GAP, FULLSCREEN_VERTEX, VIEWS, GLCompositor
-from emulator.overlay import (PAD, _font, draw_banner, draw_error, draw_lines, draw_outlines, draw_profile,
-                              draw_status, eye_origins)
+from emulator.overlay import (PAD, PROFILE_SIZE, _font, draw_banner, draw_error, draw_lines, draw_outlines,
+                              draw_profile, draw_status, eye_origins)
 from hud.errors import HudError
 
 if TYPE_CHECKING:
@@ -50,7 +50,6 @@ OVERLAY_MIN_S = 0.25         # moving overlay parts (time, profiler graph) refre
 NOTICE_S = 2.5               # how long a key's confirmation (e.g. the screenshot's path) stays up
 MAX_ZOOM = 8
 MAX_DT = 0.25                # a stalled frame does not make scene time jump further than this
-MAX_PROFILE_RECORDS = 36_000  # the profiler keeps ~10 min at 60 Hz, so memory stays flat in a long session
 AMBIENT_ORDER = tuple(name for name in ("night", "indoor", "overcast", "sunny") if name in AMBIENTS) or tuple(AMBIENTS)
 
 # (keys, what they do): the help overlay shows this table, the README lists it.
@@ -78,6 +77,10 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("H  F1", "this help on / off"),
     ("Q  Esc", "quit (Esc first closes the voice prompt or the help)"),
 )
+
+
+class NoWindow(HudError):
+    """No window can be opened here (no display, or no OpenGL 3.3)."""
 
 
 @dataclass
@@ -252,14 +255,51 @@ def fit_scale(natural: tuple[int, int], area: tuple[int, int]) -> float:
     return max(min(area[0] / natural[0], area[1] / natural[1]), 1e-3)
 
 
-def viewport(natural: tuple[int, int], window: tuple[int, int], zoom: int | str) -> tuple[int, int, int, int]:
+def viewport(natural: tuple[int, int], window: tuple[int, int], zoom: int | str,
+             reserve: int = 0) -> tuple[int, int, int, int]:
     """GL viewport (x, y from the bottom-left, w, h) of the view: centred in the area above the
-    status bar, at integer `zoom` or scaled to fit with the aspect kept (letterboxed)."""
-    area = (window[0], max(1, window[1] - STATUS_H))
+    status bar (and above `reserve` more pixels), at integer `zoom` or scaled to fit with the
+    aspect kept (letterboxed)."""
+    area = (window[0], max(1, window[1] - STATUS_H - reserve))
     scale = fit_scale(natural, area) if zoom == "fit" else float(zoom)
     width, height = max(1, round(natural[0] * scale)), max(1, round(natural[1] * scale))
     left, top = (area[0] - width) // 2, (area[1] - height) // 2
     return left, window[1] - top - height, width, height
+
+
+def view_layout(natural: tuple[int, int], window: tuple[int, int], zoom: int | str,
+                profile: bool) -> tuple[tuple[int, int, int, int], tuple[int, int] | None, int]:
+    """Where the view goes (its GL viewport) and, with the profiler on, where the graph goes
+    (its top-left corner in window pixels, top-down) so that it covers none of the view: in a
+    letterbox bar or beside the view when one is wide and tall enough, else in a band kept free
+    above the status bar (the view shrinks to fit above it). Also returns that band's height."""
+    port = viewport(natural, window, zoom)
+    if not profile:
+        return port, None, 0
+    spot = _free_spot(port, window)
+    if spot is not None:
+        return port, spot, 0
+    reserve = PROFILE_SIZE[1] + 2 * PAD
+    return (viewport(natural, window, zoom, reserve),
+            (max(PAD, window[0] - PROFILE_SIZE[0] - PAD), window[1] - STATUS_H - reserve + PAD), reserve)
+
+
+def _free_spot(port: tuple[int, int, int, int], window: tuple[int, int]) -> tuple[int, int] | None:
+    """A place for the profiler graph outside the view `port` and the status bar: the bar above
+    the view, below it, right of it or left of it (top-left corner, top-down), or None."""
+    (w, h), (win_w, win_h) = PROFILE_SIZE, window
+    left, bottom, width, height = port
+    top, below = win_h - bottom - height, win_h - bottom   # the view's top and bottom edges, top-down
+    room_w, room_h = w + 2 * PAD, h + 2 * PAD
+    if win_w >= room_w and top >= room_h:
+        return win_w - w - PAD, PAD
+    if win_w >= room_w and win_h - STATUS_H - below >= room_h:
+        return win_w - w - PAD, below + PAD
+    if win_h - STATUS_H >= room_h and win_w - (left + width) >= room_w:
+        return left + width + PAD, PAD
+    if win_h - STATUS_H >= room_h and left >= room_w:
+        return PAD, PAD
+    return None
 
 
 def initial_size(natural: tuple[int, int], desktop: tuple[int, int], zoom: int | str) -> tuple[int, int]:
@@ -305,9 +345,11 @@ def overlay_image(emu: Emulator, state: WindowState, size: tuple[int, int], fps:
     """The overlays for a window of `size`, on a transparent RGBA image (Emulator.decorate's look)."""
     canvas = Image.new("RGBA", size, (0, 0, 0, 0))
     outlines = emu.outlines(OVERLAY_MIN_S) if emu.show_outlines else None
-    if outlines is not None:  # the view's pixels where draw() puts them: viewport(), top-down
-        natural = natural_size(emu)
-        left, bottom, width, height = viewport(natural, size, state.zoom)
+    natural = natural_size(emu)
+    profile = emu.show_profile and bool(emu.profiler.records)
+    port, graph, _ = view_layout(natural, size, state.zoom, profile)
+    if outlines is not None:  # the view's pixels where draw() puts them: view_layout(), top-down
+        left, bottom, width, height = port
         draw_outlines(canvas, outlines, eye_origins(emu.device, emu.view), (emu.device.width, emu.device.height),
                       origin=(left, size[1] - bottom - height), scale=(width / natural[0], height / natural[1]))
     title = emu.scene.title if emu.scene is not None and emu.scene.title else ""
@@ -317,8 +359,8 @@ def overlay_image(emu: Emulator, state: WindowState, size: tuple[int, int], fps:
         draw_banner(canvas, banner)
     if emu.error_box is not None:
         draw_error(canvas, *emu.error_box)
-    if emu.show_profile and emu.profiler.records:
-        draw_profile(canvas, emu.profiler)
+    if graph is not None:
+        draw_profile(canvas, emu.profiler, origin=graph)
     if state.show_help:
         draw_help(canvas)
     if state.prompt is not None:
@@ -393,7 +435,7 @@ class Window:
         except Exception as exc:  # noqa: BLE001 - pygame.error, moderngl's Error, missing GL libraries
             pygame.quit()
             detail = str(exc).strip() or type(exc).__name__
-            raise HudError(f"no display available: {detail}; use the headless Emulator or --screenshots") from None
+            raise NoWindow(f"no display available: {detail}; use the headless Emulator or --screenshots") from None
         pygame.key.set_repeat(400, 40)
         self.emu.set_audible(True)  # speech through the speakers (pygame.mixer, opened when it first speaks)
         self.compositor = GLCompositor(self.ctx)
@@ -456,9 +498,7 @@ class Window:
                 handle_key(emu, event.key, event.mod, self.state, getattr(event, "unicode", ""))
         emu.poll()
         emu.advance(min(dt, MAX_DT) if self.frames else 0.0)
-        records = emu.profiler.records
-        if len(records) > MAX_PROFILE_RECORDS:
-            del records[:len(records) - MAX_PROFILE_RECORDS * 5 // 6]
+        emu.trim_profile()
         if self.server is not None:
             self.server.pending()
         title = window_title(emu)
@@ -477,14 +517,15 @@ class Window:
         self.ctx.disable(self.mgl.BLEND)
         screen.clear(0.04, 0.04, 0.05, 1.0)
         natural = natural_size(self.emu)
-        area = (size[0], max(1, size[1] - STATUS_H))
-        self.state.fit_scale = fit_scale(natural, area)
-        port = viewport(natural, size, self.state.zoom)
+        profile = self.emu.show_profile and bool(self.emu.profiler.records)
+        port, _, reserve = view_layout(natural, size, self.state.zoom, profile)
+        self.state.fit_scale = fit_scale(natural, (size[0], max(1, size[1] - STATUS_H - reserve)))
         texture = self._view_texture(natural) if self.emu.device.has_display else self._no_display_texture()
         texture.filter = (self.mgl.NEAREST, self.mgl.NEAREST) if self.state.zoom != "fit" else (
             self.mgl.LINEAR, self.mgl.LINEAR)
         screen.use()
-        screen.scissor = (0, STATUS_H, size[0], max(1, size[1] - STATUS_H))  # a zoomed view stays off the status bar
+        # a zoomed view stays off the status bar (and the profiler's band)
+        screen.scissor = (0, STATUS_H + reserve, size[0], max(1, size[1] - STATUS_H - reserve))
         self._draw_image(texture, port, blend=False, flip=not self.emu.device.has_display)
         screen.scissor = None
         screen.viewport = (0, 0, *size)

@@ -8,12 +8,16 @@ nothing dirty.
 """
 from __future__ import annotations
 
+import math
 import re
+from bisect import insort
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from functools import cache
+from typing import Any, Callable, NamedTuple
 
+from hud.devices import load_device
 from hud.geometry import Length
-from hud.text.wrap import join_words
+from hud.limits import HARD_MAX_DURATION_S
 from hud.widgets.base import Widget
 from hud.widgets.props import Number, Optional
 
@@ -28,23 +32,42 @@ SLIDE_PX = 8.0               # slide distance: within the compositor's gap (0.3 
                              # so a sliding widget reaches neither its zone-mates nor the display edge
 CAPTION_SCROLL_S = 0.25      # how long a caption takes to scroll a line up
 COMPOSE_MOVE_S = 0.2         # how long widgets take to move to new places when another shows or hides
+MAX_TIME_S = HARD_MAX_DURATION_S   # latest time a scene may name (an event's `at`, a duration)
+DEFAULT_DEVICE = "quark-s1"  # the profile a scene is for unless it names one
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$")
 
 
 def parse_time(value: Any) -> float:
-    """Seconds from 1.5, "1.5s" or "300ms"; ValueError otherwise."""
+    """Seconds from 1.5, "1.5s" or "300ms", between 0 and MAX_TIME_S (a day); ValueError otherwise."""
     if isinstance(value, bool):
         raise ValueError(f"expected a time like \"1.5s\" or \"300ms\", got {value!r}")
     if isinstance(value, (int, float)):
-        if value < 0 or value != value or value == float("inf"):
-            raise ValueError(f"a time must be 0 or more, got {value!r}")
-        return float(value)
-    if isinstance(value, str):
+        seconds = float(value) if abs(value) <= MAX_TIME_S else math.inf   # huge integers: no float
+    elif isinstance(value, str) and _TIME.match(value):
         match = _TIME.match(value)
-        if match:
-            number = float(match.group(1))
-            return number / 1000 if match.group(2) == "ms" else number
-    raise ValueError(f"expected a time like \"1.5s\" or \"300ms\", got {value!r}")
+        seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
+    else:
+        shown = repr(value) if isinstance(value, str) and len(value) <= 40 else type(value).__name__
+        raise ValueError(f"expected a time like \"1.5s\" or \"300ms\", got {shown}")
+    if not 0 <= seconds <= MAX_TIME_S:   # also nan
+        if isinstance(value, str):
+            shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+        else:
+            shown = f"{value:g}" if isinstance(value, float) or abs(value) < 10**16 else "a huge number"
+        raise ValueError(f"a time must be 0 or more and at most {MAX_TIME_S:g} s (one day), got {shown}")
+    return seconds + 0.0   # -0.0 becomes 0.0
+
+
+class OffsetEnd(NamedTuple):
+    """One end of an offset animation: a length (px or deg) plus a shift in pixels (a slide)."""
+
+    length: Length
+    shift_px: float = 0.0
+
+    def px(self, px_per_deg: float) -> float:
+        """This end in pixels on a display of `px_per_deg`."""
+        value = self.length.value * px_per_deg if self.length.unit == "deg" else self.length.value
+        return value + self.shift_px
 
 
 @dataclass(frozen=True)
@@ -55,7 +78,8 @@ class Event:
     target: Widget
     kind: str                 # "set", "append" or "animate"
     field: str                # field name ("offset_x" / "offset_y" animate one offset component)
-    value: Any = None         # set: value; append: text; animate: end value
+    value: Any = None         # set: value; append: text; animate: end value (an offset: OffsetEnd,
+                              # Length or pixels)
     start: Any = None         # animate: start value (None: the value before the animation)
     duration: float = 0.0
     easing: str = "linear"
@@ -74,8 +98,8 @@ class Timeline:
         self._laid_out = False
 
     def add(self, event: Event) -> None:
-        self.events.append(event)
-        self.events.sort(key=lambda e: (e.at, e.order))
+        """Insert `event` in time order (file order among events at the same time)."""
+        insort(self.events, event, key=_event_key)
         # Snapshot the new event's fields at the next apply; fields already snapshotted keep
         # their initial values (the widget may now hold a value the timeline computed).
         self._snapshot_stale = True
@@ -92,11 +116,10 @@ class Timeline:
         self.add(Event(at, target, "set", "visible", True, order=order))
         if transition == "fade" or transition == "slide":
             self.add(Event(at, target, "animate", "brightness", target.brightness, 0.0, duration, "ease-out", order))
-        if transition == "slide":
-            base = _offset_y_px(target)
-            self.add(Event(at, target, "animate", "offset_y", base, base - slide_px, duration, "ease-out", order))
-            if target.offset[1].unit != "px":  # land exactly on the original offset, whatever its unit
-                self.add(Event(at + duration, target, "set", "offset", target.offset, order=order))
+        if transition == "slide":   # from slide_px above its own offset (whatever its unit) down onto it
+            base = target.offset[1]
+            self.add(Event(at, target, "animate", "offset_y", OffsetEnd(base), OffsetEnd(base, -slide_px),
+                           duration, "ease-out", order))
         if hide_after is not None:
             self.hide(at + hide_after, target, transition, duration, order, slide_px)
 
@@ -106,14 +129,18 @@ class Timeline:
         if transition in ("fade", "slide") and duration > 0:
             self.add(Event(at, target, "animate", "brightness", 0.0, None, duration, "ease-in", order))
             if transition == "slide":
-                self.add(Event(at, target, "animate", "offset_y", _offset_y_px(target) - slide_px, None, duration,
-                               "ease-in", order))
+                self.add(Event(at, target, "animate", "offset_y", OffsetEnd(target.offset[1], -slide_px), None,
+                               duration, "ease-in", order))
         self.add(Event(at + (duration if transition != "none" else 0.0), target, "set", "visible", False,
                        order=order))
 
     # -- evaluation --------------------------------------------------------------------------
-    def apply(self, t: float) -> None:
-        """Set every field the timeline touches to its value at time `t`."""
+    def apply(self, t: float, px_per_deg: float | None = None) -> None:
+        """Set every field the timeline touches to its value at time `t`; `px_per_deg` is the
+        display's (offsets in degrees and pixels animate between each other in pixels; default:
+        the default profile's)."""
+        if px_per_deg is None:
+            px_per_deg = default_px_per_deg()
         if self._snapshot_stale:
             self._snapshot()
             self._snapshot_stale = False
@@ -127,7 +154,7 @@ class Timeline:
                 values[key] = event.value
             elif event.kind == "append":
                 before = values[key]
-                values[key] = join_words(before, event.value) if "partial" in event.target.props else before + event.value
+                values[key] = event.target.appended(before, event.value)
                 partial_key = (id(event.target), "partial")
                 if partial_key in values:
                     values[partial_key] = ""
@@ -135,12 +162,12 @@ class Timeline:
             else:
                 progress = 1.0 if event.duration <= 0 else min(1.0, (t - event.at) / event.duration)
                 eased = EASINGS[event.easing](progress)
-                values[key] = _interpolate(values[key], event, eased)
-        # Caption scrolls measure lines with the caption's current build, which assigning new
-        # text discards: measure them all before assigning anything.
+                values[key] = _interpolate(values[key], event, eased, px_per_deg)
+        # Scrolls measure lines with the text's current layout, which assigning new text
+        # discards: measure them all before assigning anything.
         for key, (widget, _) in self._initial.items():
             if key[1] == "scroll":
-                values[key] = self._caption_scroll(widget, appended_at.get(id(widget)), t)
+                values[key] = self._scroll(widget, appended_at.get(id(widget)), t, px_per_deg)
         for key, (widget, _) in self._initial.items():
             value = values[key]
             if getattr(widget, key[1]) != value:
@@ -156,33 +183,48 @@ class Timeline:
                 self._initial.setdefault((id(event.target), "scroll"), (event.target, 0.0))
 
     @staticmethod
-    def _caption_scroll(widget: Widget, appended: tuple[float, str, str] | None, t: float) -> float:
-        """Lines still to scroll up after the latest append: whole lines that left the top,
-        eased out over CAPTION_SCROLL_S."""
+    def _scroll(widget: Widget, appended: tuple[float, str, str] | None, t: float, px_per_deg: float) -> float:
+        """Lines of a caption or keep-end text still to scroll up after the latest append: whole
+        lines that left the top, eased out over CAPTION_SCROLL_S."""
         if appended is None:
             return 0.0
         at, before, after = appended
         progress = (t - at) / CAPTION_SCROLL_S
         if progress >= 1:
             return 0.0
-        dropped = widget.lines_dropped(after) - widget.lines_dropped(before)
+        dropped = widget.lines_dropped(after, px_per_deg) - widget.lines_dropped(before, px_per_deg)
         limit = widget.props["scroll"].kind.high  # a long append scrolls at most this many lines
         return min(max(0, dropped), limit) * (1 - EASINGS["ease-out"](progress))
+
+
+@cache
+def default_px_per_deg() -> float:
+    """Pixels per degree of the default profile (DEFAULT_DEVICE)."""
+    return load_device(DEFAULT_DEVICE).px_per_deg
+
+
+def _event_key(event: Event) -> tuple[float, int]:
+    return (event.at, event.order)
 
 
 def _stored_field(name: str) -> str:
     return "offset" if name in ("offset_x", "offset_y") else name
 
 
-def _interpolate(current: Any, event: Event, eased: float) -> Any:
+def _interpolate(current: Any, event: Event, eased: float, px_per_deg: float) -> Any:
     if event.field in ("offset_x", "offset_y"):
-        x, y = current
         index = 0 if event.field == "offset_x" else 1
-        start = event.start if event.start is not None else (x, y)[index].value
-        value = start + (event.value - start) * eased
-        point = [x, y]
-        point[index] = Length(round(value, 3))
+        point = list(current)
+        end = _offset_end(event.value)
+        if eased >= 1 and end.shift_px == 0:
+            point[index] = end.length      # land exactly on the end, in its own unit
+        else:
+            start = _offset_end(event.start if event.start is not None else current[index]).px(px_per_deg)
+            value = start + (end.px(px_per_deg) - start) * eased
+            point[index] = Length(round(value, 3))
         return tuple(point)
+    if event.start is None and current is None:   # an optional field with nothing to start from
+        return event.value
     start = event.start if event.start is not None else current
     value = start + (event.value - start) * eased
     prop = event.target.props.get(event.field)
@@ -192,10 +234,11 @@ def _interpolate(current: Any, event: Event, eased: float) -> Any:
     return round(value) if isinstance(event.value, int) and isinstance(start, int) and eased >= 1 else value
 
 
-def _offset_y_px(widget: Widget) -> float:
-    """The widget's vertical offset in px (0 for other units, which need a device to convert)."""
-    y = widget.offset[1]
-    return y.value if y.unit == "px" else 0.0
+def _offset_end(value: OffsetEnd | Length | float) -> OffsetEnd:
+    """An offset animation's end as an OffsetEnd (a bare number is pixels)."""
+    if isinstance(value, OffsetEnd):
+        return value
+    return OffsetEnd(value if isinstance(value, Length) else Length(float(value)))
 
 
 def animatable(widget: Widget, name: str) -> bool:

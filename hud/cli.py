@@ -1,18 +1,40 @@
-"""The `hud` command: render scenes, list devices, validate scenes, print the scene schema."""
+"""The `hud` command: render scenes, list devices, validate scenes, print the scene schema.
+
+Every failure a user can cause ends here as one line on stderr (the file, and the line where
+there is one, what is wrong, how to fix it) with exit status 2 and nothing written; only a
+real bug is an "internal error" (exit 1). Every line printed to the terminal goes through
+`hud.errors.escape`, since scenes, profiles and paths are data, not terminal commands.
+"""
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
+import shutil
+import signal
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
-from typing import Sequence
+from typing import Any, NoReturn, Sequence
 
+from hud import options
 from hud.devices import builtin_names, load_device
-from hud.errors import HudError
+from hud.errors import HudError, OptionError, escape, escape_json, os_error
+from hud.files import temp_folder
+from hud.limits import MAX_TEXT_CHARS
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# What to make smaller when a command runs out of memory.
+MEMORY_FIXES = {
+    "render": "render fewer or smaller frames: lower --fps or --duration, or use a smaller device profile",
+    "profile": "profile fewer frames (--frames) or use a smaller device profile",
+    "sheet": "give fewer scenes, devices or --at times, or fewer --jobs",
+    "text": "measure a shorter text",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,54 +44,157 @@ def main(argv: Sequence[str] | None = None) -> int:
         from emulator.__main__ import main as emulator_main
 
         return emulator_main(argv[1:])
-    parser = _parser()
-    args = parser.parse_args(argv)
-    warnings.showwarning = _show_warning
+    _printable_streams()
+    shown, warnings.showwarning = warnings.showwarning, _show_warning
+    previous = _interrupt_on_terminate()
     try:
+        return _run(argv)
+    finally:
+        warnings.showwarning = shown
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str]) -> int:
+    """Parse and run one command; every way it can fail becomes one line and an exit status."""
+    args: argparse.Namespace | None = None
+    try:
+        _check_argv(argv)
+        args = _parser().parse_args(argv)
         return args.run(args)
     except HudError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(exc))
     except KeyboardInterrupt:
+        _end_progress()
         print("hud: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `hud render ... | head`: the reader has gone, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:  # a disk that filled up, a folder that vanished, a permission
+        return _fail(str(os_error(exc)))
+    except MemoryError:
+        command = getattr(args, "command", None) or "hud"
+        return _fail(f"{_inputs(args)}: out of memory ({MEMORY_FIXES.get(command, 'give smaller inputs')})")
+    except RecursionError:
+        return _fail(f"{_inputs(args)}: nested too deeply to process (put fewer containers inside each other)")
     except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
         if os.environ.get("HUD_DEBUG"):
             raise
-        print(f"hud: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)",
+        _end_progress()
+        print(escape(f"hud: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)"),
               file=sys.stderr)
         return EXIT_INTERNAL
 
 
+def _interrupt_on_terminate() -> Any:
+    """Make SIGTERM (a `timeout`, a closed terminal) stop a command like Ctrl-C does, so that
+    partial output is removed; returns the handler it replaced (None off the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    owner = os.getpid()
+
+    def interrupt(signum: int, frame: Any) -> None:
+        if os.getpid() != owner:       # a forked worker (hud sheet's pool) ends quietly
+            os._exit(128 + signum)
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
+def _fail(line: str) -> int:
+    _end_progress()
+    print(escape(line), file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _inputs(args: argparse.Namespace | None) -> str:
+    """The scene file(s) a command was given, for a line about the whole run."""
+    if args is None:
+        return "hud"
+    files = [getattr(args, "scene", None)] + list(getattr(args, "scenes", None) or [])
+    named = [str(f) for f in files if f]
+    return ", ".join(named) if named else f"hud {args.command}"
+
+
+def _printable_streams() -> None:
+    """Characters the terminal's encoding lacks print as escapes instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _check_argv(argv: list[str]) -> None:
+    """Arguments a path or a text can never hold: NUL, and bytes that are not UTF-8."""
+    for value in argv:
+        if "\x00" in value:
+            raise OptionError(escape(value), "contains a NUL character", "remove it")
+        if re.search("[\ud800-\udfff]", value):
+            raise OptionError(escape(value), "is not valid UTF-8 text", "rename the file, or pass UTF-8 text")
+
+
+def _say(text: str = "", file: Any = None) -> None:
+    """Print `text` line by line, each line escaped for the terminal."""
+    for line in text.split("\n"):
+        print(escape(line), file=file or sys.stdout)
+
+
+def _say_json(document: Any) -> None:
+    """Print one JSON document on one line (controls and bidi overrides as \\u escapes)."""
+    print(escape_json(json.dumps(document, ensure_ascii=False)))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line: `hud render: --fps: must be ... (fix)`."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message.removeprefix("argument ")
+        fix = "" if message.rstrip().endswith(")") else f" (see `{self.prog} --help`)"
+        where = "" if message.startswith("-") else f"{self.prog}: "   # an option's error starts with it
+        raise HudError(f"{where}{message}{fix}")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hud", description="Render AR heads-up display scenes.")
+    parser = _Parser(prog="hud", description="Render AR heads-up display scenes.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    path = options.non_empty
 
     render = commands.add_parser("render", help="render a scene to per-eye PNGs and a preview "
                                                      "(speech.json + speech.wav on devices without a display)")
-    render.add_argument("scene", help="scene file (.toml)")
-    render.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
-    render.add_argument("--out", help="output folder (default: out/<scene>-<device>)")
-    render.add_argument("--at", help="render the moment at this time of the timeline, e.g. 2.5s or 300ms")
-    render.add_argument("--frames", metavar="DIR", help="write every frame of the timeline into DIR")
-    render.add_argument("--preview", metavar="FILE", help="write an animated preview (.gif, or .png for APNG)")
-    render.add_argument("--fps", type=float, help="frames per second for --frames/--preview (default: 30, "
-                                                  "or the refresh rate if lower)")
-    render.add_argument("--duration", help="length of --frames/--preview or of the speech (default: the scene's)")
+    render.add_argument("scene", type=path, help="scene file (.toml)")
+    render.add_argument("--device", type=path, help="built-in device name or a profile .toml (default: the scene's)")
+    render.add_argument("--out", type=path, help="output folder (default: out/<scene>-<device>)")
+    render.add_argument("--at", type=options.seconds,
+                        help="render the moment at this time of the timeline, e.g. 2.5s or 300ms")
+    render.add_argument("--frames", type=path, metavar="DIR", help="write every frame of the timeline into DIR")
+    render.add_argument("--preview", type=path, metavar="FILE",
+                        help="write an animated preview (.gif, or .png for APNG)")
+    render.add_argument("--fps", type=options.fps, help="frames per second for --frames/--preview, above 0 and at "
+                                                        "most 240 (default: 30, or the refresh rate if lower)")
+    render.add_argument("--duration", type=options.seconds,
+                        help="length of --frames/--preview or of the speech (default: the scene's)")
+    render.add_argument("--max-duration", type=options.max_duration, metavar="SECONDS",
+                        help="raise the bound on --duration (and on the scene's length) from 600 s, up to 86400 s; "
+                             "the frame bound rises with it (60 frames a second)")
+    render.add_argument("--max-frames", type=options.frame_count, metavar="N",
+                        help="raise the bound on the frames of --frames/--preview (default 36000), up to 5184000")
     render.add_argument("--language", choices=("zh", "en"),
                         help="word speech templates (nav, cards) in this language (default: each widget's own)")
     render.set_defaults(run=_render)
 
     profile = commands.add_parser("profile", help="time every stage of every frame against the refresh budget")
-    profile.add_argument("scene", help="scene file (.toml)")
-    profile.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
-    profile.add_argument("--frames", type=int, default=300, help="frames to render (default 300)")
-    profile.add_argument("--fps", type=float, help="scene time step (default: the device's refresh rate)")
-    profile.add_argument("--trace", metavar="FILE", help="write a Chrome trace-event JSON (opens in Perfetto)")
-    profile.add_argument("--chart", metavar="FILE", help="write a frame-time chart PNG")
+    profile.add_argument("scene", type=path, help="scene file (.toml)")
+    profile.add_argument("--device", type=path, help="built-in device name or a profile .toml (default: the scene's)")
+    profile.add_argument("--frames", type=options.frame_count, default=300,
+                         help="frames to render (default 300, at most 36000 unless --max-frames raises it)")
+    profile.add_argument("--max-frames", type=options.frame_count, metavar="N",
+                         help="raise the bound on --frames (default 36000), up to 5184000")
+    profile.add_argument("--fps", type=options.fps, help="scene time step (default: the device's refresh rate)")
+    profile.add_argument("--trace", type=path, metavar="FILE",
+                         help="write a Chrome trace-event JSON (opens in Perfetto)")
+    profile.add_argument("--chart", type=path, metavar="FILE", help="write a frame-time chart PNG")
     profile.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     profile.set_defaults(run=_profile)
 
@@ -77,24 +202,27 @@ def _parser() -> argparse.ArgumentParser:
     devices.set_defaults(run=_devices)
 
     validate = commands.add_parser("validate", help="check scene files without rendering")
-    validate.add_argument("scenes", nargs="+", help="scene files")
+    validate.add_argument("scenes", type=path, nargs="+", help="scene files")
     validate.set_defaults(run=_validate)
 
     lint = commands.add_parser("lint", help="find every overlap, cut, hidden widget and readability problem")
-    lint.add_argument("scenes", nargs="+", help="scene files")
-    lint.add_argument("--device", help="a device name, a profile .toml or 'all' (default: each scene's targets)")
-    lint.add_argument("--at", help="check one moment (e.g. 2.5s); default: every timeline event and across time")
-    lint.add_argument("--ambient", type=float, default=None,
+    lint.add_argument("scenes", type=path, nargs="+", help="scene files")
+    lint.add_argument("--device", type=path,
+                      help="a device name, a profile .toml or 'all' (default: each scene's targets)")
+    lint.add_argument("--at", type=options.seconds,
+                      help="check one moment (e.g. 2.5s); default: every timeline event and across time")
+    lint.add_argument("--ambient", type=options.lux, default=None,
                       help="world light in lux for low-contrast (default 250, indoors; 10000 is daylight)")
     lint.add_argument("--json", action="store_true", help="print one JSON object")
     lint.set_defaults(run=_lint)
 
     sheet = commands.add_parser("sheet", help="a contact sheet of scenes x devices (x times), lint marked")
-    sheet.add_argument("scenes", nargs="+", help="scene files")
-    sheet.add_argument("--devices", help="comma-separated device names, or 'all' (default: each scene's targets)")
-    sheet.add_argument("--at", action="append", help="a moment to show (repeatable; default 0)")
-    sheet.add_argument("--out", required=True, help="the PNG to write")
-    sheet.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    sheet.add_argument("scenes", type=path, nargs="+", help="scene files")
+    sheet.add_argument("--devices", type=path,
+                       help="comma-separated device names, or 'all' (default: each scene's targets)")
+    sheet.add_argument("--at", type=options.seconds, action="append", help="a moment to show (repeatable; default 0)")
+    sheet.add_argument("--out", type=path, required=True, help="the PNG to write")
+    sheet.add_argument("--jobs", type=options.jobs, help="worker processes (default: one per core)")
     sheet.set_defaults(run=_sheet)
 
     emulate = commands.add_parser("emulate", help="open the desktop emulator on a scene (python -m emulator)",
@@ -109,13 +237,16 @@ def _parser() -> argparse.ArgumentParser:
     measure.add_argument("text", help="the text (\\n in it starts a new paragraph)")
     measure.add_argument("--size", default="body",
                          help="font size: px (24), degrees (0.9deg) or a role (small, body, title, large, display)")
-    measure.add_argument("--width", help="wrap width: px or degrees (default: no wrapping)")
+    measure.add_argument("--width", help="wrap width: px (300), degrees (12deg), a percent of the device's safe "
+                                         "width (50%%) or auto (the whole safe width); default: no wrapping")
     measure.add_argument("--weight", default="regular", choices=("regular", "bold"))
     measure.add_argument("--lang", default="", help="language tag, e.g. ja, ar, th")
     measure.add_argument("--direction", default="auto", choices=("auto", "ltr", "rtl"))
-    measure.add_argument("--max-lines", type=int, default=0)
+    measure.add_argument("--max-lines", type=options.line_count, default=None,
+                         help="keep at most this many lines, 1 or more (default: no limit)")
     measure.add_argument("--overflow", default="ellipsis", choices=("ellipsis", "clip", "keep-end"))
-    measure.add_argument("--device", default="quark-s1", help="profile that converts degrees (default quark-s1)")
+    measure.add_argument("--device", type=path, default="quark-s1",
+                         help="profile that converts degrees and percents (default quark-s1)")
     measure.add_argument("--json", action="store_true", help="print one JSON object")
     measure.set_defaults(run=_measure)
 
@@ -124,158 +255,275 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# -- hud render ----------------------------------------------------------------------------------
 def _render(args: argparse.Namespace) -> int:
-    from hud.anim import parse_time
     from hud.profile import Profiler
     from hud.renderer import Renderer
     from hud.scene import load_scene
+    from hud.speech.narrator import speaks_on
 
+    bounds = options.Bounds.from_options(args.max_duration, args.max_frames)
+    if args.duration is not None:
+        options.check_time(args.duration, "--duration", bounds)
+    if args.preview and Path(args.preview).suffix.lower() not in (".gif", ".png", ".apng"):
+        raise OptionError("--preview", f"{escape(args.preview)}: the animated preview must be .gif, .png or .apng "
+                                       "(APNG)", "give a file name ending in .gif or .png")
+    options.check_scene_file(args.scene)
+    options.check_device_option(args.device)
     scene = load_scene(args.scene)
     device = load_device(args.device or scene.device)
-    out = Path(args.out) if args.out else Path("out") / f"{Path(args.scene).stem}-{device.name}"
+    out = Path(args.out) if args.out else Path("out") / f"{Path(args.scene).stem}-{_folder_name(device.name)}"
     if not device.has_display:
         for flag, value in (("--at", args.at), ("--frames", args.frames), ("--preview", args.preview)):
             if value is not None:
-                raise HudError(f"{flag}: {device.name} has no display, so there are no images; its speech covers "
-                               f"the whole timeline (drop {flag})")
+                raise OptionError(flag, f"{device.name} has no display, so there are no images; its speech covers "
+                                        "the whole timeline", f"drop {flag}")
+        _check_speech_length(args, scene, bounds)
+        options.check_output_folder(out, "--out", "the speech files")
         return _speak(args, scene, device, out)
-    at = _time_option(parse_time, args.at, "--at") if args.at is not None else 0.0
-    renderer = Renderer(scene, device, profiler=Profiler(device.frame_budget_ms, device.name))
     if args.frames or args.preview:
-        return _render_sequence(args, scene, renderer)
+        return _render_sequence(args, scene, Renderer(scene, device), bounds)
+    at = args.at if args.at is not None else 0.0
+    speaks = speaks_on(scene, device)   # widgets with speak = "always" are spoken on display devices too
+    if speaks:
+        _check_speech_length(args, scene, bounds)
+    options.check_output_folder(out, "--out", "the images")
+    renderer = Renderer(scene, device, profiler=Profiler(device.frame_budget_ms, device.name))
     started = time.perf_counter()
     frame = renderer.frame(at)
     elapsed = (time.perf_counter() - started) * 1000
     written = _save(frame, out)
-    stages = ", ".join(f"{stage} {ms:.1f}" for stage, ms in frame.timings_ms.items())
+    stages = ", ".join(f"{stage} {ms:.1f}" for stage, ms in _in_order(frame.timings_ms).items())
     moment = f" at {at:g} s" if at else ""
-    print(f"{args.scene}{moment} on {device.name}: {len(frame.eyes)} eye(s) {device.width}x{device.height} "
-          f"in {elapsed:.1f} ms ({stages} ms)")
+    _say(f"{args.scene}{moment} on {device.name}: {len(frame.eyes)} eye(s) {device.width}x{device.height} "
+         f"in {elapsed:.1f} ms ({stages} ms)")
     for path in written:
-        print(f"  {path}")
+        _say(f"  {path}")
     _print_findings(scene, device, at)
-    from hud.speech.narrator import speaks_on
-
-    if speaks_on(scene, device):  # widgets with speak = "always" are spoken on display devices too
+    if speaks:
         return _speak(args, scene, device, out)
     return EXIT_OK
 
 
+def _in_order(timings: dict[str, float]) -> dict[str, float]:
+    """Stage timings in pipeline order (a stage that ran twice is counted once, in full)."""
+    from hud.profile import STAGES
+
+    return {stage: timings[stage] for stage in STAGES if stage in timings}
+
+
+def _folder_name(name: str) -> str:
+    """A device name as one folder name (a user's profile may name itself anything)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "device"
+
+
+def _check_speech_length(args: argparse.Namespace, scene, bounds: options.Bounds) -> None:  # noqa: ANN001
+    """The speech covers --duration or the scene's length: within the duration bound."""
+    if args.duration is None:
+        options.check_time(scene.length, "--duration", bounds, what=f"the scene's length ({scene.length:g} s)")
+
+
 def _speak(args: argparse.Namespace, scene, device, out: Path) -> int:  # noqa: ANN001
     """Speech for a scene: speech.json (what was said, when, and why) and speech.wav."""
-    from hud.anim import parse_time
     from hud.speech.narrator import narrate
 
-    duration = _time_option(parse_time, args.duration, "--duration") if args.duration else None
+    duration = args.duration
     started = time.perf_counter()
     narrator = narrate(scene, device, language=args.language, until=duration)
     try:
         written = narrator.export(out, duration)
     except OSError as exc:
-        raise HudError(f"{out}: cannot write the speech files: {exc.strerror or exc} (choose another folder)") from None
+        raise os_error(exc, out, "write the speech files") from None
     elapsed = time.perf_counter() - started
     said = [u for u in narrator.utterances if u.start is not None]
     cut = sum(1 for u in narrator.utterances if u.status == "interrupted")
     dropped = sum(1 for u in narrator.utterances if u.status == "dropped")
     where = "has no display: it speaks" if not device.has_display else "speaks the widgets marked speak = \"always\""
-    print(f"{args.scene} on {device.name} {where}: {len(narrator.utterances)} utterance(s), {len(said)} said "
-          f"({cut} cut off), {dropped} dropped; {narrator.length(duration):.1f} s of audio in {elapsed:.1f} s "
-          f"({narrator.engine.name})")
+    _say(f"{args.scene} on {device.name} {where}: {len(narrator.utterances)} utterance(s), {len(said)} said "
+         f"({cut} cut off), {dropped} dropped; {narrator.length(duration):.1f} s of audio in {elapsed:.1f} s "
+         f"({narrator.engine.name})")
     for path in written:
-        print(f"  {path}")
+        _say(f"  {path}")
     for line in narrator.transcript().splitlines()[1:]:   # what is said, when, and what became of it
-        print(line)
+        _say(line)
     return EXIT_OK
 
 
 def _save(frame, out: Path) -> list[Path]:  # noqa: ANN001
     try:
         return frame.save(out)
-    except OSError as exc:  # e.g. --out names a file, or a folder we may not write to
-        raise HudError(f"{out}: cannot write the images: {exc.strerror or exc} (choose another folder)") from None
+    except OSError as exc:  # e.g. the disk is full, or the folder went away
+        raise os_error(exc, out, "write the images") from None
 
 
-def _render_sequence(args: argparse.Namespace, scene, renderer) -> int:  # noqa: ANN001
-    """--frames DIR and/or --preview FILE: every frame of the scene's timeline."""
-    from hud.anim import parse_time
-    from hud.sinks import write_animation, write_images
+def _render_sequence(args: argparse.Namespace, scene, renderer, bounds: options.Bounds) -> int:  # noqa: ANN001
+    """--frames DIR and/or --preview FILE: every frame of the scene's timeline, all written or none."""
+    from hud.sinks import AnimationWriter, write_images
 
-    fps = args.fps or min(renderer.device.refresh_hz, 30.0)
-    duration = _time_option(parse_time, args.duration, "--duration") if args.duration else scene.length
-    count = max(1, round(duration * fps) + 1)
-    if args.preview and Path(args.preview).suffix.lower() not in (".gif", ".png", ".apng"):
-        raise HudError(f"{args.preview}: the animated preview must be .gif, .png or .apng (APNG)")
-    folder = Path(args.frames) if args.frames else None
-    previews = []
-    started = time.perf_counter()
-    for index in range(count):
-        frame = renderer.frame(index / fps)
-        if folder is not None:
-            images = {f"{eye}-{index:05d}.png": image for eye, image in
-                      ((name[:-4], img) for name, img in frame.images().items())}
-            try:
-                write_images(images, folder)
-            except OSError as exc:
-                raise HudError(f"{folder}: cannot write frames: {exc.strerror or exc} (choose another folder)") from None
-        if args.preview:
-            previews.append(frame.preview())
-        _progress(index + 1, count)
-    elapsed = time.perf_counter() - started
-    print(f"{count} frames of {args.scene} ({duration:g} s at {fps:g} fps) on {renderer.device.name} "
-          f"in {elapsed:.1f} s")
-    if folder is not None:
-        print(f"  {folder}/{{left,right,preview}}-NNNNN.png")
+    device = renderer.device
+    rate = args.fps or min(device.refresh_hz, 30.0)
+    if args.duration is None:
+        options.check_time(scene.length, "--duration", bounds, what=f"the scene's length ({scene.length:g} s)")
+    duration = args.duration if args.duration is not None else scene.length
+    count = max(1, round(duration * rate) + 1)
+    options.check_frames(count, duration, rate, "--frames" if args.frames else "--preview", bounds)
     if args.preview:
-        try:
-            write_animation(previews, Path(args.preview), fps)
-        except OSError as exc:
-            raise HudError(f"{args.preview}: cannot write the preview: {exc.strerror or exc}") from None
-        print(f"  {args.preview}")
+        options.check_output_file(Path(args.preview), "--preview", "the preview")
+    folder = Path(args.frames) if args.frames else None
+    if folder is not None:
+        options.check_output_folder(folder, "--frames", "frames")
+    staged = _StagedFolder(folder) if folder is not None else None
+    try:   # the preview is written as the frames come: memory holds one or two of them
+        preview = AnimationWriter(Path(args.preview), rate) if args.preview else None
+    except OSError as exc:
+        if staged is not None:
+            staged.discard()
+        raise os_error(exc, args.preview, "write the preview") from None
+    last_eyes = None
+    started = time.perf_counter()
+    try:
+        for index in range(count):
+            frame = renderer.frame(index / rate)
+            if staged is not None:
+                images = {f"{eye}-{index:05d}.png": image for eye, image in
+                          ((name[:-4], img) for name, img in frame.images().items())}
+                try:
+                    write_images(images, staged.path)
+                except OSError as exc:
+                    raise os_error(exc, folder, "write frames") from None
+            if preview is not None:
+                try:   # an unchanged frame keeps its eyes: it lengthens the previous preview frame
+                    if frame.eyes is last_eyes:
+                        preview.repeat()
+                    else:
+                        preview.add(frame.preview())
+                except OSError as exc:
+                    raise os_error(exc, args.preview, "write the preview") from None
+                last_eyes = frame.eyes
+            _progress(index + 1, count)
+        if preview is not None:
+            try:
+                preview.commit()
+            except OSError as exc:
+                raise os_error(exc, args.preview, "write the preview") from None
+        if staged is not None:
+            try:
+                staged.commit()
+            except OSError as exc:
+                raise os_error(exc, folder, "write frames") from None
+    except BaseException:
+        if preview is not None:
+            preview.discard()
+        if staged is not None:
+            staged.discard()
+        raise
+    elapsed = time.perf_counter() - started
+    _say(f"{count} frames of {args.scene} ({duration:g} s at {rate:g} fps) on {device.name} in {elapsed:.1f} s")
+    if folder is not None:
+        _say(f"  {folder}/{{left,right,preview}}-NNNNN.png")
+    if args.preview:
+        _say(f"  {args.preview}")
     return EXIT_OK
 
 
+class _StagedFolder:
+    """A folder filled in full or not at all: files go into a hidden sibling folder, and are
+    moved in at the end; `discard` removes the sibling and any folder made for it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        parent = folder.absolute().parent
+        self.made = [p for p in (parent, *parent.parents) if not os.path.lexists(p)]   # deepest first
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.path = temp_folder(folder.absolute())
+        except OSError as exc:
+            self._remove_made()
+            raise os_error(exc, folder, "write frames") from None
+
+    def commit(self) -> None:
+        if not os.path.lexists(self.folder):
+            os.rename(self.path, self.folder)
+            return
+        for item in sorted(self.path.iterdir()):
+            os.replace(item, self.folder / item.name)
+        self.path.rmdir()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self._remove_made()
+
+    def _remove_made(self) -> None:
+        for folder in self.made:
+            try:
+                folder.rmdir()
+            except OSError:
+                break   # not empty (or not ours any more): keep it and its parents
+
+
+_progress_shown = False   # a progress bar is on the terminal's last line, unfinished
+
+
 def _progress(done: int, total: int) -> None:
+    """A progress bar on a terminal (none when stderr is a file or a pipe: it then holds only
+    warnings and errors)."""
+    global _progress_shown
+    if not sys.stderr.isatty():
+        return
     from hud.sinks import progress_bar
 
     progress_bar(done, total, "frames")
+    _progress_shown = done < total
 
 
-def _time_option(parse, value: str, flag: str) -> float:  # noqa: ANN001
-    try:
-        return parse(value)
-    except ValueError as exc:
-        raise HudError(f"{flag}: {exc} (e.g. 2.5s or 300ms)") from None
+def _end_progress() -> None:
+    """Clear an unfinished progress bar, so that an error is the only line left."""
+    global _progress_shown
+    if _progress_shown:
+        print("\r" + " " * 79 + "\r", end="", file=sys.stderr, flush=True)
+        _progress_shown = False
 
 
+# -- hud profile ---------------------------------------------------------------------------------
 def _profile(args: argparse.Namespace) -> int:
-    import json
-
     from hud.profile import Profiler
     from hud.renderer import Renderer
     from hud.scene import load_scene
 
+    bounds = options.Bounds.from_options(None, args.max_frames)
+    if args.frames > bounds.frames:
+        fix = (f"raise it to --max-frames {args.frames}" if bounds.raised_frames
+               else f"pass --max-frames {args.frames} to profile that many on purpose")
+        raise OptionError("--frames", f"{args.frames} frames are over the bound of {bounds.frames}", fix)
+    options.check_scene_file(args.scene)
+    options.check_device_option(args.device)
+    for value, flag, what in ((args.trace, "--trace", "the trace"), (args.chart, "--chart", "the chart")):
+        if value:
+            options.check_output_file(Path(value), flag, what)
     scene = load_scene(args.scene)
     device = load_device(args.device or scene.device)
     if not device.has_display:
-        raise HudError(f"{device.name} has no display: there are no frames to profile")
-    if args.frames < 1:
-        raise HudError(f"--frames must be at least 1, got {args.frames}")
+        raise OptionError("--device", f"{device.name} has no display: there are no frames to profile",
+                          "profile a device with a display, e.g. --device quark-s1")
     profiler = Profiler(device.frame_budget_ms, device.name)
     renderer = Renderer(scene, device, profiler=profiler)
-    fps = args.fps or device.refresh_hz
+    rate = args.fps or device.refresh_hz
     for index in range(args.frames):
-        renderer.frame(index / fps)
-    if args.trace:
-        profiler.write_trace(args.trace)
-    if args.chart:
-        profiler.write_chart(args.chart)
+        renderer.frame(index / rate)
+    for value, write, what in ((args.trace, profiler.write_trace, "write the trace"),
+                               (args.chart, profiler.write_chart, "write the chart")):
+        if value:
+            try:
+                write(value)
+            except OSError as exc:
+                raise os_error(exc, value, what) from None
     if args.json:
-        print(json.dumps(profiler.summary()))
+        _say_json(profiler.summary())
     else:
-        print(profiler.table())
+        _say(profiler.table())
         for path in (args.trace, args.chart):
             if path:
-                print(f"  {path}")
+                _say(f"  {path}")
     return EXIT_OK
 
 
@@ -285,6 +533,7 @@ def _emulate(args: argparse.Namespace) -> int:
     return emulator_main(args.rest)
 
 
+# -- hud devices, validate, lint, sheet ----------------------------------------------------------
 def _devices(args: argparse.Namespace) -> int:
     header = ("name", "display", "eyes", "colour", "FOV", "Hz", "px/deg", "device")
     rows = [header]
@@ -299,9 +548,9 @@ def _devices(args: argparse.Namespace) -> int:
             rows.append((d.name, "none", "-", "audio", "-", "-", "-", d.title))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        _say("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
         if index == 0:
-            print("  ".join("-" * width for width in widths))
+            _say("  ".join("-" * width for width in widths))
     return EXIT_OK
 
 
@@ -309,9 +558,10 @@ def _validate(args: argparse.Namespace) -> int:
     from hud.scene import load_scene
 
     for path in args.scenes:
+        options.check_scene_file(path)
         scene = load_scene(path)
         count = _declared(scene.root) - 1
-        print(f"{path}: ok ({count} widgets, for {', '.join(scene.targets)})")
+        _say(f"{path}: ok ({count} widgets, for {', '.join(scene.targets)})")
         _print_findings(scene, None, None)
     return EXIT_OK
 
@@ -326,85 +576,114 @@ def _print_findings(scene, device, at: float | None) -> None:  # noqa: ANN001
     findings = lint(scene, device, at=at)
     if not findings:
         return
-    print(f"{summary_line(findings)} (run `hud lint` for all)", file=sys.stderr)
+    _say(f"{summary_line(findings)} (run `hud lint` for all)", sys.stderr)
     for finding in findings[:FIRST_FINDINGS]:
-        print(f"  {_safe(str(finding))}", file=sys.stderr)
+        _say(f"  {finding}", sys.stderr)
     if len(findings) > FIRST_FINDINGS:
-        print(f"  ... {len(findings) - FIRST_FINDINGS} more", file=sys.stderr)
+        _say(f"  ... {len(findings) - FIRST_FINDINGS} more", sys.stderr)
 
 
 def _lint(args: argparse.Namespace) -> int:
-    import json
-
-    from hud.anim import parse_time
     from hud.lint import DEFAULT_AMBIENT_LUX, counts, lint
     from hud.scene import load_scene
 
-    at = _time_option(parse_time, args.at, "--at") if args.at is not None else None
     ambient = DEFAULT_AMBIENT_LUX if args.ambient is None else args.ambient
-    if not (0 <= ambient <= 200_000):
-        raise HudError(f"--ambient must be between 0 and 200000 lux, got {args.ambient:g} (250 indoors, 10000 daylight)")
-    scenes = [load_scene(path) for path in args.scenes]   # every scene readable before any output
     device = args.device
+    if device != "all":
+        options.check_device_option(device)
+    for path in args.scenes:
+        options.check_scene_file(path)
+    scenes = [load_scene(path) for path in args.scenes]   # every scene readable before any output
     profile = load_device(device) if device not in (None, "all") else None
     if profile is not None and not profile.has_display:
-        print(f"{profile.name} has no display: there is nothing to lint (its output is speech)", file=sys.stderr)
-    findings = [finding for scene in scenes for finding in lint(scene, device, at=at, ambient=ambient)]
-    errors, warnings = counts(findings)
+        _say(f"{profile.name} has no display: there is nothing to lint (its output is speech)", sys.stderr)
+    findings = [finding for scene in scenes for finding in lint(scene, device, at=args.at, ambient=ambient)]
+    errors, warnings_ = counts(findings)
     if args.json:
-        print(json.dumps({"findings": [f.to_json() for f in findings], "errors": errors, "warnings": warnings},
-                         ensure_ascii=False))
+        _say_json({"findings": [f.to_json() for f in findings], "errors": errors, "warnings": warnings_})
     else:
         for finding in findings:
-            print(_safe(str(finding)))
-        print(f"{len(args.scenes)} scene(s): {errors} error(s), {warnings} warning(s)")
+            _say(str(finding))
+        _say(f"{len(args.scenes)} scene(s): {errors} error(s), {warnings_} warning(s)")
     return 1 if errors else EXIT_OK
 
 
 def _sheet(args: argparse.Namespace) -> int:
     from hud.sheet import main as sheet_main
 
+    for path in args.scenes:
+        options.check_scene_file(path)
     return sheet_main(args)
 
 
-def _safe(text: str) -> str:
-    """`text` without terminal control characters (a scene's strings are data)."""
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
-
-
+# -- hud text measure ----------------------------------------------------------------------------
 def _measure(args: argparse.Namespace) -> int:
-    import json
-
     from hud.errors import FieldError
     from hud.text import measure
     from hud.theme import Theme
     from hud.widgets.primitives import Text
 
-    theme = Theme(load_device(args.device))
+    options.check_device_option(args.device)
+    device = load_device(args.device)
+    if not device.has_display:
+        raise OptionError("--device", f"{device.name} has no display: its text is spoken, not drawn",
+                          "measure for a device with a display, e.g. --device quark-s1")
+    if len(args.text) > MAX_TEXT_CHARS:
+        raise OptionError("TEXT", f"is {len(args.text)} characters, over the limit of {MAX_TEXT_CHARS}",
+                          "measure a shorter text")
+    theme = Theme(device)
+    option = "--size"
     try:
         probe = Text(text="", size=_number_or_text(args.size), weight=args.weight)
-        width = None
-        if args.width is not None:
-            probe.width = _number_or_text(args.width)
-            width = round(theme.px(probe.width))
+        option = "--lang"
+        probe.lang = args.lang or None
+        option = "--width"
+        width = _wrap_width(args.width, probe, theme)
     except FieldError as exc:
-        print(f"hud text measure: --{exc.field}: {exc.problem} ({exc.fix})", file=sys.stderr)
-        return EXIT_USAGE
+        raise OptionError(option, exc.problem, exc.fix) from None
     size = theme.text_px(probe.size)
     text = args.text.replace("\\n", "\n")
-    block = measure(text, size, width=width, weight=args.weight, max_lines=args.max_lines,
+    block = measure(text, size, width=width, weight=args.weight, max_lines=args.max_lines or 0,
                     overflow=args.overflow, lang=args.lang, direction=args.direction)
     if args.json:
-        print(json.dumps({"size_px": size, "width_px": width, "line_height_px": block.line_height,
-                          "height_px": block.height, "truncated": block.truncated,
-                          "lines": [{"text": line.text, "width_px": line.width, "rtl": line.rtl}
-                                    for line in block.lines]}, ensure_ascii=False))
+        _say_json({"size_px": size, "width_px": width, "line_height_px": block.line_height,
+                   "height_px": block.height, "truncated": block.truncated,
+                   "lines": [{"text": line.text, "width_px": line.width, "rtl": line.rtl} for line in block.lines]})
         return EXIT_OK
-    print(f"{len(block.lines)} line(s) at {size} px, {block.height} px tall"
-          + (f", wrapped at {width} px" if width is not None else "") + (" (truncated)" if block.truncated else ""))
+    _say(f"{len(block.lines)} line(s) at {size} px, {block.height} px tall"
+         + (f", wrapped at {width} px" if width is not None else "") + (" (truncated)" if block.truncated else ""))
     for line in block.lines:
-        print(f"{line.width:>6} px  {line.text}")
+        _say(f"{line.width:>6} px  {line.text}")
     return EXIT_OK
+
+
+def _wrap_width(value: str | None, probe, theme) -> int | None:  # noqa: ANN001
+    """--width in pixels: px or degrees as a widget's width, `auto` for the device's safe width,
+    or a percent of it (the area widgets are laid out in)."""
+    from hud.errors import FieldError
+
+    if value is None:
+        return None
+    device = theme.device
+    safe = device.width - device.safe_margin.horizontal
+    text = value.strip()
+    if text == "auto":
+        return safe
+    if text.endswith("%"):
+        try:
+            percent = float(text[:-1])
+        except ValueError:
+            percent = float("nan")
+        if not 0 < percent <= 100:
+            raise FieldError("", f"a percent must be above 0 and at most 100, got {value!r}",
+                             f"e.g. 50% of the {safe} px safe width of {device.name}")
+        return max(1, round(safe * percent / 100))
+    probe.width = _number_or_text(text)
+    pixels = round(theme.px(probe.width))
+    if pixels < 1:
+        raise FieldError("", f"must be at least 1 px, got {value}",
+                         "give px, degrees, a percent of the safe width, or auto")
+    return pixels
 
 
 def _number_or_text(value: str) -> float | str:
@@ -427,7 +706,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
-    print(f"warning: {message}", file=sys.stderr)
+    print(escape(f"warning: {message}"), file=sys.stderr)
 
 
 if __name__ == "__main__":

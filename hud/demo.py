@@ -41,7 +41,7 @@ def render_all(scenes_dir: Path, out: Path) -> list[tuple[str, str, float, Path]
             frame.save(folder)
             if scene.timeline is not None:
                 # Scenes that move also get an animated preview of their whole timeline.
-                frames = [renderer.frame(i / PREVIEW_FPS).preview() for i in range(round(scene.length * PREVIEW_FPS) + 1)]
+                frames = (renderer.frame(i / PREVIEW_FPS).preview() for i in range(round(scene.length * PREVIEW_FPS) + 1))
                 write_animation(frames, folder / "preview.gif", PREVIEW_FPS)
             results.append((path.stem, name, elapsed, folder))
     return results

@@ -3,15 +3,62 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
+import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from hud.errors import DeviceError
+from hud.errors import DeviceError, escape
 from hud.geometry import Edges
+from hud.limits import MAX_FPS, MAX_PANEL_PIXELS, MAX_PANEL_SIDE, MAX_SCENE_BYTES
 
 PROFILE_DIR = Path(__file__).parent / "devices"
 EYES = ("left", "right")
+# A profile's name becomes part of output paths (out/<scene>-<name>): a short, safe slug.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
+MAX_TITLE_CHARS = 200            # title and vendor
+MIN_SAFE_SHARE = 0.25            # the safe margins leave at least this share of each side
+
+
+class Range(NamedTuple):
+    """The values a number may take: low..high, each end included unless it is open."""
+
+    low: float
+    high: float
+    unit: str = ""
+    low_open: bool = False
+    high_open: bool = False
+
+    def allows(self, value: float) -> bool:
+        if not math.isfinite(value):
+            return False
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        return above and below
+
+    def describe(self) -> str:
+        low = f"above {self.low:g}" if self.low_open else f"at least {self.low:g}"
+        high = f"below {self.high:g}" if self.high_open else f"at most {self.high:g}"
+        return f"{low} and {high}{' ' + self.unit if self.unit else ''}"
+
+
+# Every number of a profile, by key (section, key), with the range it must be in.
+RANGES: dict[tuple[str, str], Range] = {
+    ("display", "width"): Range(1, MAX_PANEL_SIDE, "px"),
+    ("display", "height"): Range(1, MAX_PANEL_SIDE, "px"),
+    ("display", "fov_diag_deg"): Range(1, 170, "degrees"),
+    ("display", "refresh_hz"): Range(1, MAX_FPS, "Hz"),
+    ("display", "wavelength_nm"): Range(380, 780, "nm (visible light)"),
+    ("display", "grey_levels"): Range(2, 256),
+    ("display", "max_colours"): Range(2, 256),
+    ("display", "peak_nits"): Range(0, 100_000, "nits", low_open=True),
+    ("display", "image_distance_m"): Range(0.1, 100, "m"),
+    ("optics", "ipd_mm"): Range(30, 100, "mm"),
+    ("optics", "comfort_min_m"): Range(0.1, 100, "m"),
+}
 
 # section -> key -> (types, required-when-has-display)
 _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
@@ -58,6 +105,12 @@ class DeviceProfile:
     speak: tuple[str, ...] = ()       # widget types spoken on this device even with a display
     assumed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        """A profile built in code is held to the same ranges as a profile file."""
+        problem = profile_problem({name: getattr(self, name) for name in self.__dataclass_fields__})
+        if problem is not None:
+            raise DeviceError(f"device profile: {problem[1]} ({problem[2]})")
 
     # -- optics -------------------------------------------------------------------------
     @property
@@ -150,44 +203,74 @@ def load_device(name_or_path: str | Path | DeviceProfile) -> DeviceProfile:
     """Load a built-in profile by name, or a user's profile from a .toml path."""
     if isinstance(name_or_path, DeviceProfile):
         return name_or_path
-    text = str(name_or_path)
+    text = os.fspath(name_or_path)
+    shown = escape(text)
+    if "\x00" in text:
+        raise DeviceError(f"device '{shown}': the name contains a NUL byte (give a built-in name or a .toml path)")
     path = Path(text)
-    if text.endswith(".toml") or path.is_file() or "/" in text:
-        if not path.is_file():
-            raise DeviceError(f"{text}: device profile file not found (give a built-in name or an existing .toml path)")
+    if text.endswith(".toml") or os.sep in text or "/" in text or path.is_file():
         return _load_file(path)
-    builtin = PROFILE_DIR / f"{text}.toml"
-    if not builtin.is_file():
+    if not NAME_PATTERN.fullmatch(text) or not (PROFILE_DIR / f"{text}.toml").is_file():
         names = builtin_names()
         close = difflib.get_close_matches(text, names, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "see `hud devices`"
-        raise DeviceError(f"unknown device '{text}' ({hint} built-in: {', '.join(names)})")
-    return _load_file(builtin)
+        raise DeviceError(f"unknown device '{shown}' ({hint} built-in: {', '.join(names)})")
+    return _load_file(PROFILE_DIR / f"{text}.toml")
+
+
+def _read_profile(path: Path) -> str:
+    """The text of a profile file: a regular UTF-8 file within MAX_SCENE_BYTES."""
+    shown = escape(str(path))
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        raise DeviceError(f"{shown}: device profile file not found (give a built-in name or an existing "
+                          ".toml path)") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DeviceError(f"{shown}: a device profile must be a regular file, not a folder, pipe or device "
+                          "(give the path of a .toml file)")
+    if info.st_size > MAX_SCENE_BYTES:
+        raise DeviceError(f"{shown}: device profile is {info.st_size:,} bytes, over the {MAX_SCENE_BYTES:,} byte "
+                          "limit (a profile is a few lines of TOML)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DeviceError(f"{shown}: cannot read the device profile: {exc.strerror or exc} "
+                          "(check the file's permissions)") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise DeviceError(f"{shown}:{line}: device profile is not UTF-8 text (save it as UTF-8)") from None
 
 
 def _load_file(path: Path) -> DeviceProfile:
     from hud.tomlpos import TomlPositions, toml_error_line
 
-    text = path.read_text(encoding="utf-8")
+    text = _read_profile(path)
+    shown = escape(str(path))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = toml_error_line(str(exc))
-        raise DeviceError(f"{path}:{line or 1}: TOML syntax error: {str(exc).split(' (at')[0]} (fix the syntax)") from None
+        raise DeviceError(f"{shown}:{line or 1}: TOML syntax error: {escape(str(exc).split(' (at')[0])} "
+                          "(fix the syntax)") from None
     positions = TomlPositions(text)
 
     def fail(keypath: tuple[str, ...], problem: str, fix: str) -> DeviceError:
         line = positions.line_of(keypath) or 1
-        return DeviceError(f"{path}:{line}: device profile: {problem} ({fix})")
+        return DeviceError(f"{shown}:{line}: device profile: {problem} ({fix})")
 
     _check_schema(data, fail)
+    _check_numbers(data, fail)
     device = data.get("device", {})
     has_display = device["has_display"]
+    optics = data.get("optics", {})
     kwargs: dict[str, object] = {
         "name": device["name"], "title": device.get("title", device["name"]),
         "vendor": device.get("vendor", ""), "has_display": has_display,
-        "ipd_mm": float(data.get("optics", {}).get("ipd_mm", 63.0)),
-        "comfort_min_m": float(data.get("optics", {}).get("comfort_min_m", 0.85)),
+        "ipd_mm": float(optics.get("ipd_mm", 63.0)),
+        "comfort_min_m": float(optics.get("comfort_min_m", 0.85)),
         "speakers": data.get("audio", {}).get("speakers", "stereo"),
         "assumed": tuple(sorted((str(k), str(v)) for k, v in data.get("assumed", {}).items())),
         "source": str(path),
@@ -200,7 +283,52 @@ def _load_file(path: Path) -> DeviceProfile:
     elif "display" in data:
         raise fail(("display",), "a profile with has_display = false has no [display] table",
                    "remove [display] or set has_display = true")
+    problem = profile_problem(kwargs)
+    if problem is not None:
+        raise fail(*problem)
     return DeviceProfile(**kwargs)  # type: ignore[arg-type]
+
+
+def profile_problem(values: dict[str, object]) -> tuple[tuple[str, ...], str, str] | None:
+    """The first value of a profile (DeviceProfile fields by name) outside its range, as
+    (key path in the file, problem, fix); None when every value is allowed."""
+    name, title, vendor = values.get("name", ""), values.get("title", ""), values.get("vendor", "")
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        return (("device", "name"), f"name {escape(repr(name))} is not a short name made of letters, digits, "
+                "'-', '_' and '.' (it becomes part of output paths)",
+                "e.g. name = \"my-glasses\", at most 64 characters, not starting with '.' or '-'")
+    for key, text in (("title", title), ("vendor", vendor)):
+        if not isinstance(text, str) or len(text) > MAX_TITLE_CHARS:
+            return (("device", key), f"{key} must be text of at most {MAX_TITLE_CHARS} characters",
+                    f"shorten the {key}")
+    keys = [("optics", "ipd_mm"), ("optics", "comfort_min_m")]
+    if values.get("has_display"):
+        keys += [key for key in RANGES if key[0] == "display"]
+    for section, key in keys:
+        value = values.get(key)
+        if key in ("peak_nits", "max_colours") and value == 0:   # 0: not published / no limit
+            continue
+        allowed = RANGES[(section, key)]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not allowed.allows(value):
+            return ((section, key), f"{key} must be {allowed.describe()}, got {value!r}", "fix the value")
+    if not values.get("has_display"):
+        return None
+    width, height = int(values.get("width", 0)), int(values.get("height", 0))  # type: ignore[call-overload]
+    if width * height > MAX_PANEL_PIXELS:
+        return (("display", "width"), f"a {width}x{height} panel has {width * height:,} pixels, over the limit of "
+                f"{MAX_PANEL_PIXELS:,} per eye", "use a smaller width or height")
+    margin = values.get("safe_margin", Edges())
+    if isinstance(margin, Edges):
+        usable_w, usable_h = width - margin.left - margin.right, height - margin.top - margin.bottom
+        if min(margin) < 0 or usable_w < width * MIN_SAFE_SHARE or usable_h < height * MIN_SAFE_SHARE:
+            return (("display", "safe_margin"), f"safe_margin [{margin.top}, {margin.right}, {margin.bottom}, "
+                    f"{margin.left}] leaves {usable_w}x{usable_h} of the {width}x{height} panel",
+                    f"margins must be non-negative and leave at least {MIN_SAFE_SHARE:.0%} of each side")
+    for eye, (dx, dy) in values.get("calibration", ()):  # type: ignore[misc]
+        if abs(dx) > width // 2 or abs(dy) > height // 2:
+            return (("display", "calibration", eye), f"calibration {eye} = [{dx}, {dy}] moves the image by more "
+                    f"than half the panel", f"keep |dx| <= {width // 2} and |dy| <= {height // 2} px")
+    return None
 
 
 def _speak_types(value: list, fail) -> tuple[str, ...]:  # noqa: ANN001
@@ -208,18 +336,18 @@ def _speak_types(value: list, fail) -> tuple[str, ...]:  # noqa: ANN001
     from hud.widgets import WIDGET_TYPES
 
     for name in value:
-        if name not in WIDGET_TYPES:
+        if not isinstance(name, str) or name not in WIDGET_TYPES:
             close = difflib.get_close_matches(str(name), list(WIDGET_TYPES), n=1)
-            raise fail(("audio", "speak"), f"speak lists {name!r}, which is not a widget type",
+            raise fail(("audio", "speak"), f"speak lists {escape(repr(name))}, which is not a widget type",
                        f"did you mean '{close[0]}'?" if close else f"use widget types: {', '.join(sorted(WIDGET_TYPES))}")
     return tuple(value)
 
 
-def _check_schema(data: dict, fail) -> None:
+def _check_schema(data: dict, fail) -> None:  # noqa: ANN001
     for section, table in data.items():
         if section not in _SCHEMA:
             close = difflib.get_close_matches(section, list(_SCHEMA), n=1)
-            raise fail((section,), f"unknown table [{section}]",
+            raise fail((section,), f"unknown table [{escape(section)}]",
                        f"did you mean [{close[0]}]?" if close else f"use one of {', '.join(_SCHEMA)}")
         if not isinstance(table, dict):
             raise fail((section,), f"'{section}' must be a table", f"write it as [{section}]")
@@ -229,12 +357,12 @@ def _check_schema(data: dict, fail) -> None:
             spec = _SCHEMA[section].get(key)
             if spec is None:
                 close = difflib.get_close_matches(key, list(_SCHEMA[section]), n=1)
-                raise fail((section, key), f"unknown key '{key}' in [{section}]",
+                raise fail((section, key), f"unknown key '{escape(key)}' in [{section}]",
                            f"did you mean '{close[0]}'?" if close else "remove it")
             types = spec[0]
             if isinstance(value, bool) and bool not in types or not isinstance(value, types):
                 names = " or ".join("number" if t in (int, float) else t.__name__ for t in types)
-                raise fail((section, key), f"'{key}' must be a {names}, got {value!r}", "fix the value")
+                raise fail((section, key), f"'{key}' must be a {names}, got {escape(_short(value))}", "fix the value")
     device = data.get("device")
     if device is None:
         raise fail(("device",), "missing [device] table", "add [device] with name and has_display")
@@ -243,30 +371,34 @@ def _check_schema(data: dict, fail) -> None:
             raise fail(("device",), f"[device] is missing '{key}'", f"add {key} = ...")
 
 
-def _display_fields(display: dict, fail) -> dict[str, object]:
+def _check_numbers(data: dict, fail) -> None:  # noqa: ANN001
+    """Every number the file gives, against its range (nan and inf are never allowed)."""
+    for (section, key), allowed in RANGES.items():
+        value = data.get(section, {}).get(key)
+        if value is not None and not allowed.allows(value):
+            raise fail((section, key), f"{key} must be {allowed.describe()}, got {value!r}", "fix the value")
+
+
+def _display_fields(display: dict, fail) -> dict[str, object]:  # noqa: ANN001
     for key, (_, required) in _SCHEMA["display"].items():
         if required and key not in display:
             raise fail(("display",), f"[display] is missing '{key}'", f"add {key} = ...")
     eyes = display["eyes"]
-    if not eyes or len(set(eyes)) != len(eyes) or any(e not in EYES for e in eyes):
+    if not eyes or not all(isinstance(e, str) and e in EYES for e in eyes) or len(set(eyes)) != len(eyes):
         raise fail(("display", "eyes"), "eyes must list 'left' and/or 'right' once each", 'e.g. eyes = ["left", "right"]')
     ordered = tuple(e for e in EYES if e in eyes)
     colour = display["colour"]
     if colour not in COLOUR_MODES:
-        raise fail(("display", "colour"), f"colour must be one of {', '.join(COLOUR_MODES)}, got {colour!r}", "fix the value")
-    checks = {"width": (1, 8192), "height": (1, 8192), "grey_levels": (2, 256), "max_colours": (0, 256),
-              "fov_diag_deg": (1, 170), "refresh_hz": (1, 1000), "wavelength_nm": (380, 780),
-              "image_distance_m": (0.1, 100), "peak_nits": (0, 100000)}
-    for key, (low, high) in checks.items():
-        if key in display and not low <= display[key] <= high:
-            raise fail(("display", key), f"{key} must be between {low} and {high}, got {display[key]}", "fix the value")
+        raise fail(("display", "colour"), f"colour must be one of {', '.join(COLOUR_MODES)}, got "
+                   f"{escape(repr(colour))}", "fix the value")
     margin = display.get("safe_margin", [0, 0, 0, 0])
-    if len(margin) != 4 or not all(isinstance(m, int) and m >= 0 for m in margin):
+    if len(margin) != 4 or not all(isinstance(m, int) and not isinstance(m, bool) and m >= 0 for m in margin):
         raise fail(("display", "safe_margin"), "safe_margin must be 4 non-negative integers (top, right, bottom, left)",
                    "e.g. safe_margin = [24, 32, 24, 32]")
     calibration = []
     for eye, offset in display.get("calibration", {}).items():
-        valid = isinstance(offset, list) and len(offset) == 2 and all(isinstance(v, int) for v in offset)
+        valid = isinstance(offset, list) and len(offset) == 2 and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in offset)
         if eye not in EYES or not valid:
             raise fail(("display", "calibration", eye), "calibration maps 'left'/'right' to [dx, dy] integer pixels",
                        "e.g. left = [0, 0]")
@@ -280,3 +412,9 @@ def _display_fields(display: dict, fail) -> dict[str, object]:
         "image_distance_m": float(display.get("image_distance_m", 2.0)),
         "safe_margin": Edges(*margin), "calibration": tuple(sorted(calibration)),
     }
+
+
+def _short(value: object) -> str:
+    """A value as the file wrote it, cut to one short line."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

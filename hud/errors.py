@@ -1,16 +1,25 @@
 """Errors a user can act on: one line naming the place, the problem and the fix."""
 from __future__ import annotations
 
+import errno
 import re
 
-# C0/C1 controls (ESC, BEL, CR, NUL...), DEL, and the bidi controls that reorder a terminal
-# line (U+061C, U+200E/F, U+202A-E, U+2066-9).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls (ESC, BEL, CR, NUL...), DEL, the bidi controls that reorder a terminal line
+# (U+061C, U+200E/F, U+202A-E, U+2066-9), the line and paragraph separators (U+2028/9), and
+# lone surrogates (bytes of a file name that are not UTF-8, which no terminal can print).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                     "\u2028\u2029\ud800-\udfff]")
 
 
 def escape(text: str) -> str:
     """`text` safe to print on one terminal line: controls and bidi overrides as \\x1b, \\u202e."""
     return _UNSAFE.sub(_escaped, text)
+
+
+def escape_json(text: str) -> str:
+    """JSON text safe to print on one terminal line: what `escape` would show, as JSON's own
+    \\u escapes (the document still parses to the same data)."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -60,3 +69,41 @@ class DeviceError(HudError):
 
 class NoDisplayError(HudError):
     """Raised when pixels are requested from a profile that has no display."""
+
+
+class OptionError(HudError):
+    """A bad command-line option, reported as `--option: what (fix)`."""
+
+    def __init__(self, option: str, problem: str, fix: str = "") -> None:
+        self.option = option
+        self.problem = problem
+        self.fix = fix
+        text = f"{option}: {problem}" if option else problem
+        super().__init__(f"{text} ({fix})" if fix else text)
+
+
+# What to do about an operating-system error, by errno (the rest: check the path).
+_OS_FIXES = {
+    errno.ENOSPC: "free some disk space or choose another folder",
+    errno.EDQUOT: "free some disk space or choose another folder",
+    errno.EACCES: "check its permissions or choose another path",
+    errno.EPERM: "check its permissions or choose another path",
+    errno.EROFS: "the file system is read-only: choose another path",
+    errno.ENOTDIR: "a part of the path is a file, not a folder: choose another path",
+    errno.EISDIR: "it is a folder: give a file path",
+    errno.EEXIST: "something is already there: choose another path",
+    errno.ENAMETOOLONG: "use a shorter path",
+    errno.ELOOP: "the path has a loop of symbolic links: use the real path",
+    errno.EMFILE: "too many files are open: close some programs and try again",
+}
+
+
+def os_error(exc: OSError, path: object = None, doing: str = "") -> HudError:
+    """One line for an operating-system error on a user's path: `PATH: cannot DOING: reason (fix)`.
+
+    `path` defaults to the file the error names; `doing` is e.g. "write the images"."""
+    shown = path if path is not None else (exc.filename if exc.filename is not None else "")
+    reason = exc.strerror or type(exc).__name__
+    fix = _OS_FIXES.get(exc.errno or 0, "check the path")
+    text = f"cannot {doing}: {reason}" if doing else reason
+    return HudError(f"{escape(str(shown))}: {text} ({fix})" if shown != "" else f"{text} ({fix})")

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import difflib
 import html
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +35,8 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
+
+from hud.files import AtomicFile, write_text
 
 __all__ = [
     "GoldenChecker",
@@ -60,7 +60,6 @@ ARTEFACT_KINDS = ("expected", "actual", "diff", "isolated")
 UPDATE_HINT = f"run pytest {UPDATE_FLAG}"
 
 _SAFE_STEM = re.compile(r"[A-Za-z0-9_.\-]+")
-_FILE_MODE = 0o644
 _REPORT_MIN_WIDTH = 240
 
 
@@ -195,7 +194,7 @@ def pytest_terminal_summary(
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> GoldenChecker:
     """Compare rendered frames with golden PNGs: ``golden.check(name, target)``."""
-    return GoldenChecker(request.config.stash[STATE_KEY], request.node.nodeid)
+    return GoldenChecker(request.config.stash[STATE_KEY], request.node.nodeid, Path(request.node.path).parent)
 
 
 def _golden_dir(config: pytest.Config, rootdir: Path) -> Path:
@@ -224,9 +223,10 @@ def _gpu_tolerance(config: pytest.Config) -> int:
 class GoldenChecker:
     """Value of the ``golden`` fixture."""
 
-    def __init__(self, state: GoldenState, nodeid: str) -> None:
+    def __init__(self, state: GoldenState, nodeid: str, test_dir: Path | None = None) -> None:
         self._state = state
         self._nodeid = nodeid
+        self._test_dir = test_dir
 
     @property
     def update(self) -> bool:
@@ -255,11 +255,16 @@ class GoldenChecker:
         golden, with a per-channel ``tolerance`` (default: 0 on the cpu backend, the
         ``golden_tolerance_gpu`` ini value on others).
 
+        A relative scene path is found next to the test file first, then under the rootdir
+        (never relative to the working folder, so a run from any folder checks the same file).
+        A mismatch names the region that differs and the widgets drawn there.
+
         Unless ``lint=False``, the check first fails when ``hud lint`` finds errors in the
         scene at that moment (an overlap, a cut edge, text too small...): a golden must not pin
         a broken layout."""
         _require_stem(name, "golden name")
         limit = _require_tolerance(tolerance)
+        target = self._scene_path(name, target)
         frame = _frame_for(target, device=device, at=at)
         if lint:
             errors = _lint_errors(target, frame, device, at)
@@ -273,11 +278,23 @@ class GoldenChecker:
             limit = 0 if backend == EXACT_BACKEND else self._state.gpu_tolerance
         problems = []
         for eye, image in eyes.items():
-            problem = self._check_eye(name, backend, eye, image, limit)
+            problem = self._check_eye(name, backend, eye, image, limit, getattr(frame, "snapshot", None))
             if problem:
                 problems.append(problem)
         if problems:
             pytest.fail("\n\n".join(problems), pytrace=False)
+
+    def _scene_path(self, name: str, target: Any) -> Any:
+        """A relative scene path resolved next to the test file, else under the rootdir."""
+        if not isinstance(target, (str, Path)) or Path(target).is_absolute():
+            return target
+        bases = [base for base in (self._test_dir, self._state.rootdir) if base is not None]
+        for base in bases:
+            if (base / target).is_file():
+                return base / target
+        looked = " or ".join(str(base / target) for base in dict.fromkeys(bases))
+        pytest.fail(f"golden {name!r}: scene file {str(target)!r} not found (looked for {looked}; paths are "
+                    "relative to the test file or the rootdir)", pytrace=False)
 
     def text_path(self, name: str) -> Path:
         """Golden file of a text check."""
@@ -311,7 +328,7 @@ class GoldenChecker:
                     + f"\n  if the change is intended, {UPDATE_HINT}", pytrace=False)
 
     def _check_eye(
-        self, name: str, backend: str, eye: str, actual: np.ndarray, tolerance: int
+        self, name: str, backend: str, eye: str, actual: np.ndarray, tolerance: int, snapshot: Any = None
     ) -> str | None:
         """Compare (or update) one eye; return a failure message or None."""
         item = _EyeCheck(name, backend, eye, self.path(name, eye, backend), actual)
@@ -326,6 +343,8 @@ class GoldenChecker:
         if not differs:
             return None
         lines = _describe_problem(self._state, item, tolerance, problem, diff)
+        if diff is not None:
+            lines.append(f"  {_where_it_differs(diff, snapshot, eye)}")
         if problem == "missing":
             hint = f"to create it, {UPDATE_HINT}"
         else:
@@ -598,6 +617,48 @@ def _describe_problem(
     ]
 
 
+WIDGETS_NAMED = 6   # a mismatch names at most this many widgets
+
+
+def _where_it_differs(diff: ImageDiff, snapshot: Any, eye: str) -> str:
+    """The box around every differing pixel, and the widgets (of the rendered frame) that
+    draw over a differing pixel, innermost first."""
+    ys, xs = np.nonzero(diff.mask)
+    x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    region = f"differing region x {x0}..{x1 - 1}, y {y0}..{y1 - 1} ({x1 - x0}x{y1 - y0} px)"
+    if snapshot is None:
+        return region
+    from hud.report import widget_boxes
+
+    boxes = widget_boxes(snapshot)
+    height, width = diff.mask.shape
+    named = []
+    for record in sorted(snapshot.widgets, key=lambda r: -len(r.path)):   # innermost first
+        box = boxes.get(id(record.widget), {}).get(eye)
+        if box is None or box.empty:
+            continue
+        left, top = max(box.x, 0), max(box.y, 0)
+        right, bottom = min(box.right, width), min(box.bottom, height)
+        if left < right and top < bottom and diff.mask[top:bottom, left:right].any():
+            named.append(_widget_name(record.widget))
+    if not named:
+        return f"{region}; no widget draws there"
+    more = f" and {len(named) - WIDGETS_NAMED} more" if len(named) > WIDGETS_NAMED else ""
+    return f"{region}; widgets there: {', '.join(named[:WIDGETS_NAMED])}{more}"
+
+
+def _widget_name(widget: Any) -> str:
+    """E.g. ``caption 'sub' (city-walk.toml:12)``: its type, its id and where it was declared."""
+    from hud.errors import escape
+
+    kind = getattr(widget, "type_name", "") or type(widget).__name__
+    name = f"{kind} {escape(repr(widget.id))}" if getattr(widget, "id", None) else kind
+    source = getattr(widget, "source", None)
+    if not source or not source[1]:
+        return name
+    return f"{name} ({escape(Path(str(source[0])).name)}:{source[1]})"
+
+
 # --------------------------------------------------------------------------
 # PNG input / output
 # --------------------------------------------------------------------------
@@ -605,15 +666,14 @@ def _describe_problem(
 
 def load_png(path: Path) -> np.ndarray:
     """Load an 8-bit 'L' or 'RGB' PNG as (H, W) or (H, W, 3) uint8."""
-    from PIL import Image
+    from hud.assets import read_image
 
-    with Image.open(path) as image:
-        image.load()
-        if image.mode not in ("L", "RGB"):
-            raise ValueError(
-                f"unsupported image mode {image.mode!r} (expected 'L' or 'RGB')"
-            )
-        return np.array(image)
+    image = read_image(path)
+    if image.mode not in ("L", "RGB"):
+        raise ValueError(
+            f"unsupported image mode {image.mode!r} (expected 'L' or 'RGB')"
+        )
+    return np.array(image)
 
 
 def _load_golden(
@@ -643,42 +703,21 @@ def _save_png(image: np.ndarray, handle: IO[bytes]) -> None:
 
 def _write_text_atomic(path: Path, text: str) -> None:
     """Write a text golden through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)
 
 
 def write_png_atomic(path: Path, image: np.ndarray) -> None:
-    """Write a PNG via a temp file in the same folder and ``os.replace``.
+    """Write a PNG via a temp file in the same folder (hud.files.AtomicFile).
 
     Readers (and an interrupted run) see either the old file or the new one,
     never a partial one; the temp file is removed on any error.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    temp_path = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            _save_png(image, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_path, _FILE_MODE)
-        os.replace(temp_path, path)
-    except BaseException:
-        temp_path.unlink(missing_ok=True)
-        raise
+    with AtomicFile(path) as handle:
+        _save_png(image, handle)
 
 
 def _write_plain(path: Path, image: np.ndarray) -> None:
-    with path.open("wb") as handle:
+    with AtomicFile(path) as handle:
         _save_png(image, handle)
 
 
@@ -736,7 +775,7 @@ def _write_artefacts(
     folder.mkdir(parents=True, exist_ok=True)
     ignore = failures_dir / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# written by hud.golden\n*\n", encoding="utf-8")
+        write_text(ignore, "# written by hud.golden\n*\n")
     images: dict[str, np.ndarray] = {}
     if expected is not None:
         images["expected"] = expected
@@ -789,8 +828,7 @@ def write_report(state: GoldenState) -> Path:
         f"{sections}\n</body>\n</html>\n"
     )
     path = state.report_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document, encoding="utf-8")
+    write_text(path, document)
     return path
 
 
@@ -824,7 +862,6 @@ def _report_figure(state: GoldenState, kind: str, path: Path | None) -> str:
 
 
 def _png_size(path: Path) -> tuple[int, int]:
-    from PIL import Image
+    from hud.assets import read_image
 
-    with Image.open(path) as image:
-        return image.size
+    return read_image(path).size

@@ -128,7 +128,7 @@ class Layout:
         key = ("text", inner_w)
         block = widget._layout_cache.get(key)
         if block is None:
-            block = layout_text(widget.text, self.theme.text_px(widget.size), widget.weight, inner_w,
+            block = layout_text(widget.text, self.theme.text_px(widget.size, widget), widget.weight, inner_w,
                                 widget.max_lines, widget.overflow, widget.line_height, widget.lang or "",
                                 widget.direction, widget.back)
             widget._layout_cache[key] = block
@@ -287,7 +287,7 @@ def _cross(align: str, box: tuple[int, int], size: int, stretchable: bool) -> tu
 
 
 def natural_image_size(widget: Image) -> tuple[int, int]:
-    from hud.assets import load_image
+    """The image's own size in pixels (its file is checked and decoded once, then cached)."""
+    from hud.assets import image_size
 
-    image = load_image(widget.src)
-    return image.size
+    return image_size(widget.src)

@@ -27,3 +27,9 @@ HARD_MAX_DURATION_S = 86_400.0  # what --max-duration may raise the bound to (on
 MAX_HTTP_BODY = 1024 * 1024     # bytes of one HTTP request body to the emulator
 HTTP_TIMEOUT_S = 10.0           # a connection idle this long is closed
 HTTP_WORKERS = 8                # requests served at once
+
+HARD_MAX_FRAMES = 5_184_000     # what --max-frames / --max-duration may raise the frame bound to (a day at 60 Hz)
+
+MAX_LENGTH_PX = 2 * MAX_PANEL_SIDE  # any length in pixels (offset, margin, padding, gap, size): twice the largest panel side
+MAX_BINDINGS = 1_000            # [[gestures]] bindings in one scene
+MAX_KEY_PARTS = 128             # dotted parts of one TOML key (a.b.c) in a scene: longer keys make TOML reading quadratic

@@ -6,12 +6,12 @@ commands are grouped into layers that share one stereo shift.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Union
+from typing import Iterator, NamedTuple, Union
 
 import numpy as np
 from PIL import Image as PILImage
 
-from hud.assets import load_image
+from hud.assets import open_image
 from hud.geometry import Rect
 from hud.icons import STROKE_WIDTH, icon_paths
 from hud.text.itemize import sanitize
@@ -307,21 +307,60 @@ def _paint_progress(widget: Progress, theme: Theme, brightness: float) -> list[C
 
 
 def _paint_image(widget: Image, theme: Theme, brightness: float) -> list[Command]:
+    """The image scaled into its content box (contain, cover or stretch), centred. Only the part
+    some eye can show is scaled: a huge box costs no more than the panel."""
     x, y, w, h = _content_box(widget, theme)
     if w <= 0 or h <= 0 or not widget.src:
         return []
-    source = load_image(widget.src)
+    source = open_image(widget.src)
     sw, sh = source.size
     if widget.fit == "stretch":
         tw, th = w, h
     else:
         scale = min(w / sw, h / sh) if widget.fit == "contain" else max(w / sw, h / sh)
         tw, th = max(1, round(sw * scale)), max(1, round(sh * scale))
-    scaled = source.resize((tw, th), PILImage.Resampling.LANCZOS)
-    pixels = np.asarray(scaled, dtype=np.float32) / 255.0
-    # Centre in the box; `cover` crops what spills over.
-    left, top = (tw - w) // 2, (th - h) // 2
-    if left > 0 or top > 0:
-        pixels = pixels[max(top, 0):max(top, 0) + h, max(left, 0):max(left, 0) + w]
-    bx, by = x + max(-left, 0), y + max(-top, 0)
-    return [Blit(bx, by, pixels[..., :3].copy(), pixels[..., 3].copy(), brightness)]
+    # Centred in the box; `cover` crops what spills over.
+    placed = Rect(x - (tw - w) // 2, y - (th - h) // 2, tw, th)
+    shown = placed.intersect(Rect(x, y, w, h))
+    parts = [part for part in (shown.intersect(area) for area in _visible_areas(widget, theme)) if not part.empty]
+    device = theme.device
+    if parts == [shown] and tw * th <= 4 * device.width * device.height:
+        # All of it is visible: scale the whole image, then crop (the pixels goldens pin).
+        scaled = np.asarray(source.resize((tw, th), PILImage.Resampling.LANCZOS), dtype=np.float32) / 255.0
+        pixels = scaled[shown.y - placed.y:shown.bottom - placed.y, shown.x - placed.x:shown.right - placed.x]
+        return [Blit(shown.x, shown.y, pixels[..., :3].copy(), pixels[..., 3].copy(), brightness)]
+    commands: list[Command] = []
+    for part in parts:
+        # The source rectangle that scales onto `part`, in source pixels.
+        box = ((part.x - placed.x) * sw / tw, (part.y - placed.y) * sh / th,
+               (part.right - placed.x) * sw / tw, (part.bottom - placed.y) * sh / th)
+        scaled = source.resize((part.w, part.h), PILImage.Resampling.LANCZOS, box=box)
+        pixels = np.asarray(scaled, dtype=np.float32) / 255.0
+        commands.append(Blit(part.x, part.y, pixels[..., :3].copy(), pixels[..., 3].copy(), brightness))
+    return commands
+
+
+def _visible_areas(widget: Widget, theme: Theme) -> list[Rect]:
+    """Where an eye shows this widget's pixels, in screen pixels before the eye's shift: the
+    panel moved back by each eye's stereo shift and calibration offset. Areas that overlap or lie
+    close together are one rectangle (at most two panels' pixels); far apart they stay two."""
+    device = theme.device
+    depth = next((node.depth_m for node in _ancestry(widget) if node.depth_m is not None), device.image_distance_m)
+    shift = device.stereo_shift_px(depth)
+    areas = []
+    for eye in device.eyes:
+        sign = 1 if eye == "left" else -1
+        dx, dy = device.eye_offset(eye)
+        areas.append(Rect(-sign * shift - dx, -dy, device.width, device.height))
+    if len(areas) == 2:
+        joined = areas[0].union(areas[1])
+        if joined.area <= 2 * device.width * device.height:
+            return [joined]
+    return areas
+
+
+def _ancestry(widget: Widget | None) -> Iterator[Widget]:
+    """The widget, its parent, and so on up to the root."""
+    while widget is not None:
+        yield widget
+        widget = widget.parent

@@ -6,6 +6,7 @@ trace and a frame-time chart. A renderer without a profiler takes no timings at 
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
@@ -17,6 +18,10 @@ from PIL import Image, ImageDraw
 
 STAGES = ("update", "compose", "layout", "paint", "raster", "panel", "sink")
 EYE_STAGES = ("raster", "panel")
+FRAME_TID = 1                     # the trace's frame track
+# Where a stage may run in a frame: update, compose and layout arrange (in any order, and
+# again when a widget changed size), then paint, then each eye's raster and panel, then the sink.
+STAGE_PHASE = {"update": 0, "compose": 0, "layout": 0, "paint": 1, "raster": 2, "panel": 2, "sink": 3}
 STAGE_COLOURS = {"update": (150, 150, 150), "compose": (255, 110, 200), "layout": (80, 160, 255), "paint": (170, 110, 255),
                  "raster": (60, 200, 120), "panel": (240, 190, 60), "sink": (240, 110, 80)}
 
@@ -104,13 +109,17 @@ class Profiler:
 
     # -- exports -----------------------------------------------------------------------------
     def chrome_trace(self) -> dict[str, Any]:
-        """Chrome trace-event JSON (loads in Perfetto and chrome://tracing): one complete
-        event per frame on the frame track, its stages nested inside on the same track, and
-        per-eye raster / panel work on one track per eye and stage."""
+        """Chrome trace-event JSON (loads in Perfetto and chrome://tracing).
+
+        The frame track holds one complete event per frame and, nested inside it, one event per
+        timed stage, back to back in the order they ran (a stage that ran twice, such as
+        compose again after a caption grew a line, shows twice). Each eye's raster and panel
+        work also has a track of its own per eye and stage. Events on one track never overlap,
+        so every viewer nests them as they ran; `trace_problems` checks that."""
         if not self.records:
             return {"traceEvents": [], "displayTimeUnit": "ms"}
         origin = self.records[0].start
-        tracks = {"frame": 1}
+        tracks = {"frame": FRAME_TID}
         for stage in EYE_STAGES:
             for eye in ("left", "right"):
                 tracks[f"{eye} {stage}"] = len(tracks) + 1
@@ -120,27 +129,26 @@ class Profiler:
         for name, tid in tracks.items():
             events.append({"ph": "M", "pid": 1, "tid": tid, "name": "thread_name", "args": {"name": name}})
             events.append({"ph": "M", "pid": 1, "tid": tid, "name": "thread_sort_index", "args": {"sort_index": tid}})
+        cursor = 0   # ns: the end of the last event on the frame track (clock rounding never makes overlaps)
         for record in self.records:
-            begin = _us(record.start - origin)
-            end = max([_us(s.start - origin) + s.ms * 1000 for s in record.spans] + [begin])
-            events.append({"ph": "X", "pid": 1, "tid": 1, "name": f"frame {record.index}", "cat": "frame",
-                           "ts": begin, "dur": round(end - begin, 3),
+            begin = cursor = max(_ns(record.start - origin), cursor)
+            stage_events = []
+            for span in sorted(record.spans, key=lambda s: s.start):
+                start = max(_ns(span.start - origin), cursor)
+                cursor = max(_ns(span.start - origin + span.ms / 1000), start)
+                event = {"ph": "X", "pid": 1, "tid": FRAME_TID, "name": span.stage, "cat": "stage",
+                         "ts": start / 1000, "dur": (cursor - start) / 1000}
+                if span.eye:
+                    event["args"] = {"eye": span.eye}
+                stage_events.append(event)
+                if span.eye and span.stage in EYE_STAGES:
+                    stage_events.append({**event, "tid": tracks[f"{span.eye} {span.stage}"], "cat": "eye"})
+            events.append({"ph": "X", "pid": 1, "tid": FRAME_TID, "name": f"frame {record.index}", "cat": "frame",
+                           "ts": begin / 1000, "dur": (cursor - begin) / 1000,
                            "args": {"t": record.t, "total_ms": round(record.total_ms, 4),
                                     "over_budget": record.total_ms > self.budget_ms,
                                     "dirty_px": record.dirty_px, "lit_px": record.lit_px}})
-            stage_spans: dict[str, list[Span]] = {}
-            for span in record.spans:
-                stage_spans.setdefault(span.stage, []).append(span)
-            for stage, spans in stage_spans.items():
-                first = min(s.start for s in spans)
-                last = max(s.start + s.ms / 1000 for s in spans)
-                events.append({"ph": "X", "pid": 1, "tid": 1, "name": stage, "cat": "stage",
-                               "ts": _us(first - origin), "dur": round((last - first) * 1e6, 3)})
-                for span in spans:
-                    if span.eye:
-                        events.append({"ph": "X", "pid": 1, "tid": tracks[f"{span.eye} {stage}"], "name": stage,
-                                       "cat": "eye", "ts": _us(span.start - origin), "dur": round(span.ms * 1000, 3),
-                                       "args": {"eye": span.eye}})
+            events += stage_events
         return {"traceEvents": events, "displayTimeUnit": "ms"}
 
     def write_trace(self, path: str | Path) -> None:
@@ -210,20 +218,108 @@ def stats(values: list[float], unit: str = "_ms") -> dict[str, float]:
     return {f"{k}{unit}": round(float(v), 4) for k, v in zip(keys, out)}
 
 
-def _us(seconds: float) -> float:
-    return round(seconds * 1e6, 3)
+def _ns(seconds: float) -> int:
+    return round(seconds * 1e9)
+
+
+def trace_problems(trace: dict[str, Any]) -> list[str]:
+    """What is wrong with a Chrome trace the profiler wrote, as lines (empty: nothing).
+
+    On every track, events nest properly: one that starts inside another ends inside it.
+    Frames do not overlap; each holds its stage events side by side (none overlapping
+    another), in pipeline order: arranging (update, compose, layout), paint, each eye's raster
+    then panel, the sink. Every stage and per-eye event lies inside a frame."""
+    problems: list[str] = []
+    complete = [e for e in trace.get("traceEvents", []) if e.get("ph") == "X"]
+    for event in complete:
+        missing = {"ts", "dur", "pid", "tid", "name"} - set(event)
+        if missing or event.get("dur", 0) < 0:
+            problems.append(f"{event.get('name')!r}: missing {sorted(missing)} or a negative duration")
+    if problems:
+        return problems
+    tracks: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for event in complete:
+        tracks.setdefault((event["pid"], event["tid"]), []).append(event)
+    for (_, tid), events in tracks.items():
+        stack: list[dict[str, Any]] = []
+        for event in sorted(events, key=lambda e: (_start(e), -_end(e))):
+            while stack and _start(event) >= _end(stack[-1]):
+                stack.pop()
+            if stack and _end(event) > _end(stack[-1]):
+                problems.append(f"track {tid}: {event['name']!r} at {event['ts']} us starts inside "
+                                f"{stack[-1]['name']!r} and ends after it")
+            stack.append(event)
+    frames = sorted((e for e in complete if e.get("cat") == "frame"), key=_start)
+    for before, after in zip(frames, frames[1:]):
+        if _end(before) > _start(after):
+            problems.append(f"{before['name']!r} overlaps {after['name']!r}")
+    starts = [_start(frame) for frame in frames]
+    stages: dict[int, list[dict[str, Any]]] = {id(frame): [] for frame in frames}
+    for event in complete:
+        if event.get("cat") not in ("stage", "eye"):
+            continue
+        owner = _frame_of(event, frames, starts)
+        if owner is None:
+            problems.append(f"{event.get('cat')} event {event['name']!r} at {event['ts']} us lies outside every frame")
+        elif event.get("cat") == "stage":
+            if event["tid"] != owner["tid"]:
+                problems.append(f"stage {event['name']!r} at {event['ts']} us is not on its frame's track")
+            stages[id(owner)].append(event)
+    for frame in frames:
+        ordered = sorted(stages[id(frame)], key=lambda e: (_start(e), _end(e)))
+        for before, after in zip(ordered, ordered[1:]):
+            if _end(before) > _start(after):
+                problems.append(f"{frame['name']}: stage {after['name']!r} starts before {before['name']!r} ends")
+        problems += _order_problems(frame, ordered)
+    return problems
+
+
+def _frame_of(event: dict[str, Any], frames: list[dict[str, Any]], starts: list[int]) -> dict[str, Any] | None:
+    """The latest frame (of `frames`, sorted by their `starts`) that holds `event` whole."""
+    index = bisect.bisect_right(starts, _start(event)) - 1
+    for frame in frames[max(index - 1, 0):index + 1][::-1]:
+        if _start(frame) <= _start(event) and _end(event) <= _end(frame):
+            return frame
+    return None
+
+
+def _order_problems(frame: dict[str, Any], stages: list[dict[str, Any]]) -> list[str]:
+    """Stages of one frame out of pipeline order (see STAGE_PHASE), or an eye's panel before its raster."""
+    problems = []
+    phase = 0
+    rastered: dict[str, int] = {}
+    for event in stages:   # in time order
+        name = event["name"]
+        if name not in STAGE_PHASE:
+            problems.append(f"{frame['name']}: unknown stage {name!r}")
+            continue
+        if STAGE_PHASE[name] < phase:
+            problems.append(f"{frame['name']}: {name!r} runs after a later stage of the pipeline")
+        phase = max(phase, STAGE_PHASE[name])
+        eye = event.get("args", {}).get("eye", "")
+        if name == "raster":
+            rastered[eye] = rastered.get(eye, 0) + 1
+        elif name == "panel" and rastered.get(eye, 0) < 1:
+            problems.append(f"{frame['name']}: the {eye or 'eye'} panel runs before its raster")
+        elif name == "panel":
+            rastered[eye] -= 1
+    return problems
+
+
+def _at(microseconds: float) -> int:
+    """A trace time in whole nanoseconds (the profiler writes µs with 3 decimals)."""
+    return round(microseconds * 1000)
+
+
+def _start(event: dict[str, Any]) -> int:
+    return _at(event["ts"])
+
+
+def _end(event: dict[str, Any]) -> int:
+    return _at(event["ts"]) + _at(event["dur"])
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
+    from hud.files import write_bytes
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    write_bytes(path, data)

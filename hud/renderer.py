@@ -145,9 +145,12 @@ class Renderer:
             root._drawn_by = self._token
             self._forget()
         if self.scene.timeline is not None:
-            if self._last is None:
-                self._layout(root, self._compose(root).shown_rects())  # captions scroll by measured lines
-            self.scene.apply_timeline(t)
+            if self._last is None:   # captions scroll by measured lines: arrange once before the timeline
+                arranged = self._compose(root)
+                lap("compose")
+                self._layout(root, arranged.shown_rects())
+                lap("layout")
+            self.scene.apply_timeline(t, self.device)
         lap("update")
         if (self.composition is not None and not root.layout_dirty and not root.paint_pending
                 and not self._moving and not self._move_window(t)):
@@ -271,9 +274,9 @@ class Renderer:
         boxes = self._before.get(at)
         if boxes is None:
             current = self.compositor.last
-            self.scene.apply_timeline(math.nextafter(at, -math.inf))
+            self.scene.apply_timeline(math.nextafter(at, -math.inf), self.device)
             boxes = self.compositor.run(self.scene.root, self.safe_area, self.scene.gap).shown_rects()
-            self.scene.apply_timeline(t)
+            self.scene.apply_timeline(t, self.device)
             self.compositor.restore(current)
             self._before[at] = boxes
         return boxes

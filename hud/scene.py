@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from hud.anim import EASINGS, TRANSITIONS, Event, Timeline, animatable, parse_time
+from hud.anim import (DEFAULT_DEVICE, EASINGS, MAX_TIME_S, TRANSITIONS, Event, OffsetEnd, Timeline, animatable,
+                      default_px_per_deg, parse_time)
 from hud.assets import AssetError, resolve_asset
 from hud.gestures import ACTIONS, GESTURES, Binding
-from hud.geometry import Length, parse_length
-from hud.devices import builtin_names, load_device
-from hud.errors import DeviceError, FieldError, SceneError
+from hud.geometry import Length
+from hud.devices import DeviceProfile, builtin_names, load_device
+from hud.errors import DeviceError, FieldError, SceneError, escape
 from hud.layout import Screen
-from hud.tomlpos import TomlPositions, toml_error_line
+from hud.limits import (MAX_BINDINGS, MAX_DEPTH, MAX_KEY_PARTS, MAX_SCENE_BYTES, MAX_TEXT_CHARS,
+                        MAX_TIMELINE_ENTRIES, MAX_WIDGETS)
+from hud.tomlpos import TomlPositions, long_key_line, nesting_line, toml_error_line
 from hud.widgets import WIDGET_TYPES, Widget, create_widget
 from hud.widgets.primitives import Image
-from hud.widgets.props import LengthKind, Prop
+from hud.widgets.props import LengthKind, Prop, Str, bounded_length, show_value as show
 
 SCENE_KEYS = {
     "title": "Title shown in tools.",
@@ -31,13 +36,15 @@ SCENE_KEYS = {
     "targets": "Every device profile the scene is meant for (default: just `device`); `make demo` renders each.",
     "gap": "Space between top-level widgets that share a zone, and between zones (px or deg; default 0.3deg).",
 }
-DEFAULT_DEVICE = "quark-s1"
 TIMELINE_KEYS = {"at": "When, e.g. \"1.5s\" or \"300ms\".", "target": "Id of the widget.",
                  "set": "Fields to set: { distance_m = 80 }.", "append": "Text to append to a caption or text.",
                  "animate": "{ property, from, to, duration, easing } for a numeric field or offset_x / offset_y.",
                  "show": "{ transition = fade | slide | none, duration, hide_after }.",
                  "hide": "{ transition = fade | slide | none, duration }."}
 ANIMATE_KEYS = ("property", "from", "to", "duration", "easing")
+TOML_NESTING = 64            # arrays / inline tables inside each other where a reader that recurses is blamed
+_DIGITS = re.compile(r"[0-9_]{4000,}")   # an integer too long for Python to read (over 4300 digits)
+_px_per_deg: dict[str, float] = {}       # a device name's pixels per degree (the scene's own profile)
 
 
 class Scene:
@@ -46,7 +53,7 @@ class Scene:
     def __init__(self, *widgets: Widget, title: str = "", device: str = DEFAULT_DEVICE,
                  targets: tuple[str, ...] = (), path: Path | None = None,
                  gap: Length | float | str | None = None) -> None:
-        self.title = title
+        self.title = _TITLE.validate(title)
         self._gap: Length | None = None if gap is None else _gap(gap)
         self.device = device
         self.targets = targets or (device,)
@@ -75,10 +82,25 @@ class Scene:
             return self.duration
         return self.timeline.end + 1.0 if self.timeline else 0.0
 
-    def apply_timeline(self, t: float) -> None:
-        """Bring every field the timeline touches to its value at time `t`."""
+    def apply_timeline(self, t: float, device: DeviceProfile | None = None) -> None:
+        """Bring every field the timeline touches to its value at time `t`, on `device` (the
+        display that converts degrees to pixels; default: the scene's own profile)."""
         if self.timeline is not None:
-            self.timeline.apply(t)
+            self.timeline.apply(t, self._px_per_deg(device))
+
+    def _px_per_deg(self, device: DeviceProfile | None) -> float:
+        """Pixels per degree on `device`, else the scene's profile, else the default profile
+        (also for profiles without a display, where nothing is drawn)."""
+        if device is not None and device.has_display:
+            return device.px_per_deg
+        name = self.device if isinstance(self.device, str) else DEFAULT_DEVICE
+        if name not in _px_per_deg:
+            try:
+                profile = load_device(name)
+            except (DeviceError, OSError, ValueError):
+                profile = None
+            _px_per_deg[name] = profile.px_per_deg if profile and profile.has_display else default_px_per_deg()
+        return _px_per_deg[name]
 
     @property
     def widgets(self) -> tuple[Widget, ...]:
@@ -104,17 +126,29 @@ def load_scene(path: str | Path) -> Scene:
     """Read and validate a scene file; raises SceneError on any problem."""
     file = Path(path)
     shown = str(path)
+    place = escape(shown)
     try:
-        raw = file.read_bytes()
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SceneError(place, None, "", "not a regular file", "give the path of a .toml scene file")
+        if info.st_size > MAX_SCENE_BYTES:
+            raise _too_big(place, info.st_size)
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_SCENE_BYTES + 1)
     except FileNotFoundError:
-        raise SceneError(shown, None, "", "file not found", "check the path") from None
+        raise SceneError(place, None, "", "file not found", "check the path") from None
     except OSError as exc:
-        raise SceneError(shown, None, "", f"cannot read the file ({exc.strerror})", "check its permissions") from None
+        raise SceneError(place, None, "", f"cannot read the file ({exc.strerror or type(exc).__name__})",
+                         "check its permissions") from None
+    except ValueError:   # a path with a NUL character
+        raise SceneError(place, None, "", "the path is not a valid file name", "check the path") from None
+    if len(raw) > MAX_SCENE_BYTES:   # it grew while being read
+        raise _too_big(place, len(raw))
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")  # editors may save a byte-order mark
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise SceneError(shown, line, "", "the file is not valid UTF-8", "save it as UTF-8") from None
+        raise SceneError(place, line, "", "the file is not valid UTF-8", "save it as UTF-8") from None
     scene = parse_scene(text, shown, file.parent)
     scene.path = file
     return scene
@@ -122,6 +156,18 @@ def load_scene(path: str | Path) -> Scene:
 
 def parse_scene(text: str, shown: str = "<scene>", base_dir: Path | None = None) -> Scene:
     """Build a Scene from TOML text; `base_dir` is where relative image paths start."""
+    place = escape(shown)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SCENE_BYTES:
+        raise _too_big(place, size)
+    long_key = long_key_line(text, MAX_KEY_PARTS)
+    if long_key is not None:
+        if ".children" in text.split("\n", long_key)[long_key - 1]:   # [[widgets.children.children...]]
+            raise SceneError(place, long_key, "", f"widgets nest more than {MAX_DEPTH} containers deep "
+                             f"(this key has over {MAX_KEY_PARTS} parts)",
+                             "put fewer columns, rows, stacks and panels inside each other")
+        raise SceneError(place, long_key, "", f"a key of more than {MAX_KEY_PARTS} dotted parts (a.b.c...)",
+                         "a scene needs only a few: shorten the key")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -129,10 +175,23 @@ def parse_scene(text: str, shown: str = "<scene>", base_dir: Path | None = None)
         # "(at end of document)" carries no line: point at the last line.
         line = toml_error_line(message) or len(text.rstrip().splitlines()) or 1
         problem = message.split(" (at ")[0]
-        raise SceneError(shown, line, "", f"TOML syntax error: {problem}",
+        raise SceneError(place, line, "", f"TOML syntax error: {escape(problem)}",
                          "check quotes, brackets and '=' on that line") from None
+    except RecursionError:
+        raise SceneError(place, nesting_line(text, TOML_NESTING), "", "arrays or inline tables nest too deeply to read",
+                         "a scene needs only a few levels: remove the extra brackets") from None
+    except ValueError:   # an integer of more than 4300 digits
+        digits = _DIGITS.search(text)
+        line = text.count("\n", 0, digits.start()) + 1 if digits else None
+        raise SceneError(place, line, "", "a number has too many digits to read",
+                         "write it with fewer digits") from None
     builder = _Builder(shown, TomlPositions(text), base_dir or Path.cwd())
     return builder.scene(data)
+
+
+def _too_big(place: str, size: int) -> SceneError:
+    return SceneError(place, None, "", f"the file is {size} bytes, at most {MAX_SCENE_BYTES} allowed "
+                      f"({MAX_SCENE_BYTES // 1024 // 1024} MiB)", "split it into several scenes")
 
 
 def widget_from_table(table: Any, scene: Scene, shown: str = "<request>") -> Widget:
@@ -147,18 +206,62 @@ def widget_from_table(table: Any, scene: Scene, shown: str = "<request>") -> Wid
     for widget in scene.root.walk():
         if widget.id is not None:
             builder.ids[widget.id] = ()
+    builder.check_tree([table], (), scene.root._size)
     return builder.widget(table, ())
 
 
 class _Builder:
     def __init__(self, shown: str, positions: TomlPositions, base_dir: Path) -> None:
         self.shown, self.positions, self.base_dir = shown, positions, base_dir
-        self.ids: dict[str, tuple] = {}
+        self.ids: dict[str, tuple] = {}       # id -> path of the widget that has it
+        self.by_id: dict[str, Widget] = {}    # id -> widget built so far
         self.has_lines = True                 # False for tables that come from no file (JSON)
 
     def fail(self, path: tuple, where: str, problem: str, fix: str) -> SceneError:
+        """One error line; everything in it that came from the user is escaped for the terminal."""
         line = (self.positions.line_of(path) or 1) if self.has_lines else None
-        return SceneError(self.shown, line, where, problem, fix)
+        return SceneError(escape(self.shown), line, escape(where), escape(problem), escape(fix))
+
+    def check_sizes(self, data: dict[str, Any]) -> None:
+        """Refuse a scene past the limits on widgets, nesting, timeline entries and bindings
+        before building any of it."""
+        if isinstance(data.get("widgets"), list):
+            self.check_tree(data["widgets"], ("widgets",), 0)
+        for key, limit, name in (("timeline", MAX_TIMELINE_ENTRIES, "timeline entries"),
+                                 ("gestures", MAX_BINDINGS, "gesture bindings")):
+            entries = data.get(key)
+            if isinstance(entries, list) and len(entries) > limit:
+                raise self.fail((key, limit), key, f"the scene has {len(entries)} {name}, at most {limit} allowed",
+                                "split it into several scenes")
+
+    def check_tree(self, items: list, path: tuple, already: int) -> None:
+        """Refuse widget tables nested more than MAX_DEPTH containers deep, or more than
+        MAX_WIDGETS widgets with the `already` in the scene; counted without building any."""
+        total, over = already, None
+        stack = [(path, iter(enumerate(items)), 0)]   # lists of widget tables still to count
+        while stack:
+            list_path, entries, depth = stack[-1]
+            entry = next(entries, None)
+            if entry is None:
+                stack.pop()
+                continue
+            index, item = entry
+            if not isinstance(item, dict):
+                continue
+            item_path = list_path + (index,)
+            total += 1
+            if total == MAX_WIDGETS + 1:
+                over = item_path
+            if depth > MAX_DEPTH:
+                raise self.fail(item_path, self._where(item),
+                                f"is inside {depth} containers, at most {MAX_DEPTH} may nest",
+                                "put fewer columns, rows, stacks and panels inside each other")
+            children = item.get("children")
+            if isinstance(children, list) and children:
+                stack.append((item_path + ("children",), iter(enumerate(children)), depth + 1))
+        if over is not None:
+            raise self.fail(over, "scene", f"the scene has {total} widgets, at most {MAX_WIDGETS} allowed "
+                            "(nested ones included)", "split it into several scenes, or show fewer widgets at once")
 
     def scene(self, data: dict[str, Any]) -> Scene:
         for key in data:
@@ -169,7 +272,7 @@ class _Builder:
                 else:
                     fix = (f"did you mean '{close[0]}'?" if close
                            else "a scene has a [scene] table, [[widgets]] and optionally [[timeline]]")
-                raise self.fail((key,), "scene", f"unknown top-level key '{key}'", fix)
+                raise self.fail((key,), "scene", f"unknown top-level key '{_clip(key)}'", fix)
         header = data.get("scene", {})
         if not isinstance(header, dict):
             raise self.fail(("scene",), "scene", "'scene' must be a table", "write it as [scene]")
@@ -177,10 +280,10 @@ class _Builder:
             if key not in SCENE_KEYS:
                 close = difflib.get_close_matches(key, list(SCENE_KEYS), n=1)
                 fix = f"did you mean '{close[0]}'?" if close else f"[scene] takes {', '.join(SCENE_KEYS)}"
-                raise self.fail(("scene", key), "scene", f"unknown key '{key}'", fix)
+                raise self.fail(("scene", key), "scene", f"unknown key '{_clip(key)}'", fix)
             if key == "targets":
                 if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-                    raise self.fail(("scene", key), "scene", f"'targets' must be a list of device names, got {value!r}",
+                    raise self.fail(("scene", key), "scene", f"'targets' must be a list of device names, got {show(value)}",
                                     'e.g. targets = ["quark-s1", "even-g2"]')
             elif key == "gap":
                 try:
@@ -193,18 +296,30 @@ class _Builder:
                 except ValueError as exc:
                     raise self.fail(("scene", key), "scene", f"'duration': {exc}", 'e.g. duration = "10s"') from None
             elif not isinstance(value, str):
-                raise self.fail(("scene", key), "scene", f"'{key}' must be a string, got {value!r}",
+                raise self.fail(("scene", key), "scene", f"'{key}' must be a string, got {show(value)}",
                                 "put it in quotes")
+            elif key == "title":
+                try:
+                    _TITLE.validate(value)
+                except FieldError as exc:
+                    raise self.fail(("scene", key), "scene", f"'title' {exc.problem}", exc.fix) from None
         for key in ("device", "targets"):
             names = header.get(key, [])
+            checked: set[str] = set()
             for index, name in enumerate([names] if isinstance(names, str) else names):
+                if name in checked:
+                    continue
+                checked.add(name)
                 try:
                     load_device(name)
-                except DeviceError as exc:
+                except (DeviceError, OSError, ValueError) as exc:   # OSError, ValueError: not a usable path
                     at = ("scene", key) if isinstance(names, str) else ("scene", key, index)
-                    close = difflib.get_close_matches(name, builtin_names(), n=1)
+                    close = difflib.get_close_matches(name[:200], builtin_names(), n=1)
                     fix = f"did you mean '{close[0]}'? see `hud devices`" if close else "see `hud devices` for the names"
-                    raise self.fail(at, "scene", str(exc).split(" (")[0], fix) from None
+                    problem = (str(exc).split(" (")[0] if isinstance(exc, DeviceError)
+                               else f"unknown device '{_clip(name)}'")
+                    raise self.fail(at, "scene", problem, fix) from None
+        self.check_sizes(data)
         widgets = data.get("widgets", [])
         if not isinstance(widgets, list):
             raise self.fail(("widgets",), "scene", "'widgets' must be an array of tables",
@@ -222,6 +337,7 @@ class _Builder:
             scene.timeline = Timeline()
             for index, entry in enumerate(entries):
                 self.timeline_entry(scene, entry, ("timeline", index), index)
+            self.check_timeline(scene.timeline)
         if "duration" in header:
             scene.duration = parse_time(header["duration"])
         bindings = data.get("gestures", [])
@@ -234,12 +350,11 @@ class _Builder:
 
     def target(self, scene: Scene, target_id: Any, path: tuple, where: str) -> Widget:
         """The widget a timeline entry or gesture binding names, or a one-line error."""
-        widget = scene.find(target_id) if isinstance(target_id, str) else None
+        widget = self.by_id.get(target_id) if isinstance(target_id, str) else None
         if widget is None:
-            ids = [w.id for w in scene.root.walk() if w.id]
-            close = difflib.get_close_matches(str(target_id), ids, n=1)
+            close = difflib.get_close_matches(str(target_id)[:200], list(self.by_id), n=1)
             fix = f"did you mean '{close[0]}'?" if close else "give the widget an id and use it here"
-            raise self.fail(path + ("target",), where, f"no widget with id {target_id!r}", fix)
+            raise self.fail(path + ("target",), where, f"no widget with id {_named(target_id)}", fix)
         return widget
 
     def binding(self, scene: Scene, entry: Any, path: tuple) -> Binding:
@@ -250,7 +365,7 @@ class _Builder:
         for key in entry:
             if key not in ("gesture", "action", "target"):
                 close = difflib.get_close_matches(key, ["gesture", "action", "target"], n=1)
-                raise self.fail(path + (key,), where, f"unknown key '{key}'",
+                raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}'",
                                 f"did you mean '{close[0]}'?" if close else "a binding takes gesture, action, target")
         for key in ("gesture", "action", "target"):
             if key not in entry:
@@ -260,7 +375,7 @@ class _Builder:
             if entry[key] not in allowed:
                 close = difflib.get_close_matches(str(entry[key]), allowed, n=1)
                 fix = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(allowed)}"
-                raise self.fail(path + (key,), where, f"unknown {key} {entry[key]!r}", fix)
+                raise self.fail(path + (key,), where, f"unknown {key} {_named(entry[key])}", fix)
         target = entry["target"]
         widget = self.target(scene, target, path, where)
         if entry["action"] in ("scroll_back", "scroll_forward") and "back" not in widget.props:
@@ -280,7 +395,7 @@ class _Builder:
             if key not in TIMELINE_KEYS:
                 close = difflib.get_close_matches(key, list(TIMELINE_KEYS), n=1)
                 fix = f"did you mean '{close[0]}'?" if close else f"entries take {', '.join(TIMELINE_KEYS)}"
-                raise self.fail(path + (key,), where, f"unknown key '{key}'", fix)
+                raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}'", fix)
         for key in ("at", "target"):
             if key not in entry:
                 raise self.fail(path, where, f"missing '{key}'", f"add {key} = ...")
@@ -290,7 +405,7 @@ class _Builder:
             raise self.fail(path + ("at",), where, f"'at': {exc}", 'e.g. at = "1.5s"') from None
         target_id = entry["target"]
         target = self.target(scene, target_id, path, where)
-        where = f"timeline '{target_id}'"
+        where = f"timeline '{_clip(target_id)}'"
         actions = [key for key in ("set", "append", "animate", "show", "hide") if key in entry]
         if len(actions) != 1:
             raise self.fail(path, where, "an entry needs exactly one of set, append, animate, show, hide",
@@ -307,18 +422,25 @@ class _Builder:
                 if prop is None or name == "id":
                     close = difflib.get_close_matches(name, list(target.props), n=1)
                     fix = f"did you mean '{close[0]}'?" if close else f"fields of {target.type_name}: {', '.join(target.props)}"
-                    raise self.fail(path + ("set", name), where, f"{target.type_name} has no field '{name}'", fix)
+                    raise self.fail(path + ("set", name), where, f"{target.type_name} has no field '{_clip(name)}'", fix)
                 try:
                     converted = prop.validate(raw)
                 except FieldError as exc:
                     raise self.fail(path + ("set", name), where, f"'{name}' {exc.problem}", exc.fix) from None
+                if isinstance(target, Image) and name == "src":   # the same rules as the widget's own src
+                    try:
+                        converted = str(resolve_asset(converted, self.base_dir))
+                    except AssetError as exc:
+                        raise self.fail(path + ("set", name), where, exc.problem, exc.fix) from None
                 timeline.add(Event(at, target, "set", name, converted, order=order))
         elif action == "append":
-            if not isinstance(value, str):
-                raise self.fail(path + ("append",), where, "'append' must be a string", "put the text in quotes")
-            if "text" not in target.props or target.type_name not in ("caption", "text"):
+            if target.type_name not in ("caption", "text"):
                 raise self.fail(path + ("append",), where, f"cannot append text to a {target.type_name}",
                                 "target a caption or a text widget")
+            try:
+                value = _APPEND.validate(value)
+            except FieldError as exc:
+                raise self.fail(path + ("append",), where, f"'append' {exc.problem}", exc.fix) from None
             timeline.add(Event(at, target, "append", "text", value, order=order))
         elif action == "animate":
             self.animate_entry(timeline, target, value, at, path + ("animate",), where, order)
@@ -333,7 +455,7 @@ class _Builder:
         for key in value:
             if key not in ANIMATE_KEYS:
                 close = difflib.get_close_matches(key, ANIMATE_KEYS, n=1)
-                raise self.fail(path + (key,), where, f"unknown key '{key}' in animate",
+                raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}' in animate",
                                 f"did you mean '{close[0]}'?" if close else f"animate takes {', '.join(ANIMATE_KEYS)}")
         for key in ("property", "to", "duration"):
             if key not in value:
@@ -343,7 +465,7 @@ class _Builder:
             numeric = [n for n in target.props if animatable(target, n)] + ["offset_x", "offset_y"]
             close = difflib.get_close_matches(str(name), numeric, n=1)
             fix = f"did you mean '{close[0]}'?" if close else f"numbers of {target.type_name}: {', '.join(numeric)}"
-            raise self.fail(path + ("property",), where, f"cannot animate {name!r} of a {target.type_name}", fix)
+            raise self.fail(path + ("property",), where, f"cannot animate {_named(name)} of a {target.type_name}", fix)
         ends = {}
         for key in ("from", "to"):
             if key not in value:
@@ -351,12 +473,13 @@ class _Builder:
             raw = value[key]
             try:
                 if name in ("offset_x", "offset_y"):
-                    ends[key] = _offset_px(raw)
+                    ends[key] = OffsetEnd(bounded_length(raw, signed=True))
                 else:
                     ends[key] = target.props[name].validate(raw)
-            except (FieldError, ValueError) as exc:
-                problem = exc.problem if isinstance(exc, FieldError) else str(exc)
-                raise self.fail(path + (key,), where, f"'{key}' {problem}", "give a number in the field's range") from None
+            except FieldError as exc:
+                raise self.fail(path + (key,), where, f"'{key}' {exc.problem}", exc.fix) from None
+            except ValueError as exc:
+                raise self.fail(path + (key,), where, f"'{key}' {exc.args[0]}", exc.args[1]) from None
         try:
             duration = parse_time(value["duration"])
         except ValueError as exc:
@@ -364,7 +487,7 @@ class _Builder:
         easing = value.get("easing", "linear")
         if easing not in EASINGS:
             close = difflib.get_close_matches(str(easing), list(EASINGS), n=1)
-            raise self.fail(path + ("easing",), where, f"unknown easing {easing!r}",
+            raise self.fail(path + ("easing",), where, f"unknown easing {_named(easing)}",
                             f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(EASINGS)}")
         timeline.add(Event(at, target, "animate", name, ends["to"], ends.get("from"), duration, easing, order))
 
@@ -377,12 +500,12 @@ class _Builder:
         for key in value:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
-                raise self.fail(path + (key,), where, f"unknown key '{key}' in {action}",
+                raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}' in {action}",
                                 f"did you mean '{close[0]}'?" if close else f"{action} takes {', '.join(allowed)}")
         transition = value.get("transition", "fade")
         if transition not in TRANSITIONS:
             close = difflib.get_close_matches(str(transition), TRANSITIONS, n=1)
-            raise self.fail(path + ("transition",), where, f"unknown transition {transition!r}",
+            raise self.fail(path + ("transition",), where, f"unknown transition {_named(transition)}",
                             f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(TRANSITIONS)}")
         times = {}
         for key in ("duration", "hide_after"):
@@ -397,9 +520,37 @@ class _Builder:
         else:
             timeline.hide(at, target, transition, duration, order)
 
+    def check_timeline(self, timeline: Timeline) -> None:
+        """What only the whole timeline shows, in time order: an animation of a field that has
+        no value to start from, and appends that make a text longer than its limit."""
+        values: dict[tuple[int, str], Any] = {}
+        for event in timeline.events:
+            target = event.target
+            name = "offset" if event.field in ("offset_x", "offset_y") else event.field
+            key = (id(target), name)
+            current = values[key] if key in values else getattr(target, name)
+            where = f"timeline '{_clip(target.id or '')}'"
+            if event.kind == "set":
+                values[key] = event.value
+            elif event.kind == "append":
+                after = target.appended(current, event.value)
+                limit = target.props["text"].kind.max_len
+                if len(after) > limit:
+                    raise self.fail(("timeline", event.order, "append"), where,
+                                    f"appends make the text {len(after)} characters long at {event.at:g} s, "
+                                    f"at most {limit} allowed",
+                                    "set a shorter text before appending, or use a caption, which drops its oldest lines")
+                values[key] = after
+            elif event.kind == "animate":
+                if event.start is None and current is None:
+                    raise self.fail(("timeline", event.order, "animate"), where,
+                                    f"'{event.field}' has no value at {event.at:g} s to animate from",
+                                    "add from = ... to the animation, or give the field a value first")
+                values[key] = event.value
+
     def widget(self, item: Any, path: tuple) -> Widget:
         if not isinstance(item, dict):
-            raise self.fail(path, "widget", f"a widget must be a table, got {item!r}",
+            raise self.fail(path, "widget", f"a widget must be a table, got {show(item)}",
                             "write it as [[widgets]] with type = \"...\"")
         type_name = item.get("type")
         where = self._where(item)
@@ -407,7 +558,7 @@ class _Builder:
             raise self.fail(path, where, "missing 'type'",
                             f"add type = \"...\", one of {', '.join(sorted(WIDGET_TYPES))}")
         if not isinstance(type_name, str):
-            raise self.fail(path + ("type",), where, f"'type' must be a string, got {type_name!r}", "put it in quotes")
+            raise self.fail(path + ("type",), where, f"'type' must be a string, got {show(type_name)}", "put it in quotes")
         fields = {k: v for k, v in item.items() if k not in ("type", "children")}
         # The widget's own fields come first, then its children: errors and duplicate ids
         # are then reported in the order they appear in the file.
@@ -433,6 +584,7 @@ class _Builder:
                 raise self.fail(path + ("id",), where, f"id '{widget.id}' is already used {used}",
                                 "give each widget its own id")
             self.ids[widget.id] = path + ("id",)
+            self.by_id[widget.id] = widget
         if "children" in item:
             raw_children = item["children"]
             if not isinstance(raw_children, list):
@@ -447,26 +599,32 @@ class _Builder:
 
     @staticmethod
     def _where(item: dict[str, Any]) -> str:
-        type_name = item.get("type") if isinstance(item.get("type"), str) else "widget"
+        type_name = _clip(item["type"]) if isinstance(item.get("type"), str) else "widget"
         widget_id = item.get("id")
-        return f"{type_name} '{widget_id}'" if isinstance(widget_id, str) else str(type_name)
+        return f"{type_name} '{_clip(widget_id)}'" if isinstance(widget_id, str) else type_name
+
+
+def _named(value: Any) -> str:
+    """A name the user wrote, in quotes: 'lable' (other values as they are shown)."""
+    return f"'{_clip(value)}'" if isinstance(value, str) else show(value)
+
+
+def _clip(text: str, most: int = 40) -> str:
+    """A name from the user, short enough for one error line."""
+    return text if len(text) <= most else text[:most - 3] + "..."
 
 
 _GAP = Prop(LengthKind(percent=False, high_px=1000, high_deg=20), None)
 _GAP.name = "gap"
+_TITLE = Prop(Str(MAX_TEXT_CHARS), "")
+_TITLE.name = "title"
+_APPEND = Prop(Str(MAX_TEXT_CHARS), "")
+_APPEND.name = ""
 
 
 def _gap(value: Any) -> Length:
     """The [scene] gap as a length; FieldError when it is not one."""
     return _GAP.validate(value)
-
-
-def _offset_px(value: Any) -> float:
-    """An offset end value in pixels: a number or "12px" (degrees need a device, so not here)."""
-    length = parse_length(value, allow_percent=False)
-    if length.unit != "px":
-        raise ValueError(f"offsets animate in pixels, got {value!r}")
-    return length.value
 
 
 def _dotted(path: tuple) -> str:
@@ -486,7 +644,10 @@ def scene_schema() -> dict[str, Any]:
         definitions[name] = {"type": "object", "description": (cls.__doc__ or "").strip().splitlines()[0],
                              "properties": properties, "required": required, "additionalProperties": False}
     definitions["widget"] = {"oneOf": [{"$ref": f"#/$defs/{name}"} for name in sorted(WIDGET_TYPES)]}
-    time = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*(ms|s)?\s*$"}]}
+    time = {"anyOf": [{"type": "number", "minimum": 0, "maximum": MAX_TIME_S},
+                      {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*(ms|s)?\s*$"}]}
+    end = {"anyOf": [{"type": "number"}, {"type": "string"}],
+           "description": "A number of the field, or for offset_x / offset_y a length: 12, \"12px\" or \"0.5deg\"."}
     transition = {"type": "string", "enum": list(TRANSITIONS)}
     definitions["timeline_entry"] = {
         "type": "object", "additionalProperties": False, "required": ["at", "target"],
@@ -497,8 +658,8 @@ def scene_schema() -> dict[str, Any]:
             "append": {"type": "string", "description": TIMELINE_KEYS["append"]},
             "animate": {"type": "object", "additionalProperties": False, "required": ["property", "to", "duration"],
                         "description": TIMELINE_KEYS["animate"],
-                        "properties": {"property": {"type": "string"}, "from": {"type": "number"},
-                                       "to": {"type": "number"}, "duration": time,
+                        "properties": {"property": {"type": "string"}, "from": end,
+                                       "to": end, "duration": time,
                                        "easing": {"type": "string", "enum": list(EASINGS)}}},
             "show": {"type": "object", "additionalProperties": False, "description": TIMELINE_KEYS["show"],
                      "properties": {"transition": transition, "duration": time, "hide_after": time}},

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 from hud.devices import DeviceProfile
+from hud.errors import FieldError, SceneError, escape
 from hud.geometry import Length
+from hud.limits import MAX_FONT_PX
+
+if TYPE_CHECKING:
+    from hud.widgets.base import Widget
 
 Colour = tuple[float, ...]  # one channel (mono intensity) or three (linear-ish RGB), 0..1
 
@@ -55,8 +61,37 @@ class Theme:
             return reference * length.value / 100
         return length.value
 
-    def text_px(self, size: Length | str) -> int:
-        """A font size in whole pixels from a role name or a length."""
+    def text_px(self, size: Length | str, widget: Widget | None = None) -> int:
+        """A font size in whole pixels from a role name or a length, at most MAX_FONT_PX: a larger
+        one (degrees on a narrow-field display) is an error naming `widget`, the size and the limit."""
         if isinstance(size, str):
-            return max(6, round(self.device.deg_to_px(SIZE_ROLES_DEG[size])))
-        return max(4, round(self.px(size)))
+            px = max(6, round(self.device.deg_to_px(SIZE_ROLES_DEG[size])))
+        else:
+            px = max(4, round(self.px(size)))
+        if px > MAX_FONT_PX:
+            raise self._font_too_large(size, px, widget)
+        return px
+
+    def _font_too_large(self, size: Length | str, px: int, widget: Widget | None) -> FieldError | SceneError:
+        shown = f"{size} ({SIZE_ROLES_DEG[size]:g}deg)" if isinstance(size, str) else str(size)
+        device, largest = escape(self.device.name), self.device.px_to_deg(MAX_FONT_PX)
+        owner = next((node for node in _ancestry(widget) if node.source is not None), None)
+        if owner is None:
+            return FieldError("size", f"{shown} is {px:,} px on {device}, over the {MAX_FONT_PX} px limit for text",
+                              f"use at most {largest:.3g}deg or {MAX_FONT_PX}px on this device")
+        label = escape(f"{owner.type_name} '{owner.id}'" if owner.id else owner.type_name)
+        if owner is widget:
+            problem = f"'size' {shown} is {px:,} px on {device}, over the {MAX_FONT_PX} px limit for text"
+            fix = f"use at most {largest:.3g}deg or {MAX_FONT_PX}px on this device"
+        else:   # text a composite draws at one of its own sizes
+            problem = f"its {shown} text is {px:,} px on {device}, over the {MAX_FONT_PX} px limit for text"
+            fix = (f"{device} has {self.device.px_per_deg:,.0f} px per degree, so text stops at {largest:.3g}deg: "
+                   "give the profile a wider fov_diag_deg, or the widget a smaller size where it has one")
+        return SceneError(escape(str(owner.source[0])), owner.source[1], label, problem, fix)
+
+
+def _ancestry(widget: Widget | None) -> Iterator[Widget]:
+    """The widget, its parent, and so on up to the root."""
+    while widget is not None:
+        yield widget
+        widget = widget.parent

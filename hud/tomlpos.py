@@ -5,14 +5,15 @@ same text with a small, forgiving TOML 1.0 scanner and remembers on which line
 each table header, array-of-tables element, key and array element starts, so a
 validator can report ``scene.toml:LINE: ...`` for any value path.
 
-The scanner never raises: on text it cannot make sense of it skips to the next
-line and carries on, keeping whatever it has found so far.
+The scanner never raises and never recurses (nested arrays and inline tables
+are followed on an explicit stack): on text it cannot make sense of it skips to
+the next line and carries on, keeping whatever it has found so far. It scans
+lazily, only as far into the text as the paths asked for so far need.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 Path = tuple[str | int, ...]  # e.g. ("widgets", 1, "children", 0, "text")
 
@@ -25,6 +26,9 @@ _KEY_END = frozenset(" \t\r\n.=[]\"'#,{}")
 _SCALAR_END = frozenset(",]}#\r\n")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 _ERROR_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_MAX_PARTS = 256  # a key is recorded with at most this many parts (deeper ones are never asked for)
+# A dotted key of many parts: bare or quoted parts joined by dots (a.b."c".'d').
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*"""
 
 
 class _ScanError(Exception):
@@ -35,20 +39,24 @@ class TomlPositions:
     """Line numbers (1-based) of the tables, array-of-tables elements and keys of one TOML document."""
 
     def __init__(self, text: str) -> None:
-        self._lines = _Scanner(text).scan()
+        self._scanner = _Scanner(text)
 
     def line_of(self, path: Path) -> int | None:
         """Line where `path` is defined: the key's line if the path ends at a key, the header line
         ([table] or [[array]]) for a table / array-of-tables element, otherwise the line of the
         nearest enclosing path that has one (walking up the path). None only for an empty document / unknown root."""
         try:
-            path = tuple(path)
-            for end in range(len(path), 0, -1):
-                line = self._lines.get(path[:end])
-                if line is not None:
-                    return line
+            path = tuple(path)[:_MAX_PARTS]
+            hash(path)
         except TypeError:  # unhashable path element
             return None
+        scanner = self._scanner
+        while path not in scanner.explicit and scanner.step():
+            pass
+        for end in range(len(path), 0, -1):
+            line = scanner.explicit.get(path[:end]) or scanner.implicit.get(path[:end])
+            if line is not None:
+                return line
         return None
 
 
@@ -58,32 +66,54 @@ def toml_error_line(message: str) -> int | None:
     return int(found[-1]) if found else None
 
 
+def long_key_line(text: str, parts: int) -> int | None:
+    """First line with a dotted key of more than `parts` parts (a.b.c...), or None."""
+    pattern = re.compile(f"(?<![A-Za-z0-9_.-])(?:{_KEY_PART}){{{parts}}}")   # from a key's first part only
+    offset = 0
+    for line in text.split("\n"):
+        if line.count(".") >= parts and pattern.search(line):
+            return text.count("\n", 0, offset) + 1
+        offset += len(line) + 1
+    return None
+
+
+def nesting_line(text: str, depth: int) -> int | None:
+    """First line where arrays and inline tables nest more than `depth` levels deep (where a
+    reader that recurses gives up), or None. Scans no further than that line."""
+    scanner = _Scanner(text)
+    scanner.stop_depth = depth
+    while scanner.too_deep is None and scanner.step():
+        pass
+    return scanner.too_deep
+
+
 class _Scanner:
     """Single pass over the text; records the first line of every path it meets."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 1 if text.startswith("\ufeff") else 0
-        self.newlines = [i for i, ch in enumerate(text) if ch == "\n"]
         self.explicit: dict[Path, int] = {}  # keys, headers, array elements
         self.implicit: dict[Path, int] = {}  # tables created by a dotted key or header
         self.aot_counts: dict[Path, int] = {}  # array-of-tables path -> elements so far
         self.table: Path = ()
+        self.stop_depth = 0                   # > 0: stop where arrays / inline tables nest deeper
+        self.too_deep: int | None = None      # the line where they did
+        self._counted = (0, 1)                # (position, its line): line() counts on from there
 
     # -- driver -------------------------------------------------------------
 
-    def scan(self) -> dict[Path, int]:
-        """Scan the whole document; return path -> line."""
-        while True:
-            self.skip_trivia()
-            if self.pos >= len(self.text):
-                break
-            start = self.pos
-            try:
-                self.statement()
-            except Exception:  # noqa: BLE001 - _ScanError or anything unforeseen: never raise
-                self.recover(start)
-        return {**self.implicit, **self.explicit}
+    def step(self) -> bool:
+        """Scan the next statement; False once the whole text is scanned."""
+        self.skip_trivia()
+        if self.pos >= len(self.text):
+            return False
+        start = self.pos
+        try:
+            self.statement()
+        except Exception:  # noqa: BLE001 - _ScanError or anything unforeseen: never raise
+            self.recover(start)
+        return True
 
     def statement(self) -> None:
         """One header or key/value line, including its trailing comment."""
@@ -102,7 +132,10 @@ class _Scanner:
 
     def line(self) -> int:
         """1-based line of the current position (newlines before it, plus one)."""
-        return bisect_left(self.newlines, self.pos) + 1
+        start, line = self._counted if self._counted[0] <= self.pos else (0, 1)
+        line += self.text.count("\n", start, self.pos)
+        self._counted = (self.pos, line)
+        return line
 
     def peek(self) -> str:
         """Current character, or "" at the end."""
@@ -147,8 +180,10 @@ class _Scanner:
 
     def define_parents(self, path: Path, line: int) -> None:
         """Tables that `path` creates on the way (a.b.c = 1 creates a and a.b)."""
-        for end in range(1, len(path)):
-            self.implicit.setdefault(path[:end], line)
+        for end in range(len(path) - 1, 0, -1):
+            if path[:end] in self.implicit:   # recorded with all of its own parents
+                return
+            self.implicit[path[:end]] = line
 
     # -- headers ------------------------------------------------------------
 
@@ -159,7 +194,7 @@ class _Scanner:
         is_array = self.peek() == "["
         if is_array:
             self.pos += 1
-        keys = self.dotted_key()
+        keys = self.dotted_key()[:_MAX_PARTS]
         self.expect("]")
         if is_array:
             self.expect("]")
@@ -176,13 +211,13 @@ class _Scanner:
 
     def resolve(self, keys: list[str]) -> Path:
         """Header prefix keys -> path, stepping into the last element of each array of tables."""
-        path: Path = ()
+        parts: list[str | int] = []
         for key in keys:
-            path += (key,)
-            count = self.aot_counts.get(path)
+            parts.append(key)
+            count = self.aot_counts.get(tuple(parts))
             if count:
-                path += (count - 1,)
-        return path
+                parts.append(count - 1)
+        return tuple(parts)
 
     # -- keys ---------------------------------------------------------------
 
@@ -212,17 +247,73 @@ class _Scanner:
 
     def keyval(self, base: Path) -> None:
         """`key = value` relative to table `base`."""
+        path = self.key_of_value(base)
+        self.value(path)
+
+    def key_of_value(self, base: Path) -> Path:
+        """`key =` relative to table `base`: records its line and returns its path."""
         line = self.line()
-        path = base + tuple(self.dotted_key())
+        path = (base + tuple(self.dotted_key()))[:_MAX_PARTS]
         self.expect("=")
         self.skip_ws()
         self.define_parents(path, line)
         self.define(path, line)
-        self.value(path)
+        return path
 
     # -- values -------------------------------------------------------------
 
     def value(self, path: Path) -> None:
+        """One value at `path`, recording where each array element and inline-table key starts.
+
+        Arrays and inline tables (newlines tolerated in them, although TOML 1.0 forbids them
+        in inline tables) nest on an explicit stack of open containers, never the call stack."""
+        stack: list[list] = []   # open containers: [closing bracket, path, elements so far]
+        state, target = "value", path
+        while True:
+            if state == "value":          # a value for `target` starts here
+                char = self.peek()
+                if char in ("[", "{"):
+                    self.pos += 1
+                    stack.append(["]" if char == "[" else "}", target, 0])
+                    if self.stop_depth and len(stack) > self.stop_depth:
+                        self.too_deep = self.line()
+                        raise _ScanError("nested too deeply")
+                    state = "open"
+                    continue
+                self.plain_value()
+            elif state == "open":         # inside a container: an element or its end
+                self.skip_trivia()
+                closing, base, count = stack[-1]
+                if self.peek() == closing:
+                    self.pos += 1
+                    stack.pop()
+                else:
+                    if not self.peek():
+                        raise _ScanError("unterminated array or inline table")
+                    if closing == "]":
+                        target = (base + (count,))[:_MAX_PARTS]
+                        self.define(target, self.line())
+                    else:
+                        target = self.key_of_value(base)
+                    stack[-1][2] = count + 1
+                    state = "value"
+                    continue
+            else:                         # after an element: a separator or the end
+                self.skip_trivia()
+                if self.peek() == ",":
+                    self.pos += 1
+                    state = "open"
+                    continue
+                if self.peek() != stack[-1][0]:
+                    raise _ScanError(f"expected ',' or '{stack[-1][0]}'")
+                self.pos += 1
+                stack.pop()
+            if not stack:                 # the value (and every container in it) has ended
+                return
+            state = "after"
+
+    def plain_value(self) -> None:
+        """A string, number, boolean or date."""
         char = self.peek()
         if char == '"':
             if self.text.startswith('"""', self.pos):
@@ -234,10 +325,6 @@ class _Scanner:
                 self.multiline_literal_string()
             else:
                 self.literal_string()
-        elif char == "[":
-            self.array(path)
-        elif char == "{":
-            self.inline_table(path)
         else:
             self.scalar()
 
@@ -250,42 +337,6 @@ class _Scanner:
             self.pos -= 1
         if self.pos == start:
             raise _ScanError("expected a value")
-
-    def array(self, path: Path) -> None:
-        """[v, v, ...] over any number of lines; records each element's first line."""
-        self.expect("[")
-        index = 0
-        while True:
-            self.skip_trivia()
-            if self.peek() == "]":
-                self.pos += 1
-                return
-            if not self.peek():
-                raise _ScanError("unterminated array")
-            element = path + (index,)
-            self.define(element, self.line())
-            self.value(element)
-            index += 1
-            self.skip_trivia()
-            if self.peek() == ",":
-                self.pos += 1
-            elif self.peek() != "]":
-                raise _ScanError("expected ',' or ']'")
-
-    def inline_table(self, path: Path) -> None:
-        """{k = v, ...}; newlines are tolerated although TOML 1.0 forbids them."""
-        self.expect("{")
-        while True:
-            self.skip_trivia()
-            if self.peek() == "}":
-                self.pos += 1
-                return
-            self.keyval(path)
-            self.skip_trivia()
-            if self.peek() == ",":
-                self.pos += 1
-            elif self.peek() != "}":
-                raise _ScanError("expected ',' or '}'")
 
     # -- strings ------------------------------------------------------------
 

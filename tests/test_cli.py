@@ -1,6 +1,7 @@
 """The `hud` command: devices, render, validate, run as a user would (a fresh interpreter each time)."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -147,7 +148,7 @@ def test_render_with_a_user_profile_file(tmp_path: Path, custom_profile: Path) -
 @pytest.mark.parametrize("old, new, words", [
     ("width = 800", "widht = 800", ["unknown key 'widht' in [display]", "did you mean 'width'?"]),
     ("width = 800", 'width = "800"', ["'width' must be a number", "'800'"]),
-    ("refresh_hz = 60", "refresh_hz = 0", ["refresh_hz must be between 1 and 1000"]),
+    ("refresh_hz = 60", "refresh_hz = 0", ["refresh_hz must be", "got 0"]),
 ])
 def test_render_with_a_broken_user_profile(tmp_path: Path, custom_profile: Path, old: str, new: str,
                                            words: list[str]) -> None:
@@ -210,3 +211,65 @@ def test_validate_stops_at_a_bad_scene(tmp_path: Path) -> None:
     bad.write_text('[[widgets]]\ntype = "text"\nbrightness = 1.5\n', encoding="utf-8")
     line = assert_one_line_error(hud("validate", bad))
     assert line.startswith(f"{bad}:3: text: 'brightness' must be between 0 and 1"), line
+
+
+# -- strings from a user are shown, never obeyed ------------------------------------------------------
+
+RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def assert_clean(*texts: str) -> None:
+    """No terminal control character or bidi override reaches the terminal."""
+    for text in texts:
+        assert not RAW_CONTROLS.search(text), repr(text)
+
+
+def test_escape_sequences_in_a_widget_type_are_shown_escaped(tmp_path: Path) -> None:
+    scene = tmp_path / "evil.toml"
+    scene.write_text('[[widgets]]\ntype = "\\u001b]0;pwned\\u0007"\n', encoding="utf-8")
+    result = hud("render", scene, "--out", tmp_path / "out")
+    line = assert_one_line_error(result)
+    assert line.startswith(f"{scene}:2: ") and "\\x1b]0;pwned\\x07" in line, line
+    assert_clean(result.stdout, result.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+def test_escape_sequences_in_a_size_are_shown_escaped(tmp_path: Path) -> None:
+    scene = tmp_path / "size.toml"
+    scene.write_text('[[widgets]]\ntype = "text"\ntext = "hi"\nsize = "1\\u001b[31m"\n', encoding="utf-8")
+    result = hud("validate", scene)
+    line = assert_one_line_error(result)
+    assert line.startswith(f"{scene}:4: text: 'size'") and '"1\\x1b[31m"' in line, line
+    assert_clean(result.stdout, result.stderr)
+
+
+def test_validate_lint_and_measure_output_is_escaped(tmp_path: Path) -> None:
+    """A valid scene whose id and text hold controls: every printed line shows them escaped."""
+    scene = tmp_path / "odd\x1b[2Jname.toml"
+    scene.write_text('[[widgets]]\ntype = "text"\nid = "a\\u202eb"\ntext = "hi\\u001b[31m there"\nsize = 6\n',
+                     encoding="utf-8")
+    shown = str(scene).replace("\x1b", "\\x1b")
+    validate = hud("validate", scene)
+    assert validate.returncode == 0, validate.stderr
+    assert validate.stdout.startswith(f"{shown}: ok (1 widgets")
+    assert "\\x1b[31m" in validate.stderr and "\\u202e" in validate.stderr   # the lint findings
+    lint = hud("lint", scene)
+    assert lint.returncode == 1 and "\\u202e" in lint.stdout
+    lint_json = hud("lint", scene, "--json")
+    findings = json.loads(lint_json.stdout)["findings"]
+    assert findings and all("hi\x1b[31m there" in f["message"] and "a\u202eb" in f["widget"] for f in findings)
+    measure = hud("text", "measure", "x\u202e\x1b[2Jy", "--json")
+    assert json.loads(measure.stdout)["lines"][0]["text"].startswith("x")
+    plain = hud("text", "measure", "x\u202ey")
+    assert plain.stdout.splitlines()[1].endswith("x\\u202ey")
+    missing = hud("render", tmp_path / "no\x1b]0;t\x07.toml")
+    assert assert_one_line_error(missing).endswith("no\\x1b]0;t\\x07.toml: file not found (check the path)")
+    for result in (validate, lint, lint_json, measure, plain, missing):
+        assert_clean(result.stdout, result.stderr)
+
+
+def test_warnings_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    from hud import cli
+
+    cli._show_warning(UserWarning("glyph \x1b[31m\u202e missing"), UserWarning, "x.py", 1)
+    assert capsys.readouterr().err == "warning: glyph \\x1b[31m\\u202e missing\n"

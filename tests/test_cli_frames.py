@@ -49,6 +49,16 @@ def test_render_at_a_time(tmp_path: Path) -> None:
     assert np.array_equal(pixels(same / "left.png"), pixels(later / "left.png"))
 
 
+def test_render_shows_every_stage_of_a_timeline_scene(tmp_path: Path) -> None:
+    """A timeline scene's first frame is arranged before its timeline applies: that compose and
+    layout time counts as compose and layout, listed in pipeline order."""
+    result = hud("render", "scenes/city-walk-timeline.toml", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    timings = result.stdout.splitlines()[0].split(" ms (")[1].removesuffix(" ms)")
+    assert [part.split()[0] for part in timings.split(", ")] == ["update", "compose", "layout", "paint", "raster",
+                                                                  "panel"]
+
+
 @pytest.mark.parametrize("value", ["2.5 seconds", "soon", "-1s"])
 def test_render_bad_at(tmp_path: Path, value: str) -> None:
     out = tmp_path / "out"

@@ -11,6 +11,7 @@ import pytest
 
 import hud
 from emulator import Emulator
+from emulator.overlay import PAD, PROFILE_SIZE, STATUS_BAR_H
 from hud.errors import DeviceError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,7 +247,12 @@ def test_pause_and_profile(emu: Emulator) -> None:
     summary = emu.summary()
     assert summary["frames"] >= 6 and summary["device"] == "quark-s1"
     emu.show_profile = True
-    assert emu.grab("left").shape == (480, 640, 3)
+    emu.events.clear()  # no banner
+    grabbed = emu.grab("left")
+    band = PROFILE_SIZE[1] + 2 * PAD + STATUS_BAR_H  # the graph sits in a band below the view ...
+    assert grabbed.shape == (480 + band, 640, 3)
+    assert np.array_equal(grabbed[:480], emu.grab("left", overlay=False))  # ... covering none of it
+    assert grabbed[480:480 + band - STATUS_BAR_H].max() > 200  # the graph's text and bars
 
 
 # -- outlines ------------------------------------------------------------------------------------

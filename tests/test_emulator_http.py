@@ -261,9 +261,20 @@ def test_advance(server: ApiServer, emu: Emulator) -> None:
     assert data["t"] == pytest.approx(t0 + 2 / 60)
     data = get_json(server, "POST", "/advance", {"seconds": 0.5})
     assert data["t"] == pytest.approx(t0 + 2 / 60 + 0.5)
-    for bad in ({"seconds": "1"}, {"seconds": -1}, {"seconds": True}, {"seconds": 1e9}, b'{"seconds": NaN}'):
+    for bad in ({"seconds": "1"}, {"seconds": -1}, {"seconds": True}, {"seconds": 1e9}):
         assert "seconds" in error(server, "POST", "/advance", bad)
+    assert "NaN is not a JSON number" in error(server, "POST", "/advance", b'{"seconds": NaN}')
     assert emu.t == pytest.approx(t0 + 2 / 60 + 0.5)
+
+
+def test_pause(server: ApiServer, emu: Emulator) -> None:
+    assert get_json(server, "POST", "/pause", {"paused": True}) == {"paused": True, "t": 0.0}
+    assert get_json(server, "POST", "/advance", {"seconds": 0.5})["t"] == 0.0   # rendered, time held
+    assert get_json(server, "POST", "/pause", {"paused": False})["paused"] is False
+    assert get_json(server, "POST", "/advance", {"seconds": 0.5})["t"] == 0.5
+    assert "'paused' must be a bool" in error(server, "POST", "/pause", {"paused": "yes"})
+    assert "'paused' must be a bool" in error(server, "POST", "/pause", {"paused": 1})
+    assert "missing 'paused'" in error(server, "POST", "/pause", {})
 
 
 def test_profile(server: ApiServer) -> None:
@@ -321,6 +332,96 @@ def test_bad_content_length(server: ApiServer) -> None:
         sock.sendall(b"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n")
         reply = _read_all(sock)
     assert reply.startswith(b"HTTP/1.0 400") and b"Content-Length" in reply
+
+
+def raw(server: ApiServer, data: bytes) -> bytes:
+    """Send raw bytes on a fresh connection; everything the server answers before closing."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as sock:
+        sock.sendall(data)
+        return _read_all(sock)
+
+
+def test_413_is_judged_from_content_length_before_the_body_arrives(server: ApiServer) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as sock:
+        sock.sendall(f"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Length: {MAX_BODY + 1}\r\n\r\n".encode())
+        sock.settimeout(3)
+        reply = b""
+        while b"the limit is" not in reply:   # no body sent: the answer cannot have waited for it
+            chunk = sock.recv(65536)
+            assert chunk, reply
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.0 413")
+
+
+@pytest.mark.parametrize(("headers", "status", "words"), [
+    (b"", 411, b"Content-Length header"),                                    # a body is required
+    (b"Content-Length: abc\r\n", 400, b"bad Content-Length"),
+    (b"Content-Length: 5_0\r\n", 400, b"bad Content-Length"),
+    (b"Content-Length: +5\r\n", 400, b"bad Content-Length"),
+    (b"Content-Length: 5\r\nContent-Length: 6\r\n", 400, b"bad Content-Length"),
+    (b"Transfer-Encoding: chunked\r\n", 411, b"no chunked encoding"),
+])
+def test_content_length_is_required_and_checked(server: ApiServer, headers: bytes, status: int, words: bytes) -> None:
+    reply = raw(server, b"POST /voice HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+    assert reply.startswith(f"HTTP/1.0 {status}".encode()) and words in reply, reply
+
+
+@pytest.mark.parametrize("body", [b"{", b'{"text": "a",}', b"\xff\xfe{}", b"[" * 100_000, b'{"text": "x"} extra',
+                                  b'{"text": Infinity}', b"null", b'"text"', b"   "])
+def test_malformed_json_is_a_one_line_400(server: ApiServer, body: bytes) -> None:
+    message = error(server, "POST", "/voice", body)
+    assert "\n" not in message and ("JSON" in message or "nests" in message), message
+
+
+def test_a_slowloris_client_is_cut_off_and_blocks_nobody(emu: Emulator) -> None:
+    """One byte every 0.1 s never trips a per-read timeout; the whole request's deadline does."""
+    with ApiServer(emu, socket_timeout=1.0) as api:
+        slow = socket.create_connection(("127.0.0.1", api.port), timeout=TIMEOUT)
+        stop = threading.Event()
+
+        def trickle() -> None:
+            for byte in b"GET /state HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200:
+                if stop.wait(0.1):
+                    return
+                try:
+                    slow.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+        thread = threading.Thread(target=trickle)
+        start = time.monotonic()
+        thread.start()
+        try:
+            for _ in range(3):
+                assert get_json(api, "GET", "/state")["device"] == "quark-s1"  # served meanwhile
+            try:
+                assert _read_all(slow) == b""   # the server hung up on it ...
+            except ConnectionResetError:
+                pass
+            assert time.monotonic() - start < 3.0   # ... after its 1 s, not after the 20 s it would take
+        finally:
+            stop.set()
+            thread.join(timeout=5)
+            slow.close()
+
+
+def test_connections_over_the_worker_bound_get_503(emu: Emulator) -> None:
+    with ApiServer(emu, workers=2, socket_timeout=5.0) as api:
+        holders = [socket.create_connection(("127.0.0.1", api.port), timeout=TIMEOUT) for _ in range(2)]
+        try:
+            for sock in holders:
+                sock.sendall(b"GET /state HTTP/1.1\r\n")   # never finishes: holds a worker
+            time.sleep(0.2)
+            status, response, data = request(api, "GET", "/state")
+            assert status == 503 and response.getheader("Retry-After") == "1"
+            assert "busy" in json.loads(data)["error"]
+        finally:
+            for sock in holders:
+                sock.close()
+        deadline = time.monotonic() + 5
+        while request(api, "GET", "/state")[0] != 200:   # the workers come back
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
 
 
 def test_every_response_closes_the_connection(server: ApiServer) -> None:

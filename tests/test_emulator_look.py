@@ -276,7 +276,7 @@ def test_user_backgrounds_and_errors(tmp_path) -> None:
         load_background(str(tmp_path / "missing.png"))
     broken = tmp_path / "broken.png"
     broken.write_text("this is not an image")
-    with pytest.raises(ValueError, match="cannot be read"):
+    with pytest.raises(ValueError, match="not an image"):
         load_background(str(broken))
     with pytest.raises(ValueError, match="unknown background"):
         make_background("beach")

@@ -22,9 +22,9 @@ import hud
 from emulator import Emulator
 from emulator.__main__ import main
 from emulator.look import AMBIENTS, Look, composite
-from emulator.overlay import SPEAKING_BAND
-from emulator.window import (KEYS, MAX_FRAMES_ENV, STATUS_H, WindowState, handle_key, initial_size, overlay_image,
-                             run_window, status_text, viewport)
+from emulator.overlay import PROFILE_SIZE, SPEAKING_BAND
+from emulator.window import (KEYS, MAX_FRAMES_ENV, STATUS_H, WindowState, handle_key, initial_size, natural_size,
+                             overlay_image, run_window, status_text, view_layout, viewport)
 from hud.errors import HudError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,8 +146,39 @@ def test_pause_restart_and_profiler_keys(emu: Emulator) -> None:
     assert emu.t == 0.0
     press(emu, state, pygame.K_p)
     assert emu.show_profile
-    image = overlay_image(emu, state, (800, 500))
-    assert np.asarray(image)[8:130, 800 - 368:800 - 8, 3].mean() > 150  # the graph's box, top right
+    image = np.asarray(overlay_image(emu, state, (800, 500)))
+    port, (x, y), _ = view_layout(natural_size(emu), (800, 500), "fit", True)
+    assert image[y:y + PROFILE_SIZE[1], x:x + PROFILE_SIZE[0], 3].mean() > 150  # the graph's box is drawn there
+
+
+def _view_rect(port: tuple[int, int, int, int], window: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The view's rectangle in window pixels, top-down: (left, top, right, bottom)."""
+    left, bottom, width, height = port
+    top = window[1] - bottom - height
+    return left, top, left + width, top + height
+
+
+@pytest.mark.parametrize("view", ["both", "left"])
+@pytest.mark.parametrize("window", [(1400, 900), (1000, 480 + STATUS_H), (700, 500), (2000, 560), (640, 300)])
+@pytest.mark.parametrize("zoom", ["fit", 1])
+def test_profiler_graph_covers_no_eye(emu: Emulator, view: str, window: tuple[int, int], zoom: int | str) -> None:
+    """In a letterbox bar or beside the view when one fits, else in a band above the status bar."""
+    emu.view = view
+    natural = natural_size(emu)
+    port, spot, reserve = view_layout(natural, window, zoom, True)
+    assert spot is not None
+    left, top, right, bottom = _view_rect(port, window)
+    x, y = spot
+    graph = (x, y, x + PROFILE_SIZE[0], y + PROFILE_SIZE[1])
+    visible_bottom = window[1] - STATUS_H - reserve   # the scissor: a zoomed view is cut off here
+    apart = graph[2] <= left or graph[0] >= right or graph[3] <= top or graph[1] >= min(bottom, visible_bottom)
+    assert apart, (port, spot, reserve)
+    assert graph[3] <= window[1] - STATUS_H and graph[0] >= 0  # and not over the status bar
+    unreserved, _, _ = view_layout(natural, window, zoom, False)
+    if reserve == 0:
+        assert port == unreserved      # a free spot: the view does not move when P is pressed
+    else:
+        assert port[3] <= unreserved[3]  # the band: the view shrinks (fit) or is cut off above it
 
 
 def test_gesture_keys_fire_gestures(emu: Emulator) -> None:

@@ -443,9 +443,14 @@ def test_invalid_names_and_arguments_raise(inner: pytest.Pytester) -> None:
 
 def test_non_frame_targets_are_rendered_with_hud(inner: pytest.Pytester) -> None:
     save_png(golden_file(inner.path, "scene"), mono(4))
+    scene = inner.path / "scenes" / "demo.toml"
+    scene.parent.mkdir()
+    scene.write_text("", encoding="utf-8")
     write_tests(
         inner,
         test_hud="""
+        from pathlib import Path
+
         import hud
 
         def test_render(golden, monkeypatch):
@@ -457,7 +462,7 @@ def test_non_frame_targets_are_rendered_with_hud(inner: pytest.Pytester) -> None
 
             monkeypatch.setattr(hud, "render", fake_render, raising=False)
             golden.check("scene", "scenes/demo.toml", device="mono-640", at=1.5, lint=False)
-            assert calls == [("scenes/demo.toml", "mono-640", 1.5)]
+            assert calls == [(Path(__file__).parent / "scenes/demo.toml", "mono-640", 1.5)]
     """,
     )
     run(inner).assert_outcomes(passed=1)

@@ -234,7 +234,8 @@ def test_frame_save_failure_keeps_previous_files(tmp_path: Path, monkeypatch: py
     real_save = PILImage.Image.save
 
     def failing_save(self, fp, *args, **kwargs):
-        if str(fp).endswith(".tmp") and ".preview." in str(fp):
+        name = str(getattr(fp, "name", fp))   # a path, or the handle of the file being written
+        if name.endswith(".tmp") and ".preview." in name:
             raise OSError("disk full")
         return real_save(self, fp, *args, **kwargs)
 

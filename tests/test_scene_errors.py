@@ -217,13 +217,13 @@ CASES = [
         'type = "text"',
         'text = "hi"',
         'width = inf',
-    ), 4, "text", ["'width' must be a length"]),
+    ), 4, "text", ["'width' must be between 0 px and 8192 px", "got inf"]),
     ("nan-offset", doc(
         '[[widgets]]',
         'type = "text"',
         'text = "hi"',
         'offset = [nan, 0]',
-    ), 4, "text", ["'offset' must be a finite length"]),
+    ), 4, "text", ["'offset' must be between -8192 px and 8192 px (or -90deg and 90deg)", "got nan"]),
 ]
 
 

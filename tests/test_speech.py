@@ -168,10 +168,15 @@ def test_caption_speaks_only_new_translated_text_and_never_the_partial():
     assert [m.text for m in tracker.scan(plain)[0]] == ["On your left is the Broken Bridge"]
 
 
-def test_new_text_after_a_revision_starts_at_the_changed_word():
+def test_new_text_is_the_tail_and_a_revision_restarts_its_sentence():
     assert new_text("Go straight", "Go straight ahead") == "ahead"
-    assert new_text("turn left at the crossing", "turn left at the second crossing") == "second crossing"
     assert new_text("往前走", "往前走，到路口") == "到路口"
+    # A word revised mid-sentence is said with the words that lead up to it, from the sentence's start.
+    assert new_text("turn left at the crossing", "turn left at the second crossing") == \
+        "turn left at the second crossing"
+    assert new_text("Welcome. Turn left at the crossing", "Welcome. Turn left at the second crossing") == \
+        "Turn left at the second crossing"
+    assert new_text("你好。往前走到路口", "你好。往前走到第二个路口") == "往前走到第二个路口"
 
 
 def test_speak_modes_on_display_and_display_less_devices():

@@ -9,7 +9,6 @@ import wave
 import numpy as np
 import pytest
 
-from hud.speech import audio
 from hud.speech.audio import (SAMPLE_RATE, active_spans, channel_rms_db, fade_out, limit, mix_into,
                               pan_stereo, read_wav, rms_db, silence, to_pcm16, truncate, write_wav)
 from hud.speech.earcons import EARCON_PAN, EARCONS, earcon, earcon_duration
@@ -244,7 +243,7 @@ def test_write_wav_is_atomic(tmp_path, monkeypatch):
 
     def failing_replace(src, dst):
         raise OSError("disk on fire")
-    monkeypatch.setattr(audio.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk on fire"):
         write_wav(path, earcon("payment"))
     assert os.listdir(tmp_path) == ["cue.wav"] and path.read_bytes() == b"previous contents"

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hud.anim import CAPTION_SCROLL_S, EASINGS, Event, Timeline, parse_time
+from hud.devices import load_device
+from hud.anim import CAPTION_SCROLL_S, EASINGS, SLIDE_PX, Event, Timeline, parse_time
 from hud.errors import SceneError
 from hud.geometry import Length
 from hud.renderer import Renderer
@@ -21,6 +22,7 @@ from hud.widgets.primitives import Text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENES = ROOT / "scenes"
+PX_PER_DEG = 26.0   # a display's pixels per degree, for timelines applied without a scene
 
 
 def doc(*lines: str) -> str:
@@ -82,13 +84,13 @@ def test_set_applies_only_from_its_time() -> None:
     timeline = Timeline()
     timeline.add(Event(1.0, text, "set", "text", "after"))
     timeline.add(Event(2.0, text, "set", "color", "dim", order=1))
-    timeline.apply(0.999)
+    timeline.apply(0.999, PX_PER_DEG)
     assert (text.text, text.color) == ("before", "fg")
-    timeline.apply(1.0)
+    timeline.apply(1.0, PX_PER_DEG)
     assert (text.text, text.color) == ("after", "fg")
-    timeline.apply(5.0)
+    timeline.apply(5.0, PX_PER_DEG)
     assert (text.text, text.color) == ("after", "dim")
-    timeline.apply(0.0)  # back in time: the initial values again
+    timeline.apply(0.0, PX_PER_DEG)  # back in time: the initial values again
     assert (text.text, text.color) == ("before", "fg")
 
 
@@ -106,17 +108,17 @@ def test_animate_linear_and_ease_out() -> None:
     timeline = Timeline()
     timeline.add(Event(1.0, linear, "animate", "brightness", 1.0, 0.0, 2.0, "linear"))
     timeline.add(Event(1.0, eased, "animate", "brightness", 1.0, 0.0, 2.0, "ease-out", order=1))
-    timeline.apply(0.5)
+    timeline.apply(0.5, PX_PER_DEG)
     assert linear.brightness == 1.0 and eased.brightness == 1.0  # not started: initial values
-    timeline.apply(1.0)
+    timeline.apply(1.0, PX_PER_DEG)
     assert linear.brightness == 0.0 and eased.brightness == 0.0  # starts at `from`
-    timeline.apply(2.0)
+    timeline.apply(2.0, PX_PER_DEG)
     assert linear.brightness == 0.5  # the linear midpoint, exactly
     assert eased.brightness > 0.5  # ease-out runs ahead of linear
     assert eased.brightness == pytest.approx(EASINGS["ease-out"](0.5))
-    timeline.apply(3.0)
+    timeline.apply(3.0, PX_PER_DEG)
     assert linear.brightness == 1.0 and eased.brightness == 1.0
-    timeline.apply(60.0)  # holds the end value
+    timeline.apply(60.0, PX_PER_DEG)  # holds the end value
     assert linear.brightness == 1.0 and eased.brightness == 1.0
     assert timeline.end == 3.0
 
@@ -135,17 +137,17 @@ def test_animate_without_from_starts_from_the_current_value() -> None:
     arrow = NavArrow(maneuver="left", distance_m=100)
     timeline = Timeline()
     timeline.add(Event(1.0, arrow, "animate", "distance_m", 0.0, None, 1.0, "linear"))
-    timeline.apply(1.5)
+    timeline.apply(1.5, PX_PER_DEG)
     assert arrow.distance_m == pytest.approx(50)
     # A set before the animation changes where it starts from.
     timeline.add(Event(0.5, arrow, "set", "distance_m", 80.0, order=1))
-    timeline.apply(0.75)
+    timeline.apply(0.75, PX_PER_DEG)
     assert arrow.distance_m == 80
-    timeline.apply(1.5)
+    timeline.apply(1.5, PX_PER_DEG)
     assert arrow.distance_m == pytest.approx(40)
-    timeline.apply(2.0)
+    timeline.apply(2.0, PX_PER_DEG)
     assert arrow.distance_m == 0
-    timeline.apply(0.0)
+    timeline.apply(0.0, PX_PER_DEG)
     assert arrow.distance_m == 100
 
 
@@ -153,9 +155,9 @@ def test_animate_offset_component() -> None:
     text = Text(text="x", offset=["4px", "10px"])
     timeline = Timeline()
     timeline.add(Event(0.0, text, "animate", "offset_x", 24.0, None, 1.0, "linear"))
-    timeline.apply(0.5)
+    timeline.apply(0.5, PX_PER_DEG)
     assert text.offset == (Length(14.0), Length(10.0))
-    timeline.apply(2.0)
+    timeline.apply(2.0, PX_PER_DEG)
     assert text.offset == (Length(24.0), Length(10.0))
 
 
@@ -180,15 +182,15 @@ def test_append_builds_text_in_order_and_clears_partial() -> None:
     timeline = Timeline()
     timeline.add(Event(2.0, caption, "append", "text", " three", order=1))  # added out of time order
     timeline.add(Event(1.0, caption, "append", "text", " two", order=0))
-    timeline.apply(0.5)
+    timeline.apply(0.5, PX_PER_DEG)
     assert (caption.text, caption.partial) == ("One", " tw")
-    timeline.apply(1.0)
+    timeline.apply(1.0, PX_PER_DEG)
     assert (caption.text, caption.partial) == ("One two", "")
-    timeline.apply(2.5)
+    timeline.apply(2.5, PX_PER_DEG)
     assert caption.text == "One two three"
-    timeline.apply(1.5)
+    timeline.apply(1.5, PX_PER_DEG)
     assert caption.text == "One two"
-    timeline.apply(0.0)
+    timeline.apply(0.0, PX_PER_DEG)
     assert (caption.text, caption.partial) == ("One", " tw")
 
 
@@ -236,15 +238,20 @@ def test_show_slide_moves_then_returns_to_the_original_offset(offset: list[str])
     original = n.offset
     scene.apply_timeline(1.0)
     assert n.visible is False and n.offset == original
-    base = original[1].value if original[1].unit == "px" else 0.0
+    device = load_device("quark-s1")
+
+    def px(length: Length) -> float:
+        return device.deg_to_px(length.value) if length.unit == "deg" else length.value
+
+    base = px(original[1])
     scene.apply_timeline(2.0)
     assert n.visible is True and n.brightness == 0.0
-    assert n.offset[0] == original[0] and n.offset[1].value < base  # starts higher up
+    assert n.offset[0] == original[0] and px(n.offset[1]) == pytest.approx(base - SLIDE_PX, abs=1e-3)  # starts higher up
     ys = []
     for step in range(0, 7):
         scene.apply_timeline(2.0 + step * 0.05)
-        ys.append(n.offset[1].value)
-    assert ys == sorted(ys) and ys[0] < ys[3] < base  # moves down towards its place
+        ys.append(px(n.offset[1]))
+    assert ys == sorted(ys) and ys[0] < ys[3] < base  # moves down towards its place, whatever its unit
     scene.apply_timeline(2.3)
     assert n.offset == original and n.brightness == 1.0
     scene.apply_timeline(20.0)
@@ -390,7 +397,7 @@ def test_a_very_long_append_scrolls_at_most_three_lines(tmp_path: Path) -> None:
     for t in (0.0, 0.5, 0.51, 0.6, 1.0):
         renderer.frame(t)
         assert 0.0 <= scene["c"].scroll <= 3.0
-    assert scene["c"].lines_dropped(scene["c"].text) > 3
+    assert scene["c"].lines_dropped(scene["c"].text, PX_PER_DEG) > 3
 
 
 # -- scene-file errors ---------------------------------------------------------------------------

@@ -5,12 +5,13 @@ right; mono is shape (n,). Times are seconds and are turned into sample indices 
 """
 from __future__ import annotations
 
-import os
-import secrets
 import wave
 from pathlib import Path
+from typing import BinaryIO, Callable, Iterable
 
 import numpy as np
+
+from hud.files import AtomicFile
 
 SAMPLE_RATE = 22050          # the project's audio rate (espeak-ng's native rate)
 SILENCE_DB = -120.0          # what rms_db reports for digital silence
@@ -118,35 +119,55 @@ def to_pcm16(track: np.ndarray) -> bytes:
 
 
 def write_wav(path: str | Path, track: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-    """16-bit stereo WAV, written atomically: to a temporary file in the same folder then os.replace; on any
-    error the temporary file is removed and no partial file is left at `path` (an existing file stays as it was).
-    NaN or infinite samples and non-(n, 2) arrays raise ValueError before anything is written."""
+    """16-bit stereo WAV, written atomically (hud.files.AtomicFile): on any error no partial file is
+    left at `path` (an existing file stays as it was). NaN or infinite samples and non-(n, 2)
+    arrays raise ValueError before anything is written."""
+    write = wav_writer(track, rate)            # validate before touching the disk
+    with AtomicFile(path) as handle:
+        write(handle)
+
+
+def wav_writer(track: np.ndarray, rate: int = SAMPLE_RATE) -> Callable[[BinaryIO], None]:
+    """Check `track` (stereo (n, 2), finite) and `rate`; return a function that writes them as a
+    16-bit stereo WAV into a binary handle (for hud.files.write_files)."""
     track = np.asarray(track)
     if track.ndim != 2 or track.shape[1] != 2:
         raise ValueError(f"write_wav expects stereo (n, 2) audio, got shape {track.shape}")
     if int(rate) != rate or rate <= 0:
         raise ValueError(f"the sample rate must be a positive integer, got {rate!r}")
-    frames = to_pcm16(track)                   # validate before touching the disk
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # os.open rather than mkstemp: the file gets the usual umask-derived mode, not 0600.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            with wave.open(f, "wb") as w:
-                w.setnchannels(2)
-                w.setsampwidth(2)
-                w.setframerate(int(rate))
-                w.writeframes(frames)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    frames = to_pcm16(track)
+
+    def write(handle: BinaryIO) -> None:
+        with wave.open(handle, "wb") as w:
+            w.setnchannels(2)
+            w.setsampwidth(2)
+            w.setframerate(int(rate))
+            w.writeframes(frames)
+    return write
+
+
+def wav_stream_writer(blocks: Iterable[np.ndarray], frames: int, rate: int = SAMPLE_RATE) -> Callable[[BinaryIO], None]:
+    """A function that writes `frames` stereo frames, given as consecutive (n, 2) blocks, as a 16-bit
+    stereo WAV into a binary handle, one block at a time (for hud.files.write_files): memory
+    follows the block, not the track. ValueError if the blocks hold another number of frames."""
+    if int(rate) != rate or rate <= 0:
+        raise ValueError(f"the sample rate must be a positive integer, got {rate!r}")
+
+    def write(handle: BinaryIO) -> None:
+        written = 0
+        with wave.open(handle, "wb") as w:
+            w.setnchannels(2)
+            w.setsampwidth(2)
+            w.setframerate(int(rate))
+            w.setnframes(frames)
+            for block in blocks:
+                if block.ndim != 2 or block.shape[1] != 2:
+                    raise ValueError(f"expected stereo (n, 2) blocks, got shape {block.shape}")
+                w.writeframesraw(to_pcm16(block))
+                written += len(block)
+            if written != frames:
+                raise ValueError(f"the blocks held {written} frames, not the {frames} announced")
+    return write
 
 
 def read_wav(path: str | Path) -> tuple[np.ndarray, int]:

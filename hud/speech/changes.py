@@ -6,7 +6,8 @@ what the tracker remembers and returns the messages to say and the widgets that 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Callable, NamedTuple
 
 from hud.speech import templates
@@ -36,6 +37,8 @@ class Message:
     max_wait: float | None = None   # seconds it may wait to start before it is stale (None: no limit)
     lead: str = ""                  # the start of `text` that introduces it (a speaker's name), if any
     widget: Widget | None = field(default=None, compare=False, repr=False)
+    stream: str = field(default="", compare=False, repr=False)  # growing text: all of it, as it was then
+    begin: int = field(default=0, compare=False, repr=False)    # where in `stream` the words said begin
 
     @property
     def key(self) -> str:
@@ -194,7 +197,8 @@ class ChangeTracker:
         if stream == before and not fresh:
             return None
         seen.said = stream
-        said = speakable(new_text(before, stream), language)
+        begin = unsaid_start(before, stream)
+        said = stream_words(stream, begin, language)
         if not any(char.isalnum() for char in said):
             return None
         lead = ""
@@ -204,7 +208,8 @@ class ChangeTracker:
             lead = f"{name}：" if language == "zh" else f"{name}: "
         why = "appeared" if not before else "new text" if stream.startswith(before) else "text revised"
         wait = LOW_MAX_WAIT_S if not before else LIVE_TEXT_MAX_WAIT_S
-        return Message(label, "text", lead + said, language, "low", None, why, wait, widget=widget, lead=lead)
+        return Message(label, "text", lead + said, language, "low", None, why, wait, widget=widget, lead=lead,
+                       stream=stream, begin=begin)
 
     def _card(self, widget: Widget, seen: _Seen, fresh: bool, label: str, spoken: str | None) -> Message | None:
         """Whole-widget descriptions (notifications, price cards): said again only when they change."""
@@ -241,21 +246,59 @@ def _card_language(widget: Widget) -> str:
     return detect(" ".join(texts))
 
 
-def new_text(before: str, after: str) -> str:
-    """The part of `after` not yet said: the appended tail (also when old text was trimmed from
-    the front), or, when earlier words were revised, everything from the first changed word."""
+# A sentence ends at . ! ? … (then a space or the end) or at 。！？, with closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]」』）]*(?=\s|$)|[。！？][\"'”’)\]」』）]*")
+
+
+def sentence_start(text: str, index: int) -> int:
+    """Where the sentence that holds text[index] begins: just after the last sentence end before
+    `index` (and the spaces after it), else 0. At the end of a finished sentence, that end."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, index):
+        start = match.end()
+    while start < index and text[start].isspace():
+        start += 1
+    return start
+
+
+def unsaid_start(before: str, after: str) -> int:
+    """Where the part of `after` not yet said begins, `before` having been said: after the
+    appended tail (also when old text was trimmed from the front); when earlier words were
+    revised, at the start of the sentence that holds the first changed word, so a revision
+    is heard with the words that lead up to it."""
     overlap = before.find(after[:20]) if len(after) >= 20 else -1
     if after.startswith(before):
-        tail = after[len(before):]
-    elif overlap > 0 and after.startswith(before[overlap:]):   # a rolling buffer dropped its oldest text
-        tail = after[len(before) - overlap:]
-    else:
-        common = 0
-        for a, b in zip(before, after):
-            if a != b:
-                break
-            common += 1
-        while common > 0 and after[common - 1].isalnum() and ord(after[common - 1]) < 0x2E80:
-            common -= 1   # back to the start of the word (CJK characters are words of their own)
-        tail = after[common:]
-    return tail.lstrip(_LEADING).rstrip(" ,，、;；")
+        return len(before)
+    if overlap > 0 and after.startswith(before[overlap:]):   # a rolling buffer dropped its oldest text
+        return len(before) - overlap
+    common = 0
+    for a, b in zip(before, after):
+        if a != b:
+            break
+        common += 1
+    return sentence_start(after, common)
+
+
+def stream_words(stream: str, begin: int, language: str) -> str:
+    """The words of `stream` from `begin` as said: leading punctuation and trailing commas dropped."""
+    return speakable(stream[begin:].lstrip(_LEADING).rstrip(" ,，、;；"), language)
+
+
+def new_text(before: str, after: str) -> str:
+    """The part of `after` not yet said (see `unsaid_start`), without leading punctuation."""
+    return after[unsaid_start(before, after):].lstrip(_LEADING).rstrip(" ,，、;；")
+
+
+def in_place_of(older: Message, newer: Message) -> Message:
+    """`newer` as it is queued in place of `older`, from the same widget, which never started:
+    it keeps the speaker's name `older` opened with, and, for growing text, the beginning of the
+    sentence `older` left unfinished (so a replacement never drops the start of a sentence)."""
+    if older.stream and newer.stream and newer.begin > 0:
+        keep = max(older.begin, sentence_start(older.stream, len(older.stream)))
+        kept = older.stream[keep:]
+        at = newer.stream.rfind(kept, 0, newer.begin + len(kept)) if kept.strip() else -1
+        if 0 <= at < newer.begin:
+            newer = replace(newer, text=newer.lead + stream_words(newer.stream, at, newer.language), begin=at)
+    if older.lead and not newer.lead:
+        newer = replace(newer, text=older.lead + newer.text, lead=older.lead)
+    return newer

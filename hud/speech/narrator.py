@@ -10,15 +10,17 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
-import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from hud.devices import DeviceProfile, load_device
 from hud.errors import HudError
+from hud.files import write_files
 from hud.scene import Scene
 from hud.speech import audio, earcons, tts
 from hud.speech.changes import ChangeTracker, Message, speaks_on_device
@@ -29,6 +31,8 @@ EARCON_GAP_S = 0.06     # between an earcon and the words after it
 TAIL_S = 0.3            # silence kept after the last sound
 SCENE_TICK_S = 0.05     # how often a scene's timeline is sampled for changes
 NOTIFICATION_GRACE_S = 10.0  # a notification hidden before it was said may still start this long after
+CUT_FADE_S = 0.02       # an interrupted utterance fades out over its last this many seconds
+BLOCK_FRAMES = 65_536   # frames of the track mixed and written at a time (about 3 s)
 
 
 class Narrator:
@@ -67,9 +71,23 @@ class Narrator:
         """The message's words as mono samples."""
         return self.engine.synthesize(message.text, message.language)
 
+    def pieces(self, message: Message) -> tuple[list[tuple[int, Callable[[], np.ndarray]]], int]:
+        """The message's words as pieces, each (its length in samples, a function returning its
+        mono samples), and the samples of silence between two pieces. A long text is several
+        pieces (hud.speech.tts.speech_pieces), so its sound is never needed all at once; an
+        engine that only has `synthesize` gives one piece."""
+        engine = self.engine
+        if not hasattr(engine, "piece_samples"):
+            return [(len(self.speech(message)), lambda: self.speech(message))], 0
+        return [(engine.piece_samples(piece, message.language),
+                 functools.partial(engine.synthesize_piece, piece, message.language))
+                for piece in tts.speech_pieces(message.text)], engine.gap_samples
+
     def duration_of(self, message: Message) -> float:
         """Seconds the message takes: its earcon, a short gap, then the words."""
-        words = len(self.speech(message)) / self.rate
+        pieces, gap = self.pieces(message)
+        heard = [length for length, _ in pieces if length]
+        words = (sum(heard) + gap * max(len(heard) - 1, 0)) / self.rate
         if message.earcon is None:
             return words
         return earcons.earcon_duration(message.earcon) + EARCON_GAP_S + words
@@ -131,7 +149,7 @@ class Narrator:
         audio.mix_into(track, opening, 0.0, self.rate)
         audio.mix_into(track, self.words(utterance), len(opening) / self.rate, self.rate)
         if utterance.status == "interrupted" and utterance.start is not None and utterance.end is not None:
-            track = audio.truncate(track, utterance.end - utterance.start, rate=self.rate)
+            track = audio.truncate(track, utterance.end - utterance.start, CUT_FADE_S, self.rate)
         return track
 
     def _speakers(self, track: np.ndarray) -> np.ndarray:
@@ -142,11 +160,62 @@ class Narrator:
 
     def mix(self, duration: float | None = None) -> np.ndarray:
         """Every utterance that was (or is being) said, mixed into one stereo track from t = 0."""
-        heard = [u for u in self.utterances if u.start is not None]
-        track = audio.silence(self.length(duration), self.rate)
-        for utterance in heard:
-            audio.mix_into(track, self.clip(utterance), utterance.start, self.rate)
-        return audio.limit(track)
+        return np.concatenate([*self.blocks(duration), np.zeros((0, 2), np.float32)])
+
+    def frames(self, duration: float | None = None) -> int:
+        """Stereo frames of the mixed track."""
+        return max(int(round(self.length(duration) * self.rate)), 0)
+
+    def blocks(self, duration: float | None = None, size: int = BLOCK_FRAMES) -> Iterator[np.ndarray]:
+        """The mixed track (what `mix` returns, sample for sample) in consecutive blocks of at most
+        `size` frames: memory follows the block and the utterances sounding in it, never the
+        track's length. Silence between utterances costs nothing but its zeros."""
+        sounds = [self._sound(u) for u in self.utterances if u.start is not None]
+        by_start = sorted(range(len(sounds)), key=lambda index: sounds[index].at)
+        upcoming, sounding = 0, []
+        loaded: dict[int, np.ndarray] = {}   # the part last loaded: a piece spans several blocks
+        total = self.frames(duration)
+        for first in range(0, total, size):
+            last = min(total, first + size)
+            while upcoming < len(by_start) and sounds[by_start[upcoming]].at < last:
+                sounding.append(by_start[upcoming])
+                upcoming += 1
+            sounding = sorted(index for index in sounding if sounds[index].at + sounds[index].frames > first)
+            block = np.zeros((last - first, 2), np.float32)
+            for index in sounding:          # in the order they were queued, as `mix` adds them
+                sound = sounds[index]
+                low, high = max(sound.at, first), min(sound.at + sound.frames, last)
+                if low < high:
+                    block[low - first:high - first] += sound.samples(low - sound.at, high - sound.at, loaded)
+            yield audio.limit(block) if sounding else block
+
+    def _sound(self, utterance: Utterance) -> _Sound:
+        """Where an utterance's clip lies in the track and what it is made of, as `clip` builds it:
+        the earcon, then the words (a piece of a long text at a time), cut where it was interrupted."""
+        rate = self.rate
+        frames = max(int(round(utterance.duration * rate)), 0)
+        opening = self.opening(utterance)
+        parts = [_Part(0, len(opening), min(len(opening), frames), lambda: opening)]
+        message = utterance.message
+        lead = EARCON_GAP_S if message.earcon is not None else 0.0
+        pieces, gap = self.pieces(message)
+        heard = [(length, load) for length, load in pieces if length]
+        words = sum(length for length, _ in heard) + gap * max(len(heard) - 1, 0)
+        words_at = int(round(len(opening) / rate * rate))
+        words_end = min(words_at + max(int(round((lead + words / rate) * rate)), 0), frames)
+        at = words_at + int(round(lead * rate))
+        for length, load in heard:
+            parts.append(_Part(at, length, words_end, self._stereo_loader(load)))
+            at += length + gap
+        fade = 0
+        if utterance.status == "interrupted" and utterance.start is not None and utterance.end is not None:
+            frames = min(frames, max(int(round((utterance.end - utterance.start) * rate)), 0))
+            fade = min(max(int(round(CUT_FADE_S * rate)), 1), frames)
+        return _Sound(int(round(utterance.start * rate)), frames, fade, parts)
+
+    def _stereo_loader(self, load: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
+        """Mono words as the speakers play them: centred, as `words` places them."""
+        return lambda: self._speakers(audio.pan_stereo(load(), 0.0))
 
     def length(self, duration: float | None = None) -> float:
         """Seconds of audio: to the end of the last utterance plus a short tail, or `duration`
@@ -185,21 +254,52 @@ class Narrator:
         (this narrator goes on unchanged). Both files appear together or not at all."""
         done = self.played_out()
         folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
         record = done.record(duration)
         text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-        track = done.mix(record["duration"])
         wav, js = folder / "speech.wav", folder / "speech.json"
-        parts = [folder / f".speech.wav.{os.getpid()}.part", folder / f".speech.json.{os.getpid()}.part"]
-        try:
-            audio.write_wav(parts[0], track, self.rate)
-            _write_text(parts[1], text)
-            os.replace(parts[1], js)
-            os.replace(parts[0], wav)
-        finally:
-            for part in parts:
-                part.unlink(missing_ok=True)
+        blocks = done.blocks(record["duration"])
+        write_files({js: text.encode("utf-8"),
+                     wav: audio.wav_stream_writer(blocks, done.frames(record["duration"]), self.rate)})
         return [js, wav]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One sound inside an utterance's clip: `length` frames from frame `at`, heard up to
+    frame `end` of the clip, loaded when a block of the track reaches it."""
+
+    at: int
+    length: int
+    end: int
+    load: Callable[[], np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Sound:
+    """One utterance's clip in the track: from frame `at`, `frames` long, its last `fade`
+    frames faded out (where it was interrupted)."""
+
+    at: int
+    frames: int
+    fade: int
+    parts: list[_Part]
+
+    def samples(self, low: int, high: int, loaded: dict[int, np.ndarray]) -> np.ndarray:
+        """Stereo frames [low, high) of the clip. `loaded` keeps the part loaded last (by id), for
+        the next block."""
+        out = np.zeros((high - low, 2), np.float32)
+        for part in self.parts:
+            first, last = max(low, part.at), min(high, part.at + part.length, part.end)
+            if first < last:
+                if id(part) not in loaded:
+                    loaded.clear()
+                    loaded[id(part)] = part.load()
+                out[first - low:last - low] += loaded[id(part)][first - part.at:last - part.at]
+        if self.fade and high > self.frames - self.fade:
+            ramp = np.linspace(1.0, 0.0, self.fade, dtype=np.float32)
+            first = max(low, self.frames - self.fade)
+            out[first - low:] *= ramp[first - (self.frames - self.fade):high - (self.frames - self.fade), None]
+        return out
 
 
 def speaks_on(target: Scene | Widget, device: DeviceProfile) -> bool:
@@ -257,9 +357,3 @@ def transcript_text(record: dict[str, Any]) -> str:
             line += f"  [{'; '.join(notes)}]"
         lines.append(line)
     return "\n".join(lines) + "\n"
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write a UTF-8 file with the usual permissions (the umask's, like any new file)."""
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from hud.speech.changes import PRIORITIES, Message
+from hud.speech.changes import PRIORITIES, Message, in_place_of
 
 RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
 GAP_S = 0.25          # pause between two utterances
@@ -111,9 +111,8 @@ class Scheduler:
         self.advance(t)
         self.closed.pop(message.source, None)           # shown again
         replaced = [u for u in self.queue if u.message.key == message.key]
-        lead = next((u.message.lead for u in replaced if u.message.lead), "")
-        if lead and not message.lead:                   # keep the speaker's name the dropped words carried
-            message = replace(message, text=lead + message.text, lead=lead)
+        for older in replaced:                          # keep the speaker's name and the sentence begun
+            message = in_place_of(older.message, message)
         utterance = Utterance(len(self.utterances) + 1, message, t, self.duration_of)
         self.utterances.append(utterance)
         self._record(t, "queue", utterance, f"{message.why}, {message.priority} priority")

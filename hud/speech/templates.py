@@ -9,7 +9,7 @@ import re
 from typing import Callable
 
 from hud.speech.language import detect, template_language
-from hud.speech.normalize import join_clauses, money, speakable
+from hud.speech.normalize import join_clauses, money, speakable, spoken_number
 from hud.widgets.base import Widget
 from hud.widgets.formatting import round_distance
 from hud.widgets.primitives import Text
@@ -182,10 +182,7 @@ def price_card_text(widget: Widget, language: str) -> str:
 
 def _amount(value: float, currency: str, language: str) -> str:
     """A difference as said after a price: '300' in English (the unit was just said), '300元' in Chinese."""
-    spoken = money(value, currency, language)
-    if language == "zh":
-        return spoken
-    return spoken.split(" ")[0]
+    return money(value, currency, language) if language == "zh" else spoken_number(value, language)
 
 
 # -- notification -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import ctypes.util
 import hashlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -36,6 +37,9 @@ FIX = "run `make env`, or `pip install espeakng-loader`, or `apt install espeak-
 SOURCES = ("package", "system-library", "system-command")
 ESPEAK_RATE = 22050
 CACHE_SIZE = 256
+CACHE_SAMPLES = 300 * ESPEAK_RATE  # audio the cache keeps at most (5 minutes): older audio is synthesised again
+PIECE_CHARS = 400  # longest text given to espeak-ng at once: longer texts are spoken piece by piece
+PIECE_GAP_S = 0.12  # silence between the pieces of a long text
 PEAK = 0.7  # about -3 dBFS
 MARGIN_S = 0.010  # silence kept at each end of a trimmed piece
 GAP_S = 0.040  # silence between the pieces of a mixed-script utterance
@@ -94,6 +98,12 @@ _SCRIPTS: dict[str, tuple[str, frozenset[str]]] = {
     "Ethi": ("am", frozenset({"am"})),
 }
 _UNSPOKEN = {"ja": str.maketrans("", "", "ー")}  # the ja voice says "Japanese letter" for ー
+# Never handed to espeak-ng: lone surrogates (not text: they cannot be encoded), controls, and
+# the bidi controls and noncharacters no voice can say.
+_UNSAYABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                        "\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]")
+# Where a long text may be cut into pieces, best first: after a sentence, after a clause, at a space.
+_PIECE_CUTS = (re.compile(r"[.!?…。！？]+[\"'”’)\]」』）]*\s*"), re.compile(r"[,;:，；：、]\s*"), re.compile(r"\s+"))
 
 
 def voice_for(language: str) -> str:
@@ -115,6 +125,28 @@ def _char_voice(char: str, voice: str) -> str | None:
     if script == "Latn" or unicodedata.category(char) == "Nd":
         return voice
     return None  # Common (punctuation, spaces, symbols), Inherited (combining marks), unknown
+
+
+def speech_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
+    """`text` cut into pieces of at most `limit` characters, after a sentence where possible,
+    else after a clause, else at a space, else between two characters that are not a base and
+    its mark. A text within the limit is one piece, itself."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = 0
+        for pattern in _PIECE_CUTS:
+            ends = [match.end() for match in pattern.finditer(text, 0, limit + 1) if 0 < match.end() <= limit]
+            if ends:
+                cut = ends[-1]
+                break
+        if not cut:
+            cut = limit
+            while cut > 1 and unicodedata.category(text[cut])[0] == "M":
+                cut -= 1          # a combining mark stays with its base
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
 
 
 def script_runs(text: str, language: str) -> list[tuple[str, str]]:
@@ -340,20 +372,61 @@ def _trim(samples: np.ndarray, rate: int) -> np.ndarray:
 
 
 class Engine:
-    """Text to mono float32 samples at `sample_rate`, cached; safe to share between threads."""
+    """Text to mono float32 samples at `sample_rate`, cached; safe to share between threads.
+
+    A text longer than PIECE_CHARS is synthesised piece by piece (`speech_pieces`), with
+    PIECE_GAP_S of silence between the pieces, so no single call to espeak-ng is unbounded and
+    the sound of a long text can be produced a piece at a time.
+    """
 
     def __init__(self, backend: _Backend, name: str) -> None:
         self.name = name
         self.sample_rate = backend.sample_rate
         self._backend = backend
         self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cached_samples = 0
+        self._lengths: OrderedDict[tuple[str, str], int] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"Engine({self.name!r}, {self.sample_rate} Hz)"
 
+    @property
+    def gap_samples(self) -> int:
+        """Samples of silence between two pieces of a long text."""
+        return round(PIECE_GAP_S * self.sample_rate)
+
     def synthesize(self, text: str, language: str) -> np.ndarray:
         """Mono float32 samples in [-1, 1] for `text` spoken in `language`, leading and trailing silence
-        trimmed, peak normalised to PEAK; read-only (the array is cached). Blank text -> empty array."""
+        trimmed, peak normalised to PEAK (per piece of a long text); read-only (the array is cached).
+        Blank text -> empty array."""
+        pieces = [self.synthesize_piece(piece, language) for piece in speech_pieces(text)]
+        if len(pieces) == 1:
+            return pieces[0]
+        gap = np.zeros(self.gap_samples, np.float32)
+        heard = [piece for piece in pieces if piece.size]
+        joined = [part for piece in heard for part in (gap, piece)][1:]
+        audio = np.concatenate(joined) if joined else np.zeros(0, np.float32)
+        audio.flags.writeable = False
+        return audio
+
+    def samples(self, text: str, language: str) -> int:
+        """len(synthesize(text, language)), without holding a long text's audio at once."""
+        lengths = [self.piece_samples(piece, language) for piece in speech_pieces(text)]
+        heard = [length for length in lengths if length]
+        return sum(heard) + self.gap_samples * max(len(heard) - 1, 0)
+
+    def piece_samples(self, piece: str, language: str) -> int:
+        """len(synthesize_piece(piece, language)), remembered after the audio itself is forgotten."""
+        key = (piece, language)
+        with _LOCK:
+            if (known := self._lengths.get(key)) is not None:
+                self._lengths.move_to_end(key)
+                return known
+        return len(self.synthesize_piece(piece, language))
+
+    def synthesize_piece(self, text: str, language: str) -> np.ndarray:
+        """`synthesize` for a text of at most PIECE_CHARS characters: split by script (each run in a
+        voice that reads it), GAP_S between the runs, peak normalised, cached."""
         key = (text, language)
         with _LOCK:
             if (hit := self._cache.get(key)) is not None:
@@ -361,7 +434,7 @@ class Engine:
                 return hit
             gap = np.zeros(round(GAP_S * self.sample_rate), np.float32)
             pieces: list[np.ndarray] = []
-            for run, voice in script_runs(text, language):
+            for run, voice in script_runs(_UNSAYABLE.sub("", text), language):
                 piece = self.synthesize_voice(run, voice)
                 if piece.size:
                     pieces += [gap, piece] if pieces else [piece]
@@ -369,14 +442,26 @@ class Engine:
             if audio.size:
                 audio *= PEAK / float(np.abs(audio).max())
             audio.flags.writeable = False
-            self._cache[key] = audio
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            self._remember(key, audio)
             return audio
+
+    def _remember(self, key: tuple[str, str], audio: np.ndarray) -> None:
+        """Cache `audio` (and its length), forgetting the least recently used audio past CACHE_SIZE
+        entries or CACHE_SAMPLES samples."""
+        self._cache[key] = audio
+        self._cached_samples += audio.size
+        while len(self._cache) > 1 and (len(self._cache) > CACHE_SIZE or self._cached_samples > CACHE_SAMPLES):
+            _, old = self._cache.popitem(last=False)
+            self._cached_samples -= old.size
+        self._lengths[key] = audio.size
+        self._lengths.move_to_end(key)
+        if len(self._lengths) > 16 * CACHE_SIZE:
+            self._lengths.popitem(last=False)
 
     def synthesize_voice(self, text: str, voice: str) -> np.ndarray:
         """`text` in the espeak voice named `voice` (no script splitting, no normalising, no cache),
         silence trimmed. Raises SpeechEngineError if the voice does not exist."""
+        text = _UNSAYABLE.sub("", text)
         text = text.translate(_UNSPOKEN[voice]) if voice in _UNSPOKEN else text
         if not text.strip():
             return np.zeros(0, np.float32)
@@ -384,7 +469,7 @@ class Engine:
 
     def duration(self, text: str, language: str) -> float:
         """Seconds of `synthesize(text, language)`."""
-        return len(self.synthesize(text, language)) / self.sample_rate
+        return self.samples(text, language) / self.sample_rate
 
 
 def _load(source: str, library: str | None) -> Engine:

@@ -17,7 +17,12 @@ def measure(text: str, size_px: int = 24, *, width: int | None = None, weight: s
     """Lines and pixel widths the renderer will produce for `text` at `size_px` in `width` pixels.
 
     `lang` (e.g. "ja", "ar") picks language-specific glyph forms; `direction` is "auto"
-    (from the first strong character), "ltr" or "rtl".
+    (from the first strong character), "ltr" or "rtl". `max_lines` 0 keeps every line.
+
+    Returns a TextBlock: `lines` (each a TextLine with its `text`, its `width` in pixels and
+    `rtl`), `width` (the widest line), `height` (all lines), `line_height` and `baseline` in
+    pixels, `size_px`, `weight`, and `truncated` (True when lines or characters were cut to
+    fit `width` and `max_lines`).
     """
     if weight not in WEIGHTS:
         raise ValueError(f"weight must be one of {', '.join(WEIGHTS)}, got {weight!r}")

@@ -33,9 +33,14 @@ class Run(NamedTuple):
     font: Font
 
 
+_UNSHAPEABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def sanitize(text: str) -> str:
     """Text the shaper can take: lone surrogates become U+FFFD, tabs spaces, other C0/C1
     controls (never visible) are dropped. Line separators are handled by the caller."""
+    if not _UNSHAPEABLE.search(text):
+        return text             # the usual case, found at C speed
     out = []
     for ch in text:
         cp = ord(ch)

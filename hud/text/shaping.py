@@ -38,9 +38,10 @@ class ShapedLine(NamedTuple):
 
 
 class ShapeStats:
-    """How many lines were shaped (cache misses), for tests and the profiler."""
+    """How many lines and characters were shaped (cache misses), for tests and the profiler."""
 
     lines = 0
+    chars = 0
 
 
 def shape_line(text: str, size_px: int, weight: str = "regular", language: str = "",
@@ -59,6 +60,7 @@ def shape_line(text: str, size_px: int, weight: str = "regular", language: str =
 def _shape_cached(text: str, size_px: int, weight: str, language: str, levels: tuple[int, ...],
                   base: int) -> ShapedLine:
     ShapeStats.lines += 1
+    ShapeStats.chars += len(text)
     codepoints = [ord(ch) for ch in text]
     glyphs: list[ShapedGlyph] = []
     pen = 0  # 1/64 pixel

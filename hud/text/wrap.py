@@ -1,10 +1,14 @@
 """Line breaking and truncation, measured on shaped advances.
 
-Break opportunities follow the Unicode line-breaking algorithm (UAX #14, via uniseg), with
-two tailorings readers expect: Thai (written without spaces) breaks between dictionary words
-(pythainlp), and Korean breaks at spaces only, not between syllables. Grapheme clusters
+Break opportunities follow the Unicode line-breaking algorithm (UAX #14, hud.text.segment),
+with two tailorings readers expect: Thai (written without spaces) breaks between dictionary
+words (pythainlp), and Korean breaks at spaces only, not between syllables. Grapheme clusters
 (UAX #29) are never split. A line is filled while its shaped width fits, then shaped once
 more as a whole: the width that decided the break is the width that gets drawn.
+
+Time is linear in the text's length: the paragraph is shaped once, in pieces, to estimate
+where each line ends; each line is then shaped whole a few times near that guess, so no
+search ever shapes more than about a line, however long the paragraph or a word in it.
 """
 from __future__ import annotations
 
@@ -12,18 +16,17 @@ import bisect
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import takewhile
-from typing import Iterable, Iterator, NamedTuple
-
-from uniseg.graphemecluster import grapheme_cluster_boundaries
-from uniseg.linebreak import line_break, line_break_boundaries
+from itertools import accumulate, takewhile
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from hud.text.itemize import base_level, bidi_levels, char_script, sanitize
+from hud.text.segment import grapheme_boundaries, line_breaks
 from hud.text.shaping import ShapedGlyph, ShapedLine, shape_line
 
 ELLIPSIS = "\u2026"
 OVERFLOWS = ("ellipsis", "clip", "keep-end")
 SCROLLBACK = 3  # lines kept above a keep-end block, for scroll animations
+REPR_LINES = 12  # lines a TextBlock's repr lists
 # Never at the start of a line, even where a word has to be cut between graphemes.
 NO_START = frozenset("、。，．,.：:；;？?！!）)］]｝}」』】〉》〕〗〙〛’”»›…‥ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ・%‰℃°′″")
 # Never at the end of a line.
@@ -33,6 +36,8 @@ _PARAGRAPHS = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 UNSPACED_SCRIPTS = frozenset(("Hani", "Hira", "Kana", "Bopo", "Thai", "Laoo", "Khmr", "Mymr"))
 _CLOSING = NO_START | frozenset("،؛؟۔।॥")   # no word space before these
 _OPENING = NO_END | frozenset("¿¡")          # nor after these
+PIECE_CHARS = 256   # a paragraph is shaped in pieces of about this many characters to estimate widths
+_SPACES = " \u3000"   # not drawn at the end of a line
 
 
 class TextLine(NamedTuple):
@@ -43,6 +48,10 @@ class TextLine(NamedTuple):
     glyphs: tuple[ShapedGlyph, ...] = ()
     rtl: bool = False  # its paragraph runs right to left (aligns right by default)
     start: int = 0     # index in the laid-out text of the line's first character
+
+    def __repr__(self) -> str:
+        extra = (", rtl=True" if self.rtl else "") + (f", start={self.start}" if self.start else "")
+        return f"TextLine({self.text!r}, width={self.width}{extra}, {len(self.glyphs)} glyphs)"
 
 
 def join_words(before: str, after: str) -> str:
@@ -93,6 +102,15 @@ class TextBlock(NamedTuple):
     truncated: bool    # lines or characters were cut to fit
     above: tuple[TextLine, ...] = ()  # with keep-end: the lines just above the kept ones (for scrolling)
 
+    def __repr__(self) -> str:
+        """The lines and their widths, then the block's size: what `print(hud.measure(...))` shows."""
+        shown = [f"{line.text!r} {line.width}px" for line in self.lines[:REPR_LINES]]
+        if len(self.lines) > REPR_LINES:
+            shown.append(f"... {len(self.lines) - REPR_LINES} more")
+        above = f", {len(self.above)} above" if self.above else ""
+        return (f"TextBlock([{', '.join(shown)}], width={self.width}, height={self.height}, "
+                f"size_px={self.size_px}, {self.weight}, truncated={self.truncated}{above})")
+
 
 def is_hangul(ch: str) -> bool:
     cp = ord(ch)
@@ -110,7 +128,7 @@ def is_thai(ch: str) -> bool:
 
 def graphemes(text: str) -> list[str]:
     """User-perceived characters (extended grapheme clusters, UAX #29)."""
-    edges = list(grapheme_cluster_boundaries(text))
+    edges = grapheme_boundaries(text)
     return [text[a:b] for a, b in zip(edges, edges[1:])]
 
 
@@ -134,7 +152,6 @@ def break_points(paragraph: str) -> tuple[int, ...]:
 
 
 _CHUNK_END = re.compile(r"(?<=[^\s])( +)(?=[^\W_]|[(\[])")
-_SIMPLE_CLASSES = frozenset(("AL", "NU", "HL", "ID"))
 _NO_BREAK_AFTER = frozenset("([{（［｛「『【〈《〔〖〘〚\"'‘’“”«»‹›")
 
 
@@ -178,13 +195,7 @@ def _is_ideograph(ch: str) -> bool:
 @lru_cache(maxsize=8192)
 def _chunk_breaks(chunk: str) -> tuple[int, ...]:
     """UAX #14 break opportunities inside one chunk, tailored for Korean and Thai."""
-    classes = [line_break(ch).value for ch in chunk]
-    if _SIMPLE_CLASSES.issuperset(classes):
-        # Letters, digits and ideographs only: UAX #14 breaks exactly beside each ideograph
-        # (LB31) and never between letters and digits (LB23, LB25, LB28). Decided here
-        # because uniseg's general walk costs about 0.15 ms per character.
-        return tuple(i for i in range(1, len(chunk)) if classes[i - 1] == "ID" or classes[i] == "ID")
-    points = set(line_break_boundaries(chunk)) & set(grapheme_cluster_boundaries(chunk))
+    points = set(line_breaks(chunk)) & set(grapheme_boundaries(chunk))
     points.discard(0)
     points.discard(len(chunk))
     for index in list(points):
@@ -228,6 +239,9 @@ class _Paragraph:
         self._bounds: list[int] | None = None
         self._raw, self._offset = raw, offset
         self._sources: list[int] | None = None
+        self._pen: list[int] | None = None
+        self._solid: list[int] | None = None
+        self._edges: tuple[int, ...] | None = None
 
     def source(self, index: int) -> int:
         """Index in the laid-out text of the character at `index` in `text`."""
@@ -237,13 +251,24 @@ class _Paragraph:
             self._sources = [i for i, ch in enumerate(self._raw) if sanitize(ch)]
         return self._offset + (self._sources[index] if index < len(self._sources) else len(self._raw))
 
+    @property
+    def edges(self) -> tuple[int, ...]:
+        """Where lines may start: 0, the break points, and the paragraph's length."""
+        if self._edges is None:
+            self._edges = (0, *break_points(self.text), len(self.text))
+        return self._edges
+
+    @property
+    def bounds(self) -> list[int]:
+        """Grapheme boundaries of the paragraph, 0 and its length included."""
+        if self._bounds is None:
+            self._bounds = grapheme_boundaries(self.text) or [0]
+        return self._bounds
+
     def grapheme_bounds(self, start: int, end: int) -> list[int]:
         """Grapheme boundaries in (start, end]."""
-        if self._bounds is None:
-            self._bounds = list(grapheme_cluster_boundaries(self.text))
-        low = bisect.bisect_right(self._bounds, start)
-        high = bisect.bisect_right(self._bounds, end)
-        return self._bounds[low:high]
+        bounds = self.bounds
+        return bounds[bisect.bisect_right(bounds, start):bisect.bisect_right(bounds, end)]
 
     def shape(self, start: int, end: int, suffix: str = "") -> ShapedLine:
         text = self.text[start:end]
@@ -254,10 +279,67 @@ class _Paragraph:
         return shape_line(text, self.size, self.weight, self.language, levels, self.base)
 
     def line(self, start: int, end: int, suffix: str = "") -> TextLine:
-        while end > start and self.text[end - 1] in " \u3000":
-            end -= 1
+        end = self.drawn_end(start, end)
         shaped = self.shape(start, end, suffix)
         return TextLine(shaped.text, shaped.width, shaped.glyphs, shaped.rtl, self.source(start))
+
+    def fits(self, start: int, end: int, max_width: int) -> bool:
+        """Does the line [start, end) fit in `max_width` pixels, shaped as it will be drawn?
+
+        A line estimated to be well past the width is first tried by its start, about a line
+        long: when that does not fit, neither does the whole (a line only grows with its text),
+        and the rest of a long word is never shaped.
+        """
+        over = max_width + self.size
+        if self.estimate(start, end) > over:
+            bounds = self.bounds
+            low, high = bisect.bisect_right(bounds, start), bisect.bisect_left(bounds, end)
+            cut = bisect.bisect_right(range(low, high), over, key=lambda i: self.estimate(start, bounds[i])) + low
+            if cut < high and self.line(start, bounds[cut]).width > max_width:
+                return False
+        return self.line(start, end).width <= max_width
+
+    def drawn_end(self, start: int, end: int) -> int:
+        """`end` moved back over the spaces a line [start, end) does not draw."""
+        if self._solid is None:
+            # solid[i]: i moved back over the spaces just before it.
+            solid = [0] * (len(self.text) + 1)
+            for index, ch in enumerate(self.text, 1):
+                solid[index] = solid[index - 1] if ch in _SPACES else index
+            self._solid = solid
+        return max(self._solid[end], start)
+
+    def estimate(self, start: int, end: int) -> int:
+        """About the width in pixels of the line [start, end): within a pixel or two of the
+        shaped width for ordinary text. Used only to guess where a line ends."""
+        pen = self._pen if self._pen is not None else self._estimate_pen()
+        return pen[self.drawn_end(start, end)] - pen[start]
+
+    def _estimate_pen(self) -> list[int]:
+        """Pen position before every character: the paragraph shaped once, in pieces of about
+        PIECE_CHARS cut at break points (between graphemes inside a longer word), with each
+        cluster's advances summed at its first character."""
+        advances = [0] * (len(self.text) + 1)
+        for start, end in self._pieces():
+            for glyph in self.shape(start, end).glyphs:
+                advances[start + glyph.cluster + 1] += glyph.advance
+        self._pen = list(accumulate(max(advance, 0) for advance in advances))
+        return self._pen
+
+    def _pieces(self) -> Iterator[tuple[int, int]]:
+        text, bounds, edges = self.text, self.bounds, self.edges
+        start = 0
+        while start < len(text):
+            target = start + PIECE_CHARS
+            if target >= len(text):
+                yield start, len(text)
+                return
+            end = edges[bisect.bisect_right(edges, target) - 1]
+            if end <= start:      # one word longer than a piece: cut it between graphemes
+                index = bisect.bisect_right(bounds, target) - 1
+                end = bounds[index] if bounds[index] > start else bounds[index + 1]
+            yield start, end
+            start = end
 
 
 def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int | None = None,
@@ -314,13 +396,21 @@ def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None
     text = paragraph.text
     if max_width is None or not text:
         return [(0, len(text))]
-    edges = (0, *break_points(text), len(text))
+    edges = paragraph.edges
     spans: list[tuple[int, int]] = []
     start = 0
     index = 1
     while index < len(edges) and (limit is None or len(spans) < limit):
         end = edges[index]
-        if paragraph.line(start, end).width <= max_width:
+        if paragraph.estimate(start, end) <= max_width:
+            fits = paragraph.fits(start, end, max_width)
+            fitting = None
+        else:
+            # Guessed too wide (a long word, a URL): find how much of it fits, shaping about a
+            # line, never the whole rest of the word.
+            fitting = _last_fitting_grapheme(paragraph, start, end, max_width)
+            fits = fitting == end
+        if fits:
             index = _furthest_fit(paragraph, edges, start, index, max_width)
             end = edges[index]
             spans.append((start, end))
@@ -328,7 +418,7 @@ def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None
             index += 1
             continue
         # The next segment alone is too wide: cut it between graphemes.
-        cut = _fit_graphemes(paragraph, start, end, max_width)
+        cut = _fit_graphemes(paragraph, start, end, max_width, fitting)
         spans.append((start, cut))
         start = cut
         if cut >= end:
@@ -338,69 +428,85 @@ def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None
     return spans
 
 
+def _last_true(low: int, high: int, guess: int, test: Callable[[int], bool]) -> int:
+    """The largest i in [low, high] with test(i), for a test that holds up to some i and fails
+    after it (low - 1 if it never holds). Searched outward from `guess` by doubling steps, then
+    bisected: a right guess costs two tests, and no test goes further than twice the distance
+    between the guess and the answer."""
+    guess = min(max(guess, low), high)
+    if test(guess):
+        good, bad, step = guess, high + 1, 1
+        while good + step <= high:
+            if not test(good + step):
+                bad = good + step
+                break
+            good += step
+            step *= 2
+    else:
+        good, bad, step = low - 1, guess, 1
+        while bad - step >= low:
+            if test(bad - step):
+                good = bad - step
+                break
+            bad -= step
+            step *= 2
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if test(middle):
+            good = middle
+        else:
+            bad = middle
+    return good
+
+
 def _furthest_fit(paragraph: _Paragraph, edges: tuple[int, ...], start: int, index: int, max_width: int) -> int:
     """The last break edge (from `index`, which fits) whose line from `start` still fits.
 
-    Widths grow with the text, so the edge is found by galloping then bisecting: a few
-    shapes per line instead of one per word. A short rest of the paragraph is tried whole
-    first, since a caption line usually fits.
+    The estimated widths give a guess; the shaped widths decide, searched outward from the
+    guess, so a line costs a few shapes of about its own length.
     """
     last = len(edges) - 1
-    fits = lambda k: paragraph.line(start, edges[k]).width <= max_width  # noqa: E731
-    if index == last:
-        return index
-    if edges[last] - start <= 400 and fits(last):
-        return last
-    low, step, high = index, 1, last  # edges[low] fits; nothing past `high` does
-    while low + step <= last:
-        if not fits(low + step):
-            high = low + step - 1
-            break
-        low += step
-        step *= 2
-    while low < high:
-        mid = (low + high + 1) // 2
-        if fits(mid):
-            low = mid
-        else:
-            high = mid - 1
-    return low
+    guess = bisect.bisect_right(range(index, last + 1), max_width,
+                                key=lambda k: paragraph.estimate(start, edges[k])) + index - 1
+    return max(index, _last_true(index, last, guess, lambda k: paragraph.fits(start, edges[k], max_width)))
 
 
-def _fit_graphemes(paragraph: _Paragraph, start: int, end: int, max_width: int) -> int:
+def _last_fitting_grapheme(paragraph: _Paragraph, start: int, end: int, max_width: int) -> int | None:
+    """The furthest grapheme boundary in (start, end] whose line from `start` fits; None if not
+    even the first grapheme fits."""
+    bounds = paragraph.bounds
+    low, high = bisect.bisect_right(bounds, start), bisect.bisect_right(bounds, end) - 1
+    if low > high:
+        return None
+    guess = bisect.bisect_right(range(low, high + 1), max_width,
+                                key=lambda i: paragraph.estimate(start, bounds[i])) + low - 1
+    found = _last_true(low, high, guess, lambda i: paragraph.fits(start, bounds[i], max_width))
+    return bounds[found] if found >= low else None
+
+
+def _fit_graphemes(paragraph: _Paragraph, start: int, end: int, max_width: int, fitting: int | None = None) -> int:
     """The furthest grapheme boundary in (start, end] whose line fits (at least one grapheme),
-    moved back where possible so the next line does not start with closing punctuation."""
-    text = paragraph.text
-    bounds = paragraph.grapheme_bounds(start, end)
-    if not bounds:
+    moved back where possible so the next line does not start with closing punctuation.
+    `fitting` is that boundary when already known."""
+    text, bounds = paragraph.text, paragraph.bounds
+    low, high = bisect.bisect_right(bounds, start), bisect.bisect_right(bounds, end) - 1
+    if low > high:
         return end
-    low, high = 0, len(bounds) - 1
-    probe = 8
-    while probe < high:  # exponential search first: lines are short, words may be very long
-        if paragraph.line(start, bounds[probe]).width > max_width:
-            high = probe
-            break
-        low = probe
-        probe *= 2
-    while low < high:  # largest index whose prefix fits
-        mid = (low + high + 1) // 2
-        if paragraph.line(start, bounds[mid]).width <= max_width:
-            low = mid
-        else:
-            high = mid - 1
-    choice = low
-    while choice > 0 and bounds[choice] < len(text) and (
+    if fitting is None:
+        fitting = _last_fitting_grapheme(paragraph, start, end, max_width)
+    best = bisect.bisect_left(bounds, fitting) if fitting is not None else low
+    choice = best
+    while choice > low and bounds[choice] < len(text) and (
             text[bounds[choice]] in NO_START or text[bounds[choice] - 1] in NO_END):
         choice -= 1
     if bounds[choice] < len(text) and (text[bounds[choice]] in NO_START or text[bounds[choice] - 1] in NO_END):
-        choice = low
+        choice = best
     return bounds[choice]
 
 
 def _with_ellipsis(paragraph: _Paragraph, start: int, end: int, max_width: int | None) -> TextLine:
     """The line [start, end) cut at a grapheme boundary so that it plus … fits."""
-    while end > start and paragraph.text[end - 1] in " \u3000":
-        end -= 1
+    end = paragraph.drawn_end(start, end)
     if max_width is None:
         return paragraph.line(start, end, ELLIPSIS)
     bounds = [start] + paragraph.grapheme_bounds(start, end)
@@ -411,7 +517,4 @@ def _with_ellipsis(paragraph: _Paragraph, start: int, end: int, max_width: int |
             low = mid
         else:
             high = mid - 1
-    cut = bounds[low]
-    while cut > start and paragraph.text[cut - 1] in " \u3000":
-        cut -= 1
-    return paragraph.line(start, cut, ELLIPSIS)
+    return paragraph.line(start, paragraph.drawn_end(start, bounds[low]), ELLIPSIS)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Iterator
 
 from hud.errors import FieldError
 from hud.geometry import Length, Rect
+from hud.limits import MAX_DEPTH, MAX_WIDGETS
 from hud.widgets.props import (LAYOUT, NOTHING, PAINT, Bool, Choice, EdgesKind, LengthKind, Number,
                                OffsetKind, Optional, Prop, Str)
 
@@ -102,6 +103,8 @@ class Widget:
         self.paint_pending = True             # (root only) something below must be re-painted
         self._layout_cache: dict[tuple[int, int], Any] = {}
         self._layout_stamp = 0                # moved on by every change that can alter its size
+        self._size = 1 if type(self).type_name else 0   # declared widgets in this subtree (the root screen: none)
+        self._height = 0                      # levels of declared children below this widget
         self.source = _caller()   # (file, line) the widget was declared on: app code, or the scene loader's
         extra = fields.pop("children", None)
         for name, value in fields.items():
@@ -132,20 +135,21 @@ class Widget:
 
     @children.setter
     def children(self, widgets: list[Widget]) -> None:
-        for child in self._children:
-            child.parent = None
-        self._children = []
+        for child in list(self._children):
+            self.remove(child)
         for child in widgets:
             self.add(child)
         self.mark_layout()
 
     def add(self, child: Widget, index: int | None = None) -> Widget:
-        """Insert `child` (at the end by default) and return it."""
+        """Insert `child` (at the end by default) and return it; FieldError past MAX_WIDGETS
+        widgets in one tree or MAX_DEPTH containers inside containers."""
         if not self.accepts_children:
             raise FieldError("children", f"{self.type_name} takes no children",
                              "put the widgets in a column, row, stack or panel")
         if not isinstance(child, Widget):
             raise TypeError(f"children must be widgets, got {type(child).__name__}")
+        self._check_room(child)
         if child.parent is not None:
             child.parent.remove(child)
         child.parent = self
@@ -153,12 +157,44 @@ class Widget:
             self._children.append(child)
         else:
             self._children.insert(index, child)
+        node: Widget | None = self
+        height = child._height + 1
+        while node is not None:
+            node._size += child._size
+            node._height = max(node._height, height)
+            height += 1
+            node = node.parent
         self.mark_layout()
         return child
+
+    def _check_room(self, child: Widget) -> None:
+        """FieldError if adding `child` here would make a cycle or pass a tree limit."""
+        containers = 0                        # containers around `child` once added
+        node: Widget | None = self
+        while node is not None:
+            if node is child:
+                raise FieldError("children", "cannot add a widget inside itself",
+                                 "add it to a container outside it")
+            containers += 1 if type(node).type_name else 0
+            root, node = node, node.parent
+        deepest = containers + child._height
+        if deepest > MAX_DEPTH:
+            raise FieldError("children", f"would nest widgets {deepest} containers deep, at most {MAX_DEPTH} allowed",
+                             "put fewer containers inside containers")
+        joining = 0 if child.parent is not None and child.root is root else child._size
+        total = root._size + joining
+        if total > MAX_WIDGETS:
+            raise FieldError("children", f"would make {total} widgets in one scene, at most {MAX_WIDGETS} allowed "
+                             "(nested ones included)", "split the scene, or show fewer widgets at once")
 
     def remove(self, child: Widget) -> None:
         self._children.remove(child)
         child.parent = None
+        node: Widget | None = self
+        while node is not None:
+            node._size -= child._size
+            node._height = max((c._height + 1 for c in node._children), default=0)
+            node = node.parent
         self.mark_layout()
 
     def walk(self) -> Iterator[Widget]:

@@ -4,17 +4,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from hud.geometry import Length
-from hud.text.wrap import join_words, layout_text
+from hud.text.wrap import join_words
 from hud.theme import SIZE_ROLES
 from hud.widgets.base import IMPORTANCE, Composite, Widget
 from hud.widgets.primitives import Column, Text
 from hud.widgets.props import PAINT, LanguageKind, LengthKind, Number, Optional, Prop, Str
-
-def text_lines_dropped(text: str, size_px: int, weight: str, width: int, max_lines: int, language: str) -> int:
-    """How many whole lines a keep-end text of `max_lines` hides above its first line."""
-    total = len(layout_text(text, size_px, weight, width, 0, "clip", 1.25, language).lines)
-    return max(0, total - max_lines)
-
 
 # Text kept in memory for a live caption: enough for many screens of lines.
 MAX_BUFFER = 4000
@@ -68,28 +62,30 @@ class Caption(Composite):
         """The text's Text in the current form's build (None before it is built)."""
         return None if self._built is None else _main_text(self._built)
 
-    def lines_dropped(self, text: str) -> int:
+    def lines_dropped(self, text: str, px_per_deg: float = 0.0) -> int:
         """Whole lines `text` would push off the top at the caption's current width (0 before
-        the caption has been laid out)."""
+        the caption has been laid out). Its text has no padding: `px_per_deg` changes nothing."""
         main = self._main_text()
-        block = getattr(main, "text_block", None) if main is not None else None
-        if block is None or main.rect.w <= 0:
-            return 0
-        return text_lines_dropped(text, block.size_px, "bold", main.rect.w, main.max_lines, self.lang or "")
+        return 0 if main is None else main.lines_dropped(text, px_per_deg)
 
     def _form_lines(self) -> int:
         """Lines shown for the text (and for the translation) in the current form."""
         form = self.effective_form
         return self.max_lines if form == "full" else max(1, self.max_lines - 1) if form == "compact" else 1
 
-    def append(self, more: str) -> None:
-        """Commit recognised text at the end (replacing any partial result), after a word space
-        where the script has them (`join_words`); text far beyond what can be shown is dropped
-        from the front."""
-        text = join_words(self.text, more)
+    def appended(self, text: str, more: str) -> str:
+        """What `text` becomes when `more` is committed: joined after a word space where the
+        script has them (`join_words`), with text far beyond what can be shown (past
+        MAX_BUFFER characters) dropped from the front, at a word break where there is one."""
+        text = join_words(text, more)
         if len(text) > MAX_BUFFER:
             cut = text.find(" ", len(text) - MAX_BUFFER)
             text = text[cut + 1 if 0 <= cut < len(text) - MAX_BUFFER // 2 else len(text) - MAX_BUFFER:]
+        return text
+
+    def append(self, more: str) -> None:
+        """Commit recognised text at the end (replacing any partial result); see `appended`."""
+        text = self.appended(self.text, more)
         self.partial = ""
         self.text = text
 

@@ -5,10 +5,16 @@ from hud.geometry import Length
 from hud.icons import ICON_NAMES
 from hud.text.fonts import WEIGHTS
 from hud.text.itemize import DIRECTIONS
-from hud.text.wrap import OVERFLOWS
+from hud.text.wrap import OVERFLOWS, layout_text
 from hud.theme import SIZE_ROLES
 from hud.widgets.base import Widget
 from hud.widgets.props import PAINT, Choice, ColorKind, LanguageKind, LengthKind, Number, Optional, Prop, Str
+
+def text_lines_dropped(text: str, size_px: int, weight: str, width: int, max_lines: int, language: str) -> int:
+    """How many whole lines a keep-end text of `max_lines` hides above its first line."""
+    total = len(layout_text(text, size_px, weight, width, 0, "clip", 1.25, language).lines)
+    return max(0, total - max_lines)
+
 
 ALIGNS = ("start", "center", "end", "stretch")
 JUSTIFIES = ("start", "center", "end", "space-between", "space-around", "space-evenly")
@@ -82,6 +88,28 @@ class Text(Widget):
     # Characters of `text` from this index on are drawn in the "dim" colour; the wrapping is
     # unchanged. Set it before the first paint: changing it later does not re-paint.
     dim_from: int | None = None
+
+    def appended(self, text: str, more: str) -> str:
+        """What `text` becomes when `more` is appended (a timeline `append` or `append()`)."""
+        return text + more
+
+    def append(self, more: str) -> None:
+        """Add `more` at the end of the text; FieldError past MAX_TEXT_CHARS characters."""
+        self.text = self.appended(self.text, more)
+
+    def lines_dropped(self, text: str, px_per_deg: float) -> int:
+        """Whole lines `text` would push off the top of this keep-end text at its current width
+        (0 for other overflows, without a line limit, or before the text has been laid out).
+        `px_per_deg` converts a padding in degrees as the layout did."""
+        block = getattr(self, "text_block", None)
+        if self.overflow != "keep-end" or not self.max_lines or block is None:
+            return 0
+        left, right = (round(edge.value * px_per_deg if edge.unit == "deg" else edge.value)
+                       for edge in (self.padding[3], self.padding[1]))
+        width = self.rect.w - left - right
+        if width <= 0:
+            return 0
+        return text_lines_dropped(text, block.size_px, self.weight, width, self.max_lines, self.lang or "")
 
 
 class Icon(Widget):

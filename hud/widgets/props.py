@@ -8,8 +8,9 @@ import math
 import re
 from typing import Any, Iterable
 
-from hud.errors import FieldError
+from hud.errors import FieldError, escape
 from hud.geometry import Length, parse_length
+from hud.limits import MAX_LENGTH_DEG, MAX_LENGTH_PX, MAX_TEXT_CHARS
 
 LAYOUT = "layout"   # a change can move or resize things: re-measure and re-place
 PAINT = "paint"     # a change only alters pixels inside the widget's box
@@ -26,15 +27,25 @@ class Kind:
         raise NotImplementedError
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class Str(Kind):
-    def __init__(self, max_len: int = 100_000) -> None:
+    """Text of at most `max_len` characters (MAX_TEXT_CHARS unless the field sets fewer)."""
+
+    def __init__(self, max_len: int = MAX_TEXT_CHARS) -> None:
         self.max_len = max_len
 
     def coerce(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"must be a string, got {_show(value)}", "put the text in quotes")
+            raise ValueError(f"must be a string, got {show_value(value)}", "put the text in quotes")
         if len(value) > self.max_len:
-            raise ValueError(f"is {len(value)} characters long, at most {self.max_len} allowed", "shorten it")
+            raise ValueError(f"is {len(value)} characters long, at most {self.max_len} allowed",
+                             "shorten it, or split it over several widgets")
+        surrogate = _SURROGATE.search(value)
+        if surrogate:
+            raise ValueError(f"has a lone surrogate \\u{ord(surrogate.group()):04x} at character {surrogate.start() + 1}, "
+                             "which is not text", "send the text as valid UTF-8")
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -48,21 +59,22 @@ class Number(Kind):
     def coerce(self, value: Any) -> float | int:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             word = "an integer" if self.integer else "a number"
-            raise ValueError(f"must be {word}, got {_show(value)}", "write it without quotes, e.g. 12")
+            raise ValueError(f"must be {word}, got {show_value(value)}", "write it without quotes, e.g. 12")
+        if not _fits_float(value):
+            problem = f"must be {self._range()}, got {_num(value)}" if self._range() else f"must be a finite number, got {_num(value)}"
+            raise ValueError(problem, f"use a value {self._range()}" if self._range() else "give a finite value")
         if self.integer and not float(value).is_integer():
-            raise ValueError(f"must be a whole number, got {value}", "drop the fraction")
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"must be a finite number, got {value}", "give a finite value")
+            raise ValueError(f"must be a whole number, got {_num(value)}", "drop the fraction")
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
             raise ValueError(f"must be {self._range()}, got {_num(value)}", f"use a value {self._range()}")
-        return int(value) if self.integer else float(value)
+        return int(value) if self.integer else float(value) + 0.0   # + 0.0: -0.0 becomes 0.0
 
     def _range(self) -> str:
         if self.low is not None and self.high is not None:
             return f"between {_num(self.low)} and {_num(self.high)}"
         if self.low is not None:
             return f"at least {_num(self.low)}"
-        return f"at most {_num(self.high)}"
+        return f"at most {_num(self.high)}" if self.high is not None else ""
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "integer" if self.integer else "number"}
@@ -76,7 +88,7 @@ class Number(Kind):
 class Bool(Kind):
     def coerce(self, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise ValueError(f"must be true or false, got {_show(value)}", "write true or false without quotes")
+            raise ValueError(f"must be true or false, got {show_value(value)}", "write true or false without quotes")
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -91,7 +103,7 @@ class Choice(Kind):
         if not isinstance(value, str) or value not in self.choices:
             close = difflib.get_close_matches(str(value), self.choices, n=1)
             fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(self.choices)}"
-            raise ValueError(f"must be one of {', '.join(self.choices)}, got {_show(value)}", fix)
+            raise ValueError(f"must be one of {', '.join(self.choices)}, got {show_value(value)}", fix)
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -99,12 +111,15 @@ class Choice(Kind):
 
 
 class LengthKind(Kind):
-    """A length in px (number or "12px"), degrees of visual angle ("0.8deg") or percent."""
+    """A length in px (number or "12px"), degrees of visual angle ("0.8deg") or percent.
+
+    Every length is bounded: at most MAX_LENGTH_PX pixels and MAX_LENGTH_DEG degrees unless the
+    field asks for less."""
 
     def __init__(self, auto: bool = False, percent: bool = True, low: float = 0.0,
-                 roles: tuple[str, ...] = (), high_px: float = 10_000.0, high_deg: float = 180.0) -> None:
+                 roles: tuple[str, ...] = (), high_px: float = MAX_LENGTH_PX, high_deg: float = MAX_LENGTH_DEG) -> None:
         self.auto, self.percent, self.low, self.roles = auto, percent, low, roles
-        self.highest = {"px": high_px, "deg": high_deg, "%": 1000.0}
+        self.highest = {"px": min(high_px, MAX_LENGTH_PX), "deg": min(high_deg, MAX_LENGTH_DEG), "%": 1000.0}
 
     def coerce(self, value: Any) -> Length | str | None:
         if value is None or (self.auto and value == "auto"):
@@ -113,26 +128,25 @@ class LengthKind(Kind):
         if isinstance(value, str) and value in self.roles:
             return value
         try:
-            length = _finite(parse_length(value, allow_percent=self.percent))
+            length = _parse(value, self.percent)
         except ValueError:
             extra = ", \"auto\"" if self.auto else ""
             roles = f" or one of {', '.join(self.roles)}" if self.roles else ""
-            raise ValueError(f"must be a length like 12, \"12px\" or \"0.8deg\"{extra}{roles}, got {_show(value)}",
+            raise ValueError(f"must be a length like 12, \"12px\" or \"0.8deg\"{extra}{roles}, got {show_value(value)}",
                              "give a number of pixels or degrees") from None
-        floor = self.low if length.unit == "px" else min(self.low, 0.0)
-        if length.value < floor or (self.low > 0 and length.value <= 0):
-            least = f"{self.low:g}px" if self.low else "0"
-            raise ValueError(f"must be at least {least}, got {length}", "use a larger value")
-        highest = self.highest[length.unit]
-        if length.value > highest:
-            unit = "" if length.unit == "px" else length.unit
-            raise ValueError(f"must be at most {highest:g}{unit}, got {length}", "use a smaller value")
+        low = self.low if length.unit == "px" else min(self.low, 0.0)
+        high = self.highest[length.unit]
+        above_zero = self.low > 0 and length.unit != "px"   # e.g. a font size: more than 0deg
+        if (not math.isfinite(length.value) or length.value < low or length.value > high
+                or (above_zero and length.value <= 0)):
+            span = _span(low, high, length.unit, above_zero)
+            raise ValueError(f"must be {span}, got {show_value(value)}", f"use a value {span}")
         return length
 
     def schema(self) -> dict[str, Any]:
         units = "px|deg|%" if self.percent else "px|deg"
         options: list[dict[str, Any]] = [
-            {"type": "number", "minimum": self.low},
+            {"type": "number", "minimum": self.low, "maximum": self.highest["px"]},
             # Same strings as geometry.parse_length: "12", "12px", ".5deg", "0.8 deg".
             {"type": "string", "pattern": rf"^\s*-?(\d+(\.\d+)?|\.\d+)\s*({units})?\s*$"},
         ]
@@ -143,19 +157,15 @@ class LengthKind(Kind):
 
 
 class EdgesKind(Kind):
-    """Insets: one length, [vertical, horizontal] or [top, right, bottom, left]."""
+    """Insets: one length, [vertical, horizontal] or [top, right, bottom, left], each between 0
+    and MAX_LENGTH_PX px or MAX_LENGTH_DEG deg."""
 
     def coerce(self, value: Any) -> tuple[Length, Length, Length, Length]:
         items = list(value) if isinstance(value, (list, tuple)) and not isinstance(value, Length) else [value]
         if len(items) not in (1, 2, 4):
-            raise ValueError(f"must be one length or a list of 2 or 4, got {_show(value)}",
+            raise ValueError(f"must be one length or a list of 2 or 4, got {show_value(value)}",
                              "e.g. 8, [8, 12] or [8, 12, 8, 12]")
-        try:
-            lengths = [_finite(parse_length(v, allow_percent=False)) for v in items]
-        except ValueError as exc:
-            raise ValueError(str(exc), "use numbers of pixels or \"0.5deg\"") from None
-        if any(length.value < 0 for length in lengths):
-            raise ValueError(f"must not be negative, got {_show(value)}", "use 0 or more")
+        lengths = [bounded_length(item, signed=False) for item in items]
         if len(lengths) == 1:
             lengths *= 4
         elif len(lengths) == 2:
@@ -168,20 +178,37 @@ class EdgesKind(Kind):
 
 
 class OffsetKind(Kind):
-    """An [x, y] shift in px or degrees."""
+    """An [x, y] shift in px or degrees, each within ±MAX_LENGTH_PX px or ±MAX_LENGTH_DEG deg."""
 
     def coerce(self, value: Any) -> tuple[Length, Length]:
         if not isinstance(value, (list, tuple)) or len(value) != 2:
-            raise ValueError(f"must be a list [x, y], got {_show(value)}", "e.g. [0, -12] or [\"1deg\", 0]")
-        try:
-            x, y = (_finite(parse_length(v, allow_percent=False)) for v in value)
-        except ValueError as exc:
-            raise ValueError(str(exc), "use numbers of pixels or \"0.5deg\"") from None
+            raise ValueError(f"must be a list [x, y], got {show_value(value)}", "e.g. [0, -12] or [\"1deg\", 0]")
+        x, y = (bounded_length(item, signed=True) for item in value)
         return (x, y)
 
     def schema(self) -> dict[str, Any]:
-        one = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+        one = {"anyOf": [{"type": "number", "minimum": -MAX_LENGTH_PX, "maximum": MAX_LENGTH_PX},
+                         {"type": "string"}]}
         return {"type": "array", "items": one, "minItems": 2, "maxItems": 2}
+
+
+def bounded_length(value: Any, signed: bool) -> Length:
+    """A length in px or degrees within the global bounds (from 0, or from minus the bound when
+    `signed`); ValueError(problem, fix) naming the allowed range otherwise."""
+    try:
+        length = _parse(value, percent=False)
+    except ValueError:
+        raise ValueError(f"must be a length like 12, \"12px\" or \"0.8deg\", got {show_value(value)}",
+                         "use numbers of pixels or \"0.5deg\"") from None
+    high = MAX_LENGTH_PX if length.unit == "px" else MAX_LENGTH_DEG
+    low = -high if signed else 0.0
+    if not math.isfinite(length.value) or not low <= length.value <= high:
+        span = _span(low, high, length.unit)
+        other = _span(-MAX_LENGTH_DEG if signed else 0.0, MAX_LENGTH_DEG, "deg") if length.unit == "px" else \
+            _span(-MAX_LENGTH_PX if signed else 0.0, MAX_LENGTH_PX, "px")
+        raise ValueError(f"must be {span} (or {other.removeprefix('between ')}), got {show_value(value)}",
+                         f"use a value {span}")
+    return length
 
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -193,7 +220,7 @@ class LanguageKind(Str):
     def coerce(self, value: Any) -> str:
         text = super().coerce(value)
         if not _LANGUAGE.match(text):
-            raise ValueError(f"must be a language tag like en, ja, ar or zh-Hans, got {_show(value)}",
+            raise ValueError(f"must be a language tag like en, ja, ar or zh-Hans, got {show_value(value)}",
                              "use a BCP 47 tag")
         return text
 
@@ -212,12 +239,12 @@ class ColorKind(Kind):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if 0 <= value <= 1:
                 return float(value)
-            raise ValueError(f"intensity must be between 0 and 1, got {value:g}", "use 0 (off) to 1 (full)")
+            raise ValueError(f"intensity must be between 0 and 1, got {_num(value)}", "use 0 (off) to 1 (full)")
         if isinstance(value, str) and (value in COLOR_ROLES or _HEX.match(value)):
             return value
         close = difflib.get_close_matches(str(value), COLOR_ROLES, n=1)
         fix = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(COLOR_ROLES)}, \"#rrggbb\" or 0..1"
-        raise ValueError(f"must be a colour role, \"#rrggbb\" or an intensity 0..1, got {_show(value)}", fix)
+        raise ValueError(f"must be a colour role, \"#rrggbb\" or an intensity 0..1, got {show_value(value)}", fix)
 
     def schema(self) -> dict[str, Any]:
         return {"anyOf": [{"type": "string", "enum": list(COLOR_ROLES)},
@@ -247,7 +274,7 @@ class Record(Kind):
     def coerce(self, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise ValueError(f"must be a table like {{{', '.join(f'{k} = ...' for k in self.required)}}}, "
-                             f"got {_show(value)}", "write it as an inline table")
+                             f"got {show_value(value)}", "write it as an inline table")
         out: dict[str, Any] = {}
         for key, item in value.items():
             if key not in self.fields:
@@ -274,7 +301,7 @@ class ListOf(Kind):
 
     def coerce(self, value: Any) -> tuple[Any, ...]:
         if not isinstance(value, (list, tuple)):
-            raise ValueError(f"must be a list, got {_show(value)}", "write it as [ ... ]")
+            raise ValueError(f"must be a list, got {show_value(value)}", "write it as [ ... ]")
         if len(value) > self.max_items:
             raise ValueError(f"has {len(value)} items, at most {self.max_items} allowed", "remove some")
         out = []
@@ -343,18 +370,53 @@ class Prop:
         return out
 
 
-def _finite(length: Length) -> Length:
-    """`length` itself; ValueError for inf and nan (TOML allows them, layout cannot place them)."""
-    if not math.isfinite(length.value):
-        raise ValueError(f"must be a finite length, got {length.value}")
-    return length
+def _parse(value: Any, percent: bool) -> Length:
+    """parse_length, with numbers too large for a float read as infinite (out of any range)."""
+    try:
+        length = parse_length(value, allow_percent=percent)
+    except OverflowError:
+        return Length(math.inf if value > 0 else -math.inf, "px")
+    return Length(length.value + 0.0, length.unit)   # -0.0 becomes 0.0
 
 
-def _num(value: float) -> str:
-    """A number for a message: 10000000 rather than 1e+07."""
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else f"{value:g}"
+def _span(low: float, high: float, unit: str, above_zero: bool = False) -> str:
+    """The allowed range of a length, as a message says it: 'between 0 px and 8192 px'."""
+    def shown(number: float) -> str:
+        return _num(number) + (" px" if unit == "px" else unit)
+    if above_zero:
+        return f"more than {shown(0)} and at most {shown(high)}"
+    return f"between {shown(low)} and {shown(high)}"
 
 
-def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else '"' + value + '"'
+def _fits_float(value: float | int) -> bool:
+    """A finite number a float can hold (huge TOML integers cannot)."""
+    if isinstance(value, int):
+        return abs(value) <= 1.7e308
+    return math.isfinite(value)
+
+
+def _num(value: float | int) -> str:
+    """A number for a message: 10000000 rather than 1e+07; huge integers approximately."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) < 10**16:
+            return str(value)
+        digits = int(abs(value).bit_length() * math.log10(2))
+        return f"{'-' if value < 0 else ''}about 1e{digits}"
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return f"{value:g}"
+
+
+def show_value(value: Any) -> str:
+    """A user's value for a message: short, on one line, controls escaped."""
+    if isinstance(value, str):
+        text = '"' + value + '"'
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = _num(value)
+    else:
+        try:
+            text = repr(value)
+        except (ValueError, RecursionError):   # huge integers inside, or nesting too deep to show
+            text = f"a {type(value).__name__}"
+    text = escape(text[:60])
     return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,1 @@
+"""Fuzz tests: hostile input for every entry point (see conftest.py for how much of it)."""
