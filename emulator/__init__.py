@@ -1,9 +1,11 @@
 """hud's desktop emulator: both eyes through the waveguide, over the world, with hot reload,
-gestures, screenshots, a profiler overlay and an automation API.
+gestures, screenshots, a profiler overlay, and an HTTP API that apps drive it with live
+(emulator.server; headless with emulator.headless, `python -m emulator SCENE --serve PORT`).
 
     from emulator import Emulator
     emu = Emulator.open("scenes/city-walk.toml", background="street")
     emu.advance(1 / 60); emu.gesture("tap"); emu.grab("fused")
+    emu.patch_widget("pay", {"title": "Refund"}); emu.append_text("live", "more words")
 
     import emulator
     emulator.run(my_app, scene=hud.Scene(...))   # opens the window; the app drives the tree

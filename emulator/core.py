@@ -358,7 +358,8 @@ class Emulator:
             if message != self.render_error:
                 self._emit("render_error", error=message)
             self.render_error = message
-            self.renderer = Renderer(self.scene, self.device, profiler=self.profiler)  # a clean start next time
+            if self.renderer is not None:  # a clean start next time
+                self.renderer = Renderer(self.scene, self.device, profiler=self.profiler)
             return self.frame
         self.render_error = None
         self._speak()

@@ -127,7 +127,7 @@ class Image(Widget):
     """A PNG image, scaled into its box; its brightness becomes light on a mono panel."""
 
     type_name = "image"
-    src = Prop(Str(max_len=1000), "", required=True, doc="PNG path, relative to the scene file.")
+    src = Prop(Str(max_len=1000), "", required=True, doc="Image path (PNG, JPEG, WebP or GIF), relative to the scene file, inside its folder.")
     fit = Prop(Choice(("contain", "cover", "stretch")), "contain", doc="How the image fills its box.")
 
 

@@ -378,8 +378,8 @@ def check_http(port: int, request: dict[str, Any]) -> int | None:
     # http.server does): the JSON body alone, no status line.
     words = f"{request['method']} {request['path']} {request['version']}".split()
     simple = not (len(words) == 3 and re.fullmatch(r"HTTP/1\.\d+", words[2])) and not data.startswith(b"HTTP/")
-    if not data:
-        assert request["truncated"], "the server closed the connection without an answer"
+    if not data:   # fine for a body cut short, and for HEAD the HTTP/0.9 way (no headers, no body)
+        assert request["truncated"] or (simple and words[:1] == ["HEAD"]), "closed the connection without an answer"
     elif simple:
         assert b"internal error" not in data, data[:300]
     else:
