@@ -842,10 +842,20 @@ def _body_from_schema(schema: dict[str, Any] | None) -> st.SearchStrategy[Any]:
         return json_values()
     if "$ref" in schema:
         return widget_tables(depth=1, text_size=20)
-    if schema.get("type") == "object" and not schema.get("properties"):
-        return st.dictionaries(st.sampled_from(sorted({n for c in WIDGET_TYPES.values() for n in c.props})),
-                               _field_values(), min_size=1, max_size=3)
+    if schema.get("type") == "object" and not schema.get("properties"):   # a widget's fields (PATCH)
+        return st.one_of(st.sampled_from(sorted(WIDGET_TYPES)).flatmap(_some_fields),
+                         st.dictionaries(st.sampled_from(sorted({n for c in WIDGET_TYPES.values() for n in c.props})),
+                                         _field_values(), min_size=1, max_size=3))
     return _from_schema(schema)
+
+
+@functools.lru_cache(maxsize=None)
+def _some_fields(type_name: str) -> st.SearchStrategy[dict[str, Any]]:
+    """One to three fields of a widget type, with valid values."""
+    cls = WIDGET_TYPES[type_name]
+    names = _settable(cls)
+    return st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True).flatmap(
+        lambda chosen: st.fixed_dictionaries({n: prop_values(cls, cls.props[n], 20) for n in chosen}))
 
 
 def request_bodies(example: Any, schema: dict[str, Any] | None, widget_keys: list[str]) -> st.SearchStrategy[bytes]:
@@ -876,8 +886,9 @@ def http_requests(draw: st.DrawFn, routes: Any, widget_keys: list[str]) -> dict[
     method, path parameters, example and schema); the rest go anywhere."""
     table = _route_table(routes)
     method, template, example, schema = draw(st.sampled_from(table))
-    path = re.sub(r"\{[^}]*\}", lambda _: draw(st.one_of(st.sampled_from(WIDGET_IDS), hostile_text(6).map(
-        lambda t: re.sub(r"[\s/?#%]", "_", t)))), template)
+    ids = st.one_of(st.sampled_from(WIDGET_IDS[:2]), st.sampled_from(WIDGET_IDS[:2]), st.sampled_from(WIDGET_IDS),
+                    hostile_text(6).map(lambda t: re.sub(r"[\s/?#%]", "_", t)))
+    path = re.sub(r"\{[^}]*\}", lambda _: draw(ids), template)
     path = draw(st.one_of(
         st.just(path), st.just(path), st.just(path),
         st.sampled_from(["/", "/x", "/..", "%00", "?", "#", "//"]).map(lambda tail: path + tail),
