@@ -195,6 +195,10 @@ class ApiEdits:
         after = _checked(widget, "text", widget.appended(before, text), shown)
         self._replace(widget, "text", [Event(t, widget, "set", "text", before, order=next(self._order)),
                                        Event(t, widget, "append", "text", text, order=next(self._order))])
+        if "partial" in widget.props:
+            # Committed words replace the tentative ones for good, even when a later edit of
+            # `text` replaces this append.
+            self.set(widget, {"partial": ""}, t)
         return after
 
     def rebase(self, before: float, t: float, device: DeviceProfile | None = None) -> None:

@@ -284,9 +284,11 @@ def test_append_streams_a_caption_with_the_timeline_scroll(emu: Emulator) -> Non
     assert scrolled
     for index in range(60):                          # hours of streaming cost two timeline events
         emu.append_text("live", f"{index:02d} " + "more " * 20)
-    assert len(emu.scene.timeline.events) <= 3
+    assert len(emu.scene.timeline.events) <= 4       # text set + append, partial, and the scene's own
     assert 3000 < len(caption.text) <= 4000 and caption.text.startswith(("more", "1", "2", "3", "4"))
     assert caption.text.endswith("59 " + "more " * 20)
+    emu.patch_widget("live", {"text": "fresh"})      # a later edit of the text keeps the committed
+    assert caption.text == "fresh" and caption.partial == ""   # words' end of the tentative ones
 
 
 def test_append_over_http(server: ApiServer, emu: Emulator) -> None:
