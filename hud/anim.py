@@ -226,7 +226,10 @@ def _interpolate(current: Any, event: Event, eased: float, px_per_deg: float) ->
     if event.start is None and current is None:   # an optional field with nothing to start from
         return event.value
     start = event.start if event.start is not None else current
-    value = start + (event.value - start) * eased
+    if eased >= 1:
+        return event.value                          # land exactly on the end (it was validated)
+    # Both ends are valid values: keep rounding from stepping outside them.
+    value = min(max(start + (event.value - start) * eased, min(start, event.value)), max(start, event.value))
     prop = event.target.props.get(event.field)
     kind = prop.kind.inner if prop is not None and isinstance(prop.kind, Optional) else getattr(prop, "kind", None)
     if isinstance(kind, Number) and kind.integer:  # whole-number fields step through whole numbers

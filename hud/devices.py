@@ -33,7 +33,10 @@ class Range(NamedTuple):
     high_open: bool = False
 
     def allows(self, value: float) -> bool:
-        if not math.isfinite(value):
+        try:
+            if not math.isfinite(value):
+                return False
+        except OverflowError:        # an integer too large for a float
             return False
         above = value > self.low if self.low_open else value >= self.low
         below = value < self.high if self.high_open else value <= self.high

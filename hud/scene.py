@@ -485,7 +485,7 @@ class _Builder:
         except ValueError as exc:
             raise self.fail(path + ("duration",), where, f"'duration': {exc}", 'e.g. duration = "300ms"') from None
         easing = value.get("easing", "linear")
-        if easing not in EASINGS:
+        if not isinstance(easing, str) or easing not in EASINGS:
             close = difflib.get_close_matches(str(easing), list(EASINGS), n=1)
             raise self.fail(path + ("easing",), where, f"unknown easing {_named(easing)}",
                             f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(EASINGS)}")

@@ -32,7 +32,8 @@ SUFFIXES = {
     "speech": ".speech.json",    # {"scene"}: a valid scene that must speak on quark-g1
     "profile": ".profile.toml",  # device profile text
     "argv": ".argv.json",        # {"argv"}: a `hud` command line
-    "http": ".http.json",        # {"method", "path", "version", "headers", "body" (base64), "truncated"}
+    "http": ".http.json",        # {"method", "path", "version", "headers", "body" (base64), "truncated"},
+                                 # or {"sequence": [request, ...]} for a failure only a series shows
 }
 
 

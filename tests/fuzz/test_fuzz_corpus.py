@@ -35,9 +35,10 @@ def test_corpus_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest)
         check_profile(case, tmp_path)
     elif kind == "argv":
         check_cli(case["argv"], fresh_folder(tmp_path, "cli"), CLI_FIXTURES)
-    else:
+    else:   # one request, or a sequence that fails only as a whole (e.g. streams left open)
         server = request.getfixturevalue("api_server")
-        check_http(server.port, http_request(case))
+        for one in case.get("sequence", [case]):
+            check_http(server.port, http_request(one))
 
 
 def test_corpus_holds_only_cases() -> None:
