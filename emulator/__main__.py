@@ -11,7 +11,8 @@ until Ctrl-C or SIGTERM, printing one line that says where it serves (emulator.h
 
 With --screenshots DIR, or with no display and no --serve, it opens no window: it renders the
 scene's first second headless and writes a screenshot of every view.
-Errors are one line on stderr and exit status 2.
+Errors are one line on stderr and exit status 2. Every line it prints shows control characters
+and bidi overrides escaped (hud.errors.escape).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hud.errors import HudError
+from hud.errors import HudError, escape
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 HEADLESS_S = 1.0  # scene time rendered before headless screenshots
@@ -130,12 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshots or not ok:
             folder = args.screenshots or "screenshots"
             if not args.screenshots:
-                print(f"no display available ({why}): not opening a window; "
-                      f"writing headless screenshots to {folder}/ instead (or pass --screenshots DIR)")
+                print(escape(f"no display available ({why}): not opening a window; "
+                             f"writing headless screenshots to {folder}/ instead (or pass --screenshots DIR)"))
             written = headless(emu, folder, args.scene)
-            print(f"rendered {args.scene} on {emu.device.name} for {HEADLESS_S:g} s; wrote {len(written)} files:")
+            print(escape(f"rendered {args.scene} on {emu.device.name} for {HEADLESS_S:g} s; "
+                         f"wrote {len(written)} files:"))
             for path in written:
-                print(f"  {path}")
+                print(escape(f"  {path}"))
             return EXIT_OK
         from emulator.window import NoWindow, run_window
 
@@ -148,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(emu, args.serve, note=str(exc).split(";")[0])
     except HudError as exc:
-        print(str(exc), file=sys.stderr)
+        print(escape(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("emulator: interrupted", file=sys.stderr)
@@ -156,8 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("HUD_DEBUG"):
             raise
-        print(f"emulator: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)",
-              file=sys.stderr)
+        print(escape(f"emulator: internal error: {type(exc).__name__}: {exc} "
+                     "(set HUD_DEBUG=1 for details and report it)"), file=sys.stderr)
         return EXIT_INTERNAL
 
 

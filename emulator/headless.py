@@ -38,11 +38,12 @@ def serve(emu: Emulator, port: int, note: str = "", stop: threading.Event | None
     stop = stop or threading.Event()
     restore = _on_sigterm(stop)
     server.start()
-    scene = escape(str(emu.scene_path)) if emu.scene_path is not None else "no scene"
+    scene = str(emu.scene_path) if emu.scene_path is not None else "no scene"
     detail = f"; {note}" if note else ""
-    announce(f"emulator API on {server.url} (headless: {scene} on {emu.device.name}{detail}; Ctrl-C stops it)")
-    sys.stdout.flush()
-    try:
+    try:  # a Ctrl-C right after the line is printed stops it cleanly too
+        announce(escape(f"emulator API on {server.url} (headless: {scene} on {emu.device.name}{detail}; "
+                        "Ctrl-C stops it)"))
+        sys.stdout.flush()
         run(emu, server, stop)
     except KeyboardInterrupt:
         pass

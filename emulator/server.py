@@ -15,7 +15,9 @@ Hardening: it listens on 127.0.0.1 only (there is no authentication). A connecti
 its whole request within `socket_timeout` seconds (a slow or half-open client is cut off, it
 cannot hold a worker by trickling bytes), at most `workers` requests are served at once (the
 next connections get 503 at once), and at most `streams` `GET /events` streams are open at
-once, each on a thread of its own, outside the workers.
+once, each on a thread of its own, outside the workers. A stream notices its client hanging up
+within HANGUP_POLL_S seconds and frees its slot then (anything the client sends after its
+request is read away; a client that shuts down its sending side counts as gone).
 
 The emulator is not thread-safe. Headless (`threaded_owner=False`, the default) each request
 takes the server's lock and calls the emulator itself; a loop that moves the emulator on
@@ -47,7 +49,7 @@ import numpy as np
 from PIL import Image
 
 from emulator.core import Emulator
-from emulator.events import Listener
+from emulator.events import Batch, Listener
 from emulator.live import NoScene, UnknownWidget, declared, key
 from emulator.look import VIEWS
 from hud.errors import HudError, escape
@@ -61,6 +63,7 @@ SOCKET_TIMEOUT_S = HTTP_TIMEOUT_S   # a connection gets this long to send its re
 JOB_TIMEOUT_S = 5.0          # threaded owner: how long a request waits for pending()
 EVENT_STREAMS = 8            # GET /events streams open at once
 HEARTBEAT_S = 15.0           # an idle event stream gets a comment line this often
+HANGUP_POLL_S = 0.25         # how often an idle event stream checks that its client is still there
 MAX_ADVANCE_S = 3600.0
 DRAIN_LIMIT = 4 * MAX_BODY   # how much of a refused body we read away so the client sees the reply
 BUSY_READ_S = 1.0            # how long a refused connection's request may take to arrive
@@ -951,7 +954,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self._send_event(0, "hello", stream.hello)
             while True:
-                batch = stream.listener.next(api.heartbeat_s)
+                batch = self._next(stream.listener, api.heartbeat_s)
                 if batch is None:
                     self._send_event(0, "bye", {"reason": "the emulator API is stopping"})
                     return
@@ -964,10 +967,36 @@ class _Handler(BaseHTTPRequestHandler):
                 for event in batch.events:
                     self._send_event(event.seq, event.kind, event.data, flush=False)
                 self.wfile.flush()
-        except OSError:  # the client went away (or stopped reading for a whole timeout)
+        except (OSError, _ClientGone):  # the client went away (or stopped reading for a whole timeout)
             pass
         finally:
             api.forget(stream.listener)
+
+    def _next(self, listener: Listener, heartbeat_s: float) -> Batch | None:
+        """The listener's next batch (empty after `heartbeat_s` seconds with none), waiting in
+        slices of HANGUP_POLL_S; _ClientGone as soon as the client hangs up."""
+        deadline = time.monotonic() + heartbeat_s
+        while True:
+            left = deadline - time.monotonic()
+            batch = listener.next(min(HANGUP_POLL_S, max(left, 0.0)))
+            if batch is None or batch.events or batch.dropped:
+                return batch
+            if self._hung_up():
+                raise _ClientGone
+            if left <= HANGUP_POLL_S:
+                return batch
+
+    def _hung_up(self) -> bool:
+        """Whether the client has closed (or reset) the connection; reads away what it sent."""
+        try:
+            self.connection.settimeout(0)
+            return self.connection.recv(65536) == b""
+        except BlockingIOError:  # nothing to read: still there
+            return False
+        except OSError:
+            return True
+        finally:
+            self.connection.settimeout(self.timeout)
 
     def _send_event(self, seq: int, kind: str, data: dict[str, Any], flush: bool = True) -> None:
         text = json.dumps(data, ensure_ascii=False, default=str)

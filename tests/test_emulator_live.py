@@ -417,6 +417,51 @@ def test_event_streams_are_bounded(emu: Emulator) -> None:
             client.close()
 
 
+def open_stream(server: ApiServer, within: float = 1.5) -> socket.socket:
+    """A raw GET /events connection, read up to its hello; retried on 503 for `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)
+        sock.sendall(b"GET /events HTTP/1.0\r\n\r\n")
+        data = b""
+        while b"event: hello" not in data and b"\r\n\r\n{" not in data:
+            chunk = sock.recv(65536)
+            assert chunk, data
+            data += chunk
+        if data.startswith(b"HTTP/1.0 200"):
+            return sock
+        sock.close()
+        assert b"too many event streams" in data and time.monotonic() < deadline, data
+        time.sleep(0.05)
+
+
+def test_a_stream_whose_client_hangs_up_frees_its_slot_at_once(emu: Emulator) -> None:
+    with ApiServer(emu, heartbeat_s=30) as server:
+        for _ in range(20):                # 8 streams allowed: each must be freed long before a heartbeat
+            open_stream(server).close()
+        open_stream(server).close()
+        deadline = time.monotonic() + 1.5
+        while emu.hub.listeners and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not emu.hub.listeners
+
+
+def test_an_open_stream_still_gets_events_and_heartbeats(emu: Emulator) -> None:
+    with ApiServer(emu, heartbeat_s=0.7) as server:
+        client = Events(server)
+        try:
+            assert client.next()[0] == "hello"
+            time.sleep(1.75)               # several hang-up checks, two heartbeats
+            start = time.monotonic()
+            with server.lock:
+                emu.voice("next page")
+            assert client.until("voice")[-1][1]["text"] == "next page"
+            assert time.monotonic() - start < 0.2      # events are not held back by the slices
+            assert client.comments == [": heartbeat", ": heartbeat"] and emu.hub.listeners == 1
+        finally:
+            client.close()
+
+
 # -- OpenAPI ---------------------------------------------------------------------------------------
 def test_openapi_documents_every_route_and_every_documented_path_responds(server: ApiServer,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:

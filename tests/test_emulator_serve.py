@@ -10,12 +10,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 import emulator.headless
+from emulator import Emulator
 from emulator.__main__ import main
 from hud.cli import main as hud_main
 
@@ -147,3 +149,47 @@ def test_option_errors_are_one_line(scene: Path, capsys: pytest.CaptureFixture[s
             assert len(err.splitlines()) == 1 and expected in err and "Traceback" not in err, err
     finally:
         busy.close()
+
+
+
+RAW_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+ODD_NAME = "odd\x1b]0;pwned\x07\u202ename.toml"
+
+
+@pytest.fixture
+def odd_scene(tmp_path: Path) -> Path:
+    path = tmp_path / ODD_NAME
+    path.write_text(SCENE, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("option", "expected"), ((["\x1f"], "unrecognized arguments: \\x1f"),
+                                                  (["--view", "\x1b[2J"], "invalid choice: '\\x1b[2J'"),
+                                                  (["--at-end", "a\u202eb"], "a\\u202eb"),
+                                                  (["--device", "no\x1bsuch"], "no\\x1bsuch")))
+def test_option_errors_show_control_characters_escaped(scene: Path, option: list[str], expected: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(scene), *option]) == 2
+    assert hud_main(["emulate", str(scene), *option]) == 2
+    err = capsys.readouterr().err
+    assert not RAW_CONTROLS.search(err) and err.count(expected) == 2 and len(err.splitlines()) == 2, err
+
+
+def test_screenshot_lines_show_control_characters_escaped(odd_scene: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "shots\x1b[2J"
+    assert main([str(odd_scene), "--screenshots", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert any(folder.iterdir()) and not RAW_CONTROLS.search(out), out
+    assert "odd\\x1b]0;pwned\\x07\\u202ename" in out and "shots\\x1b[2J" in out, out
+
+
+def test_serve_line_shows_control_characters_escaped(odd_scene: Path) -> None:
+    lines: list[str] = []
+    stopped = threading.Event()
+    stopped.set()
+    note = "no display: \x1b[2J\u202e"
+    assert emulator.headless.serve(Emulator.open(str(odd_scene)), 0, note=note, stop=stopped,
+                                   announce=lines.append) == 0
+    assert len(lines) == 1 and not RAW_CONTROLS.search(lines[0]), lines
+    assert "odd\\x1b]0;pwned\\x07\\u202ename.toml" in lines[0] and "no display: \\x1b[2J\\u202e" in lines[0]

@@ -18,9 +18,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from hud import limits
+from hud import devices, limits
 from hud.anim import EASINGS, TRANSITIONS
-from hud import devices
 from hud.devices import COLOUR_MODES, EYES, SPEAKERS, _SCHEMA as PROFILE_SCHEMA, builtin_names, load_device
 from hud.gestures import ACTIONS, GESTURES
 from hud.scene import SCENE_KEYS, TIMELINE_KEYS
@@ -658,7 +657,9 @@ def hostile_profile_docs(draw: st.DrawFn) -> dict[str, Any]:
         elif choice == "drop":
             doc.pop(section, None)
         elif choice == "flip-display":
-            doc.setdefault("device", {})["has_display"] = draw(st.one_of(st.booleans(), hostile_scalar()))
+            if not isinstance(doc.get("device"), dict):
+                doc["device"] = {}
+            doc["device"]["has_display"] = draw(st.one_of(st.booleans(), hostile_scalar()))
         else:
             table = doc.setdefault(section, {})
             if isinstance(table, dict):
