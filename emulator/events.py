@@ -48,6 +48,7 @@ class Listener:
         self._queue: deque[HudEvent] = deque()
         self._dropped = 0
         self._closed = False
+        self._poked = False
         self._ready = threading.Condition()
 
     def put(self, event: HudEvent) -> None:
@@ -64,7 +65,8 @@ class Listener:
         """The waiting events (an empty batch after `timeout` seconds with none); None once the
         listener is closed and everything before that was read."""
         with self._ready:
-            self._ready.wait_for(lambda: self._queue or self._closed, timeout)
+            self._ready.wait_for(lambda: self._queue or self._closed or self._poked, timeout)
+            self._poked = False
             if not self._queue and not self._dropped:
                 return None if self._closed else Batch([], 0)
             batch = Batch(list(self._queue), self._dropped)
@@ -75,6 +77,12 @@ class Listener:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def poke(self) -> None:
+        """Wake a reader waiting in next() with an empty batch (so it can check its client)."""
+        with self._ready:
+            self._poked = True
+            self._ready.notify_all()
 
     def close(self) -> None:
         """Stop receiving; a reader waiting in next() wakes up."""

@@ -43,7 +43,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import numpy as np
 from PIL import Image
@@ -62,6 +62,7 @@ MAX_BODY = MAX_HTTP_BODY     # bytes; a larger Content-Length gets 413 before an
 SOCKET_TIMEOUT_S = HTTP_TIMEOUT_S   # a connection gets this long to send its request
 JOB_TIMEOUT_S = 5.0          # threaded owner: how long a request waits for pending()
 EVENT_STREAMS = 8            # GET /events streams open at once
+STREAM_SWEEP_S = 1.0         # how long a new stream waits for a slot that a gone client frees
 HEARTBEAT_S = 15.0           # an idle event stream gets a comment line this often
 HANGUP_POLL_S = 0.25         # how often an idle event stream checks that its client is still there
 MAX_ADVANCE_S = 3600.0
@@ -213,6 +214,13 @@ class ApiServer:
             raise
         return Stream(listener, hello)
 
+    def poke_streams(self) -> None:
+        """Wake every event stream so that those whose clients have gone end now."""
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener.poke()
+
     def forget(self, listener: Listener) -> None:
         listener.close()
         with self._listeners_lock:
@@ -315,8 +323,14 @@ class _HttpServer(HTTPServer):
     def to_stream(self) -> None:
         """The calling connection becomes an event stream: it gives its worker slot back and
         takes a stream slot; ApiError(503) when all are taken."""
-        if self.streams is None or not self.streams.acquire(blocking=False):
+        if self.streams is None:
             raise ApiError(503, "too many event streams are open; close one and try again")
+        if not self.streams.acquire(blocking=False):
+            # Streams whose clients hung up a moment ago may not have noticed yet: wake them
+            # to check, and take a slot one of them gives back.
+            self.api.poke_streams()
+            if not self.streams.acquire(timeout=STREAM_SWEEP_S):
+                raise ApiError(503, "too many event streams are open; close one and try again")
         me = threading.get_ident()
         self._held[me].release()
         self._held[me] = self.streams
@@ -577,7 +591,7 @@ def _add_widget(request: Request) -> Reply:
         widget = emu.add_widget(table, "POST /widgets")
         return {"id": widget.id, "type": widget.type_name, "t": emu.t}
     data = request.server.call(work)
-    return Reply.json(data, 201, {"Location": f"/widgets/{data['id']}"})
+    return Reply.json(data, 201, {"Location": "/widgets/" + quote(data["id"], safe="")})
 
 
 def _delete_widget(request: Request) -> Reply:

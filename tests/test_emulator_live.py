@@ -248,6 +248,10 @@ def test_post_adds_a_top_level_widget(server: ApiServer, emu: Emulator) -> None:
     assert "'size'" in error(server, "POST", "/widgets", {"type": "text", "id": "a", "size": -4})
     assert "one [[widgets]] table" in error(server, "POST", "/widgets", ["text"])
     assert all(w["key"] != "a" for w in call(server, "GET", "/widgets")["widgets"])
+    # Any id goes into the Location header percent-encoded: no injected header, no raw byte
+    status, response, _ = request(server, "POST", "/widgets", {"type": "text", "id": "字幕\r\nX-Evil: 1\x1b", "text": "x"})
+    assert status == 201 and response.getheader("X-Evil") is None
+    assert response.getheader("Location") == "/widgets/%E5%AD%97%E5%B9%95%0D%0AX-Evil%3A%201%1B"
 
 
 def test_delete_removes_a_widget_top_level_or_nested(server: ApiServer, emu: Emulator) -> None:

@@ -343,6 +343,11 @@ def _read_all(sock: socket.socket, deadline: float) -> tuple[bytes, bool]:
             return data, False
 
 
+# Every header the API answers with; any other name in an answer was injected through a value.
+ANSWER_HEADERS = {"server", "date", "content-type", "content-length", "cache-control", "connection", "allow",
+                  "location", "retry-after", "x-accel-buffering"}
+
+
 def _parse_response(data: bytes) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of an HTTP/1.x response, skipping 1xx interim responses."""
     while True:
@@ -390,6 +395,9 @@ def check_http(port: int, request: dict[str, Any]) -> int | None:
         assert b"internal error" not in data, data[:300]
     else:
         status, headers, body = _parse_response(data)
+        unknown = sorted(set(headers) - ANSWER_HEADERS)
+        assert not unknown, f"answer headers {unknown} (injected through a value?): {data[:300]!r}"
+        assert all(32 <= ord(c) < 127 for value in headers.values() for c in value), f"non-ASCII header: {headers}"
         major = re.match(r"HTTP/(\d+)", request["version"])
         too_new = major is not None and int(major.group(1)) >= 2
         assert 200 <= status < 500 or (status == 505 and too_new), f"status {status}: {body[:300]!r}"

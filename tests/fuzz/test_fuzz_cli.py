@@ -15,7 +15,8 @@ from .save_case import saved_on_failure
 from .strategies import cli_argvs
 from .targets import CLI_FIXTURES, check_cli, fresh_folder
 
-pytestmark = pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
 FUZZ = settings.get_profile("hud-fuzz")
 
 

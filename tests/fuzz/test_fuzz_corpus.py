@@ -13,7 +13,8 @@ from .save_case import CORPUS, SUFFIXES, kind_of, load_case
 from .targets import (CLI_FIXTURES, check_cli, check_http, check_load, check_parse, check_profile, check_render,
                       check_speech, fresh_folder, http_request, write_assets)
 
-pytestmark = pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
 CASES = sorted(p for p in CORPUS.glob("*") if any(p.name.endswith(s) for s in SUFFIXES.values()))
 
 

@@ -16,7 +16,8 @@ from .save_case import saved_on_failure
 from .strategies import http_requests
 from .targets import check_http, http_case
 
-pytestmark = pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
 FUZZ = settings.get_profile("hud-fuzz")
 WIDGET_KEYS = sorted({name for cls in WIDGET_TYPES.values() for name in cls.props})
 

@@ -13,7 +13,8 @@ from .save_case import saved_on_failure
 from .strategies import render_cases
 from .targets import check_render, fresh_folder, write_assets
 
-pytestmark = pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
 FUZZ = settings.get_profile("hud-fuzz")
 
 
