@@ -839,6 +839,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "hud-emulator"
     sys_version = ""
 
+    def version_string(self) -> str:
+        return self.server_version
+
     def setup(self) -> None:
         super().setup()
         self.rfile.close()

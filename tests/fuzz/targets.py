@@ -403,7 +403,9 @@ def check_http(port: int, request: dict[str, Any]) -> int | None:
         assert 200 <= status < 500 or (status == 505 and too_new), f"status {status}: {body[:300]!r}"
         streaming = headers.get("content-type", "").startswith("text/event-stream")
         if "content-length" in headers and not streaming:
-            head = words[:1] == ["HEAD"] and len(words) == 3
+            # A request line over the server's limit is answered 414 before its method is read,
+            # so even a HEAD gets a body.
+            head = words[:1] == ["HEAD"] and len(words) == 3 and status != 414
             expected = 0 if head else int(headers["content-length"])
             assert len(body) == expected, (f"{len(body)} body bytes, expected {expected} "
                                            f"(Content-Length {headers['content-length']}{', HEAD' if head else ''})")
