@@ -12,10 +12,9 @@ import math
 import re
 from bisect import insort
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Callable, NamedTuple
 
-from hud.devices import load_device
+from hud.devices import default_px_per_deg
 from hud.geometry import Length
 from hud.limits import HARD_MAX_DURATION_S
 from hud.widgets.base import Widget
@@ -33,7 +32,6 @@ SLIDE_PX = 8.0               # slide distance: within the compositor's gap (0.3 
 CAPTION_SCROLL_S = 0.25      # how long a caption takes to scroll a line up
 COMPOSE_MOVE_S = 0.2         # how long widgets take to move to new places when another shows or hides
 MAX_TIME_S = HARD_MAX_DURATION_S   # latest time a scene may name (an event's `at`, a duration)
-DEFAULT_DEVICE = "quark-s1"  # the profile a scene is for unless it names one
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$")
 
 
@@ -197,12 +195,6 @@ class Timeline:
         return min(max(0, dropped), limit) * (1 - EASINGS["ease-out"](progress))
 
 
-@cache
-def default_px_per_deg() -> float:
-    """Pixels per degree of the default profile (DEFAULT_DEVICE)."""
-    return load_device(DEFAULT_DEVICE).px_per_deg
-
-
 def _event_key(event: Event) -> tuple[float, int]:
     return (event.at, event.order)
 
@@ -234,7 +226,7 @@ def _interpolate(current: Any, event: Event, eased: float, px_per_deg: float) ->
     kind = prop.kind.inner if prop is not None and isinstance(prop.kind, Optional) else getattr(prop, "kind", None)
     if isinstance(kind, Number) and kind.integer:  # whole-number fields step through whole numbers
         return round(value)
-    return round(value) if isinstance(event.value, int) and isinstance(start, int) and eased >= 1 else value
+    return value
 
 
 def _offset_end(value: OffsetEnd | Length | float) -> OffsetEnd:

@@ -8,6 +8,7 @@ import re
 import stat
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,6 +17,7 @@ from hud.geometry import Edges
 from hud.limits import MAX_FPS, MAX_PANEL_PIXELS, MAX_PANEL_SIDE, MAX_SCENE_BYTES
 
 PROFILE_DIR = Path(__file__).parent / "devices"
+DEFAULT_DEVICE = "quark-s1"   # the profile a scene is for unless it names one
 EYES = ("left", "right")
 # A profile's name becomes part of output paths (out/<scene>-<name>): a short, safe slug.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
@@ -421,3 +423,9 @@ def _short(value: object) -> str:
     """A value as the file wrote it, cut to one short line."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+@cache
+def default_px_per_deg() -> float:
+    """Pixels per degree of the default profile (DEFAULT_DEVICE)."""
+    return load_device(DEFAULT_DEVICE).px_per_deg

@@ -14,12 +14,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from hud.anim import (DEFAULT_DEVICE, EASINGS, MAX_TIME_S, TRANSITIONS, Event, OffsetEnd, Timeline, animatable,
-                      default_px_per_deg, parse_time)
+from hud.anim import EASINGS, MAX_TIME_S, TRANSITIONS, Event, OffsetEnd, Timeline, animatable, parse_time
 from hud.assets import AssetError, resolve_asset
 from hud.gestures import ACTIONS, GESTURES, Binding
 from hud.geometry import Length
-from hud.devices import DeviceProfile, builtin_names, load_device
+from hud.devices import DEFAULT_DEVICE, DeviceProfile, builtin_names, default_px_per_deg, load_device
 from hud.errors import DeviceError, FieldError, SceneError, escape
 from hud.layout import Screen
 from hud.limits import (MAX_BINDINGS, MAX_DEPTH, MAX_KEY_PARTS, MAX_SCENE_BYTES, MAX_TEXT_CHARS,
