@@ -342,6 +342,9 @@ def _speak(args: argparse.Namespace, scene, device, out: Path) -> int:  # noqa: 
     _say(f"{args.scene} on {device.name} {where}: {len(narrator.utterances)} utterance(s), {len(said)} said "
          f"({cut} cut off), {dropped} dropped; {narrator.length(duration):.1f} s of audio in {elapsed:.1f} s "
          f"({narrator.engine.name})")
+    summary = narrator.live_summary()
+    if summary:
+        _say(f"  {summary}")
     for path in written:
         _say(f"  {path}")
     for line in narrator.transcript().splitlines()[1:]:   # what is said, when, and what became of it

@@ -63,6 +63,9 @@ RANGES: dict[tuple[str, str], Range] = {
     ("display", "image_distance_m"): Range(0.1, 100, "m"),
     ("optics", "ipd_mm"): Range(30, 100, "mm"),
     ("optics", "comfort_min_m"): Range(0.1, 100, "m"),
+    ("audio", "max_rate"): Range(1, 3, "x the voice's normal pace"),
+    ("audio", "skip_behind_s"): Range(1, 600, "s"),
+    ("audio", "partial_delay_s"): Range(0, 10, "s"),
 }
 
 # section -> key -> (types, required-when-has-display)
@@ -76,7 +79,9 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                 "peak_nits": ((int, float), False), "image_distance_m": ((int, float), False),
                 "safe_margin": ((list,), False), "calibration": ((dict,), False)},
     "optics": {"ipd_mm": ((int, float), False), "comfort_min_m": ((int, float), False)},
-    "audio": {"speakers": ((str,), False), "speak": ((list,), False)},
+    "audio": {"speakers": ((str,), False), "speak": ((list,), False), "max_rate": ((int, float), False),
+              "skip_behind_s": ((int, float), False), "speak_partials": ((bool,), False),
+              "partial_delay_s": ((int, float), False)},
     "assumed": {},
 }
 COLOUR_MODES = ("mono", "rgb")
@@ -108,6 +113,10 @@ class DeviceProfile:
     calibration: tuple[tuple[str, tuple[int, int]], ...] = ()
     speakers: str = "stereo"
     speak: tuple[str, ...] = ()       # widget types spoken on this device even with a display
+    max_rate: float = 1.5             # fastest speech, times the voice's normal pace, to keep up with live text
+    skip_behind_s: float = 6.0        # live words skip to the newest sentence when this far behind at max_rate
+    speak_partials: bool = False      # say a caption's partial result once it stays the same for partial_delay_s
+    partial_delay_s: float = 1.0
     assumed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
 
@@ -277,6 +286,10 @@ def _load_file(path: Path) -> DeviceProfile:
         "ipd_mm": float(optics.get("ipd_mm", 63.0)),
         "comfort_min_m": float(optics.get("comfort_min_m", 0.85)),
         "speakers": data.get("audio", {}).get("speakers", "stereo"),
+        "max_rate": float(data.get("audio", {}).get("max_rate", 1.5)),
+        "skip_behind_s": float(data.get("audio", {}).get("skip_behind_s", 6.0)),
+        "speak_partials": data.get("audio", {}).get("speak_partials", False),
+        "partial_delay_s": float(data.get("audio", {}).get("partial_delay_s", 1.0)),
         "assumed": tuple(sorted((str(k), str(v)) for k, v in data.get("assumed", {}).items())),
         "source": str(path),
     }
@@ -306,7 +319,7 @@ def profile_problem(values: dict[str, object]) -> tuple[tuple[str, ...], str, st
         if not isinstance(text, str) or len(text) > MAX_TITLE_CHARS:
             return (("device", key), f"{key} must be text of at most {MAX_TITLE_CHARS} characters",
                     f"shorten the {key}")
-    keys = [("optics", "ipd_mm"), ("optics", "comfort_min_m")]
+    keys = [("optics", "ipd_mm"), ("optics", "comfort_min_m"), *(key for key in RANGES if key[0] == "audio")]
     if values.get("has_display"):
         keys += [key for key in RANGES if key[0] == "display"]
     for section, key in keys:

@@ -48,7 +48,7 @@ def test_the_city_walk_is_narrated_in_order(g1: Emulator) -> None:
     changed = np.any(before != after, axis=2)
     assert changed[130:].sum() > 1000                              # the transcript is drawn
     assert (after[130:, :, 1] > 200).sum() > 100                   # light text on the dark panel
-    run(g1, 18.0)                                                  # the 10 s timeline, and speech after it
+    run(g1, 24.0)                                                  # the 10 s timeline, and speech after it
     lines = g1.transcript
     assert index_of(lines, TURN_180) < index_of(lines, "In 50 metres") < index_of(lines, TURN_NOW)
     assert any("Continue straight for 350 metres on Nanshan Road" in line for line in lines)

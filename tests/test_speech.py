@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from hud.scene import parse_scene
-from hud.speech.changes import ChangeTracker, new_text, speaks_with_display
+from hud.speech.changes import ChangeTracker, speaks_with_display
 from hud.speech.language import detect, template_language
 from hud.speech.narrator import Narrator, narrate
 from hud.speech.normalize import money, speakable
@@ -29,8 +29,8 @@ class FixedEngine:
     name = "fixed-rate test engine"
     sample_rate = 22050
 
-    def synthesize(self, text: str, language: str) -> np.ndarray:
-        n = round(len(text) * SECONDS_PER_CHAR * self.sample_rate)
+    def synthesize(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
+        n = round(len(text) * SECONDS_PER_CHAR / rate * self.sample_rate)
         return (0.3 * np.sin(np.arange(n) * 2 * np.pi * 220 / self.sample_rate)).astype(np.float32)
 
 
@@ -155,28 +155,22 @@ def test_a_card_is_spoken_once_and_again_when_it_changes_or_reappears():
 
 def test_caption_speaks_only_new_translated_text_and_never_the_partial():
     caption = Caption(text="往前走", translation="Go straight ahead", speaker="Guide")
-    tracker = ChangeTracker()
-    assert [m.text for m in tracker.scan(caption)[0]] == ["Guide: Go straight ahead"]
+    narrator = Narrator(caption, device="quark-g1", engine=FixedEngine())
+    narrator.update(0.0)
     caption.replace_partial("到第二")
-    assert tracker.scan(caption)[0] == []
+    narrator.update(5.0)
     caption.append("，到第二个路口左转")
     caption.translation = "Go straight ahead, turn left at the second crossing."
-    assert [m.text for m in tracker.scan(caption)[0]] == ["turn left at the second crossing."]
+    narrator.update(6.0)
     plain = Caption(text="Welcome to West Lake.")
-    tracker.scan(plain)
+    other = Narrator(plain, device="quark-g1", engine=FixedEngine())
+    other.update(0.0)
     plain.append(" On your left is the Broken Bridge")
-    assert [m.text for m in tracker.scan(plain)[0]] == ["On your left is the Broken Bridge"]
-
-
-def test_new_text_is_the_tail_and_a_revision_restarts_its_sentence():
-    assert new_text("Go straight", "Go straight ahead") == "ahead"
-    assert new_text("往前走", "往前走，到路口") == "到路口"
-    # A word revised mid-sentence is said with the words that lead up to it, from the sentence's start.
-    assert new_text("turn left at the crossing", "turn left at the second crossing") == \
-        "turn left at the second crossing"
-    assert new_text("Welcome. Turn left at the crossing", "Welcome. Turn left at the second crossing") == \
-        "Turn left at the second crossing"
-    assert new_text("你好。往前走到路口", "你好。往前走到第二个路口") == "往前走到第二个路口"
+    other.update(5.0)
+    for each in (narrator, other):
+        each.finish()
+    assert said(narrator) == ["Guide: Go straight ahead", "turn left at the second crossing."]
+    assert said(other) == ["Welcome to West Lake.", "On your left is the Broken Bridge"]
 
 
 def test_speak_modes_on_display_and_display_less_devices():
@@ -184,9 +178,9 @@ def test_speak_modes_on_display_and_display_less_devices():
     quiet = Column(Text(text="debug info"), speak="never")
     normal = Text(text="Tap to add to cart")
     root = Column(loud, quiet, normal)
-    g1 = [m.text for m in ChangeTracker().scan(root)[0]]
+    g1 = [m.stream for m in ChangeTracker().scan(root)[0]]
     assert g1 == ["Speed limit 30", "Tap to add to cart"]
-    s1 = [m.text for m in ChangeTracker(speaks_with_display).scan(root)[0]]
+    s1 = [m.stream for m in ChangeTracker(speaks_with_display).scan(root)[0]]
     assert s1 == ["Speed limit 30"]
     root.add(Text(text="custom", spoken="Say this instead"))
     assert ChangeTracker().scan(root)[0][-1].text == "Say this instead"
@@ -268,9 +262,11 @@ def test_high_priority_interrupts_and_normal_waits():
     assert "interrupted by #3 (high priority" in caption.reason
     assert pay.start is None or pay.start > 1.0                     # normal waits for the caption
     assert gate.start == 1.0 and gate.status == "spoken"
-    # The low-priority caption is not said again; the payment (queued) follows the gate change.
-    assert not any(u.repeat_of == caption.id for u in narrator.utterances)
-    assert pay.status == "spoken" and pay.start == pytest.approx(gate.end + 0.25)
+    # The caption goes on right after the gate change, from the start of the phrase it was cut
+    # in; then the payment (queued before it) is said.
+    again = next(u for u in narrator.utterances if u.repeat_of == caption.id)
+    assert again.start == pytest.approx(gate.end + 0.25) and again.status == "spoken"
+    assert pay.status == "spoken" and pay.start == pytest.approx(again.end + 0.1)
     actions = [(d.action, d.utterance) for d in narrator.decisions]
     assert ("interrupt", caption.id) in actions and ("start", gate.id) in actions
 
@@ -282,7 +278,7 @@ def test_interrupted_normal_speech_is_said_again_when_the_voice_is_free():
     assert pay[1].repeat_of == pay[0].id and pay[1].start > pay[0].end
 
 
-def test_stale_caption_text_is_dropped_not_read_late():
+def test_waiting_caption_words_merge_and_are_never_dropped():
     scheduler = Scheduler(lambda m: 6.0)
     tracker = ChangeTracker()
     caption = Caption(text="")
@@ -293,12 +289,9 @@ def test_stale_caption_text_is_dropped_not_read_late():
     caption.append(" And a third.")
     feed(tracker, scheduler, caption, 1.5)
     scheduler.finish()
-    statuses = [(u.message.text, u.status, u.reason) for u in scheduler.utterances]
-    assert statuses[0][:2] == ("The first sentence is long.", "spoken")
-    assert statuses[1][1] == "dropped" and statuses[1][2].startswith("replaced by #3")
-    assert statuses[2][1] == "dropped" and statuses[2][2] == "stale: not started within 4 s"
-    drop = next(d for d in scheduler.decisions if d.action == "drop" and d.utterance == 3)
-    assert drop.t == 5.5                      # dropped when it went stale, while the first still spoke
+    assert [(u.message.text, u.status) for u in scheduler.utterances] == [
+        ("The first sentence is long.", "spoken"), ("Then a second. And a third.", "spoken")]
+    assert [d.action for d in scheduler.decisions if d.utterance == 2] == ["queue", "merge", "start", "finish"]
     assert [d.t for d in scheduler.decisions] == sorted(d.t for d in scheduler.decisions)
 
 
@@ -325,7 +318,8 @@ def test_a_closed_notification_is_still_said_within_its_grace():
     keep = next(d for d in narrator.decisions if d.action == "keep")
     assert keep.t == 0.8 and keep.utterance == pay[0].id
     assert pay[-1].status == "spoken" and pay[-1].start < 0.8 + 10.0      # said after its card closed
-    late = speak(BURST.replace('hide_after = "0.3s"', 'hide_after = "0.3s"').replace(
+    # (a long text: a caption this far behind would skip to its newest sentence)
+    late = speak(BURST.replace('type = "caption"\nid = "live"', 'type = "text"\nid = "live"').replace(
         'append = "Good morning', 'append = "' + "A very long announcement. " * 12 + 'Good morning').replace(
         'show = { transition = "none", duration = "0s" }\n[[timeline]]\nat = "1s"',
         'show = { transition = "none", duration = "0s", hide_after = "0.3s" }\n[[timeline]]\nat = "30s"'))
@@ -361,7 +355,7 @@ def test_every_decision_is_recorded_in_time_order():
     assert times == sorted(times)
     for utterance in narrator.utterances:
         mine = [d.action for d in narrator.decisions if d.utterance == utterance.id]
-        assert mine[0] == "queue" or (utterance.repeat_of and mine[0] == "repeat")
+        assert mine[0] == "queue" or (utterance.repeat_of and mine[0] in ("repeat", "resume"))
         assert mine[-1] in {"spoken": ("finish",), "interrupted": ("interrupt",), "dropped": ("drop",)}[utterance.status]
 
 
@@ -429,7 +423,7 @@ text = "Shown, not said"
         load_device(str(profile))
 
 
-def test_the_speaker_is_named_even_when_their_first_words_were_replaced():
+def test_the_speaker_is_named_once_per_turn_with_all_their_waiting_words():
     caption = Caption(text="", speaker="Anna")
     tracker, scheduler = ChangeTracker(), Scheduler(lambda m: 3.0)
     busy = Text(text="Something long is being said first.")
@@ -440,8 +434,15 @@ def test_the_speaker_is_named_even_when_their_first_words_were_replaced():
     caption.append(" How are you?")
     feed(tracker, scheduler, root, 1.0)
     scheduler.finish()
+    caption.append(" Fine, thanks.")
+    feed(tracker, scheduler, root, 10.0)
+    caption.speaker = "Ben"
+    caption.append(" Me too.")
+    feed(tracker, scheduler, root, 20.0)
+    scheduler.finish()
     spoken = [u.message.text for u in scheduler.utterances if u.status == "spoken"]
-    assert spoken == ["Something long is being said first.", "Anna: How are you?"]
+    assert spoken == ["Something long is being said first.", "Anna: Hello there. How are you?",
+                      "Fine, thanks.", "Ben: Me too."]
 
 
 def test_a_jittering_distance_announces_each_threshold_once():
@@ -540,4 +541,10 @@ def test_one_han_character_does_not_make_english_text_chinese():
 
 
 def test_a_rolling_caption_buffer_is_not_read_again():
-    assert new_text("one two three four five six seven eight", "three four five six seven eight nine") == "nine"
+    caption = Caption(text="one two three four five six seven eight")
+    narrator = Narrator(caption, device="quark-g1", engine=FixedEngine())
+    narrator.update(0.0)
+    caption.text = "three four five six seven eight nine"
+    narrator.update(10.0)
+    narrator.finish()
+    assert said(narrator) == ["one two three four five six seven eight", "nine"]

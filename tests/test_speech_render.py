@@ -47,7 +47,11 @@ def test_cli_writes_both_files_with_every_field(city_walk) -> None:
     assert first["text"] == "In 180 metres, turn left onto Hubin Road; 6 minutes to go"
     assert first["earcon"] == "turn-left" and first["pan"] < 0
     statuses = {u["status"] for u in record["utterances"]}
-    assert statuses == {"spoken", "interrupted", "dropped"}
+    assert statuses == {"spoken", "interrupted"}          # a caption's words are never dropped
+    caption = next(u for u in record["utterances"] if u["source"] == "live")
+    assert caption["rate"] > 1.0 and caption["skipped"] is None and len(caption["words"]) == 25
+    assert all(w["heard"] >= w["arrived"] for w in caption["words"])
+    assert record["latency"]["words"] == 25 and record["skipped_words"] == 0
     for u in record["utterances"]:
         assert (u["reason"] is None) == (u["status"] == "spoken")
     assert [d["t"] for d in record["decisions"]] == sorted(d["t"] for d in record["decisions"])

@@ -1,26 +1,26 @@
 """Retained-mode speech: find what changed in the tree since it was last spoken.
 
-A card that appears is spoken once; a caption speaks only its new text; a navigation distance
-is announced when it passes a threshold, not every metre. Each scan compares the tree with
+A card that appears is spoken once; a caption (or any growing text) is handed on as live text
+whenever it changes, and hud.speech.stream decides which of its words are said; a navigation
+distance is announced when it passes a threshold, not every metre. Each scan compares the tree with
 what the tracker remembers and returns the messages to say and the widgets that went away.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
 from hud.speech import templates
 from hud.speech.language import detect
 from hud.speech.normalize import speakable
+from hud.text.wrap import join_words
 from hud.widgets.base import Composite, Widget
 from hud.widgets.primitives import Text
 
 PRIORITIES = ("low", "normal", "high", "urgent")   # urgent: a turn that is imminent
 SILENT_TYPES = ("icon", "image", "progress")   # drawn, never spoken
-LIVE_TEXT_MAX_WAIT_S = 4.0   # new caption words not reached by then are dropped, not read late
 LOW_MAX_WAIT_S = 30.0        # a low-priority card not reached by then is dropped
-_LEADING = " \t\n,，、;；:：.。!！?？-—"
+PARTIAL_DELAY_S = 1.0        # with partials spoken, a partial result unchanged this long is said
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,11 @@ class Message:
     earcon: str | None
     why: str               # "appeared", "changed", "new text", "passed 200 m", "now"
     max_wait: float | None = None   # seconds it may wait to start before it is stale (None: no limit)
-    lead: str = ""                  # the start of `text` that introduces it (a speaker's name), if any
     widget: Widget | None = field(default=None, compare=False, repr=False)
-    stream: str = field(default="", compare=False, repr=False)  # growing text: all of it, as it was then
-    begin: int = field(default=0, compare=False, repr=False)    # where in `stream` the words said begin
+    live: bool = False              # live text: `stream` holds all of it, as it is now
+    stream: str = field(default="", compare=False, repr=False)
+    speaker: str = ""               # who says live text (named once per turn)
+    rate: float = 1.0               # speed, times the voice's normal pace
 
     @property
     def key(self) -> str:
@@ -54,6 +55,8 @@ class _Seen:
     signature: tuple = ()
     bucket: int = 0
     revision: int = -1      # the widget's revision when it was last checked
+    partial: str = ""       # the partial result last seen, and since when
+    partial_since: float = 0.0
 
 
 class Gone(NamedTuple):
@@ -92,23 +95,28 @@ def speaks_on_device(has_display: bool, speak_types: tuple[str, ...] = ()) -> Sp
 class ChangeTracker:
     """Remembers what each widget last said and reports what is new."""
 
-    def __init__(self, speaks: Speaks = speaks_without_display, language: str | None = None) -> None:
+    def __init__(self, speaks: Speaks = speaks_without_display, language: str | None = None, *,
+                 partial_delay: float | None = None) -> None:
         self.speaks = speaks
         self.language = language            # force one template language (None: by the text)
+        self.partial_delay = partial_delay  # say a caption's partial result once stable this long (None: never)
         self._seen: dict[int, _Seen] = {}
+        self.now = 0.0
 
     def reset(self) -> None:
         """Forget everything: the next scan speaks every visible widget again."""
         self._seen.clear()
 
-    def scan(self, root: Widget) -> tuple[list[Message], list[Gone]]:
-        """Messages for what changed, in tree order, and the sources of widgets no longer shown."""
+    def scan(self, root: Widget, t: float = 0.0) -> tuple[list[Message], list[Gone]]:
+        """Messages for what changed by time `t`, in tree order, and the sources of widgets no
+        longer shown."""
+        self.now = t
         messages: list[Message] = []
         present: set[int] = set()
         for widget, mode, label in self._speakable(root):
             present.add(id(widget))
             message = self._check(widget, label)
-            if message is not None and message.text:
+            if message is not None and (message.text or message.live):
                 messages.append(message)
         gone = [Gone(seen.label, seen.widget.type_name) for key, seen in self._seen.items() if key not in present]
         for key in [key for key in self._seen if key not in present]:
@@ -145,7 +153,7 @@ class ChangeTracker:
         fresh = seen is None
         if fresh:
             seen = self._seen[id(widget)] = _Seen(widget, label)
-        elif seen.revision == widget.revision:
+        elif seen.revision == widget.revision and not (seen.partial and self.partial_delay is not None):
             return None          # no field changed since the last scan: nothing new to say
         seen.revision = widget.revision
         label = seen.label       # a widget keeps the name it was first spoken under, wherever it moves
@@ -154,7 +162,8 @@ class ChangeTracker:
         if widget.type_name == "nav_arrow":
             return self._nav(widget, seen, fresh, label)
         if widget.type_name == "caption":
-            return self._stream(widget, seen, fresh, label, *_caption_stream(widget))
+            text, language, speaker = _caption_stream(widget)
+            return self._stream(widget, seen, fresh, label, text + self._partial(widget, seen), language, speaker)
         if isinstance(widget, Text):
             return self._stream(widget, seen, fresh, label, widget.text, detect(widget.text, widget.lang), "")
         return self._card(widget, seen, fresh, label, None)
@@ -189,27 +198,30 @@ class ChangeTracker:
         return Message(label, "instruction", text, language, priority,
                        templates.MANEUVER_EARCONS.get(widget.maneuver), why, None, widget)
 
+    def _partial(self, widget: Widget, seen: _Seen) -> str:
+        """A caption's partial result as live text: only with partials spoken, once it stayed the
+        same for `partial_delay` seconds, after a word space where the script has them."""
+        partial = widget.partial if self.partial_delay is not None and not widget.translation else ""
+        if partial != seen.partial:
+            seen.partial, seen.partial_since = partial, self.now
+        if not partial.strip() or self.now - seen.partial_since < self.partial_delay:
+            return ""
+        return join_words(widget.text, partial)[len(widget.text):]
+
     def _stream(self, widget: Widget, seen: _Seen, fresh: bool, label: str, stream: str, language: str,
                 speaker: str) -> Message | None:
-        """Text that grows (captions, live text): speak what was added since last time, led by
-        the speaker's name the first time they speak."""
+        """Text that grows (captions, live text): handed on whole whenever it (or its speaker)
+        changes; the scheduler's stream says its new words."""
+        if (stream, speaker) == (seen.said, seen.signature) and not fresh:
+            return None
         before = seen.said
-        if stream == before and not fresh:
+        seen.said, seen.signature = stream, speaker
+        if fresh and not stream.strip():
             return None
-        seen.said = stream
-        begin = unsaid_start(before, stream)
-        said = stream_words(stream, begin, language)
-        if not any(char.isalnum() for char in said):
-            return None
-        lead = ""
-        if speaker and seen.signature != (speaker,):   # a speaker is named once, with their first words
-            seen.signature = (speaker,)
-            name = speakable(speaker, language)
-            lead = f"{name}：" if language == "zh" else f"{name}: "
-        why = "appeared" if not before else "new text" if stream.startswith(before) else "text revised"
-        wait = LOW_MAX_WAIT_S if not before else LIVE_TEXT_MAX_WAIT_S
-        return Message(label, "text", lead + said, language, "low", None, why, wait, widget=widget, lead=lead,
-                       stream=stream, begin=begin)
+        why = "appeared" if not before else "new text" if stream.startswith(before) else \
+            "text cleared" if not stream.strip() else "text revised"
+        return Message(label, "text", "", language, "low", None, why, None, widget=widget, live=True,
+                       stream=stream, speaker=speaker)
 
     def _card(self, widget: Widget, seen: _Seen, fresh: bool, label: str, spoken: str | None) -> Message | None:
         """Whole-widget descriptions (notifications, price cards): said again only when they change."""
@@ -244,61 +256,3 @@ def _caption_stream(widget: Widget) -> tuple[str, str, str]:
 def _card_language(widget: Widget) -> str:
     texts = [getattr(widget, name, "") or "" for name in ("product", "store", "app", "title", "body")]
     return detect(" ".join(texts))
-
-
-# A sentence ends at . ! ? … (then a space or the end) or at 。！？, with closing quotes or brackets.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]」』）]*(?=\s|$)|[。！？][\"'”’)\]」』）]*")
-
-
-def sentence_start(text: str, index: int) -> int:
-    """Where the sentence that holds text[index] begins: just after the last sentence end before
-    `index` (and the spaces after it), else 0. At the end of a finished sentence, that end."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, index):
-        start = match.end()
-    while start < index and text[start].isspace():
-        start += 1
-    return start
-
-
-def unsaid_start(before: str, after: str) -> int:
-    """Where the part of `after` not yet said begins, `before` having been said: after the
-    appended tail (also when old text was trimmed from the front); when earlier words were
-    revised, at the start of the sentence that holds the first changed word, so a revision
-    is heard with the words that lead up to it."""
-    overlap = before.find(after[:20]) if len(after) >= 20 else -1
-    if after.startswith(before):
-        return len(before)
-    if overlap > 0 and after.startswith(before[overlap:]):   # a rolling buffer dropped its oldest text
-        return len(before) - overlap
-    common = 0
-    for a, b in zip(before, after):
-        if a != b:
-            break
-        common += 1
-    return sentence_start(after, common)
-
-
-def stream_words(stream: str, begin: int, language: str) -> str:
-    """The words of `stream` from `begin` as said: leading punctuation and trailing commas dropped."""
-    return speakable(stream[begin:].lstrip(_LEADING).rstrip(" ,，、;；"), language)
-
-
-def new_text(before: str, after: str) -> str:
-    """The part of `after` not yet said (see `unsaid_start`), without leading punctuation."""
-    return after[unsaid_start(before, after):].lstrip(_LEADING).rstrip(" ,，、;；")
-
-
-def in_place_of(older: Message, newer: Message) -> Message:
-    """`newer` as it is queued in place of `older`, from the same widget, which never started:
-    it keeps the speaker's name `older` opened with, and, for growing text, the beginning of the
-    sentence `older` left unfinished (so a replacement never drops the start of a sentence)."""
-    if older.stream and newer.stream and newer.begin > 0:
-        keep = max(older.begin, sentence_start(older.stream, len(older.stream)))
-        kept = older.stream[keep:]
-        at = newer.stream.rfind(kept, 0, newer.begin + len(kept)) if kept.strip() else -1
-        if 0 <= at < newer.begin:
-            newer = replace(newer, text=newer.lead + stream_words(newer.stream, at, newer.language), begin=at)
-    if older.lead and not newer.lead:
-        newer = replace(newer, text=older.lead + newer.text, lead=older.lead)
-    return newer

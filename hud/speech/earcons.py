@@ -12,6 +12,8 @@ apart without looking:
     turn-right    two quick ticks rising a fourth (A5 -> D6), panned right
     arrival       gentle "mi re do" resolution onto a ringing tonic (B4 A4 G4), the longest
     error         low soft square-ish double buzz falling a tritone (Eb4 -> A3)
+    skip          four very quick high ticks running down a diminished chord (C7 A6 F#6 D#6),
+                  like a fast-forward: live words were skipped to catch up
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import numpy as np
 
 from hud.speech.audio import SAMPLE_RATE, pan_stereo
 
-EARCONS: tuple[str, ...] = ("notification", "payment", "turn-left", "turn-right", "arrival", "error")
+EARCONS: tuple[str, ...] = ("notification", "payment", "turn-left", "turn-right", "arrival", "error", "skip")
 EARCON_PAN: dict[str, float] = {name: 0.0 for name in EARCONS} | {"turn-left": -0.8, "turn-right": 0.8}
 PEAK = 0.5                   # every earcon peaks at -6 dBFS
 
@@ -30,6 +32,7 @@ PEAK = 0.5                   # every earcon peaks at -6 dBFS
 A3, EB4, G4, A4, B4 = 220.00, 311.13, 392.00, 440.00, 493.88
 D5, E5, G5, GS5, A5 = 587.33, 659.26, 783.99, 830.61, 880.00
 C6, D6, E6, G6 = 1046.50, 1174.66, 1318.51, 1567.98
+DS6, FS6, A6, C7 = 1244.51, 1479.98, 1760.00, 2093.00
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ _DESIGNS: dict[str, tuple[_Voice, tuple[tuple[float, float, float, float], ...]]
     "turn-right": (_TICK, ((0.0, A5, 0.07, 1.0), (0.1, D6, 0.08, 1.0))),
     "arrival": (_SOFT, ((0.0, B4, 0.16, 0.7), (0.14, A4, 0.16, 0.75), (0.28, G4, 0.32, 1.0))),
     "error": (_BUZZ, ((0.0, EB4, 0.11, 1.0), (0.16, A3, 0.14, 1.0))),
+    "skip": (_TICK, ((0.0, C7, 0.03, 0.6), (0.04, A6, 0.03, 0.6), (0.08, FS6, 0.03, 0.6), (0.12, DS6, 0.04, 0.7))),
 }
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 
@@ -24,8 +25,11 @@ from hud.files import write_files
 from hud.scene import Scene
 from hud.speech import audio, earcons, tts
 from hud.speech.changes import ChangeTracker, Message, speaks_on_device
-from hud.speech.schedule import Decision, Scheduler, Utterance
+from hud.speech.schedule import Decision, Pace, Scheduler, Utterance
 from hud.widgets.base import Widget
+
+if TYPE_CHECKING:
+    from hud.profile import SpeechProfiler
 
 EARCON_GAP_S = 0.06     # between an earcon and the words after it
 TAIL_S = 0.3            # silence kept after the last sound
@@ -50,9 +54,13 @@ class Narrator:
         self.device = name if isinstance(name, DeviceProfile) else load_device(name)
         if not self.device.has_display and self.device.speakers == "none":
             raise HudError(f"{self.device.name} has neither a display nor speakers: it cannot show or say anything")
-        self.tracker = ChangeTracker(speaks_on_device(self.device.has_display, self.device.speak), language)
+        delay = self.device.partial_delay_s if self.device.speak_partials else None
+        self.tracker = ChangeTracker(speaks_on_device(self.device.has_display, self.device.speak), language,
+                                     partial_delay=delay)
         self._engine = engine
-        self.scheduler = Scheduler(self.duration_of)
+        self._paced: bool | None = None     # does the engine speak at other speeds?
+        self.scheduler = Scheduler(self.duration_of, pace=Pace(max_rate=self.device.max_rate,
+                                                                skip_after=self.device.skip_behind_s))
         self._reported = 0
 
     # -- engine ------------------------------------------------------------------------------
@@ -67,8 +75,20 @@ class Narrator:
     def rate(self) -> int:
         return self.engine.sample_rate
 
+    @property
+    def paced(self) -> bool:
+        """Whether the engine takes a speed (`synthesize(text, language, rate)`); an engine that
+        does not always speaks at its own pace, so the schedule never speeds up."""
+        if self._paced is None:
+            self._paced = "rate" in inspect.signature(self.engine.synthesize).parameters
+            if not self._paced:
+                self.scheduler.pace = Pace(max_rate=1.0, skip_after=self.device.skip_behind_s)
+        return self._paced
+
     def speech(self, message: Message) -> np.ndarray:
-        """The message's words as mono samples."""
+        """The message's words as mono samples, at its speed."""
+        if self.paced:
+            return self.engine.synthesize(message.text, message.language, message.rate)
         return self.engine.synthesize(message.text, message.language)
 
     def pieces(self, message: Message) -> tuple[list[tuple[int, Callable[[], np.ndarray]]], int]:
@@ -77,10 +97,11 @@ class Narrator:
         pieces (hud.speech.tts.speech_pieces), so its sound is never needed all at once; an
         engine that only has `synthesize` gives one piece."""
         engine = self.engine
-        if not hasattr(engine, "piece_samples"):
+        if not hasattr(engine, "piece_samples") or not self.paced:
             return [(len(self.speech(message)), lambda: self.speech(message))], 0
-        return [(engine.piece_samples(piece, message.language),
-                 functools.partial(engine.synthesize_piece, piece, message.language))
+        rate = message.rate
+        return [(engine.piece_samples(piece, message.language, rate),
+                 functools.partial(engine.synthesize_piece, piece, message.language, rate))
                 for piece in tts.speech_pieces(message.text)], engine.gap_samples
 
     def duration_of(self, message: Message) -> float:
@@ -93,16 +114,24 @@ class Narrator:
         return earcons.earcon_duration(message.earcon) + EARCON_GAP_S + words
 
     # -- running -----------------------------------------------------------------------------
-    def update(self, t: float) -> list[Decision]:
+    def update(self, t: float, profiler: SpeechProfiler | None = None) -> list[Decision]:
         """Compare the tree with what was said, schedule what changed at time `t` (seconds),
-        and return the decisions taken since the last call."""
-        messages, gone = self.tracker.scan(self.root)
+        and return the decisions taken since the last call. With `profiler`, the scan and the
+        scheduling are timed as one tick."""
+        self.paced                     # (settles the pace before anything is scheduled)
+        if profiler is not None:
+            profiler.begin(t)
+        messages, gone = self.tracker.scan(self.root, t)
+        if profiler is not None:
+            profiler.lap("scan")
         for widget in gone:
             grace = NOTIFICATION_GRACE_S if widget.type_name == "notification" else None
             self.scheduler.withdraw(t, widget.source, grace)
-        for message in messages:
-            self.scheduler.submit(t, message)
+        for message in messages:       # messages that arrive together start best first
+            self.scheduler.submit(t, message, start=False)
         self.scheduler.advance(t)
+        if profiler is not None:
+            profiler.end("schedule")
         return self._new_decisions()
 
     def finish(self) -> float:
@@ -233,10 +262,25 @@ class Narrator:
             "engine": self.engine.name,
             "sample_rate": self.rate,
             "duration": self.length(duration),
+            "latency": latency(self.utterances),
+            "skipped_words": sum(u.skipped["words"] for u in self.utterances if u.skipped),
             "utterances": [_utterance_record(u) for u in self.utterances],
             "decisions": [{"t": d.t, "action": d.action, "utterance": d.utterance, "why": d.why}
                           for d in self.decisions],
         }
+
+    def live_summary(self) -> str:
+        """One line on live text (captions): words heard and skipped, arrival to speech, speeds
+        used; "" when nothing live was said."""
+        lag = latency(self.utterances)
+        skipped = sum(u.skipped["words"] for u in self.utterances if u.skipped)
+        if not lag["words"] and not skipped:
+            return ""
+        rates = [u.rate for u in self.utterances if u.live and u.start is not None] or [1.0]
+        line = f"live words: {lag['words']} heard, {skipped} skipped"
+        if lag["words"]:
+            line += f"; arrival to speech p50 {lag['p50']:.1f} s, p95 {lag['p95']:.1f} s, max {lag['max']:.1f} s"
+        return line + f"; speed {min(rates):.2f}-{max(rates):.2f}x"
 
     def transcript(self) -> str:
         """The record as text, one line per utterance (what the emulator shows and goldens keep)."""
@@ -315,9 +359,11 @@ def speaks_on(target: Scene | Widget, device: DeviceProfile) -> bool:
 
 
 def narrate(scene: Scene, device: str | Path | DeviceProfile | None = None, *, language: str | None = None,
-            until: float | None = None, tick: float = SCENE_TICK_S, engine: tts.Engine | None = None) -> Narrator:
+            until: float | None = None, tick: float = SCENE_TICK_S, engine: tts.Engine | None = None,
+            profiler: SpeechProfiler | None = None) -> Narrator:
     """Run a scene's timeline through a Narrator: sample it every `tick` seconds and at every
-    timeline event up to `until` (default: the scene's length), then let the queue play out."""
+    timeline event up to `until` (default: the scene's length), then let the queue play out.
+    With `profiler`, every sample is timed as a tick (`Narrator.update`)."""
     narrator = Narrator(scene, device, language=language, engine=engine)
     length = scene.length if until is None else until
     times = {round(i * tick, 6) for i in range(int(length / tick) + 1)}
@@ -325,7 +371,7 @@ def narrate(scene: Scene, device: str | Path | DeviceProfile | None = None, *, l
         times.update(event.at for event in scene.timeline.events if event.at <= length)
     for t in sorted(times):
         scene.apply_timeline(t)
-        narrator.update(t)
+        narrator.update(t, profiler)
     narrator.finish()
     scene.apply_timeline(0.0)
     return narrator
@@ -340,7 +386,23 @@ def _utterance_record(u: Utterance) -> dict[str, Any]:
         "start": None if u.start is None else round(u.start, 3),
         "end": None if u.end is None else round(u.end, 3),
         "status": u.status, "why": m.why, "reason": u.reason or None, "repeat_of": u.repeat_of,
+        "rate": u.rate,
+        "words": [{"word": w.word, "arrived": round(w.arrived, 3), "heard": w.heard}
+                  | ({"correction": True} if w.correction else {}) for w in u.words],
+        "skipped": u.skipped,
     }
+
+
+def latency(utterances: list[Utterance]) -> dict[str, Any]:
+    """Live words from arrival to being heard, in seconds: how many, p50, p95 and max (None
+    without live words)."""
+    waits = sorted(w.heard - w.arrived for u in utterances for w in u.words if w.heard is not None)
+    if not waits:
+        return {"words": 0, "p50": None, "p95": None, "max": None}
+
+    def pick(share: float) -> float:
+        return round(waits[min(len(waits) - 1, int(share * len(waits)))], 3)
+    return {"words": len(waits), "p50": pick(0.5), "p95": pick(0.95), "max": round(waits[-1], 3)}
 
 
 def transcript_text(record: dict[str, Any]) -> str:
@@ -352,6 +414,9 @@ def transcript_text(record: dict[str, Any]) -> str:
         earcon = u["earcon"] or "-"
         line = f"{span}  #{u['id']:<3} {u['status']:<11} {u['priority']:<6} {u['language']:<3} {earcon:<12} {u['text']}"
         notes = [f"repeat of #{u['repeat_of']}"] if u["repeat_of"] else []
+        notes += [f"at {u['rate']:g}x"] if u.get("rate", 1.0) != 1.0 else []
+        skipped = u.get("skipped")
+        notes += [f"skipped {skipped['words']} words, {skipped['why']}: {skipped['text']}"] if skipped else []
         notes += [u["reason"]] if u["reason"] else []
         if notes:
             line += f"  [{'; '.join(notes)}]"

@@ -211,7 +211,7 @@ class LivePlayer:
 
             0:05.1 ▶ #6 In 50 metres, turn left onto Hubin Road
             0:05.1 ‖ #4 Alipay: paid 18 yuan, Lv's Noodles, Hubin (interrupted by #6)
-            0:03.5 × #5 then follow Hubin Road… (stale: not started within 4 s)
+            0:03.5 × #5 Mom: dinner at home tonight? (stale: not started within 30 s)
 
         The clock is when the utterance started (or, if it never did, when it was queued); the
         mark is its status (MARKS: ▶ speaking, ♪ said, ‖ cut off, ○ waiting, × dropped)."""

@@ -47,6 +47,15 @@ GAP_S = 0.040  # silence between the pieces of a mixed-script utterance
 # length of an utterance would depend on everything spoken before it. A voice variant with no
 # flutter makes each utterance's length a function of its text alone.
 STEADY_VARIANT = "hud-steady"
+# Words per minute each voice speaks at rate 1.0. espeak-ng's own default, 175, says about 3.3
+# English words a second; at 190 (3.6 a second) its fastest catch-up speed, 1.5x, keeps up with a
+# fast talker (5 words a second). Its Mandarin, Cantonese and Hakka voices say 3.6 syllables a
+# second at 175, far slower than people speak (about 5); at 240 they say 5.0, and 8 at 1.5x.
+DEFAULT_WPM = 190
+VOICE_WPM: dict[str, int] = {"cmn": 240, "yue": 240, "hak": 240}
+RATE_STEP = 0.05   # speeds are multiples of this (so a few clips serve every speed, cached)
+MIN_RATE, MAX_RATE = 0.5, 3.0
+ESPEAK_WPM = (80, 500)   # what espeak-ng accepts
 _STEADY_FILE = "language variant\nname hud-steady\nflutter 0\n"
 
 
@@ -127,6 +136,18 @@ def _char_voice(char: str, voice: str) -> str | None:
     return None  # Common (punctuation, spaces, symbols), Inherited (combining marks), unknown
 
 
+def words_per_minute(voice: str, rate: float = 1.0) -> int:
+    """espeak-ng's speed for `voice` at `rate` times its normal pace."""
+    wpm = round(VOICE_WPM.get(voice, DEFAULT_WPM) * rate)
+    return min(max(wpm, ESPEAK_WPM[0]), ESPEAK_WPM[1])
+
+
+def quantize_rate(rate: float) -> float:
+    """`rate` rounded to RATE_STEP within [MIN_RATE, MAX_RATE]."""
+    stepped = round(round(rate / RATE_STEP) * RATE_STEP, 2)
+    return min(max(stepped, MIN_RATE), MAX_RATE)
+
+
 def speech_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     """`text` cut into pieces of at most `limit` characters, after a sentence where possible,
     else after a clause, else at a space, else between two characters that are not a base and
@@ -175,8 +196,8 @@ def script_runs(text: str, language: str) -> list[tuple[str, str]]:
 class _Backend(Protocol):
     sample_rate: int
 
-    def render(self, text: str, voice: str) -> np.ndarray:
-        """Float32 samples of `text` in espeak voice `voice`, untrimmed."""
+    def render(self, text: str, voice: str, wpm: int = DEFAULT_WPM) -> np.ndarray:
+        """Float32 samples of `text` in espeak voice `voice` at `wpm` words a minute, untrimmed."""
 
 
 _LOCK = threading.RLock()  # espeak-ng keeps global state: every call into it holds this
@@ -202,6 +223,7 @@ class _Library:
             lib.espeak_Synth.argtypes = [c_void_p, c_size_t, c_uint, c_int, c_uint, c_uint, c_void_p, c_void_p]
             lib.espeak_Info.argtypes = [POINTER(c_char_p)]
             lib.espeak_Info.restype = c_char_p
+            lib.espeak_SetParameter.argtypes = [c_int, c_int, c_int]
         except AttributeError as error:
             raise SpeechEngineError(f"{path} is not libespeak-ng 1.49 or later ({error})") from None
         self._lib = lib
@@ -248,7 +270,7 @@ class _Library:
             raise SpeechEngineError(f"espeak-ng could not restart: {self._message(status)}")
         lib.espeak_SetSynthCallback(self._callback)
 
-    def render(self, text: str, voice: str) -> np.ndarray:
+    def render(self, text: str, voice: str, wpm: int = DEFAULT_WPM) -> np.ndarray:
         with _LOCK:
             if voice != self._voice:
                 if self._voice is not None:
@@ -259,6 +281,7 @@ class _Library:
                     raise SpeechEngineError(f"espeak-ng has no voice {voice!r} (error {code}; "
                                             "use a name from hud.speech.tts.VOICES)")
                 self._voice = voice
+            self._lib.espeak_SetParameter(1, wpm, 0)   # espeakRATE, absolute
             data = text.encode() + b"\0"
             self._chunks = []
             code = self._lib.espeak_Synth(data, len(data), 0, 1, 0, 1, None, None)  # POS_CHARACTER, UTF-8
@@ -329,10 +352,10 @@ class _Command:
     def __init__(self, program: str) -> None:
         self.program = program
 
-    def render(self, text: str, voice: str) -> np.ndarray:
+    def render(self, text: str, voice: str, wpm: int = DEFAULT_WPM) -> np.ndarray:
         argument = " " + text if text.startswith("-") else text  # never read as an option
         try:
-            done = subprocess.run([self.program, "-v", voice, "--stdout", argument],
+            done = subprocess.run([self.program, "-v", voice, "-s", str(wpm), "--stdout", argument],
                                   capture_output=True, timeout=60, check=False)
         except (OSError, subprocess.TimeoutExpired) as error:
             raise SpeechEngineError(f"{self.program} failed: {_one_line(error)}") from None
@@ -383,9 +406,9 @@ class Engine:
         self.name = name
         self.sample_rate = backend.sample_rate
         self._backend = backend
-        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, float], np.ndarray] = OrderedDict()
         self._cached_samples = 0
-        self._lengths: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._lengths: OrderedDict[tuple[str, str, float], int] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"Engine({self.name!r}, {self.sample_rate} Hz)"
@@ -395,11 +418,12 @@ class Engine:
         """Samples of silence between two pieces of a long text."""
         return round(PIECE_GAP_S * self.sample_rate)
 
-    def synthesize(self, text: str, language: str) -> np.ndarray:
-        """Mono float32 samples in [-1, 1] for `text` spoken in `language`, leading and trailing silence
-        trimmed, peak normalised to PEAK (per piece of a long text); read-only (the array is cached).
-        Blank text -> empty array."""
-        pieces = [self.synthesize_piece(piece, language) for piece in speech_pieces(text)]
+    def synthesize(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
+        """Mono float32 samples in [-1, 1] for `text` spoken in `language` at `rate` times the
+        voice's normal pace (rounded to RATE_STEP), leading and trailing silence trimmed, peak
+        normalised to PEAK (per piece of a long text); read-only (the array is cached). Blank
+        text -> empty array."""
+        pieces = [self.synthesize_piece(piece, language, rate) for piece in speech_pieces(text)]
         if len(pieces) == 1:
             return pieces[0]
         gap = np.zeros(self.gap_samples, np.float32)
@@ -409,25 +433,26 @@ class Engine:
         audio.flags.writeable = False
         return audio
 
-    def samples(self, text: str, language: str) -> int:
-        """len(synthesize(text, language)), without holding a long text's audio at once."""
-        lengths = [self.piece_samples(piece, language) for piece in speech_pieces(text)]
+    def samples(self, text: str, language: str, rate: float = 1.0) -> int:
+        """len(synthesize(text, language, rate)), without holding a long text's audio at once."""
+        lengths = [self.piece_samples(piece, language, rate) for piece in speech_pieces(text)]
         heard = [length for length in lengths if length]
         return sum(heard) + self.gap_samples * max(len(heard) - 1, 0)
 
-    def piece_samples(self, piece: str, language: str) -> int:
-        """len(synthesize_piece(piece, language)), remembered after the audio itself is forgotten."""
-        key = (piece, language)
+    def piece_samples(self, piece: str, language: str, rate: float = 1.0) -> int:
+        """len(synthesize_piece(piece, language, rate)), remembered after the audio itself is forgotten."""
+        key = (piece, language, quantize_rate(rate))
         with _LOCK:
             if (known := self._lengths.get(key)) is not None:
                 self._lengths.move_to_end(key)
                 return known
-        return len(self.synthesize_piece(piece, language))
+        return len(self.synthesize_piece(piece, language, rate))
 
-    def synthesize_piece(self, text: str, language: str) -> np.ndarray:
+    def synthesize_piece(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
         """`synthesize` for a text of at most PIECE_CHARS characters: split by script (each run in a
         voice that reads it), GAP_S between the runs, peak normalised, cached."""
-        key = (text, language)
+        rate = quantize_rate(rate)
+        key = (text, language, rate)
         with _LOCK:
             if (hit := self._cache.get(key)) is not None:
                 self._cache.move_to_end(key)
@@ -435,7 +460,7 @@ class Engine:
             gap = np.zeros(round(GAP_S * self.sample_rate), np.float32)
             pieces: list[np.ndarray] = []
             for run, voice in script_runs(_UNSAYABLE.sub("", text), language):
-                piece = self.synthesize_voice(run, voice)
+                piece = self.synthesize_voice(run, voice, rate)
                 if piece.size:
                     pieces += [gap, piece] if pieces else [piece]
             audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
@@ -445,7 +470,7 @@ class Engine:
             self._remember(key, audio)
             return audio
 
-    def _remember(self, key: tuple[str, str], audio: np.ndarray) -> None:
+    def _remember(self, key: tuple[str, str, float], audio: np.ndarray) -> None:
         """Cache `audio` (and its length), forgetting the least recently used audio past CACHE_SIZE
         entries or CACHE_SAMPLES samples."""
         self._cache[key] = audio
@@ -458,18 +483,19 @@ class Engine:
         if len(self._lengths) > 16 * CACHE_SIZE:
             self._lengths.popitem(last=False)
 
-    def synthesize_voice(self, text: str, voice: str) -> np.ndarray:
-        """`text` in the espeak voice named `voice` (no script splitting, no normalising, no cache),
-        silence trimmed. Raises SpeechEngineError if the voice does not exist."""
+    def synthesize_voice(self, text: str, voice: str, rate: float = 1.0) -> np.ndarray:
+        """`text` in the espeak voice named `voice` at `rate` (no script splitting, no normalising,
+        no cache), silence trimmed. Raises SpeechEngineError if the voice does not exist."""
         text = _UNSAYABLE.sub("", text)
         text = text.translate(_UNSPOKEN[voice]) if voice in _UNSPOKEN else text
         if not text.strip():
             return np.zeros(0, np.float32)
-        return _trim(self._backend.render(text.strip(), voice), self.sample_rate)
+        wpm = words_per_minute(voice, quantize_rate(rate))
+        return _trim(self._backend.render(text.strip(), voice, wpm), self.sample_rate)
 
-    def duration(self, text: str, language: str) -> float:
-        """Seconds of `synthesize(text, language)`."""
-        return self.samples(text, language) / self.sample_rate
+    def duration(self, text: str, language: str, rate: float = 1.0) -> float:
+        """Seconds of `synthesize(text, language, rate)`."""
+        return self.samples(text, language, rate) / self.sample_rate
 
 
 def _load(source: str, library: str | None) -> Engine:
