@@ -83,7 +83,8 @@ def synthesize_uncached(engine: tts.Engine, text: str, language: str) -> np.ndar
 def describe_tree(root: Column) -> tuple[str, str]:
     """The peer's words: every visible widget described afresh, in tree order, as one text."""
     messages, _ = ChangeTracker(speaks_without_display).scan(root)
-    sentences = [m.text if m.text[-1:] in ".!?。！？" else m.text + "." for m in messages]
+    texts = [m.text or m.stream for m in messages]          # a caption hands on its whole text
+    sentences = [text if text[-1:] in ".!?。！？" else text + "." for text in texts if text]
     return " ".join(sentences), messages[0].language if messages else "en"
 
 

@@ -184,17 +184,22 @@ def _parser() -> argparse.ArgumentParser:
                         help="word speech templates (nav, cards) in this language (default: each widget's own)")
     render.set_defaults(run=_render)
 
-    profile = commands.add_parser("profile", help="time every stage of every frame against the refresh budget")
+    profile = commands.add_parser("profile", help="time every stage of every frame against the refresh budget "
+                                                       "(without a display: every speech tick against 50 ms)")
     profile.add_argument("scene", type=path, help="scene file (.toml)")
     profile.add_argument("--device", type=path, help="built-in device name or a profile .toml (default: the scene's)")
     profile.add_argument("--frames", type=options.frame_count, default=300,
-                         help="frames to render (default 300, at most 36000 unless --max-frames raises it)")
+                         help="frames to render (default 300, at most 36000 unless --max-frames raises it); a "
+                              "device without a display is profiled over the scene's whole timeline instead")
     profile.add_argument("--max-frames", type=options.frame_count, metavar="N",
-                         help="raise the bound on --frames (default 36000), up to 5184000")
-    profile.add_argument("--fps", type=options.fps, help="scene time step (default: the device's refresh rate)")
+                         help="raise the bound on --frames, and on the speech ticks of a device without a display "
+                              "(default 36000), up to 5184000")
+    profile.add_argument("--fps", type=options.fps,
+                         help="scene time step (default: the device's refresh rate; devices with a display)")
     profile.add_argument("--trace", type=path, metavar="FILE",
-                         help="write a Chrome trace-event JSON (opens in Perfetto)")
-    profile.add_argument("--chart", type=path, metavar="FILE", help="write a frame-time chart PNG")
+                         help="write a Chrome trace-event JSON of the frames or speech ticks (opens in Perfetto)")
+    profile.add_argument("--chart", type=path, metavar="FILE",
+                         help="write a frame-time chart PNG (devices with a display)")
     profile.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     profile.set_defaults(run=_profile)
 
@@ -489,15 +494,14 @@ def _end_progress() -> None:
 
 # -- hud profile ---------------------------------------------------------------------------------
 def _profile(args: argparse.Namespace) -> int:
-    from hud.profile import Profiler
+    from hud.limits import HARD_MAX_FRAMES
+    from hud.profile import Profiler, SpeechProfiler
     from hud.renderer import Renderer
     from hud.scene import load_scene
+    from hud.speech import tts
+    from hud.speech.narrator import SCENE_TICK_S, narrate
 
     bounds = options.Bounds.from_options(None, args.max_frames)
-    if args.frames > bounds.frames:
-        fix = (f"raise it to --max-frames {args.frames}" if bounds.raised_frames
-               else f"pass --max-frames {args.frames} to profile that many on purpose")
-        raise OptionError("--frames", f"{args.frames} frames are over the bound of {bounds.frames}", fix)
     options.check_scene_file(args.scene)
     options.check_device_option(args.device)
     for value, flag, what in ((args.trace, "--trace", "the trace"), (args.chart, "--chart", "the chart")):
@@ -505,16 +509,36 @@ def _profile(args: argparse.Namespace) -> int:
             options.check_output_file(Path(value), flag, what)
     scene = load_scene(args.scene)
     device = load_device(args.device or scene.device)
-    if not device.has_display:
-        raise OptionError("--device", f"{device.name} has no display: there are no frames to profile",
-                          "profile a device with a display, e.g. --device quark-s1")
-    profiler = Profiler(device.frame_budget_ms, device.name)
-    renderer = Renderer(scene, device, profiler=profiler)
-    rate = args.fps or device.refresh_hz
-    for index in range(args.frames):
-        renderer.frame(index / rate)
-    for value, write, what in ((args.trace, profiler.write_trace, "write the trace"),
-                               (args.chart, profiler.write_chart, "write the chart")):
+    if device.has_display:
+        if args.frames > bounds.frames:
+            fix = (f"raise it to --max-frames {args.frames}" if bounds.raised_frames
+                   else f"pass --max-frames {args.frames} to profile that many on purpose")
+            raise OptionError("--frames", f"{args.frames} frames are over the bound of {bounds.frames}", fix)
+        profiler: Profiler | SpeechProfiler = Profiler(device.frame_budget_ms, device.name)
+        renderer = Renderer(scene, device, profiler=profiler)
+        rate = args.fps or device.refresh_hz
+        for index in range(args.frames):
+            renderer.frame(index / rate)
+    else:   # its speech, tick by tick, as `narrate` samples the timeline
+        if args.chart:
+            raise OptionError("--chart", f"{device.name} has no display, so there is no frame-time chart; its "
+                                         "speech ticks are in the table, --json and --trace", "drop --chart")
+        if args.fps:
+            raise OptionError("--fps", f"{device.name} has no display: its speech is sampled every "
+                                       f"{SCENE_TICK_S * 1000:g} ms and at every timeline event", "drop --fps")
+        ticks = int(scene.length / SCENE_TICK_S) + 1
+        if ticks > bounds.frames:
+            fix = ("profile a shorter scene" if ticks > HARD_MAX_FRAMES else f"raise it to --max-frames {ticks}"
+                   if bounds.raised_frames else f"pass --max-frames {ticks} to profile that many on purpose")
+            raise OptionError("--max-frames", f"the scene's {scene.length:g} s are {ticks} speech ticks, over the "
+                                              f"bound of {bounds.frames}", fix)
+        profiler = SpeechProfiler(SCENE_TICK_S * 1000, device.name)
+        narrator = narrate(scene, device, engine=profiler.engine(tts.engine()), profiler=profiler)
+        profiler.add_speech(narrator)
+    outputs = [(args.trace, profiler.write_trace, "write the trace")]
+    if isinstance(profiler, Profiler):      # (a chart is refused above for a device without a display)
+        outputs.append((args.chart, profiler.write_chart, "write the chart"))
+    for value, write, what in outputs:
         if value:
             try:
                 write(value)

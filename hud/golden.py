@@ -11,6 +11,11 @@ create or refresh the goldens of the checks that ran.  On a mismatch the
 expected, actual and diff images are written to ``<rootdir>/.golden-failures/``
 together with an HTML report.
 
+On a device without a display (``quark-g1``) a check pins what is said instead: the
+transcript of the scene's whole timeline is compared with
+``<golden_dir>/speech/<name>.json`` (hud.golden_speech), times within ``time_tolerance``
+seconds.
+
 Enable it with ``-p hud.golden`` or through the ``pytest11`` entry point.
 
 ini options:
@@ -25,18 +30,25 @@ from __future__ import annotations
 
 import difflib
 import html
+import math
 import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import numpy as np
 import pytest
 
-from hud.files import AtomicFile, write_text
+from hud import golden_speech
+from hud.files import AtomicFile, write_bytes, write_text
+
+if TYPE_CHECKING:
+    from hud.devices import DeviceProfile
+    from hud.scene import Scene
+    from hud.widgets.base import Widget
 
 __all__ = [
     "GoldenChecker",
@@ -57,6 +69,8 @@ EXACT_BACKEND = "cpu"
 FAILURES_DIRNAME = ".golden-failures"
 REPORT_NAME = "report.html"
 ARTEFACT_KINDS = ("expected", "actual", "diff", "isolated")
+SPEECH_DIRNAME = "speech"    # speech goldens and their failure artefacts live in this subfolder
+SPEECH_ARTEFACT_KINDS = ("expected", "actual")
 UPDATE_HINT = f"run pytest {UPDATE_FLAG}"
 
 _SAFE_STEM = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -78,6 +92,8 @@ class GoldenFailure:
     backend: str
     message: str
     artefacts: dict[str, Path] = field(default_factory=dict)
+    transcript: golden_speech.TranscriptMismatch | None = None
+    """Set for a speech check: the golden and actual transcripts, for the report's table."""
 
 
 @dataclass
@@ -249,6 +265,7 @@ class GoldenChecker:
         at: float = 0.0,
         tolerance: int | None = None,
         lint: bool = True,
+        time_tolerance: float = golden_speech.DEFAULT_TIME_TOLERANCE,
     ) -> None:
         """Render ``target`` (a scene file, a ``hud.Scene``, a widget tree or an already
         rendered ``hud.Frame``) at time ``at`` on ``device`` and compare every eye with its
@@ -261,10 +278,20 @@ class GoldenChecker:
 
         Unless ``lint=False``, the check first fails when ``hud lint`` finds errors in the
         scene at that moment (an overlap, a cut edge, text too small...): a golden must not pin
-        a broken layout."""
+        a broken layout.
+
+        On a device without a display (``device``, else the scene's own) the check compares what
+        is said over the whole timeline with ``<golden_dir>/speech/<name>.json`` instead: texts,
+        order, earcons and statuses exactly, queue, start and end times within ``time_tolerance``
+        seconds. ``at`` and ``tolerance`` do not apply there, nor does lint."""
         _require_stem(name, "golden name")
         limit = _require_tolerance(tolerance)
+        seconds = _require_time_tolerance(time_tolerance)
         target = self._scene_path(name, target)
+        spoken = _display_less(target, device)
+        if spoken is not None:
+            self._check_speech(name, *spoken, at=at, tolerance=tolerance, time_tolerance=seconds)
+            return
         frame = _frame_for(target, device=device, at=at)
         if lint:
             errors = _lint_errors(target, frame, device, at)
@@ -326,6 +353,78 @@ class GoldenChecker:
         more = f"\n  ... {len(diff) - 60} more diff lines" if len(diff) > 60 else ""
         pytest.fail(f"text golden {name} differs from {shown}:\n" + "\n".join(diff[:60]) + more
                     + f"\n  if the change is intended, {UPDATE_HINT}", pytrace=False)
+
+    def speech_path(self, name: str) -> Path:
+        """Golden file of a check on a device without a display."""
+        _require_stem(name, "golden name")
+        return self._state.golden_dir / SPEECH_DIRNAME / f"{name}.json"
+
+    def _check_speech(
+        self, name: str, target: Scene | Widget, device: DeviceProfile, *, at: float, tolerance: int | None,
+        time_tolerance: float,
+    ) -> None:
+        """Compare (or update) the transcript of ``target`` spoken on ``device``."""
+        if at != 0.0:
+            pytest.fail(f"golden {name!r}: at= does not apply on {device.name}, which has no display: its golden is "
+                        f"the transcript of the whole timeline (remove at={at!r})", pytrace=False)
+        if tolerance is not None:
+            pytest.fail(f"golden {name!r}: tolerance= is a per-channel pixel tolerance and {device.name} has no "
+                        "display (for the transcript's times pass time_tolerance=, in seconds)", pytrace=False)
+        actual = golden_speech.transcript(_speech_record(target, device))
+        path = self.speech_path(name)
+        state = self._state
+        folder = state.failures_dir / SPEECH_DIRNAME
+        for kind in SPEECH_ARTEFACT_KINDS:
+            _speech_artefact_path(folder, name, kind).unlink(missing_ok=True)
+        golden, problem = _load_speech_golden(path)
+        problems = golden_speech.compare(golden, actual, time_tolerance) if golden is not None else []
+        differs = problem is not None or bool(problems)
+        if state.update:
+            owner = state.claimed.get(path)
+            if owner is not None and differs:
+                pytest.fail(f"speech golden {name!r}: conflicting golden updates: {state.display(path)} was already "
+                            f"written in this session by {owner} with a different transcript; give the checks "
+                            "different names", pytrace=False)
+            state.claimed.setdefault(path, self._nodeid)
+            if differs:
+                _write_text_atomic(path, golden_speech.dumps(actual))
+                state.updated.append(path)
+            return
+        if not differs:
+            return
+        if problem == "missing":
+            lines, hint = [f"missing {state.display(path)}"], f"to create it, {UPDATE_HINT}"
+        elif problem is not None:
+            lines, hint = [f"cannot read {state.display(path)}: {problem}"], f"to rewrite it, {UPDATE_HINT}"
+        else:
+            lines = [*problems, f"golden: {state.display(path)}"]
+            hint = f"if the change is intended, {UPDATE_HINT}"
+        mismatch = golden_speech.TranscriptMismatch(golden, actual, time_tolerance)
+        pytest.fail(self._fail_speech(name, device.name, path if golden is not None else None, mismatch, lines, hint),
+                    pytrace=False)
+
+    def _fail_speech(
+        self, name: str, device: str, golden: Path | None, mismatch: golden_speech.TranscriptMismatch,
+        lines: list[str], hint: str,
+    ) -> str:
+        """Write the expected and actual transcripts, record the failure and return its message:
+        the first line names the check and its first difference, the hint comes last."""
+        state = self._state
+        folder = state.failures_dir / SPEECH_DIRNAME
+        message = [f"speech golden {name!r}: {lines[0]}", *(f"  {line}" for line in lines[1:])]
+        try:
+            artefacts = _write_speech_artefacts(state.failures_dir, name, golden, mismatch.actual)
+        except OSError as exc:
+            artefacts = {}
+            message.append(f"  could not write artefacts to {state.display(folder)}: {exc}")
+        else:
+            names = ", ".join(path.name for path in artefacts.values())
+            message.append(f"  artefacts in {state.display(folder)}/: {names}")
+            message.append(f"  report: {state.display(state.report_path)} (written at the end of the session)")
+        message.append(f"  {hint}")
+        text = "\n".join(message)
+        state.failures.append(GoldenFailure(self._nodeid, name, "transcript", device, text, artefacts, mismatch))
+        return text
 
     def _check_eye(
         self, name: str, backend: str, eye: str, actual: np.ndarray, tolerance: int, snapshot: Any = None
@@ -450,6 +549,55 @@ def _require_tolerance(tolerance: int | None) -> int | None:
     ):
         raise ValueError(f"tolerance must be a non-negative integer, got {tolerance!r}")
     return int(tolerance)
+
+
+def _require_time_tolerance(seconds: float) -> float:
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float, np.integer, np.floating))
+        or not math.isfinite(seconds)
+        or seconds < 0
+    ):
+        raise ValueError(f"time_tolerance must be a non-negative number of seconds, got {seconds!r}")
+    return float(seconds)
+
+
+def _display_less(target: Any, device: Any) -> tuple[Scene | Widget, DeviceProfile] | None:
+    """(the scene or widget tree, its device profile) when ``target`` is to be spoken on a device
+    without a display; None when the check renders images (a frame, a device with a display, or a
+    scene or device that cannot be loaded: rendering reports that, as it always has)."""
+    from hud.devices import DEFAULT_DEVICE, load_device
+    from hud.errors import HudError
+    from hud.scene import Scene, load_scene
+    from hud.widgets.base import Widget
+
+    if not isinstance(target, (str, Path, Scene, Widget)):
+        return None
+    try:
+        if device is None and isinstance(target, (str, Path)):
+            target = load_scene(target)
+        profile = load_device(device or (target.device if isinstance(target, Scene) else DEFAULT_DEVICE))
+    except HudError:
+        return None
+    if profile.has_display:
+        return None
+    if isinstance(target, (str, Path)):
+        target = load_scene(target)
+    return target, profile
+
+
+def _speech_record(target: Scene | Widget, device: DeviceProfile) -> dict[str, Any]:
+    """The narrator's record (speech.json) of a scene's whole timeline, or of a widget tree as
+    it stands, with the queue played out."""
+    from hud.scene import Scene
+    from hud.speech.narrator import Narrator, narrate
+
+    if isinstance(target, Scene):
+        return narrate(target, device).record()
+    narrator = Narrator(target, device)
+    narrator.update(0.0)
+    narrator.finish()
+    return narrator.record()
 
 
 def _frame_for(target: Any, *, device: str | None, at: float) -> Any:
@@ -694,6 +842,16 @@ def _load_golden(
     return expected, None
 
 
+def _load_speech_golden(path: Path) -> tuple[golden_speech.Transcript | None, str | None]:
+    """(golden, problem): problem is 'missing', a description, or None."""
+    if not path.is_file():
+        return None, "missing"
+    try:
+        return golden_speech.load(path), None
+    except (OSError, ValueError) as exc:
+        return None, str(exc)
+
+
 def _save_png(image: np.ndarray, handle: IO[bytes]) -> None:
     """Encode ``image`` as PNG ('L' for 2-D, 'RGB' for (H, W, 3)) into ``handle``."""
     from PIL import Image
@@ -764,6 +922,16 @@ def _clear_artefacts(folder: Path, stem: str) -> None:
         _artefact_path(folder, stem, kind).unlink(missing_ok=True)
 
 
+def _artefact_folder(failures_dir: Path, name: str) -> Path:
+    """A subfolder of the failures folder, created with the folder's .gitignore."""
+    folder = failures_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = failures_dir / ".gitignore"
+    if not ignore.exists():
+        write_text(ignore, "# written by hud.golden\n*\n")
+    return folder
+
+
 def _write_artefacts(
     failures_dir: Path,
     item: _EyeCheck,
@@ -771,11 +939,7 @@ def _write_artefacts(
     diff: ImageDiff | None,
 ) -> dict[str, Path]:
     """Write the available artefacts of one eye; return them by kind."""
-    folder = failures_dir / item.backend
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = failures_dir / ".gitignore"
-    if not ignore.exists():
-        write_text(ignore, "# written by hud.golden\n*\n")
+    folder = _artefact_folder(failures_dir, item.backend)
     images: dict[str, np.ndarray] = {}
     if expected is not None:
         images["expected"] = expected
@@ -788,6 +952,24 @@ def _write_artefacts(
         path = _artefact_path(folder, item.stem, kind)
         _write_plain(path, image)
         written[kind] = path
+    return written
+
+
+def _speech_artefact_path(folder: Path, name: str, kind: str) -> Path:
+    return folder / f"{name}-{kind}.json"
+
+
+def _write_speech_artefacts(
+    failures_dir: Path, name: str, golden: Path | None, actual: golden_speech.Transcript
+) -> dict[str, Path]:
+    """Copy the golden (when readable) and write the actual transcript; return them by kind."""
+    folder = _artefact_folder(failures_dir, SPEECH_DIRNAME)
+    written = {}
+    if golden is not None:
+        written["expected"] = write_bytes(_speech_artefact_path(folder, name, "expected"), golden.read_bytes())
+    path = _speech_artefact_path(folder, name, "actual")
+    _write_text_atomic(path, golden_speech.dumps(actual))
+    written["actual"] = path
     return written
 
 
@@ -816,14 +998,30 @@ img { image-rendering: pixelated; background: #000; border: 1px solid #444; disp
 .none { color: #777; font-style: italic; }
 """
 
+_TRANSCRIPT_CSS = """
+table.transcript { border-collapse: collapse; font-size: 0.85rem; }
+.transcript th, .transcript td { border: 1px solid #333; padding: 0.2rem 0.4rem; text-align: left; }
+.transcript td { vertical-align: top; }
+.transcript th { color: #999; font-weight: normal; }
+.transcript td.time { font-family: ui-monospace, monospace; white-space: nowrap; }
+.transcript td.differs { background: #4a1d1d; color: #fff; }
+.transcript td.gone { color: #777; font-style: italic; }
+.transcript small { color: #999; display: block; }
+.transcript td.differs small { color: #ddd; }
+.files a { color: #9cf; }
+"""
+
 
 def write_report(state: GoldenState) -> Path:
     """Write ``report.html`` listing every failure with its images side by side."""
     sections = "\n".join(_report_section(state, failure) for failure in state.failures)
     count = len(state.failures)
+    css = _REPORT_CSS
+    if any(failure.transcript is not None for failure in state.failures):
+        css += _TRANSCRIPT_CSS
     document = (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>Golden failures ({count})</title>\n<style>{_REPORT_CSS}</style>\n"
+        f"<title>Golden failures ({count})</title>\n<style>{css}</style>\n"
         f"</head>\n<body>\n<h1>{count} golden comparison(s) failed</h1>\n"
         f"{sections}\n</body>\n</html>\n"
     )
@@ -833,6 +1031,8 @@ def write_report(state: GoldenState) -> Path:
 
 
 def _report_section(state: GoldenState, failure: GoldenFailure) -> str:
+    if failure.transcript is not None:
+        return _transcript_section(state, failure, failure.transcript)
     figures = "\n".join(
         _report_figure(state, kind, failure.artefacts.get(kind))
         for kind in ARTEFACT_KINDS
@@ -843,6 +1043,58 @@ def _report_section(state: GoldenState, failure: GoldenFailure) -> str:
     return (
         f"<section>\n<h2>{title}</h2>\n<pre>{html.escape(failure.message)}</pre>\n"
         f'<div class="images">\n{figures}\n</div>\n</section>'
+    )
+
+
+def _transcript_section(
+    state: GoldenState, failure: GoldenFailure, mismatch: golden_speech.TranscriptMismatch
+) -> str:
+    """A speech failure: its message, links to the transcripts, and the golden and actual
+    utterances side by side, one row per utterance, differing cells marked."""
+    title = html.escape(f"{failure.nodeid} — {failure.name} ({failure.eye}, {failure.backend})")
+    links = " · ".join(
+        f'<a href="{quote(path.relative_to(state.failures_dir).as_posix())}">{kind}</a>'
+        for kind, path in failure.artefacts.items()
+    )
+    heads = "".join(f"<th>{column}</th>" for column in golden_speech.COLUMNS)
+    rows = "\n".join(
+        f"<tr><td>{number}</td>{_transcript_cells(old, differs)}{_transcript_cells(new, differs)}</tr>"
+        for number, (old, new, differs) in enumerate(mismatch.rows(), 1)
+    )
+    width = len(golden_speech.COLUMNS)
+    return (
+        f"<section>\n<h2>{title}</h2>\n<pre>{html.escape(failure.message)}</pre>\n"
+        f'<p class="files">{links}</p>\n<table class="transcript">\n'
+        f'<thead><tr><th rowspan="2">#</th><th colspan="{width}">golden</th><th colspan="{width}">actual</th></tr>\n'
+        f"<tr>{heads}{heads}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</section>"
+    )
+
+
+def _transcript_cells(utterance: dict[str, Any] | None, differs: set[str]) -> str:
+    """One side of a transcript row: time, status (and why), priority, earcon, text (language,
+    rate and skipped words under it)."""
+    if utterance is None:
+        return f'<td class="gone" colspan="{len(golden_speech.COLUMNS)}">(none)</td>'
+    status = html.escape(str(utterance.get("status")))
+    if utterance.get("reason"):
+        status += f"<small>{html.escape(str(utterance['reason']))}</small>"
+    notes = [str(utterance.get("language"))]
+    if utterance.get("rate") is not None:
+        notes.append(f"rate {utterance['rate']:g}")
+    skipped = utterance.get("skipped")
+    if skipped is not None:
+        notes.append(f"skipped: {skipped.get('text') if isinstance(skipped, dict) else skipped}")
+    text = html.escape(str(utterance.get("text"))) + f"<small>{html.escape(', '.join(notes))}</small>"
+    cells = {
+        "time": html.escape(golden_speech.time_span(utterance)),
+        "status": status,
+        "priority": html.escape(str(utterance.get("priority"))),
+        "earcon": html.escape(str(utterance.get("earcon") or "-")),
+        "text": text,
+    }
+    return "".join(
+        f'<td class="{column}{" differs" if column in differs else ""}">{cells[column]}</td>'
+        for column in golden_speech.COLUMNS
     )
 
 

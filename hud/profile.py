@@ -3,18 +3,26 @@
 A data source, not a printer: `Profiler.records` holds one FrameRecord per frame, and
 `summary()`, `chrome_trace()` and `chart()` turn them into a table, a Perfetto-loadable
 trace and a frame-time chart. A renderer without a profiler takes no timings at all.
+
+Devices without a display have no frames: `SpeechProfiler` times the ticks of their speech
+(the change scan, the scheduling and the synthesis it asks for) against the tick budget.
 """
 from __future__ import annotations
 
 import bisect
 import json
 import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import numpy as np
 from PIL import Image, ImageDraw
+
+if TYPE_CHECKING:
+    from hud.speech.narrator import Narrator
+    from hud.speech.tts import Engine
 
 STAGES = ("update", "compose", "layout", "paint", "raster", "panel", "sink")
 EYE_STAGES = ("raster", "panel")
@@ -24,6 +32,10 @@ FRAME_TID = 1                     # the trace's frame track
 STAGE_PHASE = {"update": 0, "compose": 0, "layout": 0, "paint": 1, "raster": 2, "panel": 2, "sink": 3}
 STAGE_COLOURS = {"update": (150, 150, 150), "compose": (255, 110, 200), "layout": (80, 160, 255), "paint": (170, 110, 255),
                  "raster": (60, 200, 120), "panel": (240, 190, 60), "sink": (240, 110, 80)}
+SPEECH_STAGES = ("scan", "schedule", "synthesize")   # a speech tick's stages (devices without a display)
+TICK_TID = 1                      # the speech trace's tick track
+TICK_STATS = ("mean_ms", "p50_ms", "p95_ms", "max_ms")
+Result = TypeVar("Result")
 
 
 @dataclass
@@ -205,6 +217,188 @@ class Profiler:
 
         target = Path(path)
         write_images({target.name: self.chart()}, target.parent)
+
+
+class SpeechProfiler:
+    """Collects one FrameRecord per speech tick of a device without a display, for its tick budget.
+
+    `Narrator.update(t, profiler)` opens a tick, laps "scan" (the change tracker) and ends it
+    with "schedule" (the scheduler's decisions). The engine from `engine()` times every speech
+    synthesis call: a call made inside a tick is cut out of the stage it ran in as a
+    "synthesize" span of its own; calls outside the ticks (the queue played out after the
+    timeline) are counted apart. `add_speech(narrator)` keeps what the listener got."""
+
+    def __init__(self, budget_ms: float, device: str = "") -> None:
+        self.budget_ms = budget_ms
+        self.device = device
+        self.records: list[FrameRecord] = []
+        self.speech: dict[str, Any] = {}
+        self.calls = 0                 # synthesis calls inside ticks
+        self.outside_calls = 0         # and outside them, with their time
+        self.outside_ms = 0.0
+        self._open = False
+        self._clock = 0.0              # where the running stage began
+        self._synthesis: list[Span] = []   # synthesis calls since the last lap
+
+    # -- recording ---------------------------------------------------------------------------
+    def engine(self, engine: Engine) -> ProfiledEngine:
+        """`engine`, with every call timed into this profiler."""
+        return ProfiledEngine(engine, self)
+
+    def begin(self, t: float) -> None:
+        """Open a tick at scene time `t` (seconds)."""
+        self._clock = time.perf_counter()
+        self.records.append(FrameRecord(len(self.records), t, self._clock))
+        self._open, self._synthesis = True, []
+
+    def lap(self, stage: str) -> None:
+        """End the open tick's running stage as `stage`: the time since the last lap, its synthesis
+        calls each a span of their own in between."""
+        now = time.perf_counter()
+        spans, cursor = self.records[-1].spans, self._clock
+        for call in self._synthesis:
+            spans += [Span(stage, cursor, (call.start - cursor) * 1000), call]
+            cursor = call.start + call.ms / 1000
+        spans.append(Span(stage, cursor, (now - cursor) * 1000))
+        self._clock, self._synthesis = now, []
+
+    def end(self, stage: str) -> None:
+        """Lap `stage` and close the tick."""
+        self.lap(stage)
+        self._open = False
+
+    def timed(self, call: Callable[..., Result], *args: Any) -> Result:
+        """`call(*args)`, timed as synthesis: in the open tick, else outside the ticks."""
+        started = time.perf_counter()
+        try:
+            return call(*args)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            if self._open:
+                self._synthesis.append(Span("synthesize", started, ms))
+                self.calls += 1
+            else:
+                self.outside_calls += 1
+                self.outside_ms += ms
+
+    def add_speech(self, narrator: Narrator) -> None:
+        """Keep what the listener got from a finished narrator: live words from arrival to
+        speech, words skipped, the speeds used."""
+        record = narrator.record()
+        speeds = sorted({u.rate for u in narrator.utterances if u.live and u.start is not None})
+        self.speech = {"engine": record["engine"], "utterances": len(record["utterances"]),
+                       "latency": record["latency"], "skipped_words": record["skipped_words"], "speeds": speeds}
+
+    # -- summaries ---------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """{"device", "ticks", "budget_ms", "over_budget", "over_budget_share", "total": tick stats,
+        "stages": {stage: tick stats}, "synthesis_calls", "after_timeline": {"synthesis_calls",
+        "synthesis_ms"}, "speech": {"engine", "utterances", "latency", "skipped_words", "speeds"}}."""
+        totals = [r.total_ms for r in self.records]
+        over = sum(1 for total in totals if total > self.budget_ms)
+        return {
+            "device": self.device,
+            "ticks": len(self.records),
+            "budget_ms": round(self.budget_ms, 3),
+            "over_budget": over,
+            "over_budget_share": round(over / len(totals), 4) if totals else 0.0,
+            "total": tick_stats(totals),
+            "stages": {stage: tick_stats([r.stage_ms(stage) for r in self.records]) for stage in SPEECH_STAGES},
+            "synthesis_calls": self.calls,
+            "after_timeline": {"synthesis_calls": self.outside_calls, "synthesis_ms": round(self.outside_ms, 3)},
+            "speech": self.speech,
+        }
+
+    def table(self) -> str:
+        """The summary as a plain-text table."""
+        data = self.summary()
+        ticks = f"{data['ticks']} speech tick{'s' if data['ticks'] != 1 else ''}"
+        lines = [f"{ticks} on {data['device'] or 'device'}, budget {data['budget_ms']:.2f} ms: "
+                 f"{data['over_budget']} over budget ({100 * data['over_budget_share']:.1f} %)",
+                 f"{'stage':<11} {'mean':>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)"]
+        rows = [(stage, data["stages"][stage]) for stage in SPEECH_STAGES] + [("total", data["total"])]
+        for name, row in rows:
+            lines.append(f"{name:<11} " + " ".join(f"{row[key]:>8.3f}" for key in TICK_STATS))
+        after = data["after_timeline"]
+        lines.append(f"synthesis calls: {data['synthesis_calls']} in ticks; {after['synthesis_calls']} after the "
+                     f"timeline, as the queue played out ({after['synthesis_ms']:.1f} ms)")
+        speech = data["speech"]
+        if speech and not (speech["latency"]["words"] or speech["skipped_words"]):
+            lines.append("live words: none (no caption or growing text was said)")
+        elif speech:
+            lag, speeds = speech["latency"], speech["speeds"] or [1.0]
+            line = f"live words: {lag['words']} heard, {speech['skipped_words']} skipped"
+            if lag["words"]:
+                line += f"; arrival to speech p50 {lag['p50']:.2f} s, p95 {lag['p95']:.2f} s, max {lag['max']:.2f} s"
+            lines.append(line + f"; speeds {min(speeds):.2f}-{max(speeds):.2f}x")
+        return "\n".join(lines)
+
+    # -- exports -----------------------------------------------------------------------------
+    def chrome_trace(self) -> dict[str, Any]:
+        """Chrome trace-event JSON (loads in Perfetto and chrome://tracing): one track with one
+        complete event per tick and, nested inside it, its stages back to back as they ran
+        (scheduling, a synthesis call, scheduling again). Events never overlap (see
+        `Profiler.chrome_trace`)."""
+        if not self.records:
+            return {"traceEvents": [], "displayTimeUnit": "ms"}
+        origin = self.records[0].start
+        events: list[dict[str, Any]] = [
+            {"ph": "M", "pid": 1, "name": "process_name", "args": {"name": f"hud {self.device} speech".strip()}},
+            {"ph": "M", "pid": 1, "tid": TICK_TID, "name": "thread_name", "args": {"name": "tick"}},
+        ]
+        cursor = 0   # ns: the end of the last event
+        for record in self.records:
+            begin = cursor = max(_ns(record.start - origin), cursor)
+            stage_events = []
+            for span in record.spans:
+                start = max(_ns(span.start - origin), cursor)
+                cursor = max(_ns(span.start - origin + span.ms / 1000), start)
+                stage_events.append({"ph": "X", "pid": 1, "tid": TICK_TID, "name": span.stage, "cat": "speech",
+                                     "ts": start / 1000, "dur": (cursor - start) / 1000})
+            events.append({"ph": "X", "pid": 1, "tid": TICK_TID, "name": f"tick {record.index}", "cat": "tick",
+                           "ts": begin / 1000, "dur": (cursor - begin) / 1000,
+                           "args": {"t": record.t, "total_ms": round(record.total_ms, 4),
+                                    "over_budget": record.total_ms > self.budget_ms}})
+            events += stage_events
+        return {"traceEvents": events, "displayTimeUnit": "ms"}
+
+    def write_trace(self, path: str | Path) -> None:
+        _write_atomic(Path(path), json.dumps(self.chrome_trace()).encode())
+
+
+class ProfiledEngine:
+    """A speech engine that says what `engine` says, every call timed into a SpeechProfiler."""
+
+    def __init__(self, engine: Engine, profiler: SpeechProfiler) -> None:
+        self.engine = engine
+        self.profiler = profiler
+        self.name = engine.name
+        self.sample_rate = engine.sample_rate
+
+    @property
+    def gap_samples(self) -> int:
+        return self.engine.gap_samples
+
+    def synthesize(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
+        return self.profiler.timed(self.engine.synthesize, text, language, rate)
+
+    def synthesize_piece(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
+        return self.profiler.timed(self.engine.synthesize_piece, text, language, rate)
+
+    def piece_samples(self, piece: str, language: str, rate: float = 1.0) -> int:
+        return self.profiler.timed(self.engine.piece_samples, piece, language, rate)
+
+    def samples(self, text: str, language: str, rate: float = 1.0) -> int:
+        return self.profiler.timed(self.engine.samples, text, language, rate)
+
+
+def tick_stats(values: list[float]) -> dict[str, float]:
+    """mean, p50, p95 and max in ms (nearest-rank percentiles); zeros for no values."""
+    if not values:
+        return {key: 0.0 for key in TICK_STATS}
+    ordered = sorted(values)
+    p50, p95 = (ordered[max(0, math.ceil(q * len(ordered)) - 1)] for q in (0.5, 0.95))
+    return {key: round(float(value), 4) for key, value in zip(TICK_STATS, (np.mean(ordered), p50, p95, ordered[-1]))}
 
 
 def stats(values: list[float], unit: str = "_ms") -> dict[str, float]:

@@ -105,10 +105,12 @@ class Utterance:
         return RANK[self.message.priority]
 
     @property
-    def order(self) -> tuple[int, int]:
-        """Waiting utterances start best first: by priority (a resumed live one as high), then
-        the oldest."""
-        return (max(self.rank, RANK["high"]) if self.resumes else self.rank, -self.id)
+    def order(self) -> tuple[int, int, int]:
+        """Waiting utterances start best first: by priority (a resumed caption as high, after
+        any other high one), then the oldest."""
+        if self.resumes:
+            return (max(self.rank, RANK["high"]), 0, -self.id)
+        return (self.rank, 1, -self.id)
 
     @property
     def rate(self) -> float:
