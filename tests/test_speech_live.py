@@ -11,17 +11,18 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pytest
 
-from hud.devices import load_device
+from hud.devices import DeviceProfile, load_device
 from hud.errors import DeviceError
 from hud.scene import Scene, load_scene
 from hud.speech.narrator import Narrator, narrate
 from hud.speech.schedule import Utterance
 from hud.speech.stream import tokens_of
-from hud.widgets import Caption, Column, NavArrow, Notification
+from hud.widgets import Caption, Column, NavArrow, Notification, Widget
 
 SCENES = Path(__file__).resolve().parent / "speech"
 PARTIALS_DEVICE = SCENES / "quark-g1-partials.toml"
@@ -110,17 +111,20 @@ def voice_end(narrator: Narrator) -> float:
     return max(u.end for u in narrator.utterances if u.end is not None)
 
 
-def stream_caption(text: str, rate: float, *, chunk: int = 4, lang: str = "en", device=None, engine=None,
-                   seconds: float | None = None, during=None) -> tuple[Narrator, list[str], float]:
-    """Commit `text` to a caption `chunk` words (or CJK characters) at a time, `rate` a second,
-    for at most `seconds`; `during(t)` may change the tree before each update. Returns the
-    narrator (played out), the committed words and when the last one arrived."""
+def stream_caption(text: str, rate: float, *, chunk: int = 4, lang: str = "en",
+                   device: str | Path | DeviceProfile = "quark-g1", engine: object | None = None,
+                   seconds: float | None = None, during: Callable[[float, Widget], None] | None = None,
+                   ) -> tuple[Narrator, list[str], float]:
+    """Commit `text` to a caption (id "cap", beside a hidden turn "nav" and a hidden high-priority
+    payment "pay") `chunk` words (or CJK characters) at a time, `rate` a second, for at most
+    `seconds`; `during(t, root)` may change the tree before each update. Returns the narrator
+    (played out), the committed words and when the last one arrived."""
     caption = Caption(id="cap", text="", speaker="Guide", lang=lang)
     nav = NavArrow(id="nav", maneuver="left", distance_m=320, street="Wensan Road", visible=False)
     pay = Notification(id="pay", app="Alipay", icon="wallet", title="Paid ¥18.00", priority="high", visible=False)
     root = Column(caption, nav, pay)
-    narrator = Narrator(root, device or "quark-g1", engine=engine)
-    units = text.split() if lang == "en" else [char for char in text]
+    narrator = Narrator(root, device, engine=engine)
+    units = text.split() if lang == "en" else list(text)
     joint = " " if lang == "en" else ""
     t, committed, last = 0.0, [], 0.0
     for index in range(0, len(units), chunk):
@@ -154,7 +158,7 @@ def test_at_5_words_a_second_all_29_words_are_heard():
 
 
 def test_at_2_5_words_a_second_a_navigation_update_in_the_middle_loses_no_caption_word():
-    def turn_appears(t: float, root) -> None:
+    def turn_appears(t: float, root: Widget) -> None:
         if t >= 3.0:
             root.find("nav").visible = True
 
@@ -216,7 +220,7 @@ def test_a_minute_of_streaming_ends_within_4_s_of_the_last_word(lang, rate, chun
 def test_the_pace_rises_with_waiting_speech_and_comes_back_to_normal():
     burst_words = " ".join(TOUR_EN.split()[:40])
 
-    def burst(t: float, root) -> None:
+    def burst(t: float, root: Widget) -> None:
         if t == 1.0:
             root.find("cap").append(burst_words)
 
@@ -241,7 +245,7 @@ def test_the_fastest_pace_is_the_devices_max_rate():
 
 
 def test_cards_and_navigation_are_said_at_the_normal_pace():
-    def interrupt(t: float, root) -> None:
+    def interrupt(t: float, root: Widget) -> None:
         root.find("nav").visible = t >= 2.0
         root.find("pay").visible = t >= 4.0
 
@@ -268,8 +272,10 @@ def test_far_too_fast_a_stream_skips_to_the_newest_sentence_with_an_earcon(name)
     committed = words(caption_text(narrated))
     skips = [u for u in narrator.utterances if u.skipped]
     assert skips
+    live = [u for u in spoken(narrator) if u.live]
     for u in skips:
         assert u.message.earcon == "skip"
+        assert live[live.index(u) - 1].rate == narrator.device.max_rate        # still behind at full speed
         behind = float(re.fullmatch(r"behind by ([\d.]+) s", u.skipped["why"]).group(1))
         assert behind > narrator.device.skip_behind_s
         assert u.skipped["words"] == len(words(u.skipped["text"]))
@@ -304,8 +310,8 @@ def test_a_revised_chinese_translation_says_every_new_part_once():
     assert "地铁站入口" in said
     assert said.count("直走") == 1
     assert "更正：" in said and "第二个路口" in said      # the inserted numeral is said as a correction
-    plain = heard(narrator)
-    assert len(plain) == len(set(zip(plain, range(len(plain))))) and plain.count("直") == 1
+    plain = "".join(heard(narrator))
+    assert plain == "直走两百米然后左转走到地铁站入口"        # each word once, outside the correction
 
 
 def test_a_said_left_that_becomes_right_is_corrected_and_nothing_else_repeats():
@@ -351,6 +357,29 @@ def test_a_chinese_partial_committed_differently_is_corrected():
     assert texts[2].endswith("路口左转。")
 
 
+@pytest.mark.xfail(strict=True, reason="BUG in Stream._revise: new words in the same difflib replace as a "
+                                       "revised said word are marked said")
+def test_a_partial_revised_without_a_fact_changing_is_not_repeated_but_its_new_words_are_said():
+    """BUG (hud/speech/stream.py, Stream._revise): "the cafe" is said, then committed as "the
+    coffee shop.". difflib reports one "replace" (cafe -> coffee shop) reaching past the said
+    words; every word of it is marked said and, as "cafe" -> "coffee" changes no fact, nothing is
+    queued: "shop" is never said."""
+    caption = Caption(id="cap", text="Meet me at", speaker="Ann")
+    device = dataclasses.replace(load_device("quark-g1"), speak_partials=True, partial_delay_s=0.5)
+    narrator = Narrator(caption, device, engine=PacedEngine())
+    for step in range(0, 61):
+        t = step / 10
+        if t == 2.0:
+            caption.replace_partial("the cafe")
+        if t == 4.0:
+            caption.append("the coffee shop.")
+        narrator.update(t)
+    narrator.finish()
+    texts = [u.message.text for u in spoken(narrator)]
+    assert texts[:2] == ["Ann: Meet me at", "the cafe"]
+    assert heard(narrator)[-1] == "shop"
+    assert heard(narrator).count("the") == 1
+
 
 # -- interruptions -------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["urgent-nav-en.toml", "urgent-nav-zh.toml"])
@@ -373,10 +402,8 @@ def test_an_urgent_turn_cuts_a_caption_off_and_the_caption_resumes_right_after(n
 
 
 def test_a_high_priority_notification_that_cuts_a_caption_off_is_said_before_it_resumes():
-    """BUG (hud/speech/schedule.py, Scheduler._resume and Utterance.order): when the caption already
-    has an utterance waiting (queued before the notification), the cut-off caption resumes in
-    that utterance, which then ranks as "high" with an older id than the notification's: the
-    resumed caption starts at once, and the notification that cut it off waits until it ends."""
+    """The caption already has words waiting (queued before the notification) when it is cut
+    off: it resumes in that utterance, which still goes after the notification."""
     caption = Caption(id="cap", text="one two three four five six seven eight, nine ten", speaker="Ann")
     pay = Notification(id="pay", app="Alipay", icon="wallet", title="Paid ¥18.00", priority="high", visible=False)
     narrator = Narrator(Column(caption, pay), "quark-g1", engine=PacedEngine())
@@ -394,6 +421,26 @@ def test_a_high_priority_notification_that_cuts_a_caption_off_is_said_before_it_
     assert again.resumes and again.start == pytest.approx(paid.end + 0.25)
     assert heard(narrator) == words(caption.text)
 
+
+@pytest.mark.xfail(strict=True, reason="BUG in Scheduler._form / Stream.take: the interruption's own time makes "
+                                       "the resumed caption skip")
+def test_an_interruption_while_at_full_speed_loses_no_caption_word():
+    """BUG (hud/speech/schedule.py, Scheduler._form, with Stream.take): a caption at full speed cut
+    off by an urgent turn resumes after it; the time the turn took counts as the caption being
+    behind (its oldest waiting word is the cut phrase's, said before the turn), so the resumed
+    caption skips the cut phrase and everything after it up to the newest sentence, although
+    interruptions are to lose nothing (48 words waiting take about 4 s at 1.5x)."""
+    caption = Caption(id="cap", text=" ".join(TOUR_EN.split()[:48]), speaker="Ann")
+    nav = NavArrow(id="nav", maneuver="left", distance_m=45, street="Wensan Road", visible=False)
+    narrator = Narrator(Column(caption, nav), "quark-g1", engine=PacedEngine())
+    narrator.update(0.0)
+    nav.visible = True
+    narrator.update(4.0)
+    narrator.finish()
+    cut = narrator.utterances[0]
+    assert cut.status == "interrupted" and cut.rate == 1.5
+    assert not any(u.skipped for u in narrator.utterances)
+    assert heard(narrator) == words(caption.text)
 
 
 # -- the record ----------------------------------------------------------------------------------
@@ -414,13 +461,29 @@ def test_the_record_holds_each_words_arrival_and_when_it_was_heard():
 
 
 def test_a_narrator_without_live_words_records_no_latency():
-    narrator = narrate(scene("slow-caption-nav-en.toml"), until=0.0)
-    empty = Narrator(Column(NavArrow(maneuver="left", distance_m=300, street="Wensan Road")), "quark-g1")
-    empty.update(0.0)
-    empty.finish()
-    assert empty.record()["latency"] == {"words": 0, "p50": None, "p95": None, "max": None}
-    assert empty.record()["skipped_words"] == 0
-    assert narrator.record()["latency"]["words"] > 0
+    narrator = Narrator(Column(NavArrow(maneuver="left", distance_m=300, street="Wensan Road")), "quark-g1",
+                        engine=PacedEngine())
+    narrator.update(0.0)
+    narrator.finish()
+    record = narrator.record()
+    assert record["latency"] == {"words": 0, "p50": None, "p95": None, "max": None}
+    assert record["skipped_words"] == 0
+    assert record["utterances"][0]["words"] == [] and record["utterances"][0]["skipped"] is None
+    assert narrator.live_summary() == ""
+
+
+def test_a_speaker_change_names_the_new_speaker_once():
+    caption = Caption(id="cap", text="Where is the station?", speaker="Ann")
+    narrator = Narrator(caption, "quark-g1", engine=PacedEngine())
+    narrator.update(0.0)
+    caption.speaker = "Ben"
+    caption.append("Go straight ahead.")
+    narrator.update(0.5)
+    caption.append("It is near the bank.")
+    narrator.update(1.0)
+    narrator.finish()
+    said = " ".join(u.message.text for u in spoken(narrator))
+    assert said == "Ann: Where is the station? Ben: Go straight ahead. It is near the bank."
 
 
 # -- device settings -------------------------------------------------------------------------------
