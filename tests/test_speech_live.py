@@ -357,13 +357,9 @@ def test_a_chinese_partial_committed_differently_is_corrected():
     assert texts[2].endswith("路口左转。")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in Stream._revise: new words in the same difflib replace as a "
-                                       "revised said word are marked said")
 def test_a_partial_revised_without_a_fact_changing_is_not_repeated_but_its_new_words_are_said():
-    """BUG (hud/speech/stream.py, Stream._revise): "the cafe" is said, then committed as "the
-    coffee shop.". difflib reports one "replace" (cafe -> coffee shop) reaching past the said
-    words; every word of it is marked said and, as "cafe" -> "coffee" changes no fact, nothing is
-    queued: "shop" is never said."""
+    """A partial "the cafe" is said, then committed as "the coffee shop.": no fact changed, so
+    "coffee" is not a correction, but it and "shop" are new words and are said."""
     caption = Caption(id="cap", text="Meet me at", speaker="Ann")
     device = dataclasses.replace(load_device("quark-g1"), speak_partials=True, partial_delay_s=0.5)
     narrator = Narrator(caption, device, engine=PacedEngine())
@@ -422,14 +418,9 @@ def test_a_high_priority_notification_that_cuts_a_caption_off_is_said_before_it_
     assert heard(narrator) == words(caption.text)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in Scheduler._form / Stream.take: the interruption's own time makes "
-                                       "the resumed caption skip")
 def test_an_interruption_while_at_full_speed_loses_no_caption_word():
-    """BUG (hud/speech/schedule.py, Scheduler._form, with Stream.take): a caption at full speed cut
-    off by an urgent turn resumes after it; the time the turn took counts as the caption being
-    behind (its oldest waiting word is the cut phrase's, said before the turn), so the resumed
-    caption skips the cut phrase and everything after it up to the newest sentence, although
-    interruptions are to lose nothing (48 words waiting take about 4 s at 1.5x)."""
+    """A caption at full speed cut off by an urgent turn resumes after it without skipping: the
+    time the turn took does not count as the caption being behind."""
     caption = Caption(id="cap", text=" ".join(TOUR_EN.split()[:48]), speaker="Ann")
     nav = NavArrow(id="nav", maneuver="left", distance_m=45, street="Wensan Road", visible=False)
     narrator = Narrator(Column(caption, nav), "quark-g1", engine=PacedEngine())

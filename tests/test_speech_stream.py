@@ -233,13 +233,9 @@ def test_a_said_word_revised_without_changing_a_fact_is_not_repeated():
     assert say(live) == "It is open."
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in Stream._revise: new words in the same difflib replace as a "
-                                       "revised said word are marked said")
 def test_a_revision_of_said_words_that_also_adds_new_words_says_the_new_words():
-    """BUG (hud/speech/stream.py, Stream._revise): when the last said word is replaced (or taken
-    out) in the same update that adds new words, difflib reports one "replace" reaching past the
-    said words, and every word of it is marked said: the new words are never said (unless a
-    correction happens to say them)."""
+    """When the last said word is replaced in the same update that adds new words, the new words
+    are said (with the replaced one in its latest form)."""
     live = stream()
     live.update("Look at the big", 0.0, "", "en")
     say(live)
@@ -368,18 +364,14 @@ def test_a_cut_before_the_first_phrase_ends_says_it_all_again():
     assert say(live) == formed.text
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in Stream.rollback: the cut phrase is lost once the text moved on")
 @pytest.mark.parametrize("text, speaker", [
     ("One two, three four. Five six.", "Ben"),       # the speaker changed while it was said
     ("", "Ann"),                                      # the text was cleared
     ("Seven eight.", "Ann"),                          # a new passage replaced it
 ])
 def test_a_cut_phrase_is_said_again_after_the_text_moved_on(text, speaker):
-    """BUG (hud/speech/stream.py, Stream.rollback): when the text moved on while an utterance was
-    said (a new speaker, a cleared text, a new passage), the words after it were carried into a
-    waiting piece and marked said; rollback then marks the cut phrase's tokens unsaid, but they
-    sit before a said token (or are no longer in the text), so `_first_unsaid` never reaches
-    them: the cut phrase is never said again."""
+    """When the text moved on while an utterance was said (a new speaker, a cleared text, a new
+    passage), a cut phrase is still said again, first."""
     live = stream()
     live.update("One two, three four.", 0.0, "Ann", "en")
     formed = live.take("", 0.0)
@@ -389,11 +381,8 @@ def test_a_cut_phrase_is_said_again_after_the_text_moved_on(text, speaker):
     assert say(live).startswith("Ann: three four. Five six.")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in Stream.rollback: a cut phrase resumes under the new speaker's name")
 def test_a_cut_phrase_keeps_its_speaker_when_the_next_speaker_has_begun():
-    """BUG (hud/speech/stream.py, Stream.rollback): Ann's utterance is cut off after Ben began to
-    speak (nothing of Ann's was waiting, so nothing was carried): the rolled-back phrase is
-    Ann's, but it is said as Ben's ("Ben: three four. Five six.")."""
+    """Ann's utterance cut off after Ben began: the cut phrase is said as Ann's, then Ben's words."""
     live = stream()
     live.update("One two, three four.", 0.0, "Ann", "en")
     formed = live.take("", 0.0)

@@ -299,7 +299,9 @@ class Scheduler:
         source = utterance.message.source
         stream = self.streams[source]
         self.waiting.pop(source, None)
-        at_fastest = self._last_rate >= quantize_rate(self.pace.max_rate)   # still behind at full speed
+        # Skip only when still behind at full speed, and never right after an interruption (the
+        # interruption's own time made the words old: a resumed caption loses nothing).
+        at_fastest = self._last_rate >= quantize_rate(self.pace.max_rate) and not utterance.resumes
         formed = stream.take(self.last_speaker, t, self.pace.skip_after if at_fastest else None)
         if not formed.text:
             self._drop(t, utterance, "nothing left to say: its words were revised away")

@@ -20,6 +20,7 @@ from difflib import SequenceMatcher
 
 from hud.speech.language import primary
 from hud.speech.normalize import speakable
+from hud.text.wrap import join_words
 
 _IDEOGRAPHIC = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_CHAR = rf"(?:(?![{_IDEOGRAPHIC}])[^\W_])"
@@ -91,8 +92,7 @@ class Phrase:
     utterance resumes from."""
 
     at: int                        # where it starts in the spoken text
-    tokens: list[Token] = field(default_factory=list)   # live words it says
-    piece: Piece | None = None     # or the waiting piece it says
+    again: Piece                   # what waits again if it is cut off: its words, as shown, and speaker
 
 
 @dataclass
@@ -217,20 +217,25 @@ class Stream:
             if tag == "equal":
                 result += [self._moved(old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2))]
                 continue
-            fresh = new[j1:j2]
-            if i1 < heard and i2 <= heard:          # words already said were revised
+            last = j2
+            if i2 == heard and j2 - j1 > i2 - i1:
+                # The last said words changed and words were added: the words in their place are
+                # a revision only when it matters (a correction), else all are said as new words.
+                last = j1 + (i2 - i1) if matters(old[i1:i2] + new[j1:j1 + i2 - i1]) else j1
+            fresh = new[j1:last]
+            if i1 < heard and i2 <= heard and (fresh or tag == "delete"):   # words already said were revised
                 for token in fresh:
                     token.said = True
                 if tag == "delete" and i1 == 0:     # the oldest text scrolled out of a rolling buffer
                     continue
                 if matters(old[i1:i2] + fresh):
-                    said = self._correction_span(text, new, j1, j2, said_in_new, tag == "insert")
+                    said = self._correction_span(text, new, j1, last, said_in_new, tag == "insert")
                     self.pending.append(Piece(said, self.speaker, [(token.word, t) for token in fresh],
                                               correction=True))
                     notes.append(f"said words revised: correction queued ({said})")
                 else:
                     notes.append("said words revised: not repeated (no number, direction, negation or name changed)")
-            result += fresh
+            result += new[j1:j2]
         self.text, self.tokens = text, result
         return notes
 
@@ -352,8 +357,8 @@ class Stream:
         length = 0
         speaker = last_speaker
 
-        def add(raw: str, arrivals: list[tuple[str, float]], tokens: list[Token], piece: Piece | None,
-                who: str, prefix: str = "") -> None:
+        def add(raw: str, arrivals: list[tuple[str, float]], tokens: list[Token], who: str,
+                correction: bool = False) -> None:
             nonlocal length, speaker
             lead = ""
             if who and who != speaker:
@@ -363,29 +368,29 @@ class Stream:
             said = speakable(raw.lstrip(_LEADING), language)
             if not any(char.isalnum() for char in said):
                 return
-            if prefix and said[-1].isalnum():           # a correction is a sentence of its own
+            prefix = correction_word if correction else ""
+            if correction and said[-1].isalnum():       # a correction is a sentence of its own
                 said += "。" if primary(language) in ("zh", "ja") else "."
             joint = "" if not parts or primary(language) in ("zh", "ja") else " "
             at = length + len(joint) + len(lead) + len(prefix)
-            phrases.append(Phrase(at - len(prefix) - len(lead), tokens, piece))
+            phrases.append(Phrase(length + len(joint), Piece(raw, who, list(arrivals), correction)))
             for index, (word, arrived) in enumerate(arrivals):
                 offset = tokens[index].start - tokens[0].start if tokens else raw.find(word)
                 words.append(Word(word, arrived, at + round(max(offset, 0) / max(len(raw), 1) * len(said)),
-                                  correction=piece is not None and piece.correction))
+                                  correction=correction))
             text = joint + lead + prefix + said
             parts.append(text)
             length += len(text)
 
-        correction = CORRECTION.get(primary(language), CORRECTION["en"])
+        correction_word = CORRECTION.get(primary(language), CORRECTION["en"])
         for piece in pieces:
             if piece.correction:
-                add(piece.text, piece.arrived, [], piece, piece.speaker, correction)
+                add(piece.text, piece.arrived, [], piece.speaker, correction=True)
                 continue
             used = 0
-            for raw, start in _phrases(piece.text):
+            for raw, _ in _phrases(piece.text):
                 count = len(TOKEN.findall(raw))
-                rest = Piece(piece.text[start:], piece.speaker, piece.arrived[used:])
-                add(raw, piece.arrived[used:used + count], [], rest, piece.speaker)
+                add(raw, piece.arrived[used:used + count], [], piece.speaker)
                 used += count
         if first is not None:
             live = self.tokens[first:]
@@ -393,35 +398,27 @@ class Stream:
             for raw, start in _phrases(self.text[begin:]):
                 tokens = [token for token in live if begin + start <= token.start < begin + start + len(raw)]
                 if tokens:
-                    add(raw, [(token.word, token.arrived) for token in tokens], tokens, None, self.speaker)
+                    add(raw, [(token.word, token.arrived) for token in tokens], tokens, self.speaker)
         return Formed("".join(parts).rstrip(_TRAILING), words, phrases, speaker)
 
     def rollback(self, formed: Formed, at: int) -> int:
         """The utterance `formed` was cut off at character `at` of its text: the phrase it was in
-        and every later one wait again. Returns where that phrase starts in the text."""
+        and every later one wait again, first, as they were said (with their speakers, whatever
+        the text did since). Returns where that phrase starts in the text."""
         cut = 0
         for index, phrase in enumerate(formed.phrases):
             if phrase.at <= at:
                 cut = index
         restored: list[Piece] = []
         for phrase in formed.phrases[cut:]:
-            if phrase.piece is not None:
-                restored.append(phrase.piece)
-            for token in phrase.tokens:
-                token.said = False
-        self.pending = _merged(restored) + self.pending
+            piece = phrase.again
+            last = restored[-1] if restored else None
+            if last is not None and not last.correction and not piece.correction and last.speaker == piece.speaker:
+                restored[-1] = Piece(join_words(last.text, piece.text), last.speaker, last.arrived + piece.arrived)
+            else:
+                restored.append(Piece(piece.text, piece.speaker, list(piece.arrived), piece.correction))
+        self.pending = restored + self.pending
         return formed.phrases[cut].at if formed.phrases else 0
-
-
-def _merged(pieces: list[Piece]) -> list[Piece]:
-    """Restored pieces as they were: the remainder pieces of one carried text collapse into the
-    first (each phrase carried the rest of its text)."""
-    kept: list[Piece] = []
-    for piece in pieces:
-        if kept and not piece.correction and not kept[-1].correction and kept[-1].text.endswith(piece.text):
-            continue
-        kept.append(piece)
-    return kept
 
 
 def _phrases(text: str) -> list[tuple[str, int]]:
