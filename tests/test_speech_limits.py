@@ -282,3 +282,20 @@ def test_wav_stream_writer_checks_what_it_is_given(tmp_path: Path) -> None:
     assert (tmp_path / "parts.wav").read_bytes() == (tmp_path / "whole.wav").read_bytes()
     with open(tmp_path / "short.wav", "wb") as handle, pytest.raises(ValueError, match="14"):
         audio.wav_stream_writer(iter(blocks), 14)(handle)
+
+
+class AlternatingBackend(ToneBackend):
+    """Like espeak-ng's noise source: every other call comes out one sample longer."""
+
+    def render(self, text: str, voice: str, wpm: int = tts.DEFAULT_WPM) -> np.ndarray:
+        samples = super().render(text, voice, wpm)
+        return np.concatenate([samples[:-200], np.full(len(self.calls) % 2, 0.4, np.float32), samples[-200:]])
+
+
+def test_a_text_synthesised_again_keeps_the_length_it_was_scheduled_with() -> None:
+    engine = tts.Engine(AlternatingBackend(), "alternating test engine")
+    scheduled = engine.piece_samples("Gate B12", "en")
+    for other in range(tts.CACHE_SIZE + 2):                 # its audio is forgotten, its length is not
+        engine.synthesize_piece(f"filler {other}", "en")
+    again = engine.synthesize_piece("Gate B12", "en")
+    assert len(engine._backend.calls) == tts.CACHE_SIZE + 4 and again.size == scheduled   # (an even call)

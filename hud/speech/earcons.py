@@ -25,6 +25,7 @@ import numpy as np
 from hud.speech.audio import SAMPLE_RATE, pan_stereo
 
 EARCONS: tuple[str, ...] = ("notification", "payment", "turn-left", "turn-right", "arrival", "error", "skip")
+CARD_EARCONS: tuple[str, ...] = tuple(name for name in EARCONS if name != "skip")   # "skip" is the voice's own
 EARCON_PAN: dict[str, float] = {name: 0.0 for name in EARCONS} | {"turn-left": -0.8, "turn-right": 0.8}
 PEAK = 0.5                   # every earcon peaks at -6 dBFS
 

@@ -466,6 +466,12 @@ class Engine:
             audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
             if audio.size:
                 audio *= PEAK / float(np.abs(audio).max())
+            known = self._lengths.get(key)
+            if known is not None and known != audio.size:
+                # Synthesised again after its audio was forgotten, a text can come out a sample
+                # or two longer or shorter (espeak-ng's noise source alternates between calls):
+                # it keeps the length it was scheduled with.
+                audio = np.pad(audio[:known], (0, max(known - audio.size, 0)))
             audio.flags.writeable = False
             self._remember(key, audio)
             return audio

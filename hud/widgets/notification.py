@@ -8,7 +8,7 @@ from hud.widgets.base import IMPORTANCE, Widget
 from hud.widgets.card import PADDING_DEG, Card, CardWidth
 from hud.widgets.formatting import text_width_deg, words_language, words_language_prop
 from hud.widgets.primitives import Column, Icon, Row, Text
-from hud.speech.earcons import EARCONS
+from hud.speech.earcons import CARD_EARCONS
 from hud.widgets.props import NOTHING, Choice, LengthKind, Optional, Prop, Str
 
 PRIORITIES = ("low", "normal", "high")
@@ -26,7 +26,7 @@ class Notification(Card):
     body = Prop(Optional(Str(max_len=5000)), None, doc="Details; truncated with … after two lines.")
     icon = Prop(Optional(Choice(ICON_NAMES)), None, doc="Icon name; a bell by default.")
     priority = Prop(Choice(PRIORITIES), "normal", doc="low, normal or high.")
-    earcon = Prop(Optional(Choice(EARCONS)), None, affects=NOTHING,
+    earcon = Prop(Optional(Choice(CARD_EARCONS)), None, affects=NOTHING,
                   doc="Sound that opens it when spoken; payment for wallet icons and payment apps, else notification.")
     lang = words_language_prop()
     width = CardWidth(LengthKind(auto=True), Length(16.0, "deg"),
