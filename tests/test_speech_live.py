@@ -20,13 +20,11 @@ from hud.devices import DeviceProfile, load_device
 from hud.errors import DeviceError
 from hud.scene import Scene, load_scene
 from hud.speech.narrator import Narrator, narrate
-from hud.speech.schedule import Utterance
-from hud.speech.stream import tokens_of
 from hud.widgets import Caption, Column, NavArrow, Notification, Widget
+from speech_support import SECONDS_PER_CHAR, PacedEngine, heard_or_skipped, spoken, words
 
 SCENES = Path(__file__).resolve().parent / "speech"
 PARTIALS_DEVICE = SCENES / "quark-g1-partials.toml"
-SECONDS_PER_CHAR = 0.06
 LAG_S = 4.0            # the voice ends this soon after the last word arrives, up to a fast talker
 
 TOUR_EN = ("Good morning everyone, and welcome to Hangzhou. Today we will walk around West Lake, visit the Broken "
@@ -44,17 +42,6 @@ WAY_23 = ("Go straight ahead for two hundred metres, then turn left at the secon
           "station entrance over there.")
 
 
-class PacedEngine:
-    """Speaks every character in exactly SECONDS_PER_CHAR / rate seconds (silence), so every time
-    is known; it takes a speed, so the schedule paces live text."""
-
-    name = "paced test engine"
-    sample_rate = 1000
-
-    def synthesize(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
-        return np.zeros(round(len(text) * SECONDS_PER_CHAR / rate * self.sample_rate), np.float32)
-
-
 class UnpacedEngine:
     """PacedEngine without a speed: it always speaks at its own pace."""
 
@@ -70,29 +57,9 @@ def scene(name: str) -> Scene:
     return load_scene(SCENES / name)
 
 
-def spoken(narrator: Narrator) -> list[Utterance]:
-    """Utterances that were heard (to the end or cut off), in the order they were heard."""
-    return sorted((u for u in narrator.utterances if u.start is not None), key=lambda u: (u.start, u.id))
-
-
 def heard(narrator: Narrator) -> list[str]:
     """The live words heard, in order (a correction's words left out)."""
     return [word.word for u in spoken(narrator) for word in u.words if not word.correction]
-
-
-def heard_or_skipped(narrator: Narrator) -> list[str]:
-    """The live words in the order the voice dealt with them: each utterance's skipped words, then
-    the words it says."""
-    found: list[str] = []
-    for u in spoken(narrator):
-        if u.skipped:
-            found += words(u.skipped["text"])
-        found += [word.word for word in u.words if not word.correction]
-    return found
-
-
-def words(text: str) -> list[str]:
-    return [token.word for token in tokens_of(text, 0.0)]
 
 
 def caption_text(narrated: Scene, widget_id: str = "live") -> str:

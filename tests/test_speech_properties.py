@@ -19,17 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hud.speech.narrator import Narrator
-from hud.speech.schedule import Utterance
-from hud.speech.stream import tokens_of
 from hud.widgets import Caption, Column, NavArrow, Notification, Widget
+from speech_support import PacedEngine, heard_or_skipped, spoken, words
 
-SECONDS_PER_CHAR = 0.06
 SETTINGS = settings(max_examples=500, derandomize=True, database=None, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 ENGLISH = ("walk", "past", "the", "old", "market", "stall", "where", "people", "sell", "tea", "and", "fish",
@@ -37,35 +33,6 @@ ENGLISH = ("walk", "past", "the", "old", "market", "stall", "where", "people", "
 CHINESE = "我们沿着湖边走过老街看见很多卖茶叶的小店然后坐船去岛上的花园和寺庙"
 SPEAKERS = ("Ann", "Ben", "陈老师")
 SYLLABLES = [consonant + vowel for consonant in "bdfgklmpstvz" for vowel in "aeiou"]
-
-
-class PacedEngine:
-    """Every character in SECONDS_PER_CHAR / rate seconds (silence)."""
-
-    name = "paced test engine"
-    sample_rate = 1000
-
-    def synthesize(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
-        return np.zeros(round(len(text) * SECONDS_PER_CHAR / rate * self.sample_rate), np.float32)
-
-
-def words(text: str) -> list[str]:
-    return [token.word for token in tokens_of(text, 0.0)]
-
-
-def spoken(narrator: Narrator) -> list[Utterance]:
-    return sorted((u for u in narrator.utterances if u.start is not None), key=lambda u: (u.start, u.id))
-
-
-def heard_or_skipped(narrator: Narrator) -> list[str]:
-    """Live words in the order the voice dealt with them: each utterance's skipped words, then
-    the words it says (a correction's left out)."""
-    found: list[str] = []
-    for u in spoken(narrator):
-        if u.skipped:
-            found += words(u.skipped["text"])
-        found += [word.word for word in u.words if not word.correction]
-    return found
 
 
 def check_interruptions(narrator: Narrator) -> None:
