@@ -4,6 +4,7 @@ the transcript lines. Headless: SDL's dummy audio driver (set per test) mixes in
 without a sound card, so Channel.get_busy() tells whether something is playing."""
 from __future__ import annotations
 
+import re
 import sys
 import time
 import warnings
@@ -226,3 +227,12 @@ def test_play_in_real_time(mixer) -> None:
     assert took < hello.duration + 2.0
     assert not LivePlayer(narrator).busy
     assert np.isclose(hello.start, 0.0)
+
+
+def test_transcript_lines_show_the_speed_and_the_skipped_words() -> None:
+    fast = LivePlayer(play("scenes/streaming-translation.toml", realtime=False), audible=False)
+    assert any(" 导游 Guide: There are more than" in line and line.endswith("(1.5x)")
+               for line in fast.transcript_lines(limit=50))
+    behind = LivePlayer(play("tests/speech/skip-en.toml", realtime=False), audible=False)
+    skipped = [line for line in behind.transcript_lines(limit=50) if "skipped" in line]
+    assert skipped and all(re.search(r"\(.*skipped \d+ words.*\)$", line) for line in skipped)

@@ -359,6 +359,10 @@ def _entry(u: Utterance, text_chars: int) -> TranscriptEntry:
     notes = []
     if u.repeat_of is not None:
         notes.append(f"again after #{u.repeat_of}")
+    if u.rate != 1.0:
+        notes.append(f"{u.rate:g}x")
+    if u.skipped:
+        notes.append(f"skipped {u.skipped['words']} words")
     if u.status in ("interrupted", "dropped") and u.reason:
         notes.append(_reason(u))
     note = f" ({'; '.join(notes)})" if notes else ""

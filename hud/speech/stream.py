@@ -15,7 +15,7 @@ Japanese have no spaces).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from hud.speech.language import primary
