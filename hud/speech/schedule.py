@@ -36,8 +36,8 @@ class Pace:
     live text) sets the speed: normal up to `speed_from` seconds, rising evenly to `max_rate`
     at `speed_full` seconds; once caught up it slows by at most `ramp` per utterance. Live
     words skip to the newest sentence only when the voice is still behind at `max_rate`: the
-    last caption utterance was at full speed and the oldest word waiting arrived more than
-    `skip_after` seconds ago."""
+    last caption utterance was at full speed, and the oldest word waiting arrived more than
+    `skip_after` seconds ago or saying them all would take longer than that at full speed."""
 
     max_rate: float = 1.5
     skip_after: float = 6.0
@@ -302,7 +302,12 @@ class Scheduler:
         # Skip only when still behind at full speed, and never right after an interruption (the
         # interruption's own time made the words old: a resumed caption loses nothing).
         at_fastest = self._last_rate >= quantize_rate(self.pace.max_rate) and not utterance.resumes
-        formed = stream.take(self.last_speaker, t, self.pace.skip_after if at_fastest else None)
+        fastest = self.pace.max_rate
+
+        def at_full_speed(text: str) -> float:
+            return self.duration_of(replace(utterance.message, text=text, rate=fastest, earcon=None))
+
+        formed = stream.take(self.last_speaker, t, self.pace.skip_after if at_fastest else None, at_full_speed)
         if not formed.text:
             self._drop(t, utterance, "nothing left to say: its words were revised away")
             return False

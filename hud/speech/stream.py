@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 from difflib import SequenceMatcher
 
 from hud.speech.language import primary
@@ -293,17 +294,24 @@ class Stream:
         times += [token.arrived for token in self.tokens[first:]] if first is not None else []
         return min(times, default=None)
 
-    def take(self, last_speaker: str, now: float, skip_after: float | None = None) -> Formed:
+    def take(self, last_speaker: str, now: float, skip_after: float | None = None,
+             fastest: Callable[[str], float] | None = None) -> Formed:
         """Hand everything waiting to the voice as one utterance, marking it said. With
-        `skip_after`, a live stream whose oldest waiting word is older than that skips to its
-        newest sentence (corrections are kept)."""
+        `skip_after`, a live stream that is further behind than that skips to its newest
+        sentence (corrections are kept). Behind is the later of how long its oldest waiting
+        word has waited and how long the newest will wait: `fastest(text)`, the time the
+        waiting words take at full speed."""
         first = self._first_unsaid()
         pieces = list(self.pending)
-        oldest = self.oldest()
-        lag = now - oldest if oldest is not None else 0.0
         skipped = None
-        if self.live and skip_after is not None and lag > skip_after:
-            first, pieces, skipped = self._skip(first, pieces, now - skip_after / 2)
+        lag = 0.0
+        if self.live and skip_after is not None:
+            oldest = self.oldest()
+            lag = now - oldest if oldest is not None else 0.0
+            if fastest is not None and lag <= skip_after:
+                lag = max(lag, fastest(self._form(first, pieces, last_speaker).text))
+            if lag > skip_after:
+                first, pieces, skipped = self._skip(first, pieces, now - skip_after / 2)
         formed = self._form(first, pieces, last_speaker)
         if skipped is not None:
             formed.skipped = dict(skipped, why=f"behind by {lag:.1f} s")
