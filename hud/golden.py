@@ -142,11 +142,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         dest="update_goldens",
         default=False,
-        help="write (or rewrite) the golden images of the checks that run",
+        help="write (or rewrite) the goldens (images, transcripts) of the checks that run",
     )
     parser.addini(
         "golden_dir",
-        help=f"folder of golden images, relative to the rootdir (default {DEFAULT_GOLDEN_DIR})",
+        help=f"folder of goldens, relative to the rootdir (default {DEFAULT_GOLDEN_DIR})",
         default=DEFAULT_GOLDEN_DIR,
     )
     parser.addini(
@@ -196,11 +196,11 @@ def pytest_terminal_summary(
     if state is None:
         return
     if state.updated:
-        terminalreporter.write_sep("-", f"golden images written: {len(state.updated)}")
+        terminalreporter.write_sep("-", f"goldens written: {len(state.updated)}")
         for path in state.updated:
             terminalreporter.write_line(state.display(path))
     if state.failures and state.report_path.is_file():
-        terminalreporter.write_sep("-", "golden image failures")
+        terminalreporter.write_sep("-", "golden failures")
         terminalreporter.write_line(
             f"{len(state.failures)} golden comparison(s) failed; "
             f"report: {state.report_path}"

@@ -133,7 +133,7 @@ def test_update_creates_goldens_then_plain_run_passes(inner: pytest.Pytester) ->
     result = run(inner, "--update-goldens")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
-        ["*golden images written: 2*", "tests/goldens/cpu/hello-left.png"]
+        ["*goldens written: 2*", "tests/goldens/cpu/hello-left.png"]
     )
     left, right = (
         golden_file(inner.path, "hello"),
@@ -160,7 +160,7 @@ def test_update_does_not_rewrite_unchanged_goldens(inner: pytest.Pytester) -> No
     result = run(inner, "--update-goldens")
     result.assert_outcomes(passed=1)
     assert path.stat().st_mtime_ns == 1_000_000_000
-    assert "golden images written" not in result.stdout.str()
+    assert "goldens written" not in result.stdout.str()
 
 
 def test_update_rewrites_a_changed_golden(inner: pytest.Pytester) -> None:
@@ -535,7 +535,7 @@ def test_report_and_stale_artefacts_removed_on_clean_run(
     result.assert_outcomes(passed=1)
     assert not (failures / "report.html").exists()
     assert not artefact(inner.path, "hello-left", "diff").exists()
-    assert "golden image failures" not in result.stdout.str()
+    assert "golden failures" not in result.stdout.str()
 
 
 # --------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def test_missing_golden_fails_with_the_hint(project: pytest.Pytester) -> None:
 def test_update_writes_a_reviewable_golden_that_then_passes(project: pytest.Pytester) -> None:
     result = run(project, "--update-goldens")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*golden images written: 1*", "tests/goldens/speech/walk.json"])
+    result.stdout.fnmatch_lines(["*goldens written: 1*", "tests/goldens/speech/walk.json"])
     path = golden_path(project)
     text = path.read_text(encoding="utf-8")
     golden = json.loads(text)
