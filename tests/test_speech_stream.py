@@ -283,7 +283,7 @@ def test_no_skip_unless_asked_for():
 
 
 def test_a_stream_that_is_not_live_never_skips():
-    text = Stream("notes", "en", live=False)
+    text = Stream("notes", "en", caption=False)
     text.update("One two three. Four five six. Seven eight nine", 0.0, "", "en")
     formed = text.take("", 100.0, SKIP_AFTER_S)
     assert formed.skipped is None and len(formed.words) == 9

@@ -58,9 +58,11 @@ class Narrator:
         self.tracker = ChangeTracker(speaks_on_device(self.device.has_display, self.device.speak), language,
                                      partial_delay=delay)
         self._engine = engine
-        self._paced: bool | None = None     # does the engine speak at other speeds?
-        self.scheduler = Scheduler(self.duration_of, pace=Pace(max_rate=self.device.max_rate,
-                                                                skip_after=self.device.skip_behind_s))
+        # Does the engine speak at other speeds (`synthesize(text, language, rate)`, as the
+        # built-in one does)? One that does not always speaks at its own pace, never sped up.
+        self.paced = engine is None or "rate" in inspect.signature(engine.synthesize).parameters
+        fastest = self.device.max_rate if self.paced else 1.0
+        self.scheduler = Scheduler(self.duration_of, pace=Pace(max_rate=fastest, skip_after=self.device.skip_behind_s))
         self._reported = 0
 
     # -- engine ------------------------------------------------------------------------------
@@ -74,16 +76,6 @@ class Narrator:
     @property
     def rate(self) -> int:
         return self.engine.sample_rate
-
-    @property
-    def paced(self) -> bool:
-        """Whether the engine takes a speed (`synthesize(text, language, rate)`); an engine that
-        does not always speaks at its own pace, so the schedule never speeds up."""
-        if self._paced is None:
-            self._paced = "rate" in inspect.signature(self.engine.synthesize).parameters
-            if not self._paced:
-                self.scheduler.pace = Pace(max_rate=1.0, skip_after=self.device.skip_behind_s)
-        return self._paced
 
     def speech(self, message: Message) -> np.ndarray:
         """The message's words as mono samples, at its speed."""
@@ -118,7 +110,6 @@ class Narrator:
         """Compare the tree with what was said, schedule what changed at time `t` (seconds),
         and return the decisions taken since the last call. With `profiler`, the scan and the
         scheduling are timed as one tick."""
-        self.paced                     # (settles the pace before anything is scheduled)
         if profiler is not None:
             profiler.begin(t)
         messages, gone = self.tracker.scan(self.root, t)

@@ -198,8 +198,8 @@ class Scheduler:
     def _submit_live(self, t: float, message: Message, start: bool) -> Utterance | None:
         stream = self.streams.get(message.source)
         if stream is None:
-            live = message.widget is None or message.widget.type_name == "caption"
-            stream = self.streams[message.source] = Stream(message.source, message.language, live)
+            caption = message.widget is None or message.widget.type_name == "caption"
+            stream = self.streams[message.source] = Stream(message.source, message.language, caption)
         notes = stream.update(message.stream, t, message.speaker, message.language)
         waiting = self.waiting.get(message.source)
         why = "; ".join([message.why, *notes])
@@ -226,7 +226,7 @@ class Scheduler:
         after its card has closed). A caption's committed words are still said."""
         self.advance(t)
         stream = self.streams.get(source)
-        if stream is not None and stream.live:
+        if stream is not None and stream.caption:
             return                       # a caption's committed words are still said
         self.streams.pop(source, None)
         self.waiting.pop(source, None)
@@ -324,7 +324,7 @@ class Scheduler:
         if not utterance.live:
             self.last_speaker = ""
             return
-        if not self.streams[utterance.message.source].live:
+        if not self.streams[utterance.message.source].caption:
             return
         waiting = utterance.duration + sum(u.duration for u in self.queue if u is not utterance)
         rate = self.pace.rate(waiting, self._last_rate)

@@ -138,10 +138,10 @@ def matters(words: list[Token]) -> bool:
 class Stream:
     """The speech state of one growing text: its latest words, which were said, what waits."""
 
-    def __init__(self, source: str, language: str, live: bool = True) -> None:
+    def __init__(self, source: str, language: str, caption: bool = True) -> None:
         self.source = source
         self.language = language
-        self.live = live          # live speech (a caption): kept when hidden, skips when far behind
+        self.caption = caption    # a caption: kept when hidden, paced, skips when far behind
         self.text = ""
         self.speaker = ""
         self.tokens: list[Token] = []
@@ -165,24 +165,22 @@ class Stream:
             return notes
         if text == self.text:
             return notes
-        if self._new_passage(text):
+        tokens = tokens_of(text, t)
+        if self._new_passage(tokens):
             if self._carry(t):
                 notes.append("text replaced by a new passage: its waiting words are still said")
-            self.text, self.tokens = text, tokens_of(text, t)
+            self.text, self.tokens = text, tokens
             return notes
-        notes += self._revise(text, t)
+        notes += self._revise(text, tokens, t)
         return notes
 
-    def _new_passage(self, text: str) -> bool:
-        """Is `text` the next passage in place of the last (a translation showing only its
-        newest sentence) rather than a revision of it: it starts with another word and holds
+    def _new_passage(self, tokens: list[Token]) -> bool:
+        """Are `tokens` the next passage in place of the last (a translation showing only its
+        newest sentence) rather than a revision of it: they start with another word and hold
         fewer than half of the old words?"""
-        if not self.tokens:
+        if not self.tokens or (tokens and tokens[0].word == self.tokens[0].word):
             return False
-        new = [token.word for token in tokens_of(text, 0.0)]
-        if new and new[0] == self.tokens[0].word:
-            return False
-        old = [token.word for token in self.tokens]
+        old, new = [token.word for token in self.tokens], [token.word for token in tokens]
         kept = sum(block.size for block in SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks())
         return kept * 2 < len(old)
 
@@ -198,8 +196,8 @@ class Stream:
             token.said = True
         return True
 
-    def _revise(self, text: str, t: float) -> list[str]:
-        old, new = self.tokens, tokens_of(text, t)
+    def _revise(self, text: str, new: list[Token], t: float) -> list[str]:
+        old = self.tokens
         heard = self._said_count()
         common = 0
         while common < min(len(old), len(new)) and old[common].word == new[common].word:
@@ -297,7 +295,7 @@ class Stream:
     def take(self, last_speaker: str, now: float, skip_after: float | None = None,
              fastest: Callable[[str], float] | None = None) -> Formed:
         """Hand everything waiting to the voice as one utterance, marking it said. With
-        `skip_after`, a live stream that is further behind than that skips to its newest
+        `skip_after`, a caption that is further behind than that skips to its newest
         sentence (corrections are kept). Behind is the later of how long its oldest waiting
         word has waited and how long the newest will wait: `fastest(text)`, the time the
         waiting words take at full speed."""
@@ -305,7 +303,7 @@ class Stream:
         pieces = list(self.pending)
         skipped = None
         lag = 0.0
-        if self.live and skip_after is not None:
+        if self.caption and skip_after is not None:
             oldest = self.oldest()
             lag = now - oldest if oldest is not None else 0.0
             if fastest is not None and lag <= skip_after:
