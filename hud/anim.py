@@ -6,18 +6,22 @@ scene's initial values and the events up to `t`, so any frame at any time is rep
 whatever order frames are rendered in. Unchanged values are not assigned, so they mark
 nothing dirty.
 """
+
 from __future__ import annotations
 
 import math
 import re
 from bisect import insort
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from hud.devices import default_px_per_deg
 from hud.geometry import Length
 from hud.limits import HARD_MAX_DURATION_S
 from hud.widgets.base import Widget
+from hud.widgets.caption import Caption
+from hud.widgets.primitives import Text
 from hud.widgets.props import Number, Optional
 
 EASINGS: dict[str, Callable[[float], float]] = {
@@ -27,33 +31,32 @@ EASINGS: dict[str, Callable[[float], float]] = {
     "ease-in-out": lambda x: 4 * x * x * x if x < 0.5 else 1 - (-2 * x + 2) ** 3 / 2,
 }
 TRANSITIONS = ("fade", "slide", "none")
-SLIDE_PX = 8.0               # slide distance: within the compositor's gap (0.3 deg is 8 px on the S1),
-                             # so a sliding widget reaches neither its zone-mates nor the display edge
-CAPTION_SCROLL_S = 0.25      # how long a caption takes to scroll a line up
-COMPOSE_MOVE_S = 0.2         # how long widgets take to move to new places when another shows or hides
-MAX_TIME_S = HARD_MAX_DURATION_S   # latest time a scene may name (an event's `at`, a duration)
+SLIDE_PX = 8.0  # slide distance: within the compositor's gap (0.3 deg is 8 px on the S1),
+# so a sliding widget reaches neither its zone-mates nor the display edge
+CAPTION_SCROLL_S = 0.25  # how long a caption takes to scroll a line up
+COMPOSE_MOVE_S = 0.2  # how long widgets take to move to new places when another shows or hides
+MAX_TIME_S = HARD_MAX_DURATION_S  # latest time a scene may name (an event's `at`, a duration)
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$")
 
 
 def parse_time(value: Any) -> float:
     """Seconds from 1.5, "1.5s" or "300ms", between 0 and MAX_TIME_S (a day); ValueError otherwise."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a time like \"1.5s\" or \"300ms\", got {value!r}")
+        raise ValueError(f'expected a time like "1.5s" or "300ms", got {value!r}')
     if isinstance(value, (int, float)):
-        seconds = float(value) if abs(value) <= MAX_TIME_S else math.inf   # huge integers: no float
-    elif isinstance(value, str) and _TIME.match(value):
-        match = _TIME.match(value)
+        seconds = float(value) if abs(value) <= MAX_TIME_S else math.inf  # huge integers: no float
+    elif isinstance(value, str) and (match := _TIME.match(value)):
         seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
     else:
         shown = repr(value) if isinstance(value, str) and len(value) <= 40 else type(value).__name__
-        raise ValueError(f"expected a time like \"1.5s\" or \"300ms\", got {shown}")
-    if not 0 <= seconds <= MAX_TIME_S:   # also nan
+        raise ValueError(f'expected a time like "1.5s" or "300ms", got {shown}')
+    if not 0 <= seconds <= MAX_TIME_S:  # also nan
         if isinstance(value, str):
             shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
         else:
             shown = f"{value:g}" if isinstance(value, float) or abs(value) < 10**16 else "a huge number"
         raise ValueError(f"a time must be 0 or more and at most {MAX_TIME_S:g} s (one day), got {shown}")
-    return seconds + 0.0   # -0.0 becomes 0.0
+    return seconds + 0.0  # -0.0 becomes 0.0
 
 
 class OffsetEnd(NamedTuple):
@@ -74,14 +77,14 @@ class Event:
 
     at: float
     target: Widget
-    kind: str                 # "set", "append" or "animate"
-    field: str                # field name ("offset_x" / "offset_y" animate one offset component)
-    value: Any = None         # set: value; append: text; animate: end value (an offset: OffsetEnd,
-                              # Length or pixels)
-    start: Any = None         # animate: start value (None: the value before the animation)
+    kind: str  # "set", "append" or "animate"
+    field: str  # field name ("offset_x" / "offset_y" animate one offset component)
+    value: Any = None  # set: value; append: text; animate: end value (an offset: OffsetEnd,
+    # Length or pixels)
+    start: Any = None  # animate: start value (None: the value before the animation)
     duration: float = 0.0
     easing: str = "linear"
-    order: int = 0            # position in the file, to keep simultaneous events in order
+    order: int = 0  # position in the file, to keep simultaneous events in order
 
 
 @dataclass
@@ -108,29 +111,59 @@ class Timeline:
         return max((e.at + e.duration for e in self.events), default=0.0)
 
     # -- transitions -------------------------------------------------------------------------
-    def show(self, at: float, target: Widget, transition: str, duration: float, order: int,
-             hide_after: float | None = None, slide_px: float = SLIDE_PX) -> None:
+    def show(
+        self,
+        at: float,
+        target: Widget,
+        transition: str,
+        duration: float,
+        order: int,
+        hide_after: float | None = None,
+        slide_px: float = SLIDE_PX,
+    ) -> None:
         """Make `target` visible at `at`, fading and/or sliding in; optionally hide it later."""
         self.add(Event(at, target, "set", "visible", True, order=order))
         if transition == "fade" or transition == "slide":
             self.add(Event(at, target, "animate", "brightness", target.brightness, 0.0, duration, "ease-out", order))
-        if transition == "slide":   # from slide_px above its own offset (whatever its unit) down onto it
+        if transition == "slide":  # from slide_px above its own offset (whatever its unit) down onto it
             base = target.offset[1]
-            self.add(Event(at, target, "animate", "offset_y", OffsetEnd(base), OffsetEnd(base, -slide_px),
-                           duration, "ease-out", order))
+            self.add(
+                Event(
+                    at,
+                    target,
+                    "animate",
+                    "offset_y",
+                    OffsetEnd(base),
+                    OffsetEnd(base, -slide_px),
+                    duration,
+                    "ease-out",
+                    order,
+                )
+            )
         if hide_after is not None:
             self.hide(at + hide_after, target, transition, duration, order, slide_px)
 
-    def hide(self, at: float, target: Widget, transition: str, duration: float, order: int,
-             slide_px: float = SLIDE_PX) -> None:
+    def hide(
+        self, at: float, target: Widget, transition: str, duration: float, order: int, slide_px: float = SLIDE_PX
+    ) -> None:
         """Fade and/or slide `target` out from `at`, then make it invisible."""
         if transition in ("fade", "slide") and duration > 0:
             self.add(Event(at, target, "animate", "brightness", 0.0, None, duration, "ease-in", order))
             if transition == "slide":
-                self.add(Event(at, target, "animate", "offset_y", OffsetEnd(target.offset[1], -slide_px), None,
-                               duration, "ease-in", order))
-        self.add(Event(at + (duration if transition != "none" else 0.0), target, "set", "visible", False,
-                       order=order))
+                self.add(
+                    Event(
+                        at,
+                        target,
+                        "animate",
+                        "offset_y",
+                        OffsetEnd(target.offset[1], -slide_px),
+                        None,
+                        duration,
+                        "ease-in",
+                        order,
+                    )
+                )
+        self.add(Event(at + (duration if transition != "none" else 0.0), target, "set", "visible", False, order=order))
 
     # -- evaluation --------------------------------------------------------------------------
     def apply(self, t: float, px_per_deg: float | None = None) -> None:
@@ -151,6 +184,7 @@ class Timeline:
             if event.kind == "set":
                 values[key] = event.value
             elif event.kind == "append":
+                assert isinstance(event.target, (Text, Caption)), "appends go to captions and text widgets only"
                 before = values[key]
                 values[key] = event.target.appended(before, event.value)
                 partial_key = (id(event.target), "partial")
@@ -161,11 +195,12 @@ class Timeline:
                 progress = 1.0 if event.duration <= 0 else min(1.0, (t - event.at) / event.duration)
                 eased = EASINGS[event.easing](progress)
                 values[key] = _interpolate(values[key], event, eased, px_per_deg)
-        # Scrolls measure lines with the text's current layout, which assigning new text
-        # discards: measure them all before assigning anything.
+        # An append scrolls the lines it pushed off the top away: the layout counts them (at
+        # the width it gives the text) from the text before the append.
         for key, (widget, _) in self._initial.items():
-            if key[1] == "scroll":
-                values[key] = self._scroll(widget, appended_at.get(id(widget)), t, px_per_deg)
+            if key[1] == "scroll_left":
+                before, left = self._scroll(appended_at.get(id(widget)), t)
+                values[key], values[(id(widget), "scroll_from")] = left, before
         for key, (widget, _) in self._initial.items():
             value = values[key]
             if getattr(widget, key[1]) != value:
@@ -176,23 +211,23 @@ class Timeline:
             name = _stored_field(event.field)
             self._initial.setdefault((id(event.target), name), (event.target, getattr(event.target, name)))
             if event.kind == "append" and "partial" in event.target.props:
-                self._initial.setdefault((id(event.target), "partial"), (event.target, event.target.partial))
-            if event.kind == "append" and "scroll" in event.target.props:
-                self._initial.setdefault((id(event.target), "scroll"), (event.target, 0.0))
+                partial = getattr(event.target, "partial", "")  # a caption's, or any widget's that declares one
+                self._initial.setdefault((id(event.target), "partial"), (event.target, partial))
+            if event.kind == "append" and "scroll_left" in event.target.props:
+                self._initial.setdefault((id(event.target), "scroll_left"), (event.target, 0.0))
+                self._initial.setdefault((id(event.target), "scroll_from"), (event.target, None))
 
     @staticmethod
-    def _scroll(widget: Widget, appended: tuple[float, str, str] | None, t: float, px_per_deg: float) -> float:
-        """Lines of a caption or keep-end text still to scroll up after the latest append: whole
-        lines that left the top, eased out over CAPTION_SCROLL_S."""
+    def _scroll(appended: tuple[float, str, str] | None, t: float) -> tuple[str | None, float]:
+        """(text before the latest append, share of its scroll still to go) at `t`: the scroll
+        eases out over CAPTION_SCROLL_S, then both are cleared."""
         if appended is None:
-            return 0.0
-        at, before, after = appended
+            return None, 0.0
+        at, before, _ = appended
         progress = (t - at) / CAPTION_SCROLL_S
         if progress >= 1:
-            return 0.0
-        dropped = widget.lines_dropped(after, px_per_deg) - widget.lines_dropped(before, px_per_deg)
-        limit = widget.props["scroll"].kind.high  # a long append scrolls at most this many lines
-        return min(max(0, dropped), limit) * (1 - EASINGS["ease-out"](progress))
+            return None, 0.0
+        return before, 1 - EASINGS["ease-out"](progress)
 
 
 def _event_key(event: Event) -> tuple[float, int]:
@@ -209,17 +244,17 @@ def _interpolate(current: Any, event: Event, eased: float, px_per_deg: float) ->
         point = list(current)
         end = _offset_end(event.value)
         if eased >= 1 and end.shift_px == 0:
-            point[index] = end.length      # land exactly on the end, in its own unit
+            point[index] = end.length  # land exactly on the end, in its own unit
         else:
             start = _offset_end(event.start if event.start is not None else current[index]).px(px_per_deg)
             value = start + (end.px(px_per_deg) - start) * eased
             point[index] = Length(round(value, 3))
         return tuple(point)
-    if event.start is None and current is None:   # an optional field with nothing to start from
+    if event.start is None and current is None:  # an optional field with nothing to start from
         return event.value
     start = event.start if event.start is not None else current
     if eased >= 1:
-        return event.value                          # land exactly on the end (it was validated)
+        return event.value  # land exactly on the end (it was validated)
     # Both ends are valid values: keep rounding from stepping outside them.
     value = min(max(start + (event.value - start) * eased, min(start, event.value)), max(start, event.value))
     prop = event.target.props.get(event.field)

@@ -20,11 +20,14 @@ top-level widget appears, disappears, changes its anchor, importance, pinned for
 or its size at its place changes (`resized`, checked after layout from warm caches); a
 caption-only frame reuses the last one and costs a signature check.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
+from hud.builds import Builds
 from hud.geometry import Edges, Length, Rect, Size
 from hud.theme import Theme
 from hud.widgets.base import FORMS, Composite, Widget
@@ -32,14 +35,20 @@ from hud.widgets.primitives import Row, Text
 
 Measure = Callable[[Widget, int, int], Size]
 
-DEFAULT_GAP = Length(0.3, "deg")   # between widgets that share a zone, and between zones
-MIN_SEPARATION_PX = 2              # the least gap: antialiased edges never touch
-MIN_TEXT_WIDTH_DEG = 5.0           # a plain text narrows to this before anything else happens
+DEFAULT_GAP = Length(0.3, "deg")  # between widgets that share a zone, and between zones
+MIN_SEPARATION_PX = 2  # the least gap: antialiased edges never touch
+MIN_TEXT_WIDTH_DEG = 5.0  # a plain text narrows to this before anything else happens
 # Anchor -> (column, row): 0 start, 1 centre, 2 end.
 ZONES = {
-    "top-left": (0, 0), "top": (1, 0), "top-right": (2, 0),
-    "left": (0, 1), "center": (1, 1), "right": (2, 1),
-    "bottom-left": (0, 2), "bottom": (1, 2), "bottom-right": (2, 2),
+    "top-left": (0, 0),
+    "top": (1, 0),
+    "top-right": (2, 0),
+    "left": (0, 1),
+    "center": (1, 1),
+    "right": (2, 1),
+    "bottom-left": (0, 2),
+    "bottom": (1, 2),
+    "bottom-right": (2, 2),
 }
 
 
@@ -48,22 +57,22 @@ class Placement(NamedTuple):
 
     widget: Widget
     shown: bool
-    form: str                 # full, compact or minimal
-    rect: Rect                # border box in screen pixels, before the eye's stereo shift
+    form: str  # full, compact or minimal
+    rect: Rect  # border box in screen pixels, before the eye's stereo shift
     reason: str | None = None  # why it is hidden
-    width_cap: int = 0        # the width it was offered (narrower than its own when squeezed)
-    settled: bool = False     # shown in its richest form with all the width it could have
+    width_cap: int = 0  # the width it was offered (narrower than its own when squeezed)
+    settled: bool = False  # shown in its richest form with all the width it could have
 
 
 @dataclass
 class Composition:
     """The compositor's answer for one tree on one device."""
 
-    placements: dict[int, Placement]            # by id(widget), top-level widgets only
-    order: tuple[int, ...]                       # the same ids in document order
+    placements: dict[int, Placement]  # by id(widget), top-level widgets only
+    order: tuple[int, ...]  # the same ids in document order
     signature: tuple = ()
     area: Rect = Rect(0, 0, 0, 0)
-    stamps: dict[int, int] = field(default_factory=dict)   # each widget's change count when composed
+    stamps: dict[int, int] = field(default_factory=dict)  # each widget's change count when composed
     inputs: dict[int, tuple] = field(default_factory=dict)  # unsettled widgets: the sizes and floors measured
 
     def placement(self, widget: Widget) -> Placement | None:
@@ -87,8 +96,8 @@ class _Entry:
     row: int
     importance: float
     forms: tuple[str, ...]
-    eye_dx: tuple[tuple[int, int], ...]   # per eye: (least, most) horizontal shift of its copies
-    lo: int                               # stereo-safe horizontal range of the box
+    eye_dx: tuple[tuple[int, int], ...]  # per eye: (least, most) horizontal shift of its copies
+    lo: int  # stereo-safe horizontal range of the box
     hi: int
     label: str = ""
     margin: Edges = Edges()
@@ -107,16 +116,17 @@ class _Entry:
 class Compositor:
     """Places a tree's top-level widgets for one device (theme)."""
 
-    def __init__(self, theme: Theme, measure: Measure) -> None:
+    def __init__(self, theme: Theme, measure: Measure, builds: Builds) -> None:
         self.theme = theme
         self.device = theme.device
         self.measure_widget = measure
+        self.builds = builds  # the forms it chooses are kept there
         self.last: Composition | None = None
-        self.runs = 0          # full compositions done (tests and the profiler)
-        self._sizes: dict[tuple, Size] = {}       # (widget, stamp, form, cap, height) -> footprint
-        self._floors: dict[tuple, int] = {}       # (widget, stamp, form, budget, height) -> narrowest width
-        self._measured: dict[int, dict[tuple[str, int], Size]] = {}   # this composition's, per widget
-        self._shift_of: dict[float | None, int] = {}   # stereo shift per depth
+        self.runs = 0  # full compositions done (tests and the profiler)
+        self._sizes: dict[tuple, Size] = {}  # (widget, stamp, form, cap, height) -> footprint
+        self._floors: dict[tuple, int] = {}  # (widget, stamp, form, budget, height) -> narrowest width
+        self._measured: dict[int, dict[tuple[str, int], Size]] = {}  # this composition's, per widget
+        self._shift_of: dict[float | None, int] = {}  # stereo shift per depth
         self._signatures: dict[tuple[int, int], tuple] = {}
 
     # -- entry point -----------------------------------------------------------------------
@@ -125,13 +135,13 @@ class Compositor:
         gap_px = max(round(self.theme.px(DEFAULT_GAP if gap is None else gap)), MIN_SEPARATION_PX)
         dys = [self.device.eye_offset(eye)[1] for eye in self.device.eyes] or [0]
         top, bottom = max(area.y, -min(dys)), min(area.bottom, self.device.height - max(dys))
-        area = Rect(area.x, top, area.w, max(bottom - top, 0))   # each eye's calibration stays on the display
+        area = Rect(area.x, top, area.w, max(bottom - top, 0))  # each eye's calibration stays on the display
         signature = self._signature(root, area, gap_px)
         last = self.last
         if last is not None and last.signature == signature and not self._unsettled_changed(last):
             return last
         self.runs += 1
-        if len(self._sizes) > 4096:     # sizes of widgets long changed or gone
+        if len(self._sizes) > 4096:  # sizes of widgets long changed or gone
             self._sizes.clear()
             self._floors.clear()
         self._measured = {}
@@ -145,7 +155,7 @@ class Compositor:
         self.last = composition
         if composition is not None:
             for placement in composition.placements.values():
-                _apply_form(placement.widget, placement.form)
+                self._apply_form(placement.widget, placement.form)
 
     def forget(self) -> None:
         """Drop the remembered composition (the next run composes afresh)."""
@@ -160,8 +170,15 @@ class Compositor:
             key = (id(widget), widget._layout_stamp)
             item = cache.get(key)
             if item is None:
-                item = cache[key] = (id(widget), widget.visible, widget.anchor, widget.effective_importance,
-                                     widget.margin, _pinned_forms(widget), self._shifts(widget))
+                item = cache[key] = (
+                    id(widget),
+                    widget.visible,
+                    widget.anchor,
+                    widget.effective_importance,
+                    widget.margin,
+                    _pinned_forms(widget),
+                    self._shifts(widget),
+                )
             items.append(item)
         if len(cache) > 4 * len(items) + 64:
             live = {(id(w), w._layout_stamp) for w in root.children}
@@ -180,7 +197,7 @@ class Compositor:
             recorded = last.inputs.get(key)
             if recorded is None or not self._same_inputs(widget, recorded, last.area):
                 return True
-            _apply_form(widget, placement.form)
+            self._apply_form(widget, placement.form)
             last.stamps[key] = widget._layout_stamp
         return False
 
@@ -190,12 +207,12 @@ class Compositor:
         sizes, floors, budget = recorded
         margin = self._margin(widget)
         for form, cap, size in sizes:
-            _apply_form(widget, form)
+            self._apply_form(widget, form)
             inner = self.measure_widget(widget, max(cap - margin.horizontal, 0), max(area.h - margin.vertical, 0))
             if (inner.w + margin.horizontal, inner.h + margin.vertical) != (size.w, size.h):
                 return False
         for form, floor in floors:
-            _apply_form(widget, form)
+            self._apply_form(widget, form)
             now = self._min_width(widget, max(budget - margin.horizontal, 0), area.h) + margin.horizontal
             if min(now, budget) != floor:
                 return False
@@ -213,8 +230,9 @@ class Compositor:
             if placement is None or not placement.shown or not widget.visible:
                 continue
             margin = self._margin(widget)
-            size = self.measure_widget(widget, max(placement.width_cap - margin.horizontal, 0),
-                                       max(area.h - margin.vertical, 0))
+            size = self.measure_widget(
+                widget, max(placement.width_cap - margin.horizontal, 0), max(area.h - margin.vertical, 0)
+            )
             if (size.w, size.h) != (placement.rect.w, placement.rect.h):
                 return True
         return False
@@ -229,14 +247,18 @@ class Compositor:
         entries: list[_Entry] = []
         for index, widget in enumerate(root.children):
             if not widget.visible:
-                placements[id(widget)] = Placement(widget, False, _current_form(widget), Rect(0, 0, 0, 0))
+                placements[id(widget)] = Placement(widget, False, self._current_form(widget), Rect(0, 0, 0, 0))
                 continue
             entry = self._entry(widget, index, area)
             if entry.budget <= 0:
                 placements[id(widget)] = Placement(
-                    widget, False, entry.forms[-1], Rect(0, 0, 0, 0),
+                    widget,
+                    False,
+                    entry.forms[-1],
+                    Rect(0, 0, 0, 0),
                     f"at depth {_depth_label(widget)} its two eyes' copies are further apart than the safe area of "
-                    f"{device.name} is wide ({area.w} px): move it further away")
+                    f"{device.name} is wide ({area.w} px): move it further away",
+                )
                 continue
             entries.append(entry)
         shown = sorted(entries, key=lambda e: e.rank)
@@ -247,7 +269,7 @@ class Compositor:
             placements.update(hidden)
             plan = self._plan(shown, forms, area, gap)
         for entry in shown:
-            rect = plan.rects[id(entry)].inset(entry.margin)   # the footprint less the widget's margin
+            rect = plan.rects[id(entry)].inset(entry.margin)  # the footprint less the widget's margin
             cap = plan.caps[id(entry)]
             settled = forms[id(entry)] == entry.forms[0] and cap == entry.budget
             placements[id(entry.widget)] = Placement(entry.widget, True, forms[id(entry)], rect, None, cap, settled)
@@ -255,15 +277,18 @@ class Compositor:
         inputs: dict[int, tuple] = {}
         for entry in entries:
             if not placements[id(entry.widget)].settled:
-                sizes = tuple((form, cap, size) for (form, cap), size in self._measured.get(id(entry.widget), {}).items())
+                sizes = tuple(
+                    (form, cap, size) for (form, cap), size in self._measured.get(id(entry.widget), {}).items()
+                )
                 inputs[id(entry.widget)] = (sizes, tuple(sorted(entry.floors.items())), entry.budget)
         for entry in entries:  # leave every composite in the form it is drawn in
-            _apply_form(entry.widget, placements[id(entry.widget)].form)
+            self._apply_form(entry.widget, placements[id(entry.widget)].form)
         order = tuple(id(w) for w in root.children)
         return Composition(placements, order, signature, area, inputs=inputs)
 
-    def _by_importance(self, entries: list[_Entry], area: Rect, gap: int,
-                       device: str) -> tuple[list[_Entry], dict[int, str], dict[int, Placement]]:
+    def _by_importance(
+        self, entries: list[_Entry], area: Rect, gap: int, device: str
+    ) -> tuple[list[_Entry], dict[int, str], dict[int, Placement]]:
         """Most important first, each widget takes the richest form that fits beside the ones
         already placed (narrowing if it must). One that fits in none of its forms first makes
         room by reducing the placed widgets as important as itself (equals share the space);
@@ -275,24 +300,30 @@ class Compositor:
             fitted, plan = self._fit(entry, placed, forms, area, gap)
             peers = [e for e in reversed(placed) if e.importance == entry.importance]
             trial_forms = dict(forms)
-            for peer in peers:                       # the latest placed peer gives way first
+            for peer in peers:  # the latest placed peer gives way first
                 if fitted is not None:
                     break
-                for form in peer.forms[peer.forms.index(trial_forms[id(peer)]) + 1:]:
+                for form in peer.forms[peer.forms.index(trial_forms[id(peer)]) + 1 :]:
                     trial_forms[id(peer)] = form
                     fitted, _ = self._fit(entry, placed, trial_forms, area, gap)
                     if fitted is not None:
                         break
             if fitted is None:
-                hidden[id(entry.widget)] = Placement(entry.widget, False, entry.forms[-1], Rect(0, 0, 0, 0),
-                                                     self._hidden_reason(entry, placed, plan, area, device))
+                hidden[id(entry.widget)] = Placement(
+                    entry.widget,
+                    False,
+                    entry.forms[-1],
+                    Rect(0, 0, 0, 0),
+                    self._hidden_reason(entry, placed, plan, area, device),
+                )
                 continue
             forms = fitted
             placed.append(entry)
         return sorted(placed, key=lambda e: e.rank), forms, hidden
 
-    def _fit(self, entry: _Entry, placed: list[_Entry], forms: dict[int, str], area: Rect,
-             gap: int) -> tuple[dict[int, str] | None, _Plan]:
+    def _fit(
+        self, entry: _Entry, placed: list[_Entry], forms: dict[int, str], area: Rect, gap: int
+    ) -> tuple[dict[int, str] | None, _Plan]:
         """The forms with `entry` in its richest form that fits beside `placed`, or None."""
         plan: _Plan | None = None
         for form in entry.forms:
@@ -312,10 +343,14 @@ class Compositor:
             # it pushes them) out of the safe area.
             others = {o.label for o in placed if (o.col, o.row) == (entry.col, entry.row)}
         if others:
-            return (f"no room on {device}: it collides with {', '.join(sorted(others))} (placed first: as or more "
-                    f"important) even in its {form} form")
-        return (f"too large for the safe area of {device} even in its {form} form "
-                f"({size.w}x{size.h} px in {entry.budget}x{area.h} px)")
+            return (
+                f"no room on {device}: it collides with {', '.join(sorted(others))} (placed first: as or more "
+                f"important) even in its {form} form"
+            )
+        return (
+            f"too large for the safe area of {device} even in its {form} form "
+            f"({size.w}x{size.h} px in {entry.budget}x{area.h} px)"
+        )
 
     # -- one arrangement -------------------------------------------------------------------
     def _plan(self, entries: list[_Entry], forms: dict[int, str], area: Rect, gap: int) -> _Plan:
@@ -345,8 +380,9 @@ class Compositor:
         return _Plan(rects, caps, conflicts)
 
     @staticmethod
-    def _stack(zones: dict[tuple[int, int], list[_Entry]], sizes: dict[int, Size], area: Rect,
-               gap: int) -> dict[int, Rect]:
+    def _stack(
+        zones: dict[tuple[int, int], list[_Entry]], sizes: dict[int, Size], area: Rect, gap: int
+    ) -> dict[int, Rect]:
         """Boxes for every entry: each zone's members (in document order) stacked, columns aligned."""
         rects: dict[int, Rect] = {}
         for (col, row), members in zones.items():
@@ -358,7 +394,7 @@ class Compositor:
                 y = area.bottom - total
             else:
                 y = min(max(area.y + (area.h - total) // 2, area.y), max(area.bottom - total, area.y))
-            if row == 2:   # bottom zones stack upward: the first widget sits on the edge
+            if row == 2:  # bottom zones stack upward: the first widget sits on the edge
                 members, heights = members[::-1], heights[::-1]
             for entry, height in zip(members, heights):
                 width = sizes[id(entry)].w
@@ -373,8 +409,9 @@ class Compositor:
         return rects
 
     @staticmethod
-    def _collisions(ordered: list[_Entry], rects: dict[int, Rect], area: Rect,
-                    separation: int) -> list[tuple[_Entry, _Entry | None]]:
+    def _collisions(
+        ordered: list[_Entry], rects: dict[int, Rect], area: Rect, separation: int
+    ) -> list[tuple[_Entry, _Entry | None]]:
         """(more important, less important) pairs of `ordered` (most important first) whose
         copies come closer than `separation` in either eye, and (entry, None) for a box outside
         its stereo-safe area."""
@@ -385,7 +422,7 @@ class Compositor:
                 found.append((entry, None))
         for i, first in enumerate(ordered):
             a = rects[id(first)]
-            for second in ordered[i + 1:]:
+            for second in ordered[i + 1 :]:
                 b = rects[id(second)]
                 if a.y >= b.bottom + separation or b.y >= a.bottom + separation:
                     continue
@@ -400,11 +437,11 @@ class Compositor:
         box = rects[id(other)]
         room = entry.budget
         for (o_lo, o_hi), (e_lo, e_hi) in zip(other.eye_dx, entry.eye_dx):
-            if entry.col > other.col:           # entry on the right of other
-                left_edge = box.right + o_hi + separation - e_lo   # entry.x must be at least this
+            if entry.col > other.col:  # entry on the right of other
+                left_edge = box.right + o_hi + separation - e_lo  # entry.x must be at least this
                 width = entry.hi - left_edge if entry.col == 2 else entry.lo + entry.hi - 2 * left_edge
-            else:                               # entry on the left of other
-                right_edge = box.x + o_lo - separation - e_hi      # entry.right must be at most this
+            else:  # entry on the left of other
+                right_edge = box.x + o_lo - separation - e_hi  # entry.right must be at most this
                 width = right_edge - entry.lo if entry.col == 0 else 2 * right_edge - entry.lo - entry.hi
             room = min(room, width)
         return max(room, 0)
@@ -417,7 +454,7 @@ class Compositor:
         key = (id(widget), widget._layout_stamp, form, cap, area.h)
         size = self._sizes.get(key)
         if size is None:
-            _apply_form(widget, form)
+            self._apply_form(widget, form)
             margin = entry.margin
             inner = self.measure_widget(widget, max(cap - margin.horizontal, 0), max(area.h - margin.vertical, 0))
             size = Size(inner.w + margin.horizontal, inner.h + margin.vertical)
@@ -431,7 +468,7 @@ class Compositor:
         key = (id(widget), widget._layout_stamp, form, entry.budget, area.h)
         floor = self._floors.get(key)
         if floor is None:
-            _apply_form(widget, form)
+            self._apply_form(widget, form)
             margin = entry.margin
             floor = self._min_width(widget, max(entry.budget - margin.horizontal, 0), area.h) + margin.horizontal
             floor = self._floors[key] = min(floor, entry.budget)
@@ -442,7 +479,7 @@ class Compositor:
         natural = self.measure_widget(widget, avail_w, avail_h).w
         px = self.theme.px
         if isinstance(widget, Composite):
-            degrees = widget.min_width_deg(widget.effective_form)
+            degrees = widget.min_width_deg(self.builds.form(widget))
             return natural if degrees is None else min(natural, round(self.device.deg_to_px(degrees)))
         if isinstance(widget, Text):
             return min(natural, round(self.device.deg_to_px(MIN_TEXT_WIDTH_DEG)))
@@ -475,9 +512,30 @@ class Compositor:
             # that align the two displays) only has to stay on the display.
             lo = max(lo, area.x - min(moved), -min(moved) - offset)
             hi = min(hi, area.right - max(moved), self.device.width - max(moved) - offset)
-        forms = FORMS if _has_auto_form(widget) else (_current_form(widget),)
-        return _Entry(widget, index, col, row, widget.effective_importance, forms, tuple(eye_dx), lo, hi,
-                      widget_label(widget), self._margin(widget))
+        forms = FORMS if _has_auto_form(widget) else (self._current_form(widget),)
+        return _Entry(
+            widget,
+            index,
+            col,
+            row,
+            widget.effective_importance,
+            forms,
+            tuple(eye_dx),
+            lo,
+            hi,
+            widget_label(widget),
+            self._margin(widget),
+        )
+
+    def _current_form(self, widget: Widget) -> str:
+        forms = [self.builds.form(w) for w in declared(widget) if isinstance(w, Composite)]
+        return forms[0] if forms else "full"
+
+    def _apply_form(self, widget: Widget, form: str) -> None:
+        """Draw every composite in the widget's declared subtree in `form` (unless pinned)."""
+        for node in declared(widget):
+            if isinstance(node, Composite):
+                self.builds.use_form(node, form)
 
     def _shifts(self, widget: Widget) -> tuple[int, ...]:
         """The stereo shifts (px) of every depth in the widget's declared subtree."""
@@ -486,7 +544,8 @@ class Compositor:
             shift = self._shift_of.get(depth)
             if shift is None:
                 shift = self._shift_of[depth] = self.device.stereo_shift_px(
-                    self.device.image_distance_m if depth is None else depth)
+                    self.device.image_distance_m if depth is None else depth
+                )
             shifts.add(shift)
         return tuple(sorted(shifts))
 
@@ -524,18 +583,6 @@ def _has_auto_form(widget: Widget) -> bool:
 
 def _pinned_forms(widget: Widget) -> tuple[str, ...]:
     return tuple(w.form for w in declared(widget) if isinstance(w, Composite))
-
-
-def _current_form(widget: Widget) -> str:
-    forms = [w.effective_form for w in declared(widget) if isinstance(w, Composite)]
-    return forms[0] if forms else "full"
-
-
-def _apply_form(widget: Widget, form: str) -> None:
-    """Draw every composite in the widget's declared subtree in `form` (unless pinned)."""
-    for node in declared(widget):
-        if isinstance(node, Composite):
-            node.use_form(form)
 
 
 def _depth_label(widget: Widget) -> str:

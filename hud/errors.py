@@ -1,14 +1,16 @@
 """Errors a user can act on: one line naming the place, the problem and the fix."""
+
 from __future__ import annotations
 
+import difflib
 import errno
 import re
+from collections.abc import Iterable
 
 # C0/C1 controls (ESC, BEL, CR, NUL...), DEL, the bidi controls that reorder a terminal line
 # (U+061C, U+200E/F, U+202A-E, U+2066-9), the line and paragraph separators (U+2028/9), and
 # lone surrogates (bytes of a file name that are not UTF-8, which no terminal can print).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                     "\u2028\u2029\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 def escape(text: str) -> str:
@@ -25,6 +27,25 @@ def escape_json(text: str) -> str:
 def _escaped(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def closest(word: object, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice most like `word` (None when nothing is close enough): what "did you mean"
+    offers. Only the first 200 characters of `word` are compared."""
+    matches = difflib.get_close_matches(str(word)[:200], list(choices), n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+def suggest(word: object, choices: Iterable[str], otherwise: str, quote: str = "'{}'") -> str:
+    """The fix for an unknown name: "did you mean 'x'?" when one of `choices` is close to `word`,
+    else `otherwise` (which usually lists the choices). `quote` formats the match ("[{}]" for a
+    table).
+
+    >>> suggest("txt", ["text", "size"], "fields: text, size")
+    "did you mean 'text'?"
+    """
+    match = closest(word, choices)
+    return f"did you mean {quote.format(match)}?" if match is not None else otherwise
 
 
 class HudError(Exception):

@@ -1,33 +1,43 @@
 """Layout: measure and place the widget tree in pixels.
 
 Two passes over the tree. `measure` asks a widget how big it wants to be inside an
-available width and height (cached per widget until it is marked dirty). `arrange` gives
-each widget its box and places its children; a clean subtree whose box did not move is
-skipped, so a frame re-lays out only what changed.
+available width and height (cached until the widget's size-changing dirty mark moves on).
+`arrange` gives each widget its box and places its children; a subtree that did not change
+and whose box did not move is skipped, so a frame re-lays out only what changed.
+
+The results (boxes, wrapped text blocks, measured sizes) live in this stage's own table,
+never on the widgets: `box(widget)` and `block(widget)` read them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 
+from hud.builds import Builds
 from hud.geometry import Edges, Rect, Size
+from hud.tables import IdentityTable
 from hud.text.wrap import TextBlock, layout_text
 from hud.theme import Theme
 from hud.widgets.base import Composite, Widget
-from hud.widgets.primitives import Column, Icon, Image, Panel, Progress, Row, Stack, Text
+from hud.widgets.primitives import Column, Icon, Image, Panel, Progress, Row, Screen, Stack, Text
+
+EMPTY = Rect(0, 0, 0, 0)
+MAX_SCROLL_LINES = 3  # a long append scrolls at most this many lines
 
 # Anchor -> (horizontal, vertical) placement: 0 start, 1 centre, 2 end.
 ANCHOR_PLACEMENT = {
-    "top-left": (0, 0), "top": (1, 0), "top-right": (2, 0),
-    "left": (0, 1), "center": (1, 1), "right": (2, 1),
-    "bottom-left": (0, 2), "bottom": (1, 2), "bottom-right": (2, 2),
+    "top-left": (0, 0),
+    "top": (1, 0),
+    "top-right": (2, 0),
+    "left": (0, 1),
+    "center": (1, 1),
+    "right": (2, 1),
+    "bottom-left": (0, 2),
+    "bottom": (1, 2),
+    "bottom-right": (2, 2),
 }
-
-
-class Screen(Stack):
-    """The root of a rendered tree: one display's area, children anchored inside the safe margins."""
-
-    type_name = ""
 
 
 @dataclass
@@ -39,25 +49,98 @@ class LayoutStats:
     widgets: list[Widget] = field(default_factory=list)
 
 
-class Layout:
-    """Lays out trees for one theme (device)."""
+class _Entry:
+    """What layout knows of one widget: its box, its wrapped text, its measured sizes."""
 
-    def __init__(self, theme: Theme, image_size: Callable[[Image], tuple[int, int]] | None = None) -> None:
+    __slots__ = ("token", "sizes", "blocks", "arranged", "box", "block", "drop")
+
+    def __init__(self) -> None:
+        self.token: tuple[int, int] = (-1, -1)  # the dirty marks `sizes` and `blocks` were measured at
+        self.sizes: dict[tuple[int, int], Size] = {}
+        self.blocks: dict[int, TextBlock] = {}
+        self.arranged: tuple[int, int] = (-1, -1)  # the dirty marks `box` was arranged at
+        self.box = EMPTY
+        self.block: TextBlock | None = None
+        self.drop: tuple[str | None, int, int] = (None, 0, 0)  # (scroll_from, width, lines) of the last drop
+
+
+class Layout:
+    """Lays out trees for one theme (device); owns every box and text block it computes."""
+
+    def __init__(
+        self, theme: Theme, builds: Builds | None = None, image_size: Callable[[Image], tuple[int, int]] | None = None
+    ) -> None:
         self.theme = theme
+        self.builds = builds or Builds()
         self.stats = LayoutStats()
         self.image_size = image_size or natural_image_size
+        self._entries: IdentityTable[Widget, _Entry] = IdentityTable()
         self._root: Widget | None = None
         self._placements: dict[int, Rect] | None = None
+        margin = theme.device.safe_margin
+        self._root_inset = Edges(margin.top, margin.right, margin.bottom, margin.left)
 
     # -- entry point -------------------------------------------------------------------------
     def run(self, root: Widget, screen: Rect, placements: dict[int, Rect] | None = None) -> LayoutStats:
-        """Place `root` into `screen`; returns what was (re)computed. `placements` (from the
-        compositor) gives each shown top-level widget its box, before its own offset; without
-        it top-level widgets sit at their anchors, and widgets missing from it are not placed."""
+        """Place `root` into `screen`, its children inside the device's safe margins; returns
+        what was (re)computed. `placements` (from the compositor) gives each shown top-level
+        widget its box, before its own offset; without it top-level widgets sit at their
+        anchors, and widgets missing from it are not placed."""
         self.stats = LayoutStats()
+        if placements != self._placements or root is not self._root:
+            self._entry(root).arranged = (-1, -1)  # top-level widgets move: place them again
         self._root, self._placements = root, placements
         self.arrange(root, screen)
         return self.stats
+
+    # -- results -----------------------------------------------------------------------------
+    def box(self, widget: Widget) -> Rect:
+        """`widget`'s border box as last arranged (empty if it was not placed)."""
+        entry = self._entries.get(widget)
+        return entry.box if entry is not None else EMPTY
+
+    def block(self, widget: Widget) -> TextBlock | None:
+        """The wrapped text a Text widget was last placed with (None before)."""
+        entry = self._entries.get(widget)
+        return entry.block if entry is not None else None
+
+    def drop(self, widget: Text) -> int:
+        """Whole lines the latest append pushed off the top of a keep-end text (`text` against
+        `scroll_from`, at its placed width; at most MAX_SCROLL_LINES), for the scroll."""
+        entry = self._entries.get(widget)
+        if widget.scroll_from is None or entry is None or entry.block is None:
+            return 0
+        inner_w = entry.box.inset(self.edges(widget.padding)).w
+        if entry.drop[:2] != (widget.scroll_from, inner_w):
+            entry.drop = (widget.scroll_from, inner_w, self._scroll_drop(widget, entry.block, inner_w))
+        return entry.drop[2]
+
+    def changed(self, widget: Widget) -> bool:
+        """Whether `widget` changed size-wise since it was last arranged."""
+        entry = self._entries.get(widget)
+        return entry is None or entry.arranged != self._token(widget)
+
+    def forget(self) -> None:
+        """Drop every measure, box and block: the next run lays out everything."""
+        self._entries = IdentityTable()
+
+    def _token(self, widget: Widget) -> tuple[int, int]:
+        return (widget._layout_stamp, self.builds.form_stamp(widget))
+
+    def _entry(self, widget: Widget) -> _Entry:
+        """The widget's entry, its measures dropped if it changed since they were taken."""
+        entry = self._entries.get(widget)
+        if entry is None:
+            entry = self._entries[widget] = _Entry()
+        token = self._token(widget)
+        if entry.token != token:
+            entry.token = token
+            entry.sizes.clear()
+            entry.blocks.clear()
+        return entry
+
+    def _fixed_width(self, widget: Widget) -> Any:
+        return widget.width_in(self.builds.form(widget)) if isinstance(widget, Composite) else widget.width
 
     # -- units -------------------------------------------------------------------------------
     def px(self, length, reference: float = 0.0) -> int:
@@ -69,22 +152,26 @@ class Layout:
     # -- measuring ---------------------------------------------------------------------------
     def measure(self, widget: Widget, avail_w: int, avail_h: int) -> Size:
         """Border-box size `widget` wants inside the available space (margins excluded)."""
-        key = ("size", avail_w, avail_h)
-        cached = widget._layout_cache.get(key)
+        entry = self._entry(widget)
+        key = (avail_w, avail_h)
+        cached = entry.sizes.get(key)
         if cached is not None:
             return cached
         self.stats.measured += 1
         pad = self.edges(widget.padding)
         # A widget is never wider than the space it is offered, so designs scale down to
         # narrow displays instead of running off the edge.
-        fixed_w = min(self.px(widget.width, avail_w), avail_w) if widget.width is not None else None
+        width = self._fixed_width(widget)
+        fixed_w = min(self.px(width, avail_w), avail_w) if width is not None else None
         fixed_h = self.px(widget.height, avail_h) if widget.height is not None else None
         inner_w = max((fixed_w if fixed_w is not None else avail_w) - pad.horizontal, 0)
         inner_h = max((fixed_h if fixed_h is not None else avail_h) - pad.vertical, 0)
         content = self._content_size(widget, inner_w, inner_h, fixed_w is not None)
-        size = Size(fixed_w if fixed_w is not None else content.w + pad.horizontal,
-                    fixed_h if fixed_h is not None else content.h + pad.vertical)
-        widget._layout_cache[key] = size
+        size = Size(
+            fixed_w if fixed_w is not None else content.w + pad.horizontal,
+            fixed_h if fixed_h is not None else content.h + pad.vertical,
+        )
+        entry.sizes[key] = size
         return size
 
     def _content_size(self, widget: Widget, inner_w: int, inner_h: int, fixed_w: bool) -> Size:
@@ -96,7 +183,7 @@ class Layout:
         if isinstance(widget, Row):
             return self._flex_content(widget, inner_w, inner_h, vertical=False)
         if isinstance(widget, (Stack, Panel)) or isinstance(widget, Composite):
-            children = widget.children
+            children = self.builds.children(widget)
             width = height = 0
             for child in children:
                 if not child.visible:
@@ -113,8 +200,10 @@ class Layout:
             side = self.px(widget.size)
             return Size(side, side)
         if isinstance(widget, Progress):
-            return Size(inner_w if fixed_w else self.px(self.theme.device.deg_to_px(6.0)),
-                        max(self.px(self.theme.device.deg_to_px(0.3)), 4))
+            return Size(
+                inner_w if fixed_w else self.px(self.theme.device.deg_to_px(6.0)),
+                max(self.px(self.theme.device.deg_to_px(0.3)), 4),
+            )
         if isinstance(widget, Image):
             natural_w, natural_h = self.image_size(widget)
             if widget.width is not None and widget.height is None and natural_w:
@@ -125,21 +214,42 @@ class Layout:
 
     def text_block(self, widget: Text, inner_w: int) -> TextBlock:
         """The wrapped text of a Text widget at this inner width (cached)."""
-        key = ("text", inner_w)
-        block = widget._layout_cache.get(key)
+        blocks = self._entry(widget).blocks
+        block = blocks.get(inner_w)
         if block is None:
-            block = layout_text(widget.text, self.theme.text_px(widget.size, widget), widget.weight, inner_w,
-                                widget.max_lines, widget.overflow, widget.line_height, widget.lang or "",
-                                widget.direction, widget.back)
-            widget._layout_cache[key] = block
+            size_px = self.theme.text_px(widget.size, widget, self.builds.owner(widget))
+            block = layout_text(
+                widget.text,
+                size_px,
+                widget.weight,
+                inner_w,
+                widget.max_lines,
+                widget.overflow,
+                widget.line_height,
+                widget.lang or "",
+                widget.direction,
+                widget.back,
+            )
+            blocks[inner_w] = block
         return block
 
-    def _flex_content(self, widget: Widget, inner_w: int, inner_h: int, vertical: bool) -> Size:
+    def _scroll_drop(self, widget: Text, block: TextBlock, inner_w: int) -> int:
+        """Whole lines `text` pushes off the top that `scroll_from` did not (a scrolling append)."""
+        if widget.scroll_from is None or widget.overflow != "keep-end" or not widget.max_lines or inner_w <= 0:
+            return 0
+
+        def hidden(text: str) -> int:
+            lines = layout_text(text, block.size_px, widget.weight, inner_w, 0, "clip", 1.25, widget.lang or "").lines
+            return max(0, len(lines) - widget.max_lines)
+
+        return min(max(0, hidden(widget.text) - hidden(widget.scroll_from)), MAX_SCROLL_LINES)
+
+    def _flex_content(self, widget: Row | Column, inner_w: int, inner_h: int, vertical: bool) -> Size:
         gap = self.px(widget.gap)
         main = cross = 0
         count = 0
         remaining = inner_w
-        for child in widget.children:
+        for child in self.builds.children(widget):
             if not child.visible:
                 continue
             margin = self.edges(child.margin)
@@ -159,24 +269,24 @@ class Layout:
     # -- placing -----------------------------------------------------------------------------
     def arrange(self, widget: Widget, rect: Rect) -> None:
         """Give `widget` its border box and place its children (skipped when nothing changed)."""
-        if not widget.layout_dirty and widget.rect == rect:
+        entry = self._entry(widget)
+        if entry.arranged == entry.token and entry.box == rect:
             return
         self.stats.arranged += 1
         self.stats.widgets.append(widget)
-        if widget.rect != rect:
-            widget.paint_dirty = True
-        widget.rect = rect
-        inner = rect.inset(self.edges(widget.padding))
+        entry.box = rect
+        # A scene's Screen holds its widgets inside the device's safe margins.
+        inner = rect.inset(self._root_inset if isinstance(widget, Screen) else self.edges(widget.padding))
         if isinstance(widget, Text):
             # Only the placed width decides what is drawn: measuring at other widths (a parent
             # trying sizes) must not replace the block a skipped, clean widget is painted from.
-            widget.text_block = self.text_block(widget, inner.w)
+            entry.block = self.text_block(widget, inner.w)
         elif isinstance(widget, Column):
             self._place_flex(widget, inner, vertical=True)
         elif isinstance(widget, Row):
             self._place_flex(widget, inner, vertical=False)
         elif isinstance(widget, Composite):
-            self._place_fill(widget.content, inner)
+            self._place_fill(self.builds.content(widget), inner)
         elif widget is self._root and self._placements is not None:
             for child in widget.children:
                 box = self._placements.get(id(child))
@@ -186,7 +296,7 @@ class Layout:
             for child in widget.children:
                 if child.visible:
                     self._place_anchored(child, inner)
-        widget.layout_dirty = False
+        entry.arranged = entry.token
 
     def _place_fill(self, child: Widget, inner: Rect) -> None:
         margin = self.edges(child.margin)
@@ -207,7 +317,7 @@ class Layout:
         dx, dy = (self.px(v) for v in widget.offset)
         return rect.translate(dx, dy) if dx or dy else rect
 
-    def _place_flex(self, widget: Widget, inner: Rect, vertical: bool) -> None:
+    def _place_flex(self, widget: Row | Column, inner: Rect, vertical: bool) -> None:
         children = [c for c in widget.children if c.visible]
         if not children:
             return
@@ -218,8 +328,9 @@ class Layout:
         remaining = inner.w
         for child, margin in zip(children, margins):
             if vertical:
-                sizes.append(self.measure(child, max(inner.w - margin.horizontal, 0),
-                                          max(inner.h - margin.vertical, 0)))
+                sizes.append(
+                    self.measure(child, max(inner.w - margin.horizontal, 0), max(inner.h - margin.vertical, 0))
+                )
             else:
                 size = self.measure(child, max(remaining - margin.horizontal, 0), max(inner.h - margin.vertical, 0))
                 remaining = max(remaining - size.w - margin.horizontal - gap, 0)
@@ -243,7 +354,7 @@ class Layout:
             if vertical:
                 height = size.h + extra[index]
                 cross_box = (inner.x + margin.left, inner.w - margin.horizontal)
-                x, width = _cross(widget.align, cross_box, size.w, child.width is None)
+                x, width = _cross(widget.align, cross_box, size.w, self._fixed_width(child) is None)
                 rect = Rect(x, cursor + margin.top, width, height)
                 cursor += height + margin.vertical + gap + spacing
             else:

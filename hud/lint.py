@@ -9,15 +9,17 @@ Rules (ids are fixed; thresholds and their sources are in the README):
 overlap, offscreen, hidden, truncated, text-too-small, thin-stroke, low-contrast, power,
 burn-in, reading-time, missing-glyph, too-near, colour-lost.
 """
+
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -28,12 +30,13 @@ from hud.light import contrast
 from hud.paint import Fill, FillRoundRect, Glyphs, Stroke, StrokeRoundRect
 from hud.panel import colour_error
 from hud.renderer import Frame, Renderer
-from hud.report import eye_box, ink_bounds, widget_boxes
+from hud.report import DrawnText, LayoutSnapshot, eye_box, ink_bounds, widget_boxes
 from hud.scene import Scene, load_scene
 from hud.text.fonts import family_font, has_glyph
+from hud.text.wrap import TextBlock
 from hud.theme import Theme
-from hud.widgets.base import Composite, Widget
-from hud.widgets.primitives import Text
+from hud.widgets.base import Widget
+from hud.widgets.primitives import Screen, Text
 
 ERROR, WARNING = "error", "warning"
 # rule -> (severity, what it finds). Severity "error|warning" rules decide per finding.
@@ -52,19 +55,19 @@ RULES: dict[str, tuple[str, str]] = {
     "too-near": (WARNING, "depth nearer than the profile's comfort minimum"),
     "colour-lost": (WARNING, "on a palette panel, a role colour or text colour mapped far from itself"),
 }
-MIN_TEXT_DEG = 0.6            # legibility floor of waveguide text (DEVICES.md design rules)
-MIN_STROKE_PX = 1.5           # thinner strokes shimmer and vanish on a waveguide
+MIN_TEXT_DEG = 0.6  # legibility floor of waveguide text (DEVICES.md design rules)
+MIN_STROKE_PX = 1.5  # thinner strokes shimmer and vanish on a waveguide
 CONTRAST_ERROR, CONTRAST_WARNING = 1.2, 1.5
-DEFAULT_AMBIENT_LUX = 250.0   # indoors; 10000 is daylight
-POWER_SHARE = 0.15            # mean luminance over peak
-BURN_IN_S = 60.0              # at over half brightness
+DEFAULT_AMBIENT_LUX = 250.0  # indoors; 10000 is daylight
+POWER_SHARE = 0.15  # mean luminance over peak
+BURN_IN_S = 60.0  # at over half brightness
 BURN_IN_LEVEL = 0.5
-BURN_IN_STEP_S = 0.5          # how finely time is sampled for burn-in
-READ_WORDS_PER_S = 3.0        # reading speed, words (spaced scripts)
-READ_CJK_PER_S = 8.0          # characters per second for Chinese, Japanese, Korean
-READ_BASE_S = 0.5             # plus this to notice the text
-READ_STEP_S = 0.1             # how finely time is sampled for reading time
-COLOUR_LOST_STEPS = 24.0      # sRGB distance (0..255 steps) that counts as another colour
+BURN_IN_STEP_S = 0.5  # how finely time is sampled for burn-in
+READ_WORDS_PER_S = 3.0  # reading speed, words (spaced scripts)
+READ_CJK_PER_S = 8.0  # characters per second for Chinese, Japanese, Korean
+READ_BASE_S = 0.5  # plus this to notice the text
+READ_STEP_S = 0.1  # how finely time is sampled for reading time
+COLOUR_LOST_STEPS = 24.0  # sRGB distance (0..255 steps) that counts as another colour
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,13 @@ class Finding:
         return asdict(self)
 
 
-def lint(scene: Scene | str | Path, device: str | Path | DeviceProfile | Sequence[str] | None = None, *,
-         at: float | None = None, ambient: float = DEFAULT_AMBIENT_LUX) -> list[Finding]:
+def lint(
+    scene: Scene | str | Path,
+    device: str | Path | DeviceProfile | Sequence[str] | None = None,
+    *,
+    at: float | None = None,
+    ambient: float = DEFAULT_AMBIENT_LUX,
+) -> list[Finding]:
     """Every finding for `scene` on `device` (a name, a profile, a list of names, "all", or
     None for the scene's targets). `at` checks one moment; by default a timeline is checked at
     every event and across time. `ambient` is the world's light in lux for low-contrast."""
@@ -112,6 +120,7 @@ def lint_frame(frame: Frame, ambient: float = DEFAULT_AMBIENT_LUX) -> list[Findi
     if snap is None or not snap.widgets:
         return []
     root = snap.widgets[0].widget.root
+    assert isinstance(root, Screen), "a frame draws a scene, whose root is its screen"
     scene = Scene()
     scene.root = root
     linter = _Linter(scene, frame.device, ambient)
@@ -159,10 +168,9 @@ class _Linter:
             frame = renderer.frame(t)
             self._moment(renderer.composition, frame, t)
         if at is None:
-            self._burn_in(renderer)   # nothing to do unless the scene runs over 60 s (a duration, no timeline, counts)
+            self._burn_in(renderer)  # nothing to do unless the scene runs over 60 s (a duration, no timeline, counts)
             if self.scene.timeline is not None:
                 self._reading_time(renderer)
-        renderer.invalidate()
         return self.findings()
 
     def findings(self) -> list[Finding]:
@@ -180,16 +188,34 @@ class _Linter:
                 times.add(event.at + event.duration)
         return sorted(t for t in times if t <= max(self.scene.length, 0.0) or t == 0.0)
 
-    def add(self, rule: str, widget: Widget | None, t: float | None, message: str, value: Any = None,
-            limit: Any = None, severity: str | None = None) -> None:
+    def add(
+        self,
+        rule: str,
+        widget: Widget | None,
+        t: float | None,
+        message: str,
+        value: Any = None,
+        limit: Any = None,
+        severity: str | None = None,
+    ) -> None:
         label = widget_label(widget) if widget is not None else None
         key = (rule, label, id(widget) if widget is not None else None, re.sub(r"\d+(\.\d+)?", "#", message))
         if key in self.found:
             return
         source = widget.source if widget is not None else None
-        file, line = (source if source else (self.file, None))
-        self.found[key] = Finding(rule, severity or RULES[rule][0], str(file), line, label, self.device.name,
-                                  None if t is None else round(t, 3), message, value, limit)
+        file, line = source if source else (self.file, None)
+        self.found[key] = Finding(
+            rule,
+            severity or RULES[rule][0],
+            str(file),
+            line,
+            label,
+            self.device.name,
+            None if t is None else round(t, 3),
+            message,
+            value,
+            limit,
+        )
 
     # -- one moment --------------------------------------------------------------------------
     def _moment(self, composition: Any, frame: Frame, t: float) -> None:
@@ -205,23 +231,28 @@ class _Linter:
         self._offscreen(shown_tops, ink, t)
         if composition is not None:
             for placement in composition.hidden:
-                self.add("hidden", placement.widget, t, str(placement.reason))   # "warning hidden: <reason>"
-        texts = list(self._texts(boxes))
-        for owner, text in texts:
-            self._text_rules(owner, text, t)
+                self.add("hidden", placement.widget, t, str(placement.reason))  # "warning hidden: <reason>"
+        for drawn in self._texts(snap, boxes):
+            self._text_rules(drawn.owner, drawn.text, drawn.block, t)
         self._strokes(snap, t)
         self._contrast(snap, t)
         self._power(frame, boxes, shown_tops, t)
         self._colour_lost(frame, snap, t)
         for widget in _declared_all(self.scene.root):
             if widget.depth_m is not None and widget.depth_m < self.device.comfort_min_m and id(widget) in boxes:
-                self.add("too-near", widget, t, f"at {widget.depth_m:g} m, nearer than the comfortable "
-                         f"{self.device.comfort_min_m:g} m of {self.device.name}: eyes strain to converge",
-                         widget.depth_m, self.device.comfort_min_m)
+                self.add(
+                    "too-near",
+                    widget,
+                    t,
+                    f"at {widget.depth_m:g} m, nearer than the comfortable "
+                    f"{self.device.comfort_min_m:g} m of {self.device.name}: eyes strain to converge",
+                    widget.depth_m,
+                    self.device.comfort_min_m,
+                )
 
     def _overlap(self, tops: list[Widget], boxes: dict[int, dict[str, Rect]], t: float) -> None:
         for i, first in enumerate(tops):
-            for second in tops[i + 1:]:
+            for second in tops[i + 1 :]:
                 for eye in self.device.eyes:
                     a, b = boxes[id(first)].get(eye), boxes[id(second)].get(eye)
                     if a is None or b is None:
@@ -230,8 +261,14 @@ class _Linter:
                     if not both.empty:
                         later = max(first, second, key=lambda w: tops.index(w))
                         other = first if later is second else second
-                        self.add("overlap", later, t, f"overlaps {widget_label(other)} by {both.w}x{both.h} px in the "
-                                 f"{eye} eye", both.area, 0)
+                        self.add(
+                            "overlap",
+                            later,
+                            t,
+                            f"overlaps {widget_label(other)} by {both.w}x{both.h} px in the {eye} eye",
+                            both.area,
+                            0,
+                        )
                         break
 
     def _offscreen(self, tops: list[Widget], ink: dict[int, dict[str, Rect]], t: float) -> None:
@@ -240,48 +277,81 @@ class _Linter:
             for eye, box in ink.get(id(widget), {}).items():
                 inside = box.intersect(screen)
                 if inside != box:
-                    edges = [name for name, out in (("left", box.x < 0), ("top", box.y < 0),
-                                                    ("right", box.right > screen.w), ("bottom", box.bottom > screen.h)) if out]
+                    edges = [
+                        name
+                        for name, out in (
+                            ("left", box.x < 0),
+                            ("top", box.y < 0),
+                            ("right", box.right > screen.w),
+                            ("bottom", box.bottom > screen.h),
+                        )
+                        if out
+                    ]
                     lost = box.area - inside.area
-                    self.add("offscreen", widget, t, f"cut at the {' and '.join(edges)} edge of the {eye} eye "
-                             f"({lost} px of its box outside the display)", lost, 0)
+                    self.add(
+                        "offscreen",
+                        widget,
+                        t,
+                        f"cut at the {' and '.join(edges)} edge of the {eye} eye "
+                        f"({lost} px of its box outside the display)",
+                        lost,
+                        0,
+                    )
                     break
 
-    def _texts(self, boxes: dict[int, dict[str, Rect]]) -> Iterator[tuple[Widget, Text]]:
-        """(declared owner, text primitive) for every shown text."""
-        for widget in _declared_all(self.scene.root):
-            if id(widget) not in boxes:
-                continue
-            if isinstance(widget, Text):
-                yield widget, widget
-            elif isinstance(widget, Composite):
-                for node in widget.content.walk():
-                    if isinstance(node, Text) and node.visible and _shown_inside(node, widget):
-                        yield widget, node
+    @staticmethod
+    def _texts(snap: LayoutSnapshot, boxes: dict[int, dict[str, Rect]]) -> Iterator[DrawnText]:
+        """Every text drawn inside a shown declared widget."""
+        return (drawn for drawn in snap.texts if id(drawn.owner) in boxes)
 
-    def _text_rules(self, owner: Widget, text: Text, t: float) -> None:
-        block = text.text_block
+    def _text_rules(self, owner: Widget, text: Text, block: TextBlock | None, t: float) -> None:
         size = self.theme.text_px(text.size)
         floor = self.device.deg_to_px(MIN_TEXT_DEG)
         if size < floor:
-            self.add("text-too-small", owner, t, f"text \"{_clip(text.text)}\" is {size} px, "
-                     f"{self.device.px_to_deg(size):.2f} deg: under the {MIN_TEXT_DEG} deg legibility floor "
-                     f"({floor:.0f} px on {self.device.name})", round(self.device.px_to_deg(size), 3), MIN_TEXT_DEG)
+            self.add(
+                "text-too-small",
+                owner,
+                t,
+                f'text "{_clip(text.text)}" is {size} px, '
+                f"{self.device.px_to_deg(size):.2f} deg: under the {MIN_TEXT_DEG} deg legibility floor "
+                f"({floor:.0f} px on {self.device.name})",
+                round(self.device.px_to_deg(size), 3),
+                MIN_TEXT_DEG,
+            )
         stem = size * stem_ratio(text.weight)
         if stem < MIN_STROKE_PX:
-            self.add("thin-stroke", owner, t, f"text \"{_clip(text.text)}\" at {size} px has {stem:.1f} px stems "
-                     f"(under {MIN_STROKE_PX} px): use a larger size or bold", round(stem, 2), MIN_STROKE_PX)
+            self.add(
+                "thin-stroke",
+                owner,
+                t,
+                f'text "{_clip(text.text)}" at {size} px has {stem:.1f} px stems '
+                f"(under {MIN_STROKE_PX} px): use a larger size or bold",
+                round(stem, 2),
+                MIN_STROKE_PX,
+            )
         if block is not None and block.truncated and text.overflow != "keep-end":
             shown = "".join(line.text for line in block.lines).replace("\u2026", "")
             lost = max(len("".join(text.text.split())) - len("".join(shown.split())), 1)
             end = block.lines[-1].text if block.lines else ""
-            self.add("truncated", owner, t, f"text \"{_clip(text.text)}\" is cut ({text.overflow}) after "
-                     f"\"…{end[-24:]}\": about {lost} character(s) not shown", lost, 0)
+            self.add(
+                "truncated",
+                owner,
+                t,
+                f'text "{_clip(text.text)}" is cut ({text.overflow}) after '
+                f'"…{end[-24:]}": about {lost} character(s) not shown',
+                lost,
+                0,
+            )
         missing = sorted({ch for ch in text.text if _drawable(ch) and not has_glyph(ord(ch), text.weight)})
         if missing:
             names = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:5]) + (" ..." if len(missing) > 5 else "")
-            self.add("missing-glyph", owner, t, f"no bundled font has {names} in \"{_clip(text.text)}\": "
-                     "it draws as a box", names)
+            self.add(
+                "missing-glyph",
+                owner,
+                t,
+                f'no bundled font has {names} in "{_clip(text.text)}": it draws as a box',
+                names,
+            )
 
     def _strokes(self, snap: Any, t: float) -> None:
         widgets = {id(r.widget): r.widget for r in snap.widgets}
@@ -289,8 +359,14 @@ class _Linter:
             for command in item.commands:
                 if isinstance(command, (Stroke, StrokeRoundRect)) and 0 < command.width < MIN_STROKE_PX:
                     kind = "border" if isinstance(command, StrokeRoundRect) else "stroke"
-                    self.add("thin-stroke", widgets.get(owner), t, f"a {kind} {command.width:.1f} px wide (under "
-                             f"{MIN_STROKE_PX} px): make it heavier", round(command.width, 2), MIN_STROKE_PX)
+                    self.add(
+                        "thin-stroke",
+                        widgets.get(owner),
+                        t,
+                        f"a {kind} {command.width:.1f} px wide (under {MIN_STROKE_PX} px): make it heavier",
+                        round(command.width, 2),
+                        MIN_STROKE_PX,
+                    )
 
     def _contrast(self, snap: Any, t: float) -> None:
         widgets = {id(r.widget): r.widget for r in snap.widgets}
@@ -309,8 +385,16 @@ class _Linter:
             if ratio < CONTRAST_WARNING:
                 severity = ERROR if ratio < CONTRAST_ERROR else WARNING
                 limit = CONTRAST_ERROR if severity == ERROR else CONTRAST_WARNING
-                self.add("low-contrast", widgets.get(owner), t, f"its dimmest content is {ratio:.2f}:1 over the world "
-                         f"at {self.ambient:g} lux (under {limit}:1): brighten it", round(ratio, 3), limit, severity)
+                self.add(
+                    "low-contrast",
+                    widgets.get(owner),
+                    t,
+                    f"its dimmest content is {ratio:.2f}:1 over the world "
+                    f"at {self.ambient:g} lux (under {limit}:1): brighten it",
+                    round(ratio, 3),
+                    limit,
+                    severity,
+                )
 
     def _power(self, frame: Frame, boxes: dict[int, dict[str, Rect]], tops: list[Widget], t: float) -> None:
         for eye, panel in frame.eyes.items():
@@ -319,9 +403,16 @@ class _Linter:
                 continue
             light = {id(w): float(_luminance(_crop(panel, boxes[id(w)].get(eye))).sum()) for w in tops}
             culprit = max(tops, key=lambda w: light[id(w)]) if tops else None
-            self.add("power", culprit, t, f"{100 * share:.0f} % of the {eye} display's peak light is lit (over "
-                     f"{100 * POWER_SHARE:.0f} %): emissive panels spend power and heat on lit pixels; "
-                     "use outlines and dim roles", round(share, 4), POWER_SHARE)
+            self.add(
+                "power",
+                culprit,
+                t,
+                f"{100 * share:.0f} % of the {eye} display's peak light is lit (over "
+                f"{100 * POWER_SHARE:.0f} %): emissive panels spend power and heat on lit pixels; "
+                "use outlines and dim roles",
+                round(share, 4),
+                POWER_SHARE,
+            )
             return
 
     def _colour_lost(self, frame: Frame, snap: Any, t: float) -> None:
@@ -335,13 +426,19 @@ class _Linter:
                     continue
                 for eye, panel in frame.eyes.items():
                     if eye_box(ink_bounds(command), item.shift, eye, self.device).intersect(screen).empty:
-                        continue   # drawn off the display (offscreen reports it): no pixel to keep its colour
+                        continue  # drawn off the display (offscreen reports it): no pixel to keep its colour
                     error = colour_error(command.colour, panel, self.device.grey_levels)
                     if error > COLOUR_LOST_STEPS:
                         rgb = "#" + "".join(f"{round(255 * c):02x}" for c in command.colour)
-                        self.add("colour-lost", widgets.get(owner), t, f"its colour {rgb} is drawn {error:.0f} steps "
-                                 f"away in this frame's {self.device.max_colours}-colour palette: use fewer colours",
-                                 round(error, 1), COLOUR_LOST_STEPS)
+                        self.add(
+                            "colour-lost",
+                            widgets.get(owner),
+                            t,
+                            f"its colour {rgb} is drawn {error:.0f} steps "
+                            f"away in this frame's {self.device.max_colours}-colour palette: use fewer colours",
+                            round(error, 1),
+                            COLOUR_LOST_STEPS,
+                        )
                         break
 
     # -- across time -------------------------------------------------------------------------
@@ -352,7 +449,7 @@ class _Linter:
         steps = int(length / BURN_IN_STEP_S) + 1
         runs: dict[str, np.ndarray] = {}
         longest: dict[str, np.ndarray] = {}
-        lit_at: dict[str, np.ndarray] = {}   # a step inside each pixel's longest run (to find its widget)
+        lit_at: dict[str, np.ndarray] = {}  # a step inside each pixel's longest run (to find its widget)
         for index in range(steps):
             frame = renderer.frame(index * BURN_IN_STEP_S)
             for eye, panel in frame.eyes.items():
@@ -367,26 +464,32 @@ class _Linter:
             seconds = float(best.max()) * BURN_IN_STEP_S
             if seconds > BURN_IN_S:
                 ys, xs = np.nonzero(best * BURN_IN_STEP_S > BURN_IN_S)
-                frame = renderer.frame(int(lit_at[eye][ys[0], xs[0]]) * BURN_IN_STEP_S)   # not 0: it may come later
+                frame = renderer.frame(int(lit_at[eye][ys[0], xs[0]]) * BURN_IN_STEP_S)  # not 0: it may come later
                 culprit = _widget_at(frame, eye, int(xs[0]), int(ys[0]))
-                self.add("burn-in", culprit, None, f"{len(ys)} px of the {eye} display stay over half brightness "
-                         f"for {seconds:.0f} s (over {BURN_IN_S:.0f} s): move, dim or hide static content",
-                         round(seconds, 1), BURN_IN_S)
-                return   # one finding: the other eye shows the same content
+                self.add(
+                    "burn-in",
+                    culprit,
+                    None,
+                    f"{len(ys)} px of the {eye} display stay over half brightness "
+                    f"for {seconds:.0f} s (over {BURN_IN_S:.0f} s): move, dim or hide static content",
+                    round(seconds, 1),
+                    BURN_IN_S,
+                )
+                return  # one finding: the other eye shows the same content
 
     def _reading_time(self, renderer: Renderer) -> None:
         """A widget's words (its texts together, keep-end captions excepted: they stay while
         newer lines come) must stay on screen as long as reading them takes. A text that keeps
         most of its words (a distance counting down) is the same text still on screen."""
         length = self.scene.length
-        chains: dict[int, tuple[Widget, str, float]] = {}   # owner -> (owner, words now, since)
+        chains: dict[int, tuple[Widget, str, float]] = {}  # owner -> (owner, words now, since)
         count = int(length / READ_STEP_S) + 1
         for index in range(count):
             t = index * READ_STEP_S
             frame = renderer.frame(t)
             boxes = widget_boxes(frame.snapshot) if frame.snapshot else {}
             words: dict[int, tuple[Widget, list[str]]] = {}
-            for owner, text in self._texts(boxes):
+            for owner, text, _, _ in self._texts(frame.snapshot, boxes) if frame.snapshot else ():
                 if text.overflow != "keep-end" and text.text.strip():
                     words.setdefault(id(owner), (owner, []))[1].append(text.text)
             for key in list(chains):
@@ -403,15 +506,23 @@ class _Linter:
     def _check_reading(self, owner: Widget, text: str, since: float, until: float) -> None:
         seconds, need = until - since, reading_seconds(text)
         if seconds + 1e-9 < need:
-            self.add("reading-time", owner, since, f"\"{_clip(text)}\" is on screen for {seconds:.1f} s; reading it "
-                     f"takes {need:.1f} s (3 words or 8 CJK characters a second, + 0.5 s)", round(seconds, 2),
-                     round(need, 2))
+            self.add(
+                "reading-time",
+                owner,
+                since,
+                f'"{_clip(text)}" is on screen for {seconds:.1f} s; reading it '
+                f"takes {need:.1f} s (3 words or 8 CJK characters a second, + 0.5 s)",
+                round(seconds, 2),
+                round(need, 2),
+            )
 
 
 def _same_words(before: str, after: str) -> bool:
     """Whether `after` keeps at least half of `before`'s words (CJK characters count as words)."""
+
     def tokens(text: str) -> list[str]:
         return "".join(f" {ch} " if _is_cjk(ch) else ch for ch in text).split()
+
     old, new = tokens(before), set(tokens(after))
     return not old or sum(1 for word in old if word in new) * 2 >= len(old)
 
@@ -423,7 +534,7 @@ def reading_seconds(text: str) -> float:
     return cjk / READ_CJK_PER_S + words / READ_WORDS_PER_S + READ_BASE_S
 
 
-@lru_cache(maxsize=None)
+@cache
 def stem_ratio(weight: str) -> float:
     """Vertical stem width over the em of the bundled Latin font ('l'), for a weight."""
     font = family_font("NotoSans", weight)
@@ -434,21 +545,13 @@ def stem_ratio(weight: str) -> float:
 
     face.load_char("l", freetype.FT_LOAD_NO_SCALE | freetype.FT_LOAD_NO_HINTING)
     ratio = face.glyph.metrics.width / face.units_per_EM
-    face.set_pixel_sizes(0, font._size or 16)   # leave the face as the glyph cache expects it
+    face.set_pixel_sizes(0, font._size or 16)  # leave the face as the glyph cache expects it
     return ratio
 
 
 def _declared_all(root: Widget) -> Iterator[Widget]:
     for child in root._children:
         yield from declared(child)
-
-
-def _shown_inside(node: Widget, owner: Widget) -> bool:
-    while node is not None and node is not owner:
-        if not node.visible:
-            return False
-        node = node.parent
-    return True
 
 
 def _drawable(ch: str) -> bool:
@@ -460,8 +563,13 @@ def _drawable(ch: str) -> bool:
 
 def _is_cjk(ch: str) -> bool:
     point = ord(ch)
-    return (0x3040 <= point <= 0x30FF or 0x3400 <= point <= 0x9FFF or 0xAC00 <= point <= 0xD7AF
-            or 0xF900 <= point <= 0xFAFF or 0x20000 <= point <= 0x3FFFF)
+    return (
+        0x3040 <= point <= 0x30FF
+        or 0x3400 <= point <= 0x9FFF
+        or 0xAC00 <= point <= 0xD7AF
+        or 0xF900 <= point <= 0xFAFF
+        or 0x20000 <= point <= 0x3FFFF
+    )
 
 
 def _luminance(panel: np.ndarray) -> np.ndarray:
@@ -475,7 +583,7 @@ def _luminance(panel: np.ndarray) -> np.ndarray:
 def _crop(panel: np.ndarray, box: Rect | None) -> np.ndarray:
     if box is None or box.empty:
         return panel[:0, :0]
-    return panel[max(box.y, 0):max(box.bottom, 0), max(box.x, 0):max(box.right, 0)]
+    return panel[max(box.y, 0) : max(box.bottom, 0), max(box.x, 0) : max(box.right, 0)]
 
 
 def _widget_at(frame: Frame, eye: str, x: int, y: int) -> Widget | None:
@@ -490,4 +598,4 @@ def _widget_at(frame: Frame, eye: str, x: int, y: int) -> Widget | None:
 
 def _clip(text: str, limit: int = 40) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,10 +1,21 @@
-"""The frame pipeline: update -> compose -> layout -> paint -> raster -> panel, for every eye."""
+"""The frame pipeline: update -> compose -> layout -> paint -> raster -> panel, for every eye.
+
+One frame flows one way. The timeline brings the scene's fields to time t (update); the
+compositor places the top-level widgets (compose); layout measures and places everything;
+paint turns each widget into draw commands; the raster backend draws the damaged areas of
+each eye; the panel stage turns light into the device's pixels. Every stage keeps its
+results in its own tables, owned by this renderer (Builds, Layout, Painter, the backend's
+surfaces); the scene's widgets hold only their fields and dirty marks, so any number of
+renderers (devices, backends, a sheet, a test) can draw one scene.
+"""
+
 from __future__ import annotations
 
 import bisect
 import json
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,23 +24,32 @@ import numpy as np
 from PIL import Image as PILImage
 
 from hud.anim import COMPOSE_MOVE_S, EASINGS
-from hud.compose import ZONES, Composition, Compositor, declared
+from hud.builds import Builds
+from hud.compose import ZONES, Composition, Compositor
+from hud.damage import changed_items, disjoint, eye_damage
 from hud.devices import DeviceProfile, load_device
 from hud.errors import NoDisplayError
 from hud.geometry import Rect
 from hud.layout import Layout, LayoutStats
-from hud.damage import changed_items, eye_damage
 from hud.paint import Painter, PaintItem
-from hud.profile import FrameRecord, Profiler, Span
 from hud.panel import reserved_colours, to_panel
-from hud.raster import BACKENDS
+from hud.profile import FrameRecord, Profiler, Span
+from hud.raster import open_backend
 from hud.report import LayoutSnapshot, layout_report, snapshot
 from hud.scene import Scene, load_scene
 from hud.sinks import panel_image, preview_image, write_images
+from hud.text.wrap import TextBlock
 from hud.theme import Theme
 from hud.widgets.base import Composite, Widget
 
-STAGES = ("update", "compose", "layout", "paint", "raster", "panel")  # a renderer's own stages (the sink is the caller's)
+STAGES = (
+    "update",
+    "compose",
+    "layout",
+    "paint",
+    "raster",
+    "panel",
+)  # a renderer's own stages (the sink is the caller's)
 
 
 @dataclass
@@ -75,46 +95,81 @@ class Frame:
 class Renderer:
     """Renders a scene (or a widget tree) for one device, frame after frame.
 
-    Frames are incremental: only widgets marked dirty are laid out and painted again, and
-    only the rectangles they touched are re-rastered, per eye. A frame where nothing changed
-    returns the previous images at once. Attach a `Profiler` to time every stage.
+    Frames are incremental: only widgets whose dirty marks moved on since this renderer's
+    last frame are laid out and painted again, and only the rectangles they touched are
+    re-rastered, per eye. A frame where nothing changed returns the previous images at once.
+    Attach a `Profiler` to time every stage. `backend` is "cpu" (the reference) or "gl"
+    (moderngl; the CPU draws instead, after one warning, where no GL context can be made).
     """
 
-    def __init__(self, scene: Scene | Widget, device: str | Path | DeviceProfile | None = None,
-                 backend: str = "cpu", profiler: Profiler | None = None) -> None:
+    def __init__(
+        self,
+        scene: Scene | Widget,
+        device: str | Path | DeviceProfile | None = None,
+        backend: str = "cpu",
+        profiler: Profiler | None = None,
+    ) -> None:
         self.scene = scene if isinstance(scene, Scene) else Scene(scene)
         self.device = load_device(device or self.scene.device)
         if not self.device.has_display:
-            raise NoDisplayError(f"{self.device.name} has no display: there are no pixels to render "
-                                 "(its output is audio)")
-        if backend not in BACKENDS:
-            raise ValueError(f"unknown backend '{backend}' (available: {', '.join(BACKENDS)})")
+            raise NoDisplayError(
+                f"{self.device.name} has no display: there are no pixels to render (its output is audio)"
+            )
         self.theme = Theme(self.device)
-        self.layout = Layout(self.theme)
-        self.compositor = Compositor(self.theme, self.layout.measure)
-        self.painter = Painter(self.theme)
-        self.raster = BACKENDS[backend](self.device.width, self.device.height, self.theme.channels)
-        self.backend = backend
+        self.builds = Builds()
+        self.layout = Layout(self.theme, self.builds)
+        self.compositor = Compositor(self.theme, self.layout.measure, self.builds)
+        self.painter = Painter(self.theme, self.layout)
+        self.raster = open_backend(backend, self.device.width, self.device.height, self.theme.channels)
+        self.backend = self.raster.name  # "cpu" when the GL backend cannot run here
         self.profiler = profiler
+        if profiler is not None and not profiler.backend:
+            profiler.backend = self.backend  # the profile says which backend drew
         self.screen = Rect(0, 0, self.device.width, self.device.height)
         margin = self.device.safe_margin
-        self.safe_area = Rect(margin.left, margin.top, self.device.width - margin.horizontal,
-                              self.device.height - margin.vertical)
+        self.safe_area = Rect(
+            margin.left, margin.top, self.device.width - margin.horizontal, self.device.height - margin.vertical
+        )
         self.composition: Composition | None = None
-        self._placed: dict[int, Rect] = {}        # top-level boxes as drawn (moving ones mid-way)
-        self._before: dict[float, dict[int, Rect]] = {}   # composition just before a timeline event
-        self._moving = False                              # the last frame drew a widget mid-move
-        self._waiting: frozenset[int] = frozenset()       # just shown, waiting for the others to move away
+        self._placed: dict[int, Rect] = {}  # top-level boxes as drawn (moving ones mid-way)
+        self._before: dict[float, dict[int, Rect]] = {}  # composition just before a timeline event
+        self._moving = False  # the last frame drew a widget mid-move
+        self._waiting: frozenset[int] = frozenset()  # just shown, waiting for the others to move away
         self._snapshot: LayoutSnapshot | None = None
         self._items: list[PaintItem] = []
-        self._buffers: dict[str, np.ndarray] = {}
         self._last: Frame | None = None
-        self._token = object()  # marks the tree as last drawn by this renderer
-        _forget_other_devices(self.scene.root, self.device)
+        self._seen = -1  # the tree's dirty mark when the last frame was drawn
+
+    def box(self, widget: Widget) -> Rect:
+        """`widget`'s layout box (border box, screen pixels before the eye's shift) in the last
+        frame; empty if it was not placed."""
+        return self.layout.box(widget)
+
+    def text_block(self, widget: Widget) -> TextBlock | None:
+        """The wrapped lines a Text was drawn with in the last frame (None if it was not)."""
+        return self.layout.block(widget)
+
+    def content(self, widget: Composite) -> Widget:
+        """The primitive subtree a composite (caption, card, nav arrow) draws in its current form."""
+        return self.builds.content(widget)
+
+    def form(self, widget: Composite) -> str:
+        """The form a composite is drawn in (its pinned `form`, else the compositor's choice)."""
+        return self.builds.form(widget)
+
+    def walk(self, widget: Widget | None = None) -> Iterator[Widget]:
+        """Every widget drawn, composites' built subtrees included, depth first (from the root)."""
+        return self.builds.walk(self.scene.root if widget is None else widget)
+
+    def close(self) -> None:
+        """Free the raster backend's surfaces (GPU memory on the gl backend)."""
+        self.raster.close()
 
     def invalidate(self) -> None:
-        """Forget every cached measure, layout and paint: the next frame is a full redraw."""
-        _invalidate(self.scene.root)
+        """Forget every kept build, measure, box and paint: the next frame is a full redraw."""
+        self.builds.forget()
+        self.layout.forget()
+        self.painter.forget()
         self._forget()
 
     def _forget(self) -> None:
@@ -137,36 +192,22 @@ class Renderer:
                 clock = now
 
         root = self.scene.root
-        if _forget_other_devices(root, self.device):
-            self._forget()
-        if getattr(root, "_drawn_by", None) is not self._token:
-            # Another renderer drew this tree since our last frame and consumed its dirty
-            # flags: our images and paint items may be stale, so redraw every pixel.
-            root._drawn_by = self._token
-            self._forget()
         if self.scene.timeline is not None:
-            if self._last is None:   # captions scroll by measured lines: arrange once before the timeline
-                arranged = self._compose(root)
-                lap("compose")
-                self._layout(root, arranged.shown_rects())
-                lap("layout")
             self.scene.apply_timeline(t, self.device)
         lap("update")
-        if (self.composition is not None and not root.layout_dirty and not root.paint_pending
-                and not self._moving and not self._move_window(t)):
-            composition, placed, changed = self.composition, self._placed, []   # nothing to compose
+        same_tree = root._tree_revision == self._seen
+        if self.composition is not None and same_tree and not self._moving and not self._move_window(t):
+            composition, placed, changed = self.composition, self._placed, []  # nothing to compose
         else:
-            changed = [widget for widget in root.children if widget.layout_dirty]
+            changed = [widget for widget in root.children if self.layout.changed(widget)]
             composition = self._compose(root)
             placed = self._displayed(composition, t)
         lap("compose")
         last = self._last
-        if last is not None and not root.layout_dirty and not root.paint_pending and placed == self._placed:
+        if last is not None and root._tree_revision == self._seen and placed == self._placed:
             return self._unchanged(last, t, record)
-        if placed != self._placed:
-            root.layout_dirty = True
         self._placed = placed
-        self._layout(root, placed)
+        self.layout.run(root, self.screen, placed)
         lap("layout")
         if changed and composition is self.compositor.last and self.compositor.resized(changed, self.safe_area):
             # A widget changed size at its place (a caption grew a line): compose and place again.
@@ -174,36 +215,31 @@ class Renderer:
             composition = self._compose(root)
             replaced = self._displayed(composition, t)
             lap("compose")
-            if replaced != placed or root.layout_dirty:   # new places or forms: arrange again
+            if replaced != placed or self.layout.changed(root):  # new places or forms: arrange again
                 self._placed = placed = replaced
-                root.layout_dirty = True
-                self._layout(root, placed)
+                self.layout.run(root, self.screen, placed)
                 lap("layout")
+        self._seen = root._tree_revision
         hidden = frozenset(key for key, p in composition.placements.items() if not p.shown) | self._waiting
         items = self.painter.run(root, hidden)
-        root.paint_pending = False
-        self._snapshot = snapshot(root, self.device, composition, items, self.painter.owners, self._waiting)
+        self._snapshot = snapshot(
+            root, self.device, composition, items, self.painter.owners, self.layout, self._waiting
+        )
         lap("paint")
         # Palette panels keep the colours text and strokes are drawn in.
         reserved = reserved_colours(items, self.theme) if self.device.max_colours else ()
-        changed = changed_items(self._items, items) if last is not None else None
+        changed_paint = changed_items(self._items, items) if last is not None else None
         self._items = items
         eyes: dict[str, np.ndarray] = {}
         dirty_px = 0
         for eye in self.device.eyes:
             sign, offset = (1 if eye == "left" else -1), self.device.eye_offset(eye)
-            areas = None if changed is None else eye_damage(changed, sign, offset, self.screen)
-            buffer = self._buffers.get(eye)
-            if areas is None or buffer is None:
-                self._buffers[eye] = buffer = self.raster.new_buffer()
-                self.raster.redraw(buffer, items, self.screen, offset, sign)
-                areas = [self.screen]
-            else:
-                for area in areas:
-                    self.raster.redraw(buffer, items, area, offset, sign)
+            areas = None if changed_paint is None else eye_damage(changed_paint, sign, offset, self.screen)
+            areas = self.raster.begin(eye, areas if areas is None else disjoint(areas))  # each pixel drawn once
+            self.raster.draw(eye, items, offset, sign)
             dirty_px += sum(area.area for area in areas)
             lap("raster", eye)
-            eyes[eye] = self._panel(buffer, areas, last.eyes.get(eye) if last else None, reserved)
+            eyes[eye] = self._panel(eye, areas, last.eyes.get(eye) if last else None, reserved)
             lap("panel", eye)
         if record is not None:
             record.dirty_px = dirty_px
@@ -239,7 +275,7 @@ class Renderer:
     def _timeline_moves(self, target: dict[int, Rect], t: float) -> dict[int, Rect]:
         times = self._show_hide_times()
         first = bisect.bisect_right(times, t - COMPOSE_MOVE_S)
-        window = [at for at in times[first:bisect.bisect_right(times, t)] if at > 0]
+        window = [at for at in times[first : bisect.bisect_right(times, t)] if at > 0]
         if not window:
             return target
         placed = dict(target)
@@ -257,12 +293,13 @@ class Renderer:
                     break
         # A widget that has just appeared waits (undrawn) until the others have moved out of its way.
         moving = [placed[key] for key in placed if placed[key] != target[key]]
-        self._waiting = frozenset(key for key in entering
-                                  if any(not box.intersect(target[key]).empty for box in moving))
+        self._waiting = frozenset(
+            key for key in entering if any(not box.intersect(target[key]).empty for box in moving)
+        )
         return placed
 
     def _show_hide_times(self) -> list[float]:
-        events = self.scene.timeline.events
+        events = self.scene.timeline.events if self.scene.timeline is not None else []
         key = len(events)
         if getattr(self, "_times_key", None) != key:
             self._times_key = key
@@ -281,22 +318,17 @@ class Renderer:
             self._before[at] = boxes
         return boxes
 
-    def _layout(self, root: Widget, placements: dict[int, Rect]) -> None:
-        margin = self.device.safe_margin
-        root.padding = [margin.top, margin.right, margin.bottom, margin.left]
-        self.layout.run(root, self.screen, placements)
-
-    def _panel(self, buffer: np.ndarray, areas: list[Rect], previous: np.ndarray | None,
-               reserved: tuple | list = ()) -> np.ndarray:
+    def _panel(
+        self, eye: str, areas: list[Rect], previous: np.ndarray | None, reserved: tuple | list = ()
+    ) -> np.ndarray:
         """The eye's panel image: the previous one with the damaged areas re-quantised (a fresh
         array, so earlier frames keep their pixels). Colour-budget panels are re-quantised
         whole, since their palette depends on every pixel."""
         if previous is None or self.device.max_colours or areas == [self.screen]:
-            return to_panel(buffer, self.device, reserved=reserved)
+            return to_panel(self.raster.read(eye, self.screen), self.device, reserved=reserved)
         panel = previous.copy()
         for area in areas:
-            region = buffer[area.y:area.bottom, area.x:area.right]
-            panel[area.y:area.bottom, area.x:area.right] = to_panel(region, self.device)
+            panel[area.y : area.bottom, area.x : area.right] = to_panel(self.raster.read(eye, area), self.device)
         return panel
 
     def _unchanged(self, last: Frame, t: float, record: FrameRecord | None) -> Frame:
@@ -332,30 +364,15 @@ def _stage_totals(record: FrameRecord | None) -> dict[str, float]:
     return totals
 
 
-def _forget_other_devices(root: Widget, device: DeviceProfile) -> bool:
-    """Layout and paint caches hold pixels for one device: drop them when the device changes."""
-    if getattr(root, "_device", None) is device:
-        return False
-    _invalidate(root)
-    root._device = device
-    return True
-
-
-def _invalidate(root: Widget) -> None:
-    for widget in declared(root):
-        if isinstance(widget, Composite):
-            widget._builds.clear()    # every form's build holds sizes for the old device
-    for widget in root.walk():
-        widget.layout_dirty = True
-        widget.paint_dirty = True
-        widget._layout_cache.clear()
-    root.paint_pending = True
-
-
-def render(target: Scene | Widget | str | Path, *, device: str | Path | DeviceProfile | None = None,
-           at: float = 0.0, backend: str = "cpu") -> Frame:
+def render(
+    target: Scene | Widget | str | Path,
+    *,
+    device: str | Path | DeviceProfile | None = None,
+    at: float = 0.0,
+    backend: str = "cpu",
+) -> Frame:
     """Render a scene, a widget tree or a scene file at time `at` in one call (timed per stage)."""
     scene = load_scene(target) if isinstance(target, (str, Path)) else target
     renderer = Renderer(scene, device, backend)
-    renderer.profiler = Profiler(renderer.device.frame_budget_ms, renderer.device.name)
+    renderer.profiler = Profiler(renderer.device.frame_budget_ms, renderer.device.name, backend=renderer.backend)
     return renderer.frame(at)

@@ -10,6 +10,7 @@ Boxes are display pixels of each eye after the stereo shift and the eye's calibr
 hold every pixel the widget (and everything inside it) draws: the union of its layout box and
 the exact ink of its draw commands. A widget that is not shown has `"eyes": null`.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,21 +19,33 @@ from typing import Any, NamedTuple
 from hud.compose import Composition
 from hud.devices import DeviceProfile
 from hud.geometry import Rect
+from hud.layout import Layout
 from hud.paint import Blit, Command, Fill, FillRoundRect, Glyphs, PaintItem, Stroke, StrokeRoundRect, command_bounds
+from hud.text.wrap import TextBlock
 from hud.widgets.base import Composite, Widget
+from hud.widgets.primitives import Text
 
 
 class DeclaredWidget(NamedTuple):
     """One declared widget as it was when the frame was drawn."""
 
     widget: Widget
-    parent: int | None          # index of the parent entry, None at the top level
-    path: tuple[int, ...]       # index path from the top level (document order)
-    rect: Rect                  # layout box
-    shift: int                  # stereo shift of its own depth
-    visible: bool               # it and every ancestor are visible
-    own_visible: bool           # its own `visible` field
-    form: str                   # the form it was drawn in (full for widgets without forms)
+    parent: int | None  # index of the parent entry, None at the top level
+    path: tuple[int, ...]  # index path from the top level (document order)
+    rect: Rect  # layout box
+    shift: int  # stereo shift of its own depth
+    visible: bool  # it and every ancestor are visible
+    own_visible: bool  # its own `visible` field
+    form: str  # the form it was drawn in (full for widgets without forms)
+
+
+class DrawnText(NamedTuple):
+    """A Text drawn in the frame (declared, or built by a composite) with its wrapped lines."""
+
+    owner: Widget  # the declared widget it belongs to
+    text: Text
+    block: TextBlock | None
+    box: Rect
 
 
 class LayoutSnapshot(NamedTuple):
@@ -42,30 +55,56 @@ class LayoutSnapshot(NamedTuple):
     composition: Composition | None
     widgets: tuple[DeclaredWidget, ...]
     items: tuple[PaintItem, ...]
-    owners: tuple[int, ...]     # for each item: id() of the declared widget that drew it
-    waiting: frozenset[int] = frozenset()   # just shown, not drawn until the others move out of the way
+    owners: tuple[int, ...]  # for each item: id() of the declared widget that drew it
+    waiting: frozenset[int] = frozenset()  # just shown, not drawn until the others move out of the way
+    texts: tuple[DrawnText, ...] = ()  # every visible text, in document order
 
 
-def snapshot(root: Widget, device: DeviceProfile, composition: Composition | None,
-             items: list[PaintItem], owners: list[int], waiting: frozenset[int] = frozenset()) -> LayoutSnapshot:
-    """Capture the declared widgets of `root` with their boxes."""
+def snapshot(
+    root: Widget,
+    device: DeviceProfile,
+    composition: Composition | None,
+    items: list[PaintItem],
+    owners: list[int],
+    layout: Layout,
+    waiting: frozenset[int] = frozenset(),
+) -> LayoutSnapshot:
+    """Capture the declared widgets of `root` with their boxes (from `layout`'s table)."""
     records: list[DeclaredWidget] = []
+    texts: list[DrawnText] = []
+    builds = layout.builds
+
+    def add_texts(owner: Widget, node: Widget) -> None:
+        if not node.visible:
+            return
+        if isinstance(node, Text):
+            texts.append(DrawnText(owner, node, layout.block(node), layout.box(node)))
+        for child in builds.children(node):
+            add_texts(owner, child)
 
     def visit(widget: Widget, parent: int | None, path: tuple[int, ...], depth: float, visible: bool) -> None:
         if widget.depth_m is not None:
             depth = widget.depth_m
         own = widget.visible
         visible = visible and own
-        form = widget.effective_form if isinstance(widget, Composite) else _placed_form(widget, composition)
-        records.append(DeclaredWidget(widget, parent, path, widget.rect, device.stereo_shift_px(depth), visible,
-                                      own, form))
+        if isinstance(widget, Composite):
+            form = builds.form(widget)
+            if visible:
+                add_texts(widget, builds.content(widget))
+        else:
+            form = _placed_form(widget, composition)
+            if visible and isinstance(widget, Text):
+                texts.append(DrawnText(widget, widget, layout.block(widget), layout.box(widget)))
+        records.append(
+            DeclaredWidget(widget, parent, path, layout.box(widget), device.stereo_shift_px(depth), visible, own, form)
+        )
         here = len(records) - 1
         for index, child in enumerate(widget._children):
             visit(child, here, path + (index,), depth, visible)
 
     for index, child in enumerate(root._children):
         visit(child, None, (index,), device.image_distance_m, True)
-    return LayoutSnapshot(device, composition, tuple(records), tuple(items), tuple(owners), waiting)
+    return LayoutSnapshot(device, composition, tuple(records), tuple(items), tuple(owners), waiting, tuple(texts))
 
 
 def _placed_form(widget: Widget, composition: Composition | None) -> str:
@@ -120,7 +159,7 @@ def widget_boxes(snap: LayoutSnapshot, ink_only: bool = False) -> dict[int, dict
         if ink.empty:
             continue
         index = index_of.get(owner)
-        while index is not None:       # the owner and every declared ancestor hold this ink
+        while index is not None:  # the owner and every declared ancestor hold this ink
             record = snap.widgets[index]
             if not shown[index]:
                 break
@@ -148,12 +187,18 @@ def layout_report(snap: LayoutSnapshot, scene_file: str | None = None) -> dict[s
         shown = eyes is not None and reason is None
         if not shown and reason is None:
             reason = "draws nothing (empty)"
-        entries.append({
-            "id": widget.id, "type": widget.type_name or type(widget).__name__,
-            "line": widget.source[1] if widget.source else None, "parent": parent, "shown": shown,
-            "form": record.form, "reason": reason,
-            "eyes": {eye: list(box) for eye, box in eyes.items()} if shown else None,
-        })
+        entries.append(
+            {
+                "id": widget.id,
+                "type": widget.type_name or type(widget).__name__,
+                "line": widget.source[1] if widget.source else None,
+                "parent": parent,
+                "shown": shown,
+                "form": record.form,
+                "reason": reason,
+                "eyes": {eye: list(box) for eye, box in eyes.items()} if shown and eyes is not None else None,
+            }
+        )
     report: dict[str, Any] = {"device": device.name, "size": [device.width, device.height], "widgets": entries}
     if scene_file is not None:
         report = {"scene": scene_file, **report}
@@ -166,8 +211,13 @@ def _hidden_by_compositor(snap: LayoutSnapshot) -> dict[int, str]:
     if snap.composition is None:
         return hidden
     visible = {id(r.widget): r.own_visible for r in snap.widgets}
-    hidden.update({key: p.reason or "hidden by the compositor" for key, p in snap.composition.placements.items()
-                   if not p.shown and visible.get(key, False)})
+    hidden.update(
+        {
+            key: p.reason or "hidden by the compositor"
+            for key, p in snap.composition.placements.items()
+            if not p.shown and visible.get(key, False)
+        }
+    )
     return hidden
 
 

@@ -4,9 +4,9 @@ Scene files are data: parsed with tomllib, every field validated against the wid
 declarations, image paths kept inside the scene's folder. Any problem is one SceneError
 naming the file, the line, the widget, what is wrong and how to fix it.
 """
+
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import stat
@@ -16,49 +16,66 @@ from typing import Any
 
 from hud.anim import EASINGS, MAX_TIME_S, TRANSITIONS, Event, OffsetEnd, Timeline, animatable, parse_time
 from hud.assets import AssetError, resolve_asset
-from hud.gestures import ACTIONS, GESTURES, Binding
-from hud.geometry import Length
 from hud.devices import DEFAULT_DEVICE, DeviceProfile, builtin_names, default_px_per_deg, load_device
-from hud.errors import DeviceError, FieldError, SceneError, escape
-from hud.layout import Screen
-from hud.limits import (MAX_BINDINGS, MAX_DEPTH, MAX_KEY_PARTS, MAX_SCENE_BYTES, MAX_TEXT_CHARS,
-                        MAX_TIMELINE_ENTRIES, MAX_WIDGETS)
+from hud.errors import DeviceError, FieldError, SceneError, closest, escape, suggest
+from hud.geometry import Length
+from hud.gestures import ACTIONS, GESTURES, Binding
+from hud.limits import (
+    MAX_BINDINGS,
+    MAX_DEPTH,
+    MAX_KEY_PARTS,
+    MAX_SCENE_BYTES,
+    MAX_TEXT_CHARS,
+    MAX_TIMELINE_ENTRIES,
+    MAX_WIDGETS,
+)
 from hud.tomlpos import TomlPositions, long_key_line, nesting_line, toml_error_line
-from hud.widgets import WIDGET_TYPES, Widget, create_widget
-from hud.widgets.primitives import Image
-from hud.widgets.props import LengthKind, Prop, Str, bounded_length, show_value as show
+from hud.widgets import WIDGET_TYPES, Caption, Widget, create_widget
+from hud.widgets.primitives import Image, Screen, Text
+from hud.widgets.props import LengthKind, Prop, Str, bounded_length
+from hud.widgets.props import show_value as show
 
 SCENE_KEYS = {
     "title": "Title shown in tools.",
-    "duration": "How long the scene runs (\"10s\"); default: until the last timeline event ends, plus 1 s.",
+    "duration": 'How long the scene runs ("10s"); default: until the last timeline event ends, plus 1 s.',
     "device": "Device profile the scene is designed for (default quark-s1).",
     "targets": "Every device profile the scene is meant for (default: just `device`); `make demo` renders each.",
     "gap": "Space between top-level widgets that share a zone, and between zones (px or deg; default 0.3deg).",
 }
-TIMELINE_KEYS = {"at": "When, e.g. \"1.5s\" or \"300ms\".", "target": "Id of the widget.",
-                 "set": "Fields to set: { distance_m = 80 }.", "append": "Text to append to a caption or text.",
-                 "animate": "{ property, from, to, duration, easing } for a numeric field or offset_x / offset_y.",
-                 "show": "{ transition = fade | slide | none, duration, hide_after }.",
-                 "hide": "{ transition = fade | slide | none, duration }."}
+TIMELINE_KEYS = {
+    "at": 'When, e.g. "1.5s" or "300ms".',
+    "target": "Id of the widget.",
+    "set": "Fields to set: { distance_m = 80 }.",
+    "append": "Text to append to a caption or text.",
+    "animate": "{ property, from, to, duration, easing } for a numeric field or offset_x / offset_y.",
+    "show": "{ transition = fade | slide | none, duration, hide_after }.",
+    "hide": "{ transition = fade | slide | none, duration }.",
+}
 ANIMATE_KEYS = ("property", "from", "to", "duration", "easing")
-TOML_NESTING = 64            # arrays / inline tables inside each other where a reader that recurses is blamed
-_DIGITS = re.compile(r"[0-9_]{4000,}")   # an integer too long for Python to read (over 4300 digits)
-_px_per_deg: dict[str, float] = {}       # a device name's pixels per degree (the scene's own profile)
+TOML_NESTING = 64  # arrays / inline tables inside each other where a reader that recurses is blamed
+_DIGITS = re.compile(r"[0-9_]{4000,}")  # an integer too long for Python to read (over 4300 digits)
+_px_per_deg: dict[str, float] = {}  # a device name's pixels per degree (the scene's own profile)
 
 
 class Scene:
     """A widget tree plus the scene's title and target device."""
 
-    def __init__(self, *widgets: Widget, title: str = "", device: str = DEFAULT_DEVICE,
-                 targets: tuple[str, ...] = (), path: Path | None = None,
-                 gap: Length | float | str | None = None) -> None:
+    def __init__(
+        self,
+        *widgets: Widget,
+        title: str = "",
+        device: str = DEFAULT_DEVICE,
+        targets: tuple[str, ...] = (),
+        path: Path | None = None,
+        gap: Length | float | str | None = None,
+    ) -> None:
         self.title = _TITLE.validate(title)
         self._gap: Length | None = None if gap is None else _gap(gap)
         self.device = device
         self.targets = targets or (device,)
         self.path = path
         self.timeline: Timeline | None = None
-        self.bindings: list[Binding] = []     # [[gestures]]: gesture -> built-in action
+        self.bindings: list[Binding] = []  # [[gestures]]: gesture -> built-in action
         self.duration: float | None = None
         self.root = Screen()
         for widget in widgets:
@@ -137,16 +154,17 @@ def load_scene(path: str | Path) -> Scene:
     except FileNotFoundError:
         raise SceneError(place, None, "", "file not found", "check the path") from None
     except OSError as exc:
-        raise SceneError(place, None, "", f"cannot read the file ({exc.strerror or type(exc).__name__})",
-                         "check its permissions") from None
-    except ValueError:   # a path with a NUL character
+        raise SceneError(
+            place, None, "", f"cannot read the file ({exc.strerror or type(exc).__name__})", "check its permissions"
+        ) from None
+    except ValueError:  # a path with a NUL character
         raise SceneError(place, None, "", "the path is not a valid file name", "check the path") from None
-    if len(raw) > MAX_SCENE_BYTES:   # it grew while being read
+    if len(raw) > MAX_SCENE_BYTES:  # it grew while being read
         raise _too_big(place, len(raw))
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")  # editors may save a byte-order mark
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise SceneError(place, line, "", "the file is not valid UTF-8", "save it as UTF-8") from None
     scene = parse_scene(text, shown, file.parent)
     scene.path = file
@@ -161,12 +179,21 @@ def parse_scene(text: str, shown: str = "<scene>", base_dir: Path | None = None)
         raise _too_big(place, size)
     long_key = long_key_line(text, MAX_KEY_PARTS)
     if long_key is not None:
-        if ".children" in text.split("\n", long_key)[long_key - 1]:   # [[widgets.children.children...]]
-            raise SceneError(place, long_key, "", f"widgets nest more than {MAX_DEPTH} containers deep "
-                             f"(this key has over {MAX_KEY_PARTS} parts)",
-                             "put fewer columns, rows, stacks and panels inside each other")
-        raise SceneError(place, long_key, "", f"a key of more than {MAX_KEY_PARTS} dotted parts (a.b.c...)",
-                         "a scene needs only a few: shorten the key")
+        if ".children" in text.split("\n", long_key)[long_key - 1]:  # [[widgets.children.children...]]
+            raise SceneError(
+                place,
+                long_key,
+                "",
+                f"widgets nest more than {MAX_DEPTH} containers deep (this key has over {MAX_KEY_PARTS} parts)",
+                "put fewer columns, rows, stacks and panels inside each other",
+            )
+        raise SceneError(
+            place,
+            long_key,
+            "",
+            f"a key of more than {MAX_KEY_PARTS} dotted parts (a.b.c...)",
+            "a scene needs only a few: shorten the key",
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -174,23 +201,35 @@ def parse_scene(text: str, shown: str = "<scene>", base_dir: Path | None = None)
         # "(at end of document)" carries no line: point at the last line.
         line = toml_error_line(message) or len(text.rstrip().splitlines()) or 1
         problem = message.split(" (at ")[0]
-        raise SceneError(place, line, "", f"TOML syntax error: {escape(problem)}",
-                         "check quotes, brackets and '=' on that line") from None
+        raise SceneError(
+            place, line, "", f"TOML syntax error: {escape(problem)}", "check quotes, brackets and '=' on that line"
+        ) from None
     except RecursionError:
-        raise SceneError(place, nesting_line(text, TOML_NESTING), "", "arrays or inline tables nest too deeply to read",
-                         "a scene needs only a few levels: remove the extra brackets") from None
-    except ValueError:   # an integer of more than 4300 digits
+        raise SceneError(
+            place,
+            nesting_line(text, TOML_NESTING),
+            "",
+            "arrays or inline tables nest too deeply to read",
+            "a scene needs only a few levels: remove the extra brackets",
+        ) from None
+    except ValueError:  # an integer of more than 4300 digits
         digits = _DIGITS.search(text)
-        line = text.count("\n", 0, digits.start()) + 1 if digits else None
-        raise SceneError(place, line, "", "a number has too many digits to read",
-                         "write it with fewer digits") from None
+        digits_line = text.count("\n", 0, digits.start()) + 1 if digits else None
+        raise SceneError(
+            place, digits_line, "", "a number has too many digits to read", "write it with fewer digits"
+        ) from None
     builder = _Builder(shown, TomlPositions(text), base_dir or Path.cwd())
     return builder.scene(data)
 
 
 def _too_big(place: str, size: int) -> SceneError:
-    return SceneError(place, None, "", f"the file is {size} bytes, at most {MAX_SCENE_BYTES} allowed "
-                      f"({MAX_SCENE_BYTES // 1024 // 1024} MiB)", "split it into several scenes")
+    return SceneError(
+        place,
+        None,
+        "",
+        f"the file is {size} bytes, at most {MAX_SCENE_BYTES} allowed ({MAX_SCENE_BYTES // 1024 // 1024} MiB)",
+        "split it into several scenes",
+    )
 
 
 def widget_from_table(table: Any, scene: Scene, shown: str = "<request>") -> Widget:
@@ -212,9 +251,9 @@ def widget_from_table(table: Any, scene: Scene, shown: str = "<request>") -> Wid
 class _Builder:
     def __init__(self, shown: str, positions: TomlPositions, base_dir: Path) -> None:
         self.shown, self.positions, self.base_dir = shown, positions, base_dir
-        self.ids: dict[str, tuple] = {}       # id -> path of the widget that has it
-        self.by_id: dict[str, Widget] = {}    # id -> widget built so far
-        self.has_lines = True                 # False for tables that come from no file (JSON)
+        self.ids: dict[str, tuple] = {}  # id -> path of the widget that has it
+        self.by_id: dict[str, Widget] = {}  # id -> widget built so far
+        self.has_lines = True  # False for tables that come from no file (JSON)
 
     def fail(self, path: tuple, where: str, problem: str, fix: str) -> SceneError:
         """One error line; everything in it that came from the user is escaped for the terminal."""
@@ -226,18 +265,24 @@ class _Builder:
         before building any of it."""
         if isinstance(data.get("widgets"), list):
             self.check_tree(data["widgets"], ("widgets",), 0)
-        for key, limit, name in (("timeline", MAX_TIMELINE_ENTRIES, "timeline entries"),
-                                 ("gestures", MAX_BINDINGS, "gesture bindings")):
+        for key, limit, name in (
+            ("timeline", MAX_TIMELINE_ENTRIES, "timeline entries"),
+            ("gestures", MAX_BINDINGS, "gesture bindings"),
+        ):
             entries = data.get(key)
             if isinstance(entries, list) and len(entries) > limit:
-                raise self.fail((key, limit), key, f"the scene has {len(entries)} {name}, at most {limit} allowed",
-                                "split it into several scenes")
+                raise self.fail(
+                    (key, limit),
+                    key,
+                    f"the scene has {len(entries)} {name}, at most {limit} allowed",
+                    "split it into several scenes",
+                )
 
     def check_tree(self, items: list, path: tuple, already: int) -> None:
         """Refuse widget tables nested more than MAX_DEPTH containers deep, or more than
         MAX_WIDGETS widgets with the `already` in the scene; counted without building any."""
         total, over = already, None
-        stack = [(path, iter(enumerate(items)), 0)]   # lists of widget tables still to count
+        stack = [(path, iter(enumerate(items)), 0)]  # lists of widget tables still to count
         while stack:
             list_path, entries, depth = stack[-1]
             entry = next(entries, None)
@@ -252,38 +297,50 @@ class _Builder:
             if total == MAX_WIDGETS + 1:
                 over = item_path
             if depth > MAX_DEPTH:
-                raise self.fail(item_path, self._where(item),
-                                f"is inside {depth} containers, at most {MAX_DEPTH} may nest",
-                                "put fewer columns, rows, stacks and panels inside each other")
+                raise self.fail(
+                    item_path,
+                    self._where(item),
+                    f"is inside {depth} containers, at most {MAX_DEPTH} may nest",
+                    "put fewer columns, rows, stacks and panels inside each other",
+                )
             children = item.get("children")
             if isinstance(children, list) and children:
                 stack.append((item_path + ("children",), iter(enumerate(children)), depth + 1))
         if over is not None:
-            raise self.fail(over, "scene", f"the scene has {total} widgets, at most {MAX_WIDGETS} allowed "
-                            "(nested ones included)", "split it into several scenes, or show fewer widgets at once")
+            raise self.fail(
+                over,
+                "scene",
+                f"the scene has {total} widgets, at most {MAX_WIDGETS} allowed (nested ones included)",
+                "split it into several scenes, or show fewer widgets at once",
+            )
 
     def scene(self, data: dict[str, Any]) -> Scene:
         for key in data:
             if key not in ("scene", "widgets", "timeline", "gestures"):
-                close = difflib.get_close_matches(key, ["scene", "widgets", "timeline", "gestures"], n=1)
                 if key in SCENE_KEYS:
                     fix = f"move '{key}' under the [scene] table"
                 else:
-                    fix = (f"did you mean '{close[0]}'?" if close
-                           else "a scene has a [scene] table, [[widgets]] and optionally [[timeline]]")
+                    fix = suggest(
+                        key,
+                        ["scene", "widgets", "timeline", "gestures"],
+                        "a scene has a [scene] table, [[widgets]] and optionally [[timeline]]",
+                    )
                 raise self.fail((key,), "scene", f"unknown top-level key '{_clip(key)}'", fix)
         header = data.get("scene", {})
         if not isinstance(header, dict):
             raise self.fail(("scene",), "scene", "'scene' must be a table", "write it as [scene]")
         for key, value in header.items():
             if key not in SCENE_KEYS:
-                close = difflib.get_close_matches(key, list(SCENE_KEYS), n=1)
-                fix = f"did you mean '{close[0]}'?" if close else f"[scene] takes {', '.join(SCENE_KEYS)}"
+                fix = suggest(key, list(SCENE_KEYS), f"[scene] takes {', '.join(SCENE_KEYS)}")
                 raise self.fail(("scene", key), "scene", f"unknown key '{_clip(key)}'", fix)
             if key == "targets":
                 if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-                    raise self.fail(("scene", key), "scene", f"'targets' must be a list of device names, got {show(value)}",
-                                    'e.g. targets = ["quark-s1", "even-g2"]')
+                    raise self.fail(
+                        ("scene", key),
+                        "scene",
+                        f"'targets' must be a list of device names, got {show(value)}",
+                        'e.g. targets = ["quark-s1", "even-g2"]',
+                    )
             elif key == "gap":
                 try:
                     _gap(value)
@@ -295,8 +352,9 @@ class _Builder:
                 except ValueError as exc:
                     raise self.fail(("scene", key), "scene", f"'duration': {exc}", 'e.g. duration = "10s"') from None
             elif not isinstance(value, str):
-                raise self.fail(("scene", key), "scene", f"'{key}' must be a string, got {show(value)}",
-                                "put it in quotes")
+                raise self.fail(
+                    ("scene", key), "scene", f"'{key}' must be a string, got {show(value)}", "put it in quotes"
+                )
             elif key == "title":
                 try:
                     _TITLE.validate(value)
@@ -311,27 +369,34 @@ class _Builder:
                 checked.add(name)
                 try:
                     load_device(name)
-                except (DeviceError, OSError, ValueError) as exc:   # OSError, ValueError: not a usable path
+                except (DeviceError, OSError, ValueError) as exc:  # OSError, ValueError: not a usable path
                     at = ("scene", key) if isinstance(names, str) else ("scene", key, index)
-                    close = difflib.get_close_matches(name[:200], builtin_names(), n=1)
-                    fix = f"did you mean '{close[0]}'? see `hud devices`" if close else "see `hud devices` for the names"
-                    problem = (str(exc).split(" (")[0] if isinstance(exc, DeviceError)
-                               else f"unknown device '{_clip(name)}'")
+                    close = closest(name, builtin_names())
+                    fix = f"did you mean '{close}'? see `hud devices`" if close else "see `hud devices` for the names"
+                    problem = (
+                        str(exc).split(" (")[0] if isinstance(exc, DeviceError) else f"unknown device '{_clip(name)}'"
+                    )
                     raise self.fail(at, "scene", problem, fix) from None
         self.check_sizes(data)
         widgets = data.get("widgets", [])
         if not isinstance(widgets, list):
-            raise self.fail(("widgets",), "scene", "'widgets' must be an array of tables",
-                            "write each widget as [[widgets]]")
+            raise self.fail(
+                ("widgets",), "scene", "'widgets' must be an array of tables", "write each widget as [[widgets]]"
+            )
         device = header.get("device", DEFAULT_DEVICE)
-        scene = Scene(title=header.get("title", ""), device=device, targets=tuple(header.get("targets", [device])),
-                      gap=header.get("gap"))
+        scene = Scene(
+            title=header.get("title", ""),
+            device=device,
+            targets=tuple(header.get("targets", [device])),
+            gap=header.get("gap"),
+        )
         for index, item in enumerate(widgets):
             scene.add(self.widget(item, ("widgets", index)))
         entries = data.get("timeline", [])
         if not isinstance(entries, list):
-            raise self.fail(("timeline",), "timeline", "'timeline' must be an array of tables",
-                            "write each entry as [[timeline]]")
+            raise self.fail(
+                ("timeline",), "timeline", "'timeline' must be an array of tables", "write each entry as [[timeline]]"
+            )
         if entries:
             scene.timeline = Timeline()
             for index, entry in enumerate(entries):
@@ -341,8 +406,9 @@ class _Builder:
             scene.duration = parse_time(header["duration"])
         bindings = data.get("gestures", [])
         if not isinstance(bindings, list):
-            raise self.fail(("gestures",), "gestures", "'gestures' must be an array of tables",
-                            "write each binding as [[gestures]]")
+            raise self.fail(
+                ("gestures",), "gestures", "'gestures' must be an array of tables", "write each binding as [[gestures]]"
+            )
         for index, entry in enumerate(bindings):
             scene.bindings.append(self.binding(scene, entry, ("gestures", index)))
         return scene
@@ -351,8 +417,7 @@ class _Builder:
         """The widget a timeline entry or gesture binding names, or a one-line error."""
         widget = self.by_id.get(target_id) if isinstance(target_id, str) else None
         if widget is None:
-            close = difflib.get_close_matches(str(target_id)[:200], list(self.by_id), n=1)
-            fix = f"did you mean '{close[0]}'?" if close else "give the widget an id and use it here"
+            fix = suggest(str(target_id), list(self.by_id), "give the widget an id and use it here")
             raise self.fail(path + ("target",), where, f"no widget with id {_named(target_id)}", fix)
         return widget
 
@@ -363,26 +428,33 @@ class _Builder:
             raise self.fail(path, where, "a gesture binding must be a table", "write it as [[gestures]]")
         for key in entry:
             if key not in ("gesture", "action", "target"):
-                close = difflib.get_close_matches(key, ["gesture", "action", "target"], n=1)
-                raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}'",
-                                f"did you mean '{close[0]}'?" if close else "a binding takes gesture, action, target")
+                raise self.fail(
+                    path + (key,),
+                    where,
+                    f"unknown key '{_clip(key)}'",
+                    suggest(key, ["gesture", "action", "target"], "a binding takes gesture, action, target"),
+                )
         for key in ("gesture", "action", "target"):
             if key not in entry:
                 raise self.fail(path, where, f"missing '{key}'", f"add {key} = ...")
         choices = {"gesture": GESTURES, "action": tuple(ACTIONS)}
         for key, allowed in choices.items():
             if entry[key] not in allowed:
-                close = difflib.get_close_matches(str(entry[key]), allowed, n=1)
-                fix = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(allowed)}"
+                fix = suggest(str(entry[key]), allowed, f"use one of {', '.join(allowed)}")
                 raise self.fail(path + (key,), where, f"unknown {key} {_named(entry[key])}", fix)
         target = entry["target"]
         widget = self.target(scene, target, path, where)
         if entry["action"] in ("scroll_back", "scroll_forward") and "back" not in widget.props:
-            raise self.fail(path + ("action",), where, f"{entry['action']} needs a caption or text target",
-                            "bind it to a caption")
+            raise self.fail(
+                path + ("action",), where, f"{entry['action']} needs a caption or text target", "bind it to a caption"
+            )
         if entry["action"] in ("next", "previous") and not widget.accepts_children:
-            raise self.fail(path + ("action",), where, f"{entry['action']} needs a container target",
-                            "bind it to a stack, column or row whose children are cards")
+            raise self.fail(
+                path + ("action",),
+                where,
+                f"{entry['action']} needs a container target",
+                "bind it to a stack, column or row whose children are cards",
+            )
         return Binding(entry["gesture"], entry["action"], target)
 
     def timeline_entry(self, scene: Scene, entry: Any, path: tuple, order: int) -> None:
@@ -392,8 +464,7 @@ class _Builder:
             raise self.fail(path, where, "a timeline entry must be a table", "write it as [[timeline]]")
         for key in entry:
             if key not in TIMELINE_KEYS:
-                close = difflib.get_close_matches(key, list(TIMELINE_KEYS), n=1)
-                fix = f"did you mean '{close[0]}'?" if close else f"entries take {', '.join(TIMELINE_KEYS)}"
+                fix = suggest(key, list(TIMELINE_KEYS), f"entries take {', '.join(TIMELINE_KEYS)}")
                 raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}'", fix)
         for key in ("at", "target"):
             if key not in entry:
@@ -407,26 +478,33 @@ class _Builder:
         where = f"timeline '{_clip(target_id)}'"
         actions = [key for key in ("set", "append", "animate", "show", "hide") if key in entry]
         if len(actions) != 1:
-            raise self.fail(path, where, "an entry needs exactly one of set, append, animate, show, hide",
-                            "split it into one entry per action")
+            raise self.fail(
+                path,
+                where,
+                "an entry needs exactly one of set, append, animate, show, hide",
+                "split it into one entry per action",
+            )
         action = actions[0]
         timeline = scene.timeline
+        assert timeline is not None, "the scene's timeline is made before its entries are read"
         value = entry[action]
         if action == "set":
             if not isinstance(value, dict) or not value:
-                raise self.fail(path + ("set",), where, "'set' must be a table of fields",
-                                "e.g. set = { distance_m = 80 }")
+                raise self.fail(
+                    path + ("set",), where, "'set' must be a table of fields", "e.g. set = { distance_m = 80 }"
+                )
             for name, raw in value.items():
                 prop = target.props.get(name)
                 if prop is None or name == "id":
-                    close = difflib.get_close_matches(name, list(target.props), n=1)
-                    fix = f"did you mean '{close[0]}'?" if close else f"fields of {target.type_name}: {', '.join(target.props)}"
-                    raise self.fail(path + ("set", name), where, f"{target.type_name} has no field '{_clip(name)}'", fix)
+                    fix = suggest(name, list(target.props), f"fields of {target.type_name}: {', '.join(target.props)}")
+                    raise self.fail(
+                        path + ("set", name), where, f"{target.type_name} has no field '{_clip(name)}'", fix
+                    )
                 try:
                     converted = prop.validate(raw)
                 except FieldError as exc:
                     raise self.fail(path + ("set", name), where, f"'{name}' {exc.problem}", exc.fix) from None
-                if isinstance(target, Image) and name == "src":   # the same rules as the widget's own src
+                if isinstance(target, Image) and name == "src":  # the same rules as the widget's own src
                     try:
                         converted = str(resolve_asset(converted, self.base_dir))
                     except AssetError as exc:
@@ -434,8 +512,12 @@ class _Builder:
                 timeline.add(Event(at, target, "set", name, converted, order=order))
         elif action == "append":
             if target.type_name not in ("caption", "text"):
-                raise self.fail(path + ("append",), where, f"cannot append text to a {target.type_name}",
-                                "target a caption or a text widget")
+                raise self.fail(
+                    path + ("append",),
+                    where,
+                    f"cannot append text to a {target.type_name}",
+                    "target a caption or a text widget",
+                )
             try:
                 value = _APPEND.validate(value)
             except FieldError as exc:
@@ -446,24 +528,31 @@ class _Builder:
         else:
             self.transition_entry(timeline, target, action, value, at, path + (action,), where, order)
 
-    def animate_entry(self, timeline: Timeline, target: Widget, value: Any, at: float, path: tuple,
-                      where: str, order: int) -> None:
+    def animate_entry(
+        self, timeline: Timeline, target: Widget, value: Any, at: float, path: tuple, where: str, order: int
+    ) -> None:
         if not isinstance(value, dict):
-            raise self.fail(path, where, "'animate' must be a table",
-                            'e.g. animate = { property = "brightness", to = 1.0, duration = "300ms" }')
+            raise self.fail(
+                path,
+                where,
+                "'animate' must be a table",
+                'e.g. animate = { property = "brightness", to = 1.0, duration = "300ms" }',
+            )
         for key in value:
             if key not in ANIMATE_KEYS:
-                close = difflib.get_close_matches(key, ANIMATE_KEYS, n=1)
-                raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}' in animate",
-                                f"did you mean '{close[0]}'?" if close else f"animate takes {', '.join(ANIMATE_KEYS)}")
+                raise self.fail(
+                    path + (key,),
+                    where,
+                    f"unknown key '{_clip(key)}' in animate",
+                    suggest(key, ANIMATE_KEYS, f"animate takes {', '.join(ANIMATE_KEYS)}"),
+                )
         for key in ("property", "to", "duration"):
             if key not in value:
                 raise self.fail(path, where, f"animate is missing '{key}'", f"add {key} = ...")
         name = value["property"]
         if not isinstance(name, str) or not animatable(target, name):
             numeric = [n for n in target.props if animatable(target, n)] + ["offset_x", "offset_y"]
-            close = difflib.get_close_matches(str(name), numeric, n=1)
-            fix = f"did you mean '{close[0]}'?" if close else f"numbers of {target.type_name}: {', '.join(numeric)}"
+            fix = suggest(str(name), numeric, f"numbers of {target.type_name}: {', '.join(numeric)}")
             raise self.fail(path + ("property",), where, f"cannot animate {_named(name)} of a {target.type_name}", fix)
         ends = {}
         for key in ("from", "to"):
@@ -485,27 +574,49 @@ class _Builder:
             raise self.fail(path + ("duration",), where, f"'duration': {exc}", 'e.g. duration = "300ms"') from None
         easing = value.get("easing", "linear")
         if not isinstance(easing, str) or easing not in EASINGS:
-            close = difflib.get_close_matches(str(easing), list(EASINGS), n=1)
-            raise self.fail(path + ("easing",), where, f"unknown easing {_named(easing)}",
-                            f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(EASINGS)}")
+            raise self.fail(
+                path + ("easing",),
+                where,
+                f"unknown easing {_named(easing)}",
+                suggest(str(easing), list(EASINGS), f"use one of {', '.join(EASINGS)}"),
+            )
         timeline.add(Event(at, target, "animate", name, ends["to"], ends.get("from"), duration, easing, order))
 
-    def transition_entry(self, timeline: Timeline, target: Widget, action: str, value: Any, at: float,
-                         path: tuple, where: str, order: int) -> None:
+    def transition_entry(
+        self,
+        timeline: Timeline,
+        target: Widget,
+        action: str,
+        value: Any,
+        at: float,
+        path: tuple,
+        where: str,
+        order: int,
+    ) -> None:
         if not isinstance(value, dict):
-            raise self.fail(path, where, f"'{action}' must be a table",
-                            f'e.g. {action} = {{ transition = "fade", duration = "300ms" }}')
+            raise self.fail(
+                path,
+                where,
+                f"'{action}' must be a table",
+                f'e.g. {action} = {{ transition = "fade", duration = "300ms" }}',
+            )
         allowed = ("transition", "duration", "hide_after") if action == "show" else ("transition", "duration")
         for key in value:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}' in {action}",
-                                f"did you mean '{close[0]}'?" if close else f"{action} takes {', '.join(allowed)}")
+                raise self.fail(
+                    path + (key,),
+                    where,
+                    f"unknown key '{_clip(key)}' in {action}",
+                    suggest(key, allowed, f"{action} takes {', '.join(allowed)}"),
+                )
         transition = value.get("transition", "fade")
         if transition not in TRANSITIONS:
-            close = difflib.get_close_matches(str(transition), TRANSITIONS, n=1)
-            raise self.fail(path + ("transition",), where, f"unknown transition {_named(transition)}",
-                            f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(TRANSITIONS)}")
+            raise self.fail(
+                path + ("transition",),
+                where,
+                f"unknown transition {_named(transition)}",
+                suggest(str(transition), TRANSITIONS, f"use one of {', '.join(TRANSITIONS)}"),
+            )
         times = {}
         for key in ("duration", "hide_after"):
             if key in value:
@@ -532,32 +643,47 @@ class _Builder:
             if event.kind == "set":
                 values[key] = event.value
             elif event.kind == "append":
+                text_kind = target.props["text"].kind
+                assert isinstance(target, (Text, Caption)) and isinstance(text_kind, Str), "appends go to text fields"
                 after = target.appended(current, event.value)
-                limit = target.props["text"].kind.max_len
+                limit = text_kind.max_len
                 if len(after) > limit:
-                    raise self.fail(("timeline", event.order, "append"), where,
-                                    f"appends make the text {len(after)} characters long at {event.at:g} s, "
-                                    f"at most {limit} allowed",
-                                    "set a shorter text before appending, or use a caption, which drops its oldest lines")
+                    raise self.fail(
+                        ("timeline", event.order, "append"),
+                        where,
+                        f"appends make the text {len(after)} characters long at {event.at:g} s, "
+                        f"at most {limit} allowed",
+                        "set a shorter text before appending, or use a caption, which drops its oldest lines",
+                    )
                 values[key] = after
             elif event.kind == "animate":
                 if event.start is None and current is None:
-                    raise self.fail(("timeline", event.order, "animate"), where,
-                                    f"'{event.field}' has no value at {event.at:g} s to animate from",
-                                    "add from = ... to the animation, or give the field a value first")
+                    raise self.fail(
+                        ("timeline", event.order, "animate"),
+                        where,
+                        f"'{event.field}' has no value at {event.at:g} s to animate from",
+                        "add from = ... to the animation, or give the field a value first",
+                    )
                 values[key] = event.value
 
     def widget(self, item: Any, path: tuple) -> Widget:
         if not isinstance(item, dict):
-            raise self.fail(path, "widget", f"a widget must be a table, got {show(item)}",
-                            "write it as [[widgets]] with type = \"...\"")
+            raise self.fail(
+                path,
+                "widget",
+                f"a widget must be a table, got {show(item)}",
+                'write it as [[widgets]] with type = "..."',
+            )
         type_name = item.get("type")
         where = self._where(item)
         if type_name is None:
-            raise self.fail(path, where, "missing 'type'",
-                            f"add type = \"...\", one of {', '.join(sorted(WIDGET_TYPES))}")
+            raise self.fail(
+                path, where, "missing 'type'", f'add type = "...", one of {", ".join(sorted(WIDGET_TYPES))}'
+            )
         if not isinstance(type_name, str):
-            raise self.fail(path + ("type",), where, f"'type' must be a string, got {show(type_name)}", "put it in quotes")
+            raise self.fail(
+                path + ("type",), where, f"'type' must be a string, got {show(type_name)}", "put it in quotes"
+            )
         fields = {k: v for k, v in item.items() if k not in ("type", "children")}
         # The widget's own fields come first, then its children: errors and duplicate ids
         # are then reported in the order they appear in the file.
@@ -580,18 +706,27 @@ class _Builder:
             if widget.id in self.ids:
                 first = self.positions.line_of(self.ids[widget.id]) if self.ids[widget.id] else None
                 used = f"on line {first}" if first else "in the scene"
-                raise self.fail(path + ("id",), where, f"id '{widget.id}' is already used {used}",
-                                "give each widget its own id")
+                raise self.fail(
+                    path + ("id",), where, f"id '{widget.id}' is already used {used}", "give each widget its own id"
+                )
             self.ids[widget.id] = path + ("id",)
             self.by_id[widget.id] = widget
         if "children" in item:
             raw_children = item["children"]
             if not isinstance(raw_children, list):
-                raise self.fail(path + ("children",), where, "'children' must be a list of widgets",
-                                f"write each child as [[{_dotted(path)}.children]]")
+                raise self.fail(
+                    path + ("children",),
+                    where,
+                    "'children' must be a list of widgets",
+                    f"write each child as [[{_dotted(path)}.children]]",
+                )
             if raw_children and not widget.accepts_children:
-                raise self.fail(path + ("children",), where, f"{type_name} takes no children",
-                                "put the widgets in a column, row, stack or panel")
+                raise self.fail(
+                    path + ("children",),
+                    where,
+                    f"{type_name} takes no children",
+                    "put the widgets in a column, row, stack or panel",
+                )
             for index, child in enumerate(raw_children):
                 widget.add(self.widget(child, path + ("children", index)))
         return widget
@@ -610,7 +745,7 @@ def _named(value: Any) -> str:
 
 def _clip(text: str, most: int = 40) -> str:
     """A name from the user, short enough for one error line."""
-    return text if len(text) <= most else text[:most - 3] + "..."
+    return text if len(text) <= most else text[: most - 3] + "..."
 
 
 _GAP = Prop(LengthKind(percent=False, high_px=1000, high_deg=20), None)
@@ -640,30 +775,59 @@ def scene_schema() -> dict[str, Any]:
         if cls.accepts_children:
             properties["children"] = {"type": "array", "items": {"$ref": "#/$defs/widget"}}
         required = ["type"] + [p.name for p in cls.props.values() if p.required]
-        definitions[name] = {"type": "object", "description": (cls.__doc__ or "").strip().splitlines()[0],
-                             "properties": properties, "required": required, "additionalProperties": False}
+        definitions[name] = {
+            "type": "object",
+            "description": (cls.__doc__ or "").strip().splitlines()[0],
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        }
     definitions["widget"] = {"oneOf": [{"$ref": f"#/$defs/{name}"} for name in sorted(WIDGET_TYPES)]}
-    time = {"anyOf": [{"type": "number", "minimum": 0, "maximum": MAX_TIME_S},
-                      {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*(ms|s)?\s*$"}]}
-    end = {"anyOf": [{"type": "number"}, {"type": "string"}],
-           "description": "A number of the field, or for offset_x / offset_y a length: 12, \"12px\" or \"0.5deg\"."}
+    time = {
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": MAX_TIME_S},
+            {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*(ms|s)?\s*$"},
+        ]
+    }
+    end = {
+        "anyOf": [{"type": "number"}, {"type": "string"}],
+        "description": 'A number of the field, or for offset_x / offset_y a length: 12, "12px" or "0.5deg".',
+    }
     transition = {"type": "string", "enum": list(TRANSITIONS)}
     definitions["timeline_entry"] = {
-        "type": "object", "additionalProperties": False, "required": ["at", "target"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["at", "target"],
         "properties": {
             "at": {**time, "description": TIMELINE_KEYS["at"]},
             "target": {"type": "string", "description": TIMELINE_KEYS["target"]},
             "set": {"type": "object", "description": TIMELINE_KEYS["set"]},
             "append": {"type": "string", "description": TIMELINE_KEYS["append"]},
-            "animate": {"type": "object", "additionalProperties": False, "required": ["property", "to", "duration"],
-                        "description": TIMELINE_KEYS["animate"],
-                        "properties": {"property": {"type": "string"}, "from": end,
-                                       "to": end, "duration": time,
-                                       "easing": {"type": "string", "enum": list(EASINGS)}}},
-            "show": {"type": "object", "additionalProperties": False, "description": TIMELINE_KEYS["show"],
-                     "properties": {"transition": transition, "duration": time, "hide_after": time}},
-            "hide": {"type": "object", "additionalProperties": False, "description": TIMELINE_KEYS["hide"],
-                     "properties": {"transition": transition, "duration": time}},
+            "animate": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["property", "to", "duration"],
+                "description": TIMELINE_KEYS["animate"],
+                "properties": {
+                    "property": {"type": "string"},
+                    "from": end,
+                    "to": end,
+                    "duration": time,
+                    "easing": {"type": "string", "enum": list(EASINGS)},
+                },
+            },
+            "show": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": TIMELINE_KEYS["show"],
+                "properties": {"transition": transition, "duration": time, "hide_after": time},
+            },
+            "hide": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": TIMELINE_KEYS["hide"],
+                "properties": {"transition": transition, "duration": time},
+            },
         },
         "oneOf": [{"required": [action]} for action in ("set", "append", "animate", "show", "hide")],
     }
@@ -673,21 +837,40 @@ def scene_schema() -> dict[str, Any]:
         "title": "hud scene file",
         "type": "object",
         "properties": {
-            "scene": {"type": "object", "additionalProperties": False, "properties": {
-                "title": {"type": "string", "description": SCENE_KEYS["title"]},
-                "duration": {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}],
-                             "description": SCENE_KEYS["duration"]},
-                "device": {"type": "string", "description": SCENE_KEYS["device"]},
-                "targets": {"type": "array", "items": {"type": "string"}, "minItems": 1,
-                            "description": SCENE_KEYS["targets"]},
-                "gap": {**_GAP.kind.schema(), "description": SCENE_KEYS["gap"]}}},
+            "scene": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "title": {"type": "string", "description": SCENE_KEYS["title"]},
+                    "duration": {
+                        "anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}],
+                        "description": SCENE_KEYS["duration"],
+                    },
+                    "device": {"type": "string", "description": SCENE_KEYS["device"]},
+                    "targets": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "minItems": 1,
+                        "description": SCENE_KEYS["targets"],
+                    },
+                    "gap": {**_GAP.kind.schema(), "description": SCENE_KEYS["gap"]},
+                },
+            },
             "widgets": {"type": "array", "items": {"$ref": "#/$defs/widget"}},
             "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_entry"}},
-            "gestures": {"type": "array", "items": {
-                "type": "object", "additionalProperties": False, "required": ["gesture", "action", "target"],
-                "properties": {"gesture": {"type": "string", "enum": list(GESTURES)},
-                               "action": {"type": "string", "enum": list(ACTIONS)},
-                               "target": {"type": "string"}}}},
+            "gestures": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["gesture", "action", "target"],
+                    "properties": {
+                        "gesture": {"type": "string", "enum": list(GESTURES)},
+                        "action": {"type": "string", "enum": list(ACTIONS)},
+                        "target": {"type": "string"},
+                    },
+                },
+            },
         },
         "additionalProperties": False,
         "$defs": definitions,

@@ -1,6 +1,7 @@
 """Image assets: every image goes through hud.assets.open_image, which refuses hostile files with
 one AssetError (scene loads add file:line), reads the formats designers export in every pixel
 mode, and a huge image box costs no more than the panel."""
+
 from __future__ import annotations
 
 import io
@@ -56,8 +57,9 @@ def png_header_only(width: int, height: int) -> bytes:
 
 def scene_with_image(folder: Path, src: str) -> Path:
     scene = folder / "scene.toml"
-    scene.write_text(f'[scene]\ndevice = "quark-s1"\n\n[[widgets]]\ntype = "image"\nid = "logo"\nsrc = "{src}"\n',
-                     encoding="utf-8")
+    scene.write_text(
+        f'[scene]\ndevice = "quark-s1"\n\n[[widgets]]\ntype = "image"\nid = "logo"\nsrc = "{src}"\n', encoding="utf-8"
+    )
     return scene
 
 
@@ -66,7 +68,7 @@ def error_of(path: Path | str) -> str:
         open_image(path)
     message = str(info.value)
     assert "\n" not in message and "\x1b" not in message and "\x00" not in message
-    assert message.endswith(")"), message     # every message ends with its fix
+    assert message.endswith(")"), message  # every message ends with its fix
     return message
 
 
@@ -94,7 +96,7 @@ def test_only_regular_files(tmp_path: Path, kind: str) -> None:
         if not hasattr(os, "mkfifo"):
             pytest.skip("os.mkfifo is missing on this platform (FIFOs are POSIX-only); Linux CI runs this case")
         path = tmp_path / "pipe.png"
-        os.mkfifo(path)         # opening it must not block waiting for a writer
+        os.mkfifo(path)  # opening it must not block waiting for a writer
     else:
         path = Path(os.devnull)
     assert "not a regular file" in error_of(path)
@@ -128,8 +130,9 @@ def test_pixel_limit_is_checked_before_decoding(tmp_path: Path, monkeypatch: pyt
 
     def no_decoding(self: PILImage.Image) -> None:
         raise AssertionError("pixels decoded before the size check")
+
     monkeypatch.setattr(PILImage.Image, "load", no_decoding)
-    monkeypatch.setattr(PILImage.core, "new", no_decoding)   # nothing allocated either
+    monkeypatch.setattr(PILImage.core, "new", no_decoding)  # nothing allocated either
     message = error_of(path)
     assert f"5000x5000 pixels, over the limit of {MAX_IMAGE_PIXELS:,}" in message
 
@@ -141,13 +144,17 @@ def test_decompression_bomb_is_an_asset_error(tmp_path: Path) -> None:
     assert f"is larger than {MAX_IMAGE_PIXELS:,} pixels" in error_of(path)
 
 
-@pytest.mark.parametrize(("data", "says"), ids=["empty", "garbage", "bmp", "svg", "pdf"], argvalues=[
-    (b"", "is empty"),
-    (bytes(range(16, 80)), "is not an image hud reads"),
-    (b"BM" + bytes(60), "is a BMP image"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "is an SVG drawing"),
-    (b"%PDF-1.7\n", "is a PDF document"),
-])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    ids=["empty", "garbage", "bmp", "svg", "pdf"],
+    argvalues=[
+        (b"", "is empty"),
+        (bytes(range(16, 80)), "is not an image hud reads"),
+        (b"BM" + bytes(60), "is a BMP image"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "is an SVG drawing"),
+        (b"%PDF-1.7\n", "is a PDF document"),
+    ],
+)
 def test_other_contents_are_refused(tmp_path: Path, data: bytes, says: str) -> None:
     path = tmp_path / "x.png"
     path.write_bytes(data)
@@ -158,17 +165,17 @@ def test_other_contents_are_refused(tmp_path: Path, data: bytes, says: str) -> N
 def test_truncated_png(tmp_path: Path) -> None:
     data = png_bytes(np.random.default_rng(1).integers(0, 256, (64, 64, 3), dtype=np.uint8))
     path = tmp_path / "cut.png"
-    path.write_bytes(data[:len(data) // 2])
+    path.write_bytes(data[: len(data) // 2])
     assert "is damaged and cannot be decoded" in error_of(path)
 
 
 def test_corrupt_zlib_stream_with_valid_crc(tmp_path: Path) -> None:
     data = bytearray(png_bytes(np.random.default_rng(2).integers(0, 256, (32, 32, 3), dtype=np.uint8)))
     start = data.index(b"IDAT")
-    length = struct.unpack(">I", data[start - 4:start])[0]
-    data[start + 10:start + 30] = bytes(20)                      # garbage inside the deflate stream
-    crc = zlib.crc32(bytes(data[start:start + 4 + length]))
-    data[start + 4 + length:start + 8 + length] = struct.pack(">I", crc)
+    length = struct.unpack(">I", data[start - 4 : start])[0]
+    data[start + 10 : start + 30] = bytes(20)  # garbage inside the deflate stream
+    crc = zlib.crc32(bytes(data[start : start + 4 + length]))
+    data[start + 4 + length : start + 8 + length] = struct.pack(">I", crc)
     path = tmp_path / "zlib.png"
     path.write_bytes(bytes(data))
     assert "is damaged" in error_of(path)
@@ -221,7 +228,7 @@ def test_cmyk_jpeg(tmp_path: Path) -> None:
     path = tmp_path / "print.jpg"
     path.write_bytes(encoded(PILImage.new("CMYK", (8, 8), (255, 0, 0, 0)), "JPEG", quality=95))
     red, green, blue, alpha = open_image(path).getpixel((4, 4))
-    assert red < 20 and green > 235 and blue > 235 and alpha == 255     # cyan
+    assert red < 20 and green > 235 and blue > 235 and alpha == 255  # cyan
 
 
 def test_palette_with_transparency_and_grey_alpha(tmp_path: Path) -> None:
@@ -254,8 +261,7 @@ def test_asset_errors_are_hud_errors() -> None:
 # -- an image in a box larger than the panel -------------------------------------------------------
 def image_commands(rect: Rect, fit: str, source: Path, device: str = "quark-s1") -> list[Blit]:
     widget = Image(src=str(source), fit=fit)
-    widget.rect = rect
-    return paint_widget(widget, Theme(load_device(device)), 1.0)
+    return paint_widget(widget, rect, Theme(load_device(device)), 1.0)
 
 
 @pytest.fixture
@@ -274,7 +280,7 @@ def test_cover_of_a_huge_scaled_image_costs_the_panel_only(line_png: Path) -> No
     commands = image_commands(Rect(100, -4000, 300, 8192), "cover", line_png)
     assert commands
     drawn = sum(command.alpha.size for command in commands)
-    assert drawn <= 300 * device.height               # only the rows an eye can show
+    assert drawn <= 300 * device.height  # only the rows an eye can show
     for command in commands:
         assert command.rgb.shape[:2] == command.alpha.shape
         assert command.y >= 0 and command.y + command.alpha.shape[0] <= device.height
@@ -319,10 +325,9 @@ def test_near_depth_keeps_what_each_eye_shows(tmp_path: Path) -> None:
     device = load_device("quark-s1")
     shift = device.stereo_shift_px(0.2)
     widget = Image(src=str(path), fit="stretch", depth_m=0.2)
-    widget.rect = Rect(-3000, 0, 7000, 300)
-    commands = paint_widget(widget, Theme(device), 1.0)
+    commands = paint_widget(widget, Rect(-3000, 0, 7000, 300), Theme(device), 1.0, depth=widget.depth_m)
     covered = [(c.x, c.x + c.alpha.shape[1]) for c in commands]
-    for eye_left in (-shift, shift):            # the panel as each eye sees it, before its shift
+    for eye_left in (-shift, shift):  # the panel as each eye sees it, before its shift
         assert any(x0 <= eye_left and eye_left + device.width <= x1 for x0, x1 in covered)
     assert sum(c.alpha.size for c in commands) <= 2 * device.width * device.height
 
@@ -331,8 +336,11 @@ def test_scene_with_a_huge_cover_image_renders(tmp_path: Path, line_png: Path) -
     import hud
 
     scene = tmp_path / "huge.toml"
-    scene.write_text('[scene]\ndevice = "quark-s1"\n\n[[widgets]]\ntype = "stack"\nanchor = "center"\n'
-                     'width = 300\nheight = 300\n  [[widgets.children]]\n  type = "image"\n  src = "line.png"\n'
-                     '  fit = "cover"\n  width = 300\n  height = 8000\n', encoding="utf-8")
+    scene.write_text(
+        '[scene]\ndevice = "quark-s1"\n\n[[widgets]]\ntype = "stack"\nanchor = "center"\n'
+        'width = 300\nheight = 300\n  [[widgets.children]]\n  type = "image"\n  src = "line.png"\n'
+        '  fit = "cover"\n  width = 300\n  height = 8000\n',
+        encoding="utf-8",
+    )
     frame = hud.Renderer(load_scene(scene), "quark-s1").frame(0.0)
     assert frame.eyes["left"].max() > 0

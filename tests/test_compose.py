@@ -5,6 +5,7 @@ profile and checks what the compositor promises (no two shown boxes meet, every 
 lit pixel stays on the display and inside a shown box, every hidden widget is reported by
 lint). Small tests below it pin each rule of `hud.compose` one by one.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,11 +27,12 @@ from hud.theme import Theme
 from hud.widgets import ANCHORS, Caption, Column, Icon, NavArrow, Notification, PriceCard, Progress, Text, Widget
 
 DISPLAYS = [name for name in builtin_names() if load_device(name).has_display]
-S1 = load_device("quark-s1")     # 640 x 480, both eyes; safe area 576 x 432 at (32, 24)
-G1 = load_device("even-g1")      # 640 x 200, both eyes, 1-bit; safe area 488 x 184 at (76, 8)
+S1 = load_device("quark-s1")  # 640 x 480, both eyes; safe area 576 x 432 at (32, 24)
+G1 = load_device("even-g1")  # 640 x 200, both eyes, 1-bit; safe area 488 x 184 at (76, 8)
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+
 
 def render(*widgets: Widget, device: Any = S1, **scene: Any) -> tuple[hud.Renderer, hud.Frame]:
     """A fresh renderer for `widgets` and its frame at t = 0."""
@@ -77,13 +79,22 @@ def same_pixels(a: hud.Frame, b: hud.Frame) -> bool:
 
 
 def nav(**fields: Any) -> NavArrow:
-    return NavArrow(**{"maneuver": "left", "distance_m": 120, "street": "Main St", "anchor": "top", "id": "nav",
-                       **fields})
+    return NavArrow(
+        **{"maneuver": "left", "distance_m": 120, "street": "Main St", "anchor": "top", "id": "nav", **fields}
+    )
 
 
 def note_card(**fields: Any) -> Notification:
-    return Notification(**{"app": "Alipay", "title": "Payment received", "body": "18.00 yuan from Li",
-                           "anchor": "top-right", "id": "pay", **fields})
+    return Notification(
+        **{
+            "app": "Alipay",
+            "title": "Payment received",
+            "body": "18.00 yuan from Li",
+            "anchor": "top-right",
+            "id": "pay",
+            **fields,
+        }
+    )
 
 
 def panel_box(w: int, h: int, **fields: Any) -> hud.Panel:
@@ -93,8 +104,19 @@ def panel_box(w: int, h: int, **fields: Any) -> hud.Panel:
 
 # -- the property: random scenes on every display ---------------------------------------------------
 
-WORDS = ["Turn left", "Gate C32", "Paid 18.00", "Wensan Road", "Hello", "前方两百米右转", "晚上回家吃饭吗？",
-         "Your table is ready at the window", "Boarding now", "ETA 6 min", "Flight CA1234 to Beijing"]
+WORDS = [
+    "Turn left",
+    "Gate C32",
+    "Paid 18.00",
+    "Wensan Road",
+    "Hello",
+    "前方两百米右转",
+    "晚上回家吃饭吗？",
+    "Your table is ready at the window",
+    "Boarding now",
+    "ETA 6 min",
+    "Flight CA1234 to Beijing",
+]
 phrases = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
 LEAF_KINDS = ("nav_arrow", "caption", "notification", "price_card", "text", "icon", "progress")
 
@@ -104,20 +126,32 @@ def leaf_specs(draw: st.DrawFn) -> dict[str, Any]:
     """The fields of one non-container widget, as a plain dict (printed when a case fails)."""
     kind = draw(st.sampled_from(LEAF_KINDS))
     if kind == "nav_arrow":
-        fields = {"maneuver": draw(st.sampled_from(["left", "right", "straight", "u-turn", "arrive"])),
-                  "distance_m": draw(st.sampled_from([0, 45, 120, 1500, 25000])),
-                  "street": draw(st.one_of(st.none(), phrases)), "eta_min": draw(st.sampled_from([None, 6, 95]))}
+        fields = {
+            "maneuver": draw(st.sampled_from(["left", "right", "straight", "u-turn", "arrive"])),
+            "distance_m": draw(st.sampled_from([0, 45, 120, 1500, 25000])),
+            "street": draw(st.one_of(st.none(), phrases)),
+            "eta_min": draw(st.sampled_from([None, 6, 95])),
+        }
     elif kind == "caption":
-        fields = {"text": draw(phrases), "translation": draw(st.one_of(st.none(), phrases)),
-                  "speaker": draw(st.sampled_from([None, "Li"]))}
+        fields = {
+            "text": draw(phrases),
+            "translation": draw(st.one_of(st.none(), phrases)),
+            "speaker": draw(st.sampled_from([None, "Li"])),
+        }
     elif kind == "notification":
-        fields = {"app": draw(st.sampled_from(["Alipay", "Messages", "Fliggy"])), "title": draw(phrases),
-                  "body": draw(st.one_of(st.none(), phrases)),
-                  "priority": draw(st.sampled_from(["low", "normal", "high"]))}
+        fields = {
+            "app": draw(st.sampled_from(["Alipay", "Messages", "Fliggy"])),
+            "title": draw(phrases),
+            "body": draw(st.one_of(st.none(), phrases)),
+            "priority": draw(st.sampled_from(["low", "normal", "high"])),
+        }
     elif kind == "price_card":
-        fields = {"product": draw(phrases), "price": draw(st.sampled_from([9.9, 128, 5999])),
-                  "store": draw(st.sampled_from(["", "Taobao", "JD"])),
-                  "compare": draw(st.sampled_from([[], [{"store": "JD", "price": 6299}]]))}
+        fields = {
+            "product": draw(phrases),
+            "price": draw(st.sampled_from([9.9, 128, 5999])),
+            "store": draw(st.sampled_from(["", "Taobao", "JD"])),
+            "compare": draw(st.sampled_from([[], [{"store": "JD", "price": 6299}]])),
+        }
     elif kind == "text":
         fields = {"text": draw(phrases), "size": draw(st.sampled_from(["body", "large", "small"]))}
     elif kind == "icon":
@@ -171,7 +205,7 @@ def check_composition(specs: list[dict[str, Any]], device_name: str) -> None:
         # (a) shown top-level boxes never meet
         keys = list(boxes)
         for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
+            for b in keys[i + 1 :]:
                 assert boxes[a].intersect(boxes[b]).empty, f"{a} {boxes[a]} and {b} {boxes[b]} meet in the {eye} eye"
         # (b) every box is on the display
         for key, rect in boxes.items():
@@ -179,12 +213,13 @@ def check_composition(specs: list[dict[str, Any]], device_name: str) -> None:
         # (c) every lit pixel is inside a shown top-level box
         covered = np.zeros((device.height, device.width), bool)
         for rect in boxes.values():
-            covered[max(rect.y, 0):max(rect.bottom, 0), max(rect.x, 0):max(rect.right, 0)] = True
+            covered[max(rect.y, 0) : max(rect.bottom, 0), max(rect.x, 0) : max(rect.right, 0)] = True
         stray = lit(frame.eyes[eye]) & ~covered
         if stray.any():
             ys, xs = np.nonzero(stray)
-            raise AssertionError(f"{len(ys)} lit pixels of the {eye} eye outside every shown box, "
-                                 f"first at (x={xs[0]}, y={ys[0]})")
+            raise AssertionError(
+                f"{len(ys)} lit pixels of the {eye} eye outside every shown box, first at (x={xs[0]}, y={ys[0]})"
+            )
     # (d) exactly the widgets the compositor hid have a "hidden" finding naming them
     hidden = {key for key, entry in entries.items() if not entry["shown"]}
     assert all(w.visible for w in widgets)
@@ -203,10 +238,14 @@ def test_random_scenes_compose_without_overlap_on_every_display(specs: list[dict
 
 # -- zones and stacking -----------------------------------------------------------------------------
 
+
 def stack_of(anchor: str, **scene: Any) -> tuple[hud.Frame, list[Rect]]:
     """Three fixed-size panels sharing `anchor` on quark-s1; their left-eye boxes in document order."""
-    panels = [panel_box(100, 40, anchor=anchor, id="a"), panel_box(60, 30, anchor=anchor, id="b"),
-              panel_box(80, 20, anchor=anchor, id="c")]
+    panels = [
+        panel_box(100, 40, anchor=anchor, id="a"),
+        panel_box(60, 30, anchor=anchor, id="b"),
+        panel_box(80, 20, anchor=anchor, id="c"),
+    ]
     _, frame = render(*panels, **scene)
     return frame, [box(frame, key) for key in "abc"]
 
@@ -216,7 +255,7 @@ def test_top_zone_stacks_downward_in_document_order() -> None:
     _, (a, b, c) = stack_of("top")
     gap = gap_px(S1)
     assert a.y == 24 and b.y == a.bottom + gap and c.y == b.bottom + gap
-    assert {r.x + r.w // 2 for r in (a, b, c)} == {320}          # centred across the zone
+    assert {r.x + r.w // 2 for r in (a, b, c)} == {320}  # centred across the zone
 
 
 def test_bottom_zone_stacks_upward_in_document_order() -> None:
@@ -224,7 +263,7 @@ def test_bottom_zone_stacks_upward_in_document_order() -> None:
     _, (a, b, c) = stack_of("bottom-left")
     gap = gap_px(S1)
     assert a.bottom == 480 - 24 and b.bottom == a.y - gap and c.bottom == b.y - gap
-    assert a.x == b.x == c.x == 32                               # left zones align left
+    assert a.x == b.x == c.x == 32  # left zones align left
 
 
 def test_middle_zone_is_a_centred_group() -> None:
@@ -234,7 +273,7 @@ def test_middle_zone_is_a_centred_group() -> None:
     assert b.y == a.bottom + gap and c.y == b.bottom + gap
     total = c.bottom - a.y
     assert a.y == 24 + (432 - total) // 2
-    assert a.right == b.right == c.right == 640 - 32             # right zones align right
+    assert a.right == b.right == c.right == 640 - 32  # right zones align right
 
 
 def test_default_gap_is_a_third_of_a_degree() -> None:
@@ -249,15 +288,17 @@ def test_scene_gap_in_pixels() -> None:
 
 
 def test_scene_file_gap_in_degrees(tmp_path) -> None:  # noqa: ANN001
-    panel = ['[[widgets]]', 'type = "panel"', 'anchor = "top"', 'width = 100', 'height = 40']
+    panel = ["[[widgets]]", 'type = "panel"', 'anchor = "top"', "width = 100", "height = 40"]
     path = tmp_path / "gap.toml"
-    path.write_text("\n".join(['[scene]', 'gap = "0.5deg"', *panel, 'id = "a"', *panel, 'id = "b"']) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(["[scene]", 'gap = "0.5deg"', *panel, 'id = "a"', *panel, 'id = "b"']) + "\n", encoding="utf-8"
+    )
     frame = hud.Renderer(load_scene(path), S1).frame()
     assert box(frame, "b").y - box(frame, "a").bottom == round(S1.deg_to_px(0.5)) == gap_px(S1, "0.5deg")
 
 
 # -- zones never overlap ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("device", ["quark-s1", "even-g1"])
 def test_top_nav_and_top_right_notification_never_overlap(device: str) -> None:
@@ -287,9 +328,17 @@ def test_less_important_widget_narrows_beside_a_more_important_one() -> None:
 
 # -- importance -------------------------------------------------------------------------------------
 
+
 def test_importance_defaults_by_kind() -> None:
-    kinds = [nav(), Caption(text="hi"), note_card(priority="high"), PriceCard(product="Tea", price=168),
-             note_card(), note_card(priority="low"), Text(text="hi")]
+    kinds = [
+        nav(),
+        Caption(text="hi"),
+        note_card(priority="high"),
+        PriceCard(product="Tea", price=168),
+        note_card(),
+        note_card(priority="low"),
+        Text(text="hi"),
+    ]
     values = [w.effective_importance for w in kinds]
     assert values == [90, 80, 70, 60, 50, 30, 10]
     assert Icon(name="bell").effective_importance == Progress(value=0.5).effective_importance == 10
@@ -344,6 +393,7 @@ def test_least_important_of_a_side_by_side_collision_is_hidden_with_a_reason() -
 
 # -- reduced forms ----------------------------------------------------------------------------------
 
+
 def test_reduced_forms_are_tried_before_hiding() -> None:
     """A notification that does not fit beside the nav arrow in full takes a reduced form, not hidden."""
     arrow, card = nav(), note_card()
@@ -355,13 +405,16 @@ def test_reduced_forms_are_tried_before_hiding() -> None:
 
 def test_when_all_minimal_forms_fit_nothing_is_hidden() -> None:
     """Nav, caption, a notification and a price card on even-g1: all reduced as needed, none hidden."""
-    widgets = [nav(maneuver="right", distance_m=80, street=None), note_card(title="Paid ¥32.00", body=None),
-               Caption(text="This is this year's tea", anchor="bottom", id="live"),
-               PriceCard(product="Longjing tea", price=168, anchor="left", id="deal")]
+    widgets = [
+        nav(maneuver="right", distance_m=80, street=None),
+        note_card(title="Paid ¥32.00", body=None),
+        Caption(text="This is this year's tea", anchor="bottom", id="live"),
+        PriceCard(product="Longjing tea", price=168, anchor="left", id="deal"),
+    ]
     for widget in widgets:
         widget.form = "minimal"
     renderer, _ = render(*widgets, device=G1)
-    assert renderer.composition.hidden == []                    # the minimal forms fit together
+    assert renderer.composition.hidden == []  # the minimal forms fit together
     for widget in widgets:
         widget.form = "auto"
     renderer, frame = render(*widgets, device=G1)
@@ -372,12 +425,14 @@ def test_when_all_minimal_forms_fit_nothing_is_hidden() -> None:
 def test_equals_share_a_zone_before_any_is_hidden() -> None:
     """Three notifications of equal importance in one zone of the Even G1: the earlier ones
     reduce their forms to make room, so none is hidden while all fit in their minimal forms."""
-    cards = [note_card(title="Payment received from Li Wei", body="18.00 yuan, tap to see the details", id=f"n{i}")
-             for i in range(3)]
+    cards = [
+        note_card(title="Payment received from Li Wei", body="18.00 yuan, tap to see the details", id=f"n{i}")
+        for i in range(3)
+    ]
     for card in cards:
         card.form = "minimal"
     renderer, _ = render(*cards, device=G1)
-    assert renderer.composition.hidden == []                    # the minimal forms fit together
+    assert renderer.composition.hidden == []  # the minimal forms fit together
     for card in cards:
         card.form = "auto"
     renderer, _ = render(*cards, device=G1)
@@ -398,25 +453,35 @@ def test_form_pins_a_form() -> None:
 
 # -- depth ------------------------------------------------------------------------------------------
 
+
 def test_near_price_card_stays_inside_the_display_in_both_eyes() -> None:
     """At 0.4 m a right-anchored price card moves left by its stereo shift: both copies stay inside."""
-    card = PriceCard(product="Longjing green tea 250 g", price=168, store="Taobao", anchor="right", depth_m=0.4,
-                     id="deal", compare=[{"store": "JD", "price": 189}])
+    card = PriceCard(
+        product="Longjing green tea 250 g",
+        price=168,
+        store="Taobao",
+        anchor="right",
+        depth_m=0.4,
+        id="deal",
+        compare=[{"store": "JD", "price": 189}],
+    )
     renderer, frame = render(card)
     shift = S1.stereo_shift_px(0.4)
     assert shift > 80
     left, right = box(frame, "deal", "left"), box(frame, "deal", "right")
-    assert left.right <= 640 - 32 and right.x >= 32                 # inside the safe area, both eyes
+    assert left.right <= 640 - 32 and right.x >= 32  # inside the safe area, both eyes
     assert left.x >= 0 and right.right <= 640
     assert placement(renderer, card).rect.right == 640 - 32 - shift
-    product = next(n for n in card.content.walk() if isinstance(n, Text) and n.text == card.product)
-    assert product.text_block is not None and not product.text_block.truncated
+    product = next(n for n in renderer.walk(card) if isinstance(n, Text) and n.text == card.product)
+    block = renderer.text_block(product)
+    assert block is not None and not block.truncated
     found = lint(hud.Scene(card), S1, at=0)
     assert [f.rule for f in found if f.rule in ("offscreen", "truncated", "overlap")] == []
     assert any(f.rule == "too-near" and f.widget == "price_card 'deal'" for f in found)
 
 
 # -- offsets ----------------------------------------------------------------------------------------
+
 
 def test_offset_is_applied_after_composition() -> None:
     moved = panel_box(100, 40, anchor="top-left", id="moved", offset=[30, 50])
@@ -438,6 +503,7 @@ def test_an_overlap_an_offset_causes_is_linted() -> None:
 
 # -- when composition is redone ---------------------------------------------------------------------
 
+
 def test_composition_is_not_redone_on_a_caption_only_frame() -> None:
     caption = Caption(text="the quick brown fox jumps over the lazy dog " * 6, anchor="bottom", id="live")
     card = note_card(visible=False)
@@ -446,8 +512,8 @@ def test_composition_is_not_redone_on_a_caption_only_frame() -> None:
     runs = renderer.compositor.runs
     caption.append("and then runs away")
     after = renderer.frame()
-    assert box(after, "live") == box(before, "live")            # same size at its place
-    assert not same_pixels(before, after)                       # the new words are drawn
+    assert box(after, "live") == box(before, "live")  # same size at its place
+    assert not same_pixels(before, after)  # the new words are drawn
     assert renderer.compositor.runs == runs
     card.visible = True
     renderer.frame()
@@ -455,6 +521,7 @@ def test_composition_is_not_redone_on_a_caption_only_frame() -> None:
 
 
 # -- over time --------------------------------------------------------------------------------------
+
 
 def shown_at_one_second() -> tuple[hud.Scene, Widget]:
     """A notification a timeline shows at 1 s, above a panel that shares its top-right zone."""
@@ -489,6 +556,7 @@ def test_timeline_moves_are_the_same_in_sequence_or_fresh() -> None:
 
 
 # -- profiling --------------------------------------------------------------------------------------
+
 
 def test_profiler_has_a_compose_stage() -> None:
     profiler = Profiler(S1.frame_budget_ms, S1.name)

@@ -1,6 +1,7 @@
 """Device profiles within limits: every number has a range (nan, inf and negatives are refused
 with file:line, the key and the range), names are safe slugs for output paths, fonts are capped
 in pixels, and the largest panel renders."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,14 +12,16 @@ import pytest
 
 from hud import cli
 from hud.devices import PROFILE_DIR, RANGES, load_device
-from hud.errors import DeviceError, FieldError, SceneError
+from hud.errors import DeviceError, FieldError, HudError, SceneError
 from hud.limits import MAX_FONT_PX, MAX_PANEL_PIXELS, MAX_PANEL_SIDE
 from hud.renderer import Renderer
-from hud.scene import load_scene
+from hud.scene import Scene, load_scene
 from hud.theme import Theme
+from hud.widgets import NavArrow
+
+from paths import ROOT
 
 QUARK_S1 = (PROFILE_DIR / "quark-s1.toml").read_text(encoding="utf-8")
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def profile(tmp_path: Path, old: str, new: str, name: str = "p.toml") -> Path:
@@ -60,8 +63,9 @@ def test_numbers_out_of_range(tmp_path: Path, key: str, line: str, value: str) -
     path = profile(tmp_path, line, f"{key} = {value}")
     message = refused(path)
     allowed = next(r for (section, name), r in RANGES.items() if name == key)
-    assert message.startswith(f"{path}:{line_of(line)}: device profile: {key} must be "
-                              f"{allowed.describe()}, got "), message
+    assert message.startswith(f"{path}:{line_of(line)}: device profile: {key} must be {allowed.describe()}, got "), (
+        message
+    )
 
 
 def test_optional_numbers_out_of_range(tmp_path: Path) -> None:
@@ -105,8 +109,10 @@ def test_calibration_is_bounded(tmp_path: Path, offset: str) -> None:
     assert "|dx| <= 320 and |dy| <= 240" in message
 
 
-@pytest.mark.parametrize("name", ["../../etc/evil", ".hidden", "a/b", "a\\\\b", "x" * 65, "", "-rf", "bad\\u001b[2J",
-                                  "spaced name", "..", "café"])
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/evil", ".hidden", "a/b", "a\\\\b", "x" * 65, "", "-rf", "bad\\u001b[2J", "spaced name", "..", "café"],
+)
 def test_names_are_safe_slugs(tmp_path: Path, name: str) -> None:
     path = profile(tmp_path, 'name = "quark-s1"', f'name = "{name}"')
     message = refused(path)
@@ -120,8 +126,9 @@ def test_good_names(tmp_path: Path, name: str) -> None:
     assert load_device(profile(tmp_path, 'name = "quark-s1"', f'name = "{name}"')).name == name
 
 
-def test_default_output_path_stays_under_out(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_output_path_stays_under_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     good = profile(tmp_path, 'name = "quark-s1"', 'name = "my-glasses"', "good.toml")
     assert cli.main(["render", str(ROOT / "scenes/navigation.toml"), "--device", str(good)]) == 0
@@ -157,14 +164,17 @@ def test_hostile_files(tmp_path: Path) -> None:
         load_device("quark\x00s1")
 
 
-@pytest.mark.parametrize(("old", "new", "says"), [
-    ('speakers = "stereo"', 'speakers = "stereo"\nspeak = [{ a = 1 }]', "which is not a widget type"),
-    ('eyes = ["left", "right"]', 'eyes = [["left"], "right"]', "eyes must list"),
-    ('eyes = ["left", "right"]', 'eyes = [{ x = 1 }]', "eyes must list"),
-    ("safe_margin = [24, 32, 24, 32]", "safe_margin = [true, 32, 24, 32]", "safe_margin must be 4 non-negative"),
-    ("left = [0, 0]", "left = [true, 0]", "calibration maps"),
-    ('title = "Quark AI Glasses S1"', f'title = "{"t" * 201}"', "title must be text of at most 200"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ('speakers = "stereo"', 'speakers = "stereo"\nspeak = [{ a = 1 }]', "which is not a widget type"),
+        ('eyes = ["left", "right"]', 'eyes = [["left"], "right"]', "eyes must list"),
+        ('eyes = ["left", "right"]', "eyes = [{ x = 1 }]", "eyes must list"),
+        ("safe_margin = [24, 32, 24, 32]", "safe_margin = [true, 32, 24, 32]", "safe_margin must be 4 non-negative"),
+        ("left = [0, 0]", "left = [true, 0]", "calibration maps"),
+        ('title = "Quark AI Glasses S1"', f'title = "{"t" * 201}"', "title must be text of at most 200"),
+    ],
+)
 def test_odd_values_are_one_line(tmp_path: Path, old: str, new: str, says: str) -> None:
     assert says in refused(profile(tmp_path, old, new))
 
@@ -195,22 +205,37 @@ def test_font_size_in_degrees_is_capped_in_pixels(tmp_path: Path) -> None:
     device_path = tmp_path / "narrow.toml"
     device_path.write_text(NARROW, encoding="utf-8")
     scene_path = tmp_path / "big.toml"
-    scene_path.write_text('[scene]\ndevice = "quark-s1"\n\n[[widgets]]\ntype = "text"\nid = "headline"\n'
-                          'text = "Hi"\nsize = "15deg"\n', encoding="utf-8")
+    scene_path.write_text(
+        '[scene]\ndevice = "quark-s1"\n\n[[widgets]]\ntype = "text"\nid = "headline"\ntext = "Hi"\nsize = "15deg"\n',
+        encoding="utf-8",
+    )
     device = load_device(device_path)
     with pytest.raises(SceneError) as info:
         Renderer(load_scene(scene_path), device).frame(0.0)
     message = str(info.value)
     px = round(device.deg_to_px(15))
-    assert message.startswith(f"{scene_path}:4: text 'headline': 'size' 15deg is {px:,} px on narrow, over the "
-                              f"{MAX_FONT_PX} px limit for text (use at most "), message
+    assert message.startswith(
+        f"{scene_path}:4: text 'headline': 'size' 15deg is {px:,} px on narrow, over the "
+        f"{MAX_FONT_PX} px limit for text (use at most "
+    ), message
 
 
 def test_font_cap_names_the_composite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     device_path = tmp_path / "narrow.toml"
     device_path.write_text(NARROW, encoding="utf-8")
-    assert cli.main(["render", str(ROOT / "scenes/navigation.toml"), "--device", str(device_path),
-                     "--out", str(tmp_path / "out")]) == 2
+    assert (
+        cli.main(
+            [
+                "render",
+                str(ROOT / "scenes/navigation.toml"),
+                "--device",
+                str(device_path),
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert "nav_arrow 'next-turn': its " in err and f"over the {MAX_FONT_PX} px limit for text" in err, err
     assert "wider fov_diag_deg" in err and len(err.splitlines()) == 1
@@ -223,3 +248,11 @@ def test_font_cap_without_a_widget() -> None:
     assert theme.text_px("small") <= MAX_FONT_PX
     with pytest.raises(FieldError, match=f"over the {MAX_FONT_PX} px limit"):
         theme.text_px("display")
+
+
+def test_font_cap_of_a_composite_with_no_source_is_a_hud_error() -> None:
+    narrow = dataclasses.replace(load_device("quark-s1"), fov_diag_deg=2.0)
+    arrow = NavArrow(maneuver="left", street="Main", distance_m=100)
+    arrow.source = None  # built by hud itself: no file or line
+    with pytest.raises(HudError, match=f"over the {MAX_FONT_PX} px limit for text"):
+        Renderer(Scene(arrow), narrow).frame(0.0)

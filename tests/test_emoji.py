@@ -1,6 +1,7 @@
 """Emoji: the bundled monochrome Noto Emoji font in the fallback chain, emoji presentation
 (U+FE0F, Emoji_Presentation), and ZWJ sequences, flags, keycaps and skin tones shaped as one
 glyph."""
+
 from __future__ import annotations
 
 import warnings
@@ -12,24 +13,18 @@ import hud
 from hud.text import MissingGlyphWarning, fonts, measure, shape_line, text_width
 
 SIZE = 24
-METRO = "Metro \U0001F687 Line 1"
+METRO = "Metro \U0001f687 Line 1"
 EMOJI_FONTS = {"regular": "NotoEmoji-Regular.ttf", "bold": "NotoEmoji-Bold.ttf"}
 SEQUENCES = {
-    "family (ZWJ)": "\U0001F468\u200d\U0001F469\u200d\U0001F467",
-    "rainbow flag (ZWJ)": "\U0001F3F3\ufe0f\u200d\U0001F308",
-    "woman technologist, medium skin tone (ZWJ)": "\U0001F469\U0001F3FD\u200d\U0001F4BB",
-    "flag of Japan": "\U0001F1EF\U0001F1F5",
-    "flag of England (tags)": "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
-    "thumbs up, medium skin tone": "\U0001F44D\U0001F3FD",
+    "family (ZWJ)": "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+    "rainbow flag (ZWJ)": "\U0001f3f3\ufe0f\u200d\U0001f308",
+    "woman technologist, medium skin tone (ZWJ)": "\U0001f469\U0001f3fd\u200d\U0001f4bb",
+    "flag of Japan": "\U0001f1ef\U0001f1f5",
+    "flag of England (tags)": "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+    "thumbs up, medium skin tone": "\U0001f44d\U0001f3fd",
     "keycap 1": "1\ufe0f\u20e3",
     "keycap #": "#\u20e3",
 }
-
-
-@pytest.fixture
-def fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forget which missing characters were already warned about."""
-    monkeypatch.setattr(fonts, "_warned", set())
 
 
 def _missing(function, *args, **kwargs) -> list[warnings.WarningMessage]:
@@ -41,8 +36,22 @@ def _missing(function, *args, **kwargs) -> list[warnings.WarningMessage]:
 
 
 @pytest.mark.parametrize("weight", ["regular", "bold"])
-@pytest.mark.parametrize("char", ["\U0001F687", "\U0001F600", "\U0001F44D", "\U0001F1EF", "\U0001F3FD",
-                                  "\u26a1", "\u2600", "\ufe0f", "\u200d", "\u20e3", "\U000E0067"])
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\U0001f687",
+        "\U0001f600",
+        "\U0001f44d",
+        "\U0001f1ef",
+        "\U0001f3fd",
+        "\u26a1",
+        "\u2600",
+        "\ufe0f",
+        "\u200d",
+        "\u20e3",
+        "\U000e0067",
+    ],
+)
 def test_emoji_characters_have_a_glyph(char: str, weight: str) -> None:
     assert fonts.has_glyph(ord(char), weight)
     assert fonts.family_font("NotoEmoji", weight).glyph_index(ord(char))
@@ -57,7 +66,7 @@ def test_emoji_font_is_last_in_the_fallback_chain() -> None:
 def test_metro_emoji_shapes_from_the_emoji_font(weight: str, fresh_warnings: None) -> None:
     assert not _missing(shape_line, METRO, SIZE, weight)
     glyphs = shape_line(METRO, SIZE, weight).glyphs
-    (emoji,) = [g for g in glyphs if g.cluster == METRO.index("\U0001F687")]
+    (emoji,) = [g for g in glyphs if g.cluster == METRO.index("\U0001f687")]
     assert emoji.font.name == EMOJI_FONTS[weight] and emoji.gid != 0
     assert {g.font.name for g in glyphs if g is not emoji} == {f"NotoSans-{weight.capitalize()}.ttf"}
     assert all(g.gid for g in glyphs)
@@ -78,16 +87,17 @@ def test_metro_emoji_renders_lit_pixels_where_the_emoji_is(fresh_warnings: None)
     assert not caught
     frame = hud.render(hud.Scene(widget), device="quark-s1")
     eye = frame.eyes["left"]
-    (line,) = widget.text_block.lines
+    (drawn,) = frame.snapshot.texts
+    (line,) = drawn.block.lines
     (emoji,) = [g for g in line.glyphs if g.font.name == EMOJI_FONTS["regular"]]
-    rect = widget.rect
-    box = eye[rect.y:rect.y + rect.h, rect.x + emoji.x + 1:rect.x + emoji.x + emoji.advance - 1]
-    text = eye[rect.y:rect.y + rect.h, rect.x:rect.x + emoji.x - 1]  # "Metro "
+    rect = drawn.box
+    box = eye[rect.y : rect.y + rect.h, rect.x + emoji.x + 1 : rect.x + emoji.x + emoji.advance - 1]
+    text = eye[rect.y : rect.y + rect.h, rect.x : rect.x + emoji.x - 1]  # "Metro "
     lit = np.count_nonzero(box > 128)
     assert lit > box.size // 10  # a filled pictogram, not an empty box outline
     assert box.max() == text.max()  # rasterised as an outline, as bright as the text
     # Blank columns either side of the glyph: it is drawn where the shaper placed it.
-    assert np.count_nonzero(eye[rect.y:rect.y + rect.h, rect.x + emoji.x - 3]) < 3
+    assert np.count_nonzero(eye[rect.y : rect.y + rect.h, rect.x + emoji.x - 3]) < 3
 
 
 @pytest.mark.parametrize("name", sorted(SEQUENCES))
@@ -114,7 +124,7 @@ def test_zwj_sequence_stays_one_glyph_in_right_to_left_text(fresh_warnings: None
     assert not _missing(shape_line, text, SIZE)
     line = shape_line(text, SIZE)
     assert line.rtl
-    assert [g.cluster for g in line.glyphs if g.font.name == EMOJI_FONTS["regular"]] == [text.index("\U0001F468")]
+    assert [g.cluster for g in line.glyphs if g.font.name == EMOJI_FONTS["regular"]] == [text.index("\U0001f468")]
 
 
 def test_emoji_presentation_selector_picks_the_emoji_font() -> None:
@@ -137,20 +147,26 @@ def test_default_emoji_presentation_wins_over_an_earlier_font() -> None:
 
 
 def test_mixed_cjk_and_emoji(fresh_warnings: None) -> None:
-    text = "地铁\U0001F687站 出口" + SEQUENCES["family (ZWJ)"]
+    text = "地铁\U0001f687站 出口" + SEQUENCES["family (ZWJ)"]
     assert not _missing(shape_line, text, SIZE)
     line = shape_line(text, SIZE)
     names = [(text[g.cluster], g.font.name) for g in line.glyphs]
-    assert names == [("地", "NotoSansSC-Regular.otf"), ("铁", "NotoSansSC-Regular.otf"),
-                     ("\U0001F687", EMOJI_FONTS["regular"]), ("站", "NotoSansSC-Regular.otf"),
-                     (" ", "NotoSansSC-Regular.otf"), ("出", "NotoSansSC-Regular.otf"),
-                     ("口", "NotoSansSC-Regular.otf"), ("\U0001F468", EMOJI_FONTS["regular"])]
+    assert names == [
+        ("地", "NotoSansSC-Regular.otf"),
+        ("铁", "NotoSansSC-Regular.otf"),
+        ("\U0001f687", EMOJI_FONTS["regular"]),
+        ("站", "NotoSansSC-Regular.otf"),
+        (" ", "NotoSansSC-Regular.otf"),
+        ("出", "NotoSansSC-Regular.otf"),
+        ("口", "NotoSansSC-Regular.otf"),
+        ("\U0001f468", EMOJI_FONTS["regular"]),
+    ]
     assert all(g.gid for g in line.glyphs)
     assert line.width == sum(g.advance for g in line.glyphs)
 
 
 def test_emoji_wrap_never_splits_a_sequence_and_fits(fresh_warnings: None) -> None:
-    text = " ".join(SEQUENCES.values()) + " 地铁\U0001F687站"
+    text = " ".join(SEQUENCES.values()) + " 地铁\U0001f687站"
     for width in range(2 * SIZE, 200, 13):
         assert not _missing(measure, text, SIZE, width=width)
         block = measure(text, SIZE, width=width)

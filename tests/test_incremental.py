@@ -7,6 +7,7 @@ every step, applies the same random mutation to both, and compares every eye's p
 after every frame. It runs for a two-eye mono device, a one-eye 16-colour device and a device
 with per-eye calibration offsets.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -32,11 +33,10 @@ from hud.damage import MAX_RECTS, merge
 from hud.devices import PROFILE_DIR, DeviceProfile, load_device
 from hud.geometry import Rect
 from hud.icons import ICON_NAMES, MANEUVERS
-from hud.widgets import ANCHORS, WIDGET_TYPES, Caption, NavArrow, Progress, Text, Widget
+from hud.widgets import ANCHORS, WIDGET_TYPES, Caption, Composite, NavArrow, Progress, Text, Widget
 from hud.widgets.primitives import ALIGNS, JUSTIFIES, TEXT_ALIGNS
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENES = ROOT / "scenes"
+from paths import SCENES
 
 S1 = load_device("quark-s1")
 FRAME = load_device("frame")  # one eye, RGB, at most 16 colours per frame
@@ -45,8 +45,11 @@ FRAME = load_device("frame")  # one eye, RGB, at most 16 colours per frame
 def _calibrated_device() -> DeviceProfile:
     """quark-s1 with per-eye calibration offsets, loaded from a profile file in a temp dir."""
     text = (PROFILE_DIR / "quark-s1.toml").read_text(encoding="utf-8")
-    for old, new in (("left = [0, 0]", "left = [3, -2]"), ("right = [0, 0]", "right = [-4, 1]"),
-                     ('name = "quark-s1"', 'name = "quark-s1-calibrated"')):
+    for old, new in (
+        ("left = [0, 0]", "left = [3, -2]"),
+        ("right = [0, 0]", "right = [-4, 1]"),
+        ('name = "quark-s1"', 'name = "quark-s1-calibrated"'),
+    ):
         assert old in text, old
         text = text.replace(old, new)
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,12 +65,15 @@ CALIBRATED = _calibrated_device()
 
 # -- comparing frames ----------------------------------------------------------------------------
 
+
 def assert_same_eyes(actual: dict[str, np.ndarray], expected: dict[str, np.ndarray], label: str) -> None:
     """Every eye pixel-equal; on mismatch name the first differing pixel and how many differ."""
     assert actual.keys() == expected.keys(), f"{label}: eyes {sorted(actual)} != {sorted(expected)}"
     for eye, e in expected.items():
         a = actual[eye]
-        assert a.shape == e.shape and a.dtype == e.dtype, f"{label}: eye {eye} {a.shape}/{a.dtype} != {e.shape}/{e.dtype}"
+        assert a.shape == e.shape and a.dtype == e.dtype, (
+            f"{label}: eye {eye} {a.shape}/{a.dtype} != {e.shape}/{e.dtype}"
+        )
         if np.array_equal(a, e):
             continue
         differs = a != e
@@ -78,7 +84,8 @@ def assert_same_eyes(actual: dict[str, np.ndarray], expected: dict[str, np.ndarr
         raise AssertionError(
             f"{label}: eye '{eye}' differs from a full redraw at (x={x}, y={y}): "
             f"incremental {a[y, x].tolist()} vs full {e[y, x].tolist()}; {len(ys)} pixels differ, "
-            f"within x {xs.min()}..{xs.max()}, y {ys.min()}..{ys.max()}")
+            f"within x {xs.min()}..{xs.max()}, y {ys.min()}..{ys.max()}"
+        )
 
 
 def full_render(scene: hud.Scene, device: DeviceProfile, t: float = 0.0) -> hud.Frame:
@@ -87,10 +94,35 @@ def full_render(scene: hud.Scene, device: DeviceProfile, t: float = 0.0) -> hud.
     return renderer.frame(t)
 
 
+# What a widget holds: its fields, its dirty marks, its place in the tree (with the widget count
+# and nesting height the tree limits check) and where it was declared; a composite also the mark
+# that says when it needs a new build. Nothing any renderer computes.
+WIDGET_STATE = frozenset(
+    {"_values", "_revision", "_layout_stamp", "_tree_revision", "_children", "parent", "_size", "_height", "source"}
+)
+COMPOSITE_STATE = WIDGET_STATE | {"_build_revision"}
+
+
+def assert_holds_no_render_state(root: Widget) -> None:
+    """Every widget of the tree has exactly its own state: no box, block, build, cache or owner."""
+    for widget in root.walk():
+        expected = COMPOSITE_STATE if isinstance(widget, Composite) else WIDGET_STATE
+        assert set(vars(widget)) == expected, f"{widget!r}: {sorted(set(vars(widget)) ^ expected)}"
+
+
 # -- random trees ---------------------------------------------------------------------------------
 
-LATIN = ["Turn left", "Hello world", "Gate C32", "Paid 18.00", "Wensan Road", "x", "naïve café",
-         "longwordwithoutanyspacesatall", "ETA 6 min"]
+LATIN = [
+    "Turn left",
+    "Hello world",
+    "Gate C32",
+    "Paid 18.00",
+    "Wensan Road",
+    "x",
+    "naïve café",
+    "longwordwithoutanyspacesatall",
+    "ETA 6 min",
+]
 CJK = ["欢迎来到杭州", "前方两百米右转", "晚上回家吃饭吗？", "地铁站", "（括号）。", "中文排版"]
 ARABIC = ["مرحبا بالعالم", "السلام عليكم", "انعطف يسارا", "محطة المترو"]
 WORDS = LATIN + CJK + ARABIC
@@ -103,15 +135,24 @@ short_texts = st.lists(st.sampled_from(WORDS), min_size=1, max_size=2).map(" ".j
 depths = st.one_of(st.none(), st.sampled_from([0.5, 1.0, 2.0, 10.0]), st.floats(0.5, 10.0))
 brightnesses = st.one_of(st.sampled_from([1.0, 1.0, 0.8, 0.6, 0.35, 0.0]), st.floats(0.05, 1.0))
 widths = st.sampled_from([None, 60, 160, 300, "40%", "100%", "6deg", "12deg"])
-offsets = st.one_of(st.tuples(st.integers(-40, 40), st.integers(-40, 40)),
-                    st.tuples(st.sampled_from(["0.5deg", "-1deg", 0, 12, -25]), st.sampled_from(["1deg", "-0.5deg", 0, 9])),
-                    st.tuples(st.sampled_from([-700, -300, 0, 150, 300, 700]), st.sampled_from([-500, -150, 0, 200, 500]))
-                    ).map(list)
+offsets = st.one_of(
+    st.tuples(st.integers(-40, 40), st.integers(-40, 40)),
+    st.tuples(st.sampled_from(["0.5deg", "-1deg", 0, 12, -25]), st.sampled_from(["1deg", "-0.5deg", 0, 9])),
+    st.tuples(st.sampled_from([-700, -300, 0, 150, 300, 700]), st.sampled_from([-500, -150, 0, 200, 500])),
+).map(list)
 colours = st.sampled_from(["fg", "dim", "accent", "alert", 0.5, "#ff8800"])
 
-COMMON = {"anchor": st.sampled_from(ANCHORS), "width": widths, "depth_m": depths, "brightness": brightnesses,
-          "offset": offsets, "padding": st.sampled_from([0, 4, [2, 6]]), "margin": st.sampled_from([0, 3]),
-          "grow": st.sampled_from([0, 1]), "visible": st.sampled_from([True] * 7 + [False])}
+COMMON = {
+    "anchor": st.sampled_from(ANCHORS),
+    "width": widths,
+    "depth_m": depths,
+    "brightness": brightnesses,
+    "offset": offsets,
+    "padding": st.sampled_from([0, 4, [2, 6]]),
+    "margin": st.sampled_from([0, 3]),
+    "grow": st.sampled_from([0, 1]),
+    "visible": st.sampled_from([True] * 7 + [False]),
+}
 
 
 def _fields(required: dict[str, st.SearchStrategy], optional: dict[str, st.SearchStrategy]) -> st.SearchStrategy:
@@ -119,37 +160,84 @@ def _fields(required: dict[str, st.SearchStrategy], optional: dict[str, st.Searc
 
 
 LEAVES: dict[str, st.SearchStrategy] = {
-    "text": _fields({"text": st.one_of(some_texts, long_texts)}, {"size": st.sampled_from(["small", "body", "title", "large", 18]),
-                                      "max_lines": st.integers(0, 3), "align": st.sampled_from(TEXT_ALIGNS),
-                                      "weight": st.sampled_from(["regular", "bold"]), "color": colours,
-                                      "overflow": st.sampled_from(["ellipsis", "clip", "keep-end"]),
-                                      "scroll": st.sampled_from([0.5, 1.0, 2.5])}),
-    "icon": _fields({"name": st.sampled_from(ICON_NAMES)},
-                    {"size": st.sampled_from([16, 32, "1.2deg", "2.5deg"]), "stroke": st.sampled_from([0.5, 1.0, 2.0]),
-                     "color": colours, "exit": st.integers(1, 8)}),
+    "text": _fields(
+        {"text": st.one_of(some_texts, long_texts)},
+        {
+            "size": st.sampled_from(["small", "body", "title", "large", 18]),
+            "max_lines": st.integers(0, 3),
+            "align": st.sampled_from(TEXT_ALIGNS),
+            "weight": st.sampled_from(["regular", "bold"]),
+            "color": colours,
+            "overflow": st.sampled_from(["ellipsis", "clip", "keep-end"]),
+            "scroll": st.sampled_from([0.5, 1.0, 2.5]),
+        },
+    ),
+    "icon": _fields(
+        {"name": st.sampled_from(ICON_NAMES)},
+        {
+            "size": st.sampled_from([16, 32, "1.2deg", "2.5deg"]),
+            "stroke": st.sampled_from([0.5, 1.0, 2.0]),
+            "color": colours,
+            "exit": st.integers(1, 8),
+        },
+    ),
     "progress": _fields({"value": st.floats(0.0, 1.0)}, {"color": colours}),
-    "caption": _fields({"text": long_texts}, {"translation": texts, "speaker": short_texts, "max_lines": st.integers(1, 3),
-                                         "size": st.sampled_from(["small", "body", "large"]),
-                                         "lang": st.sampled_from(["en", "zh", "ar"])}),
-    "notification": _fields({"app": short_texts, "title": short_texts},
-                            {"body": texts, "priority": st.sampled_from(["low", "normal", "high"]),
-                             "icon": st.sampled_from(["wallet", "plane", "message", "bell"])}),
-    "nav_arrow": _fields({"maneuver": st.sampled_from(MANEUVERS)},
-                         {"distance_m": st.floats(0.0, 5000.0), "street": short_texts, "eta_min": st.integers(0, 90),
-                          "exit": st.integers(1, 8)}),
-    "price_card": _fields({"product": short_texts, "price": st.floats(0.0, 99999.0)},
-                          {"store": short_texts, "rating": st.floats(0.0, 5.0),
-                           "compare": st.lists(st.fixed_dictionaries({"store": short_texts,
-                                                                      "price": st.floats(0.0, 99999.0)}), max_size=2)}),
+    "caption": _fields(
+        {"text": long_texts},
+        {
+            "translation": texts,
+            "speaker": short_texts,
+            "max_lines": st.integers(1, 3),
+            "size": st.sampled_from(["small", "body", "large"]),
+            "lang": st.sampled_from(["en", "zh", "ar"]),
+        },
+    ),
+    "notification": _fields(
+        {"app": short_texts, "title": short_texts},
+        {
+            "body": texts,
+            "priority": st.sampled_from(["low", "normal", "high"]),
+            "icon": st.sampled_from(["wallet", "plane", "message", "bell"]),
+        },
+    ),
+    "nav_arrow": _fields(
+        {"maneuver": st.sampled_from(MANEUVERS)},
+        {
+            "distance_m": st.floats(0.0, 5000.0),
+            "street": short_texts,
+            "eta_min": st.integers(0, 90),
+            "exit": st.integers(1, 8),
+        },
+    ),
+    "price_card": _fields(
+        {"product": short_texts, "price": st.floats(0.0, 99999.0)},
+        {
+            "store": short_texts,
+            "rating": st.floats(0.0, 5.0),
+            "compare": st.lists(
+                st.fixed_dictionaries({"store": short_texts, "price": st.floats(0.0, 99999.0)}), max_size=2
+            ),
+        },
+    ),
 }
 CONTAINERS: dict[str, dict[str, st.SearchStrategy]] = {
-    "column": {"gap": st.sampled_from([0, 4, "0.3deg"]), "align": st.sampled_from(ALIGNS),
-               "justify": st.sampled_from(JUSTIFIES), "height": st.sampled_from([None, 200, "50%"])},
-    "row": {"gap": st.sampled_from([0, 4, "0.3deg"]), "align": st.sampled_from(ALIGNS),
-            "justify": st.sampled_from(JUSTIFIES)},
+    "column": {
+        "gap": st.sampled_from([0, 4, "0.3deg"]),
+        "align": st.sampled_from(ALIGNS),
+        "justify": st.sampled_from(JUSTIFIES),
+        "height": st.sampled_from([None, 200, "50%"]),
+    },
+    "row": {
+        "gap": st.sampled_from([0, 4, "0.3deg"]),
+        "align": st.sampled_from(ALIGNS),
+        "justify": st.sampled_from(JUSTIFIES),
+    },
     "stack": {"height": st.sampled_from([None, 120, "30%"])},
-    "panel": {"fill": st.sampled_from(["off", "dim", 0.3]), "border": st.sampled_from([0, 2, "0.2deg"]),
-              "radius": st.sampled_from([0, 8, 30])},
+    "panel": {
+        "fill": st.sampled_from(["off", "dim", 0.3]),
+        "border": st.sampled_from([0, 2, "0.2deg"]),
+        "radius": st.sampled_from([0, 8, 30]),
+    },
 }
 
 Spec = tuple[str, dict[str, Any], list]  # (widget type, fields, child specs)
@@ -163,8 +251,10 @@ def widget_specs(depth: int = 0) -> st.SearchStrategy:
     """A widget recipe; containers nest at most two deep."""
     if depth >= 2:
         return leaf_specs()
-    containers = [st.tuples(st.just(kind), _fields({}, fields), st.lists(widget_specs(depth + 1), max_size=3))
-                  for kind, fields in CONTAINERS.items()]
+    containers = [
+        st.tuples(st.just(kind), _fields({}, fields), st.lists(widget_specs(depth + 1), max_size=3))
+        for kind, fields in CONTAINERS.items()
+    ]
     return st.one_of(leaf_specs(), *containers)
 
 
@@ -197,6 +287,7 @@ def resolve(root: Widget, path: tuple[int, ...]) -> Widget:
 
 # -- the state machine ----------------------------------------------------------------------------
 
+
 class IncrementalMachine(RuleBasedStateMachine):
     """Tree A: one long-lived renderer, incremental frames. Tree B: the same tree, the same
     mutations, every frame drawn from scratch (every cache invalidated). After every step the
@@ -214,6 +305,8 @@ class IncrementalMachine(RuleBasedStateMachine):
         self.frames = 0
         self.healthy = True
         self.screenshot_pending = False
+        self.other_pending = False
+        self.seen = -1  # tree A's dirty mark when its renderer last drew it
 
     @initialize(recipe=scene_recipes)
     def build_trees(self, recipe: list[Spec]) -> None:
@@ -221,6 +314,7 @@ class IncrementalMachine(RuleBasedStateMachine):
         self.scene_b = hud.Scene(*[build(spec) for spec in recipe])
         self.renderer_a = hud.Renderer(self.scene_a, self.device)
         self.renderer_b = hud.Renderer(self.scene_b, self.device)
+        self.renderer_other = hud.Renderer(self.scene_a, FRAME if self.device is not FRAME else S1)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _paths(self, want: Callable[[Widget], bool] = lambda w: True) -> list[tuple[int, ...]]:
@@ -230,8 +324,9 @@ class IncrementalMachine(RuleBasedStateMachine):
     def _has(self, want: Callable[[Widget], bool]) -> bool:
         return self.scene_a is not None and any(True for _ in self._paths(want))
 
-    def _apply(self, data: st.DataObject, want: Callable[[Widget], bool], change: Callable[[Widget], None],
-               label: str) -> None:
+    def _apply(
+        self, data: st.DataObject, want: Callable[[Widget], bool], change: Callable[[Widget], None], label: str
+    ) -> None:
         path = data.draw(st.sampled_from(self._paths(want)), label=f"{label} at path")
         for scene in (self.scene_a, self.scene_b):
             widget = resolve(scene.root, path)
@@ -244,13 +339,17 @@ class IncrementalMachine(RuleBasedStateMachine):
         self._apply(data, lambda w: isinstance(w, Text), lambda w: setattr(w, "text", text), "set text")
 
     @precondition(lambda self: self._has(lambda w: isinstance(w, Caption)))
-    @rule(data=st.data(), more=st.one_of(st.just(""), long_texts),
-          partial=st.sampled_from([None, "", " and then", " 然后"]))
+    @rule(
+        data=st.data(),
+        more=st.one_of(st.just(""), long_texts),
+        partial=st.sampled_from([None, "", " and then", " 然后"]),
+    )
     def caption_append(self, data: st.DataObject, more: str, partial: str | None) -> None:
         def change(caption: Caption) -> None:
             caption.append(more and " " + more)  # "" commits nothing and drops the partial words
             if partial is not None:
                 caption.replace_partial(partial)
+
         self._apply(data, lambda w: isinstance(w, Caption), change, "caption append")
 
     @precondition(lambda self: self._has(lambda w: isinstance(w, (Caption, Text))))
@@ -276,8 +375,13 @@ class IncrementalMachine(RuleBasedStateMachine):
         self._apply(data, lambda w: True, lambda w: setattr(w, "depth_m", value), "depth")
 
     @precondition(lambda self: self._has(lambda w: True))
-    @rule(data=st.data(), name=st.sampled_from(["anchor", "offset", "width"]), anchor=st.sampled_from(ANCHORS),
-          offset=offsets, width=widths)
+    @rule(
+        data=st.data(),
+        name=st.sampled_from(["anchor", "offset", "width"]),
+        anchor=st.sampled_from(ANCHORS),
+        offset=offsets,
+        width=widths,
+    )
     def set_geometry(self, data: st.DataObject, name: str, anchor: str, offset: list, width: Any) -> None:
         value = {"anchor": anchor, "offset": offset, "width": width}[name]
         self._apply(data, lambda w: True, lambda w: setattr(w, name, value), f"set {name}")
@@ -309,10 +413,12 @@ class IncrementalMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def move_to_front(self, data: st.DataObject) -> None:
         """Reorder: remove a widget and add it back as its parent's first child."""
+
         def change(widget: Widget) -> None:
             parent = widget.parent
             parent.remove(widget)
             parent.add(widget, 0)
+
         self._apply(data, lambda w: True, change, "reorder")
 
     @rule()
@@ -325,6 +431,14 @@ class IncrementalMachine(RuleBasedStateMachine):
         renderer does, as an app taking a screenshot would."""
         self.screenshot_pending = True
 
+    @rule()
+    def other_device(self) -> None:
+        """Before the next frame, a long-lived renderer for another device draws tree A: it
+        must draw what a fresh renderer for that device draws, and tree A's own renderer must
+        not notice (an unchanged frame stays free)."""
+        self.other_pending = True
+        self.expect_unchanged = self.previous is not None
+
     # -- the check ---------------------------------------------------------------------------------
     @invariant()
     def incremental_equals_full(self) -> None:
@@ -334,10 +448,16 @@ class IncrementalMachine(RuleBasedStateMachine):
         label = f"{self.device.name} frame {self.frames}"
         root = self.scene_a.root
         screenshot = None
-        if self.screenshot_pending and (root.layout_dirty or root.paint_pending):
+        if self.screenshot_pending and root._tree_revision != self.seen:  # tree A changed since its last frame
             screenshot = hud.Renderer(self.scene_a, self.device).frame()
             self.screenshot_pending = False
+        if self.other_pending:
+            other = self.renderer_other.frame()
+            expected = hud.Renderer(self.scene_b, self.renderer_other.device).frame()
+            assert_same_eyes(other.eyes, expected.eyes, f"{label}: {self.renderer_other.device.name} on the same tree")
+            self.other_pending = False
         frame_a = self.renderer_a.frame()
+        self.seen = root._tree_revision
         self.renderer_b.invalidate()
         frame_b = self.renderer_b.frame()
         assert frame_b.dirty_px == self.device.width * self.device.height * len(self.device.eyes)
@@ -353,6 +473,7 @@ class IncrementalMachine(RuleBasedStateMachine):
         # Earlier frames keep their pixels (copy-on-write panels).
         if self.previous is not None:
             assert_same_eyes(self.previous.eyes, self.previous_copy, f"{label}: the previous frame")
+        assert_holds_no_render_state(root)
         self.previous = frame_a
         self.previous_copy = {eye: panel.copy() for eye, panel in frame_a.eyes.items()}
         self.expect_unchanged = False
@@ -365,8 +486,11 @@ class IncrementalMachine(RuleBasedStateMachine):
         if self.scene_b is None or self.previous is None or not self.healthy:
             return
         fresh = hud.Scene(*[clone(widget) for widget in self.scene_b.root._children])
-        assert_same_eyes(self.previous.eyes, hud.Renderer(fresh, self.device).frame().eyes,
-                         f"{self.device.name}: last frame against a tree rebuilt from its fields")
+        assert_same_eyes(
+            self.previous.eyes,
+            hud.Renderer(fresh, self.device).frame().eyes,
+            f"{self.device.name}: last frame against a tree rebuilt from its fields",
+        )
 
 
 class ColourMachine(IncrementalMachine):
@@ -378,7 +502,8 @@ class CalibratedMachine(IncrementalMachine):
 
 
 _SETTINGS: dict[str, Any] = {
-    "deadline": None, "stateful_step_count": 12,
+    "deadline": None,
+    "stateful_step_count": 12,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 }
 
@@ -398,11 +523,19 @@ EYE_AREA = S1.width * S1.height
 def _street_scene() -> hud.Scene:
     return hud.Scene(
         hud.NavArrow(maneuver="left", distance_m=120, street="Wensan Road", eta_min=6, anchor="top-left", id="nav"),
-        hud.Notification(app="Alipay", title="Paid ¥18.00", body="Lv's Noodles, Hubin", anchor="top-right",
-                         width="10deg", depth_m=1.2, id="pay"),
+        hud.Notification(
+            app="Alipay",
+            title="Paid ¥18.00",
+            body="Lv's Noodles, Hubin",
+            anchor="top-right",
+            width="10deg",
+            depth_m=1.2,
+            id="pay",
+        ),
         hud.Progress(value=0.4, anchor="right", id="progress"),
-        hud.Caption(text="欢迎来到杭州", translation="Welcome to Hangzhou", speaker="Guide", anchor="bottom",
-                    id="caption"),
+        hud.Caption(
+            text="欢迎来到杭州", translation="Welcome to Hangzhou", speaker="Guide", anchor="bottom", id="caption"
+        ),
     )
 
 
@@ -502,9 +635,10 @@ def test_hiding_and_dimming_to_zero_clear_pixels() -> None:
     scene["pay"].visible = False
     scene["nav"].brightness = 0.0
     frame = renderer.frame()
-    fresh = hud.Scene(hud.Progress(value=0.4, anchor="right"),
-                      hud.Caption(text="欢迎来到杭州", translation="Welcome to Hangzhou", speaker="Guide",
-                                  anchor="bottom"))
+    fresh = hud.Scene(
+        hud.Progress(value=0.4, anchor="right"),
+        hud.Caption(text="欢迎来到杭州", translation="Welcome to Hangzhou", speaker="Guide", anchor="bottom"),
+    )
     assert_same_eyes(frame.eyes, full_render(fresh, S1).eyes, "hidden and dark")
 
 
@@ -531,8 +665,8 @@ def test_moving_a_widget_in_depth_damages_both_eyes(device: DeviceProfile) -> No
         # The card moves by +shift in the left eye and -shift in the right eye from where
         # it was at the image distance (plus each eye's calibration offset).
         for eye, sign in (("left", 1), ("right", -1)):
-            base = _lit_box(first.eyes[eye][device.height // 3:])
-            moved = _lit_box(frame.eyes[eye][device.height // 3:])
+            base = _lit_box(first.eyes[eye][device.height // 3 :])
+            moved = _lit_box(frame.eyes[eye][device.height // 3 :])
             assert moved[0] - base[0] == sign * shift and moved[2] - base[2] == sign * shift, (eye, depth)
         if shift:
             assert not np.array_equal(frame.eyes["left"], frame.eyes["right"])
@@ -558,8 +692,9 @@ def test_earlier_frames_keep_their_pixels() -> None:
 
 
 def test_a_second_renderer_on_the_same_tree_leaves_no_stale_pixels() -> None:
-    """A screenshot renderer (same device object) drawing the tree consumes its dirty flags;
-    the display's renderer must still show the change, not its previous images."""
+    """A screenshot renderer (same device object) drawing the tree between two frames takes
+    nothing from the display's renderer: the display still shows the change, not its previous
+    images."""
     scene = _street_scene()
     display = hud.Renderer(scene, S1)
     display.frame()
@@ -574,16 +709,43 @@ def test_a_second_renderer_on_the_same_tree_leaves_no_stale_pixels() -> None:
     assert display.frame().dirty_px == 0  # and then it is incremental again
 
 
-def test_a_renderer_for_another_device_forces_a_full_redraw() -> None:
+STREET_CHANGES: list[tuple[str, Callable[[hud.Scene], None]]] = [
+    ("nothing", lambda scene: None),
+    ("progress", lambda scene: setattr(scene["progress"], "value", 0.9)),
+    ("caption append", lambda scene: scene["caption"].append("，请往前走")),
+    ("payment depth", lambda scene: setattr(scene["pay"], "depth_m", 0.6)),
+    ("nothing again", lambda scene: None),
+    ("street", lambda scene: setattr(scene["nav"], "street", "Hubin Road, West Lake District")),
+    ("hide payment", lambda scene: setattr(scene["pay"], "visible", False)),
+    ("caption partial", lambda scene: scene["caption"].replace_partial("，然后")),
+]
+
+
+@pytest.mark.parametrize("second", ["frame", "gl"], ids=["another device", "another backend"])
+def test_two_renderers_drawing_one_scene_alternately_each_draw_what_a_fresh_one_draws(second: str) -> None:
+    """Every result of rendering lives in the renderer that computed it, so two renderers (the
+    S1 and another device, or the CPU and the GL backend) drawing one scene in turn each give,
+    frame after frame and incrementally, exactly what a fresh renderer gives; and neither
+    writes anything onto the widgets."""
     scene = _street_scene()
     s1 = hud.Renderer(scene, S1)
-    s1.frame()
-    hud.Renderer(scene, FRAME).frame()  # lays the same tree out for another display
-    scene["progress"].value = 0.9
-    frame = s1.frame()
-    fresh = _street_scene()
-    fresh["progress"].value = 0.9
-    assert_same_eyes(frame.eyes, full_render(fresh, S1).eyes, "after another device")
+    other = hud.Renderer(scene, FRAME) if second == "frame" else hud.Renderer(scene, S1, backend="gl")
+    fresh_scene = _street_scene()
+    for step, (label, change) in enumerate(STREET_CHANGES):
+        change(scene)
+        change(fresh_scene)
+        order = (s1, other) if step % 2 else (other, s1)
+        for renderer in order:
+            frame = renderer.frame()
+            expected = hud.Renderer(fresh_scene, renderer.device, backend=renderer.backend).frame()
+            assert_same_eyes(frame.eyes, expected.eyes, f"{renderer.device.name} {renderer.backend}: {label}")
+            if step:
+                full = renderer.device.width * renderer.device.height * len(renderer.device.eyes)
+                assert frame.dirty_px < full // 2, f"{label}: {frame.dirty_px} px re-rastered"  # incremental
+            if label.startswith("nothing") and step:
+                assert frame.dirty_px == 0
+        assert_holds_no_render_state(scene.root)
+        assert_holds_no_render_state(fresh_scene.root)
 
 
 # -- damage rectangles -------------------------------------------------------------------------------
@@ -647,5 +809,8 @@ def test_timeline_frames_are_pure_functions_of_time(name: str) -> None:
     assert_same_eyes(early.eyes, hud.Renderer(hud.load_scene(SCENES / name)).frame(2.0).eyes, f"{name}: 5 s then 2 s")
     assert_same_eyes(renderer.frame(5.0).eyes, late.eyes, f"{name}: back to 5 s")
     for t in (4.1, 0.0, 3.3, 1.05, 2.5):
-        assert_same_eyes(renderer.frame(t).eyes, hud.Renderer(hud.load_scene(SCENES / name)).frame(t).eyes,
-                         f"{name}: jumping to {t} s")
+        assert_same_eyes(
+            renderer.frame(t).eyes,
+            hud.Renderer(hud.load_scene(SCENES / name)).frame(t).eyes,
+            f"{name}: jumping to {t} s",
+        )

@@ -5,6 +5,7 @@ lines of `hud render`, and the example scenes (no errors on any of their targets
 Fixtures live in tests/lint/: <rule>-trips.toml and <rule>-clean.toml, each saying in a
 comment what it shows (low-contrast also has low-contrast-warning-trips.toml).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,9 @@ from hud.devices import builtin_names, load_device
 from hud.lint import ERROR, RULES, WARNING, Finding, lint
 from hud.scene import parse_scene
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "lint"
-EXAMPLES = sorted((ROOT / "scenes").glob("*.toml"))
+from paths import EXAMPLES, ROOT
+from paths import LINT_FIXTURES as FIXTURES
+
 DISPLAYS = sorted(name for name in builtin_names() if load_device(name).has_display)
 DAYLIGHT = 10000.0
 
@@ -56,8 +57,14 @@ def run_lint(path: Path, ambient: float | None = None, **kwargs: object) -> list
 
 def hud_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """Run `python -m hud ARGS` from the repository root."""
-    return subprocess.run([sys.executable, "-m", "hud", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "hud", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def table_line(path: Path, widget_id: str) -> int:
@@ -116,8 +123,9 @@ def test_low_contrast_depends_on_the_ambient_light() -> None:
     path = FIXTURES / "low-contrast-trips.toml"
     assert not [f for f in lint(path) if f.rule == "low-contrast"]
     (error,) = [f for f in lint(path, ambient=DAYLIGHT) if f.rule == "low-contrast"]
-    (warning,) = [f for f in lint(FIXTURES / "low-contrast-warning-trips.toml", ambient=DAYLIGHT)
-                  if f.rule == "low-contrast"]
+    (warning,) = [
+        f for f in lint(FIXTURES / "low-contrast-warning-trips.toml", ambient=DAYLIGHT) if f.rule == "low-contrast"
+    ]
     assert error.value < error.limit == 1.2
     assert 1.2 <= warning.value < warning.limit == 1.5
     assert "10000 lux" in error.message
@@ -127,10 +135,12 @@ def test_overlap_ignores_a_widget_that_draws_nothing() -> None:
     """At brightness 0 (as at the first moment of a fade or slide in) the pulled-up text draws
     nothing, so it overlaps nothing; a little light and it does."""
     text = (FIXTURES / "overlap-trips.toml").read_text(encoding="utf-8")
-    assert 'offset = [0, -20]\n' in text
+    assert "offset = [0, -20]\n" in text
+
     def rules(brightness: float) -> list[str]:
-        scene = parse_scene(text.replace('offset = [0, -20]\n', f'offset = [0, -20]\nbrightness = {brightness}\n'))
+        scene = parse_scene(text.replace("offset = [0, -20]\n", f"offset = [0, -20]\nbrightness = {brightness}\n"))
         return [f.rule for f in lint(scene, "quark-s1")]
+
     assert rules(0) == []
     assert rules(0.5) == ["overlap"]
 
@@ -145,9 +155,13 @@ def test_text_too_small_reports_degrees() -> None:
 def test_thin_stroke_text_on_vuzix() -> None:
     """14 px regular text on the Z100 is legible in size (0.67 deg) but its stems are under 1.5 px;
     bold stems are thick enough."""
+
     def scene(weight: str) -> hud.Scene:
-        return parse_scene(f'[scene]\ndevice = "vuzix-z100"\n\n[[widgets]]\ntype = "text"\nid = "eta"\n'
-                           f'size = 14\nweight = "{weight}"\ntext = "ETA 4 min"\n')
+        return parse_scene(
+            f'[scene]\ndevice = "vuzix-z100"\n\n[[widgets]]\ntype = "text"\nid = "eta"\n'
+            f'size = 14\nweight = "{weight}"\ntext = "ETA 4 min"\n'
+        )
+
     regular = lint(scene("regular"))
     assert [f.rule for f in regular] == ["thin-stroke"]
     assert regular[0].value < 1.5 and regular[0].device == "vuzix-z100"
@@ -156,7 +170,7 @@ def test_thin_stroke_text_on_vuzix() -> None:
 
 def test_missing_glyph_from_the_legacy_computing_block() -> None:
     """U+1FB00 (Symbols for Legacy Computing) is in no bundled font either."""
-    scene = parse_scene('[[widgets]]\ntype = "text"\nid = "t"\ntext = "a \U0001FB00 b"\n')
+    scene = parse_scene('[[widgets]]\ntype = "text"\nid = "t"\ntext = "a \U0001fb00 b"\n')
     (finding,) = [f for f in lint(scene, "quark-s1") if f.rule == "missing-glyph"]
     assert finding.severity == ERROR and "U+1FB00" in finding.message
 
@@ -182,8 +196,11 @@ def test_burn_in_without_a_timeline() -> None:
 
 def test_burn_in_names_a_widget_that_appears_later() -> None:
     """The static text is shown at 2 s: the finding still names it and its line."""
-    text = (FIXTURES / "burn-in-trips.toml").read_text(encoding="utf-8").replace(
-        'id = "clock"\n', 'id = "clock"\nvisible = false\n')
+    text = (
+        (FIXTURES / "burn-in-trips.toml")
+        .read_text(encoding="utf-8")
+        .replace('id = "clock"\n', 'id = "clock"\nvisible = false\n')
+    )
     text += '\n[[timeline]]\nat = "2s"\ntarget = "clock"\nshow = { transition = "none" }\n'
     (finding,) = [f for f in lint(parse_scene(text, "late.toml")) if f.rule == "burn-in"]
     assert finding.widget == "text 'clock'" and finding.line == text.splitlines().index("[[widgets]]") + 1
@@ -232,19 +249,29 @@ def test_finding_str_without_time_line_or_widget() -> None:
 
 def test_finding_to_json() -> None:
     finding = lint(FIXTURES / "overlap-trips.toml")[0]
-    assert finding.to_json() == {"rule": "overlap", "severity": "error", "file": finding.file, "line": finding.line,
-                                 "widget": "text 'second'", "device": "quark-s1", "time": 0.0,
-                                 "message": finding.message, "value": finding.value, "limit": 0}
+    assert finding.to_json() == {
+        "rule": "overlap",
+        "severity": "error",
+        "file": finding.file,
+        "line": finding.line,
+        "widget": "text 'second'",
+        "device": "quark-s1",
+        "time": 0.0,
+        "message": finding.message,
+        "value": finding.value,
+        "limit": 0,
+    }
 
 
 def test_lint_is_importable_from_hud() -> None:
     """hud.lint(scene, device=...) on a file and on a scene built in Python."""
     assert hud.lint is lint and hud.Finding is Finding
     assert [f.rule for f in hud.lint(FIXTURES / "overlap-trips.toml", device="quark-s1")] == ["overlap"]
-    scene = hud.Scene(hud.Text(text="Tap to pay", size=10)); line = sys._getframe().f_lineno  # noqa: E702
+    scene = hud.Scene(hud.Text(text="Tap to pay", size=10))
+    line = sys._getframe().f_lineno - 1  # the line above
     findings = hud.lint(scene, device="quark-s1")
     assert "text-too-small" in {f.rule for f in findings}
-    for finding in findings:   # a widget built in Python points at the line that made it
+    for finding in findings:  # a widget built in Python points at the line that made it
         assert (finding.file, finding.line, finding.device) == (__file__, line, "quark-s1")
 
 
@@ -290,11 +317,14 @@ def test_cli_ambient() -> None:
     assert " error low-contrast: " in result.stdout
 
 
-@pytest.mark.parametrize("text", [
-    '[[widgets]]\ntype = "txt"\n',                          # unknown type
-    '[[widgets]]\ntype = "text"\nbrightness = 1.5\n',        # out of range
-    '[scene\n',                                              # not TOML
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[[widgets]]\ntype = "txt"\n',  # unknown type
+        '[[widgets]]\ntype = "text"\nbrightness = 1.5\n',  # out of range
+        "[scene\n",  # not TOML
+    ],
+)
 def test_cli_broken_scene_exits_2_with_one_line(tmp_path: Path, text: str) -> None:
     """A scene that does not load: one line on stderr naming the file, nothing on stdout, even
     when a good scene comes first (every scene is read before any output)."""
@@ -309,8 +339,11 @@ def test_cli_broken_scene_exits_2_with_one_line(tmp_path: Path, text: str) -> No
 
 
 def test_cli_missing_scene_and_bad_options_exit_2(tmp_path: Path) -> None:
-    for args in ([tmp_path / "gone.toml"], [FIXTURES / "overlap-clean.toml", "--device", "nosuch"],
-                 [FIXTURES / "overlap-clean.toml", "--ambient", "-5"]):
+    for args in (
+        [tmp_path / "gone.toml"],
+        [FIXTURES / "overlap-clean.toml", "--device", "nosuch"],
+        [FIXTURES / "overlap-clean.toml", "--ambient", "-5"],
+    ):
         result = hud_cli("lint", *args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr

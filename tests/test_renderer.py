@@ -1,4 +1,5 @@
 """Tests for the frame pipeline: stereo placement, calibration, determinism and saving."""
+
 from __future__ import annotations
 
 import json
@@ -130,8 +131,7 @@ def _busy_scene() -> hud.Scene:
     return hud.Scene(
         hud.NavArrow(maneuver="roundabout", exit=2, distance_m=230, street="Wensan Rd", anchor="top"),
         hud.Caption(text="欢迎来到杭州 welcome to Hangzhou", translation="Welcome", anchor="bottom"),
-        hud.PriceCard(product="Tea", price=19.9, compare=[{"store": "JD", "price": 25}], anchor="left",
-                      depth_m=1.2),
+        hud.PriceCard(product="Tea", price=19.9, compare=[{"store": "JD", "price": 25}], anchor="left", depth_m=1.2),
         hud.Progress(value=0.4, anchor="right"),
     )
 
@@ -234,7 +234,7 @@ def test_frame_save_failure_keeps_previous_files(tmp_path: Path, monkeypatch: py
     real_save = PILImage.Image.save
 
     def failing_save(self, fp, *args, **kwargs):
-        name = str(getattr(fp, "name", fp))   # a path, or the handle of the file being written
+        name = str(getattr(fp, "name", fp))  # a path, or the handle of the file being written
         if name.endswith(".tmp") and ".preview." in name:
             raise OSError("disk full")
         return real_save(self, fp, *args, **kwargs)
@@ -296,9 +296,13 @@ def test_incremental_frames_match_fresh_renders(seed: int) -> None:
     renderer.frame()
     for _ in range(4):
         node, path = rng.choice(_nodes(spec)[1:])
-        edits = [("visible", rng.random() < 0.5), ("brightness", rng.choice([0.4, 1.0])),
-                 ("padding", rng.choice([0, 5])), ("depth_m", rng.choice([None, 0.8, 4.0])),
-                 ("anchor", rng.choice(hud.widgets.ANCHORS))]
+        edits = [
+            ("visible", rng.random() < 0.5),
+            ("brightness", rng.choice([0.4, 1.0])),
+            ("padding", rng.choice([0, 5])),
+            ("depth_m", rng.choice([None, 0.8, 4.0])),
+            ("anchor", rng.choice(hud.widgets.ANCHORS)),
+        ]
         if node[0] == "text":
             edits += [("text", " ".join(rng.choices(_WORDS, k=rng.randint(0, 10))))] * 3
         field, value = rng.choice(edits)

@@ -1,4 +1,5 @@
 """Tests for text: font fallback, shaping, line breaking, truncation and measuring."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -10,27 +11,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hud
-from hud.devices import load_device
-from hud.paint import Glyphs, StrokeRoundRect, paint_widget
+from hud.paint import Glyphs, paint_widget
 from hud.text import MissingGlyphWarning, fonts, layout_text, measure, shape, text_width
-
 from hud.text.wrap import ELLIPSIS
-from hud.theme import Theme
 
 SIZE = 24
-LATIN = ("The quick brown fox jumps over the lazy dog while the navigation assistant "
-         "announces the next turn in two hundred metres")
+LATIN = (
+    "The quick brown fox jumps over the lazy dog while the navigation assistant "
+    "announces the next turn in two hundred metres"
+)
 CJK = "今天天气很好我们去公园散步吧你觉得怎么样我觉得非常好那我们下午三点在门口见面然后一起出发"
 CLOSING = set("，。！？）」")
 OPENING = set("（「")
-KINSOKU_TEXT = ("今天天气很好，我们去公园散步吧！你觉得怎么样？（我觉得很好）「真的吗」他问。"
-                "好的，走吧！「出发」（下午三点）。明天见！")
-
-
-@pytest.fixture
-def fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forget which missing characters were already warned about."""
-    monkeypatch.setattr(fonts, "_warned", set())
+KINSOKU_TEXT = (
+    "今天天气很好，我们去公园散步吧！你觉得怎么样？（我觉得很好）「真的吗」他问。"
+    "好的，走吧！「出发」（下午三点）。明天见！"
+)
 
 
 def _quiet(function, *args, **kwargs):
@@ -40,6 +36,7 @@ def _quiet(function, *args, **kwargs):
 
 
 # -- wrapping -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("width", [150, 200, 333, 500])
 def test_latin_breaks_at_spaces_and_fits(width: int) -> None:
@@ -158,8 +155,11 @@ def test_single_over_wide_grapheme_is_cut_to_fit() -> None:
 def _missing_marks() -> list[int]:
     """Six combining marks (Syriac) that no bundled font has."""
     chain = fonts.fallback_chain("regular")
-    marks = [cp for cp in range(0x730, 0x74B)
-             if unicodedata.category(chr(cp)) == "Mn" and not any(f.glyph_index(cp) for f in chain)]
+    marks = [
+        cp
+        for cp in range(0x730, 0x74B)
+        if unicodedata.category(chr(cp)) == "Mn" and not any(f.glyph_index(cp) for f in chain)
+    ]
     assert len(marks) >= 6
     return marks[:6]
 
@@ -187,7 +187,7 @@ def test_measure_is_what_the_renderer_lays_out() -> None:
     widget = hud.Text(text=LATIN, width=200, size=SIZE)
     renderer = hud.Renderer(hud.Scene(widget), "quark-s1")
     renderer.frame()
-    assert widget.text_block.lines == measure(LATIN, SIZE, width=200).lines
+    assert renderer.text_block(widget).lines == measure(LATIN, SIZE, width=200).lines
 
 
 def test_bold_is_wider_than_regular() -> None:
@@ -203,10 +203,12 @@ def test_measure_rejects_bad_options() -> None:
 
 # -- missing glyphs and fallback -------------------------------------------------------------
 
-@pytest.mark.parametrize("char", ["\ue000", "\U0001FB00"])
+
+@pytest.mark.parametrize("char", ["\ue000", "\U0001fb00"])
 def test_missing_glyph_draws_box_and_warns_once(char: str, fresh_warnings: None) -> None:
-    assert not any(font.glyph_index(ord(char)) for font in fonts.fallback_chain("regular")), \
+    assert not any(font.glyph_index(ord(char)) for font in fonts.fallback_chain("regular")), (
         f"a bundled font now has U+{ord(char):04X}: pick a character no font has"
+    )
     text = f"a{char}b"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -226,7 +228,7 @@ def test_missing_glyph_draws_box_and_warns_once(char: str, fresh_warnings: None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MissingGlyphWarning)
         frame = renderer.frame()
-    commands = paint_widget(widget, Theme(load_device("quark-s1")), 1.0)
+    commands = paint_widget(widget, renderer.box(widget), renderer.theme, 1.0, block=renderer.text_block(widget))
     assert sum(len(c.items) for c in commands if isinstance(c, Glyphs)) == 3
     assert frame.eyes["left"].max() > 0
 
@@ -284,7 +286,7 @@ def test_combining_mark_takes_no_extra_width() -> None:
 
 
 def test_emoji_zwj_sequence_never_split(fresh_warnings: None) -> None:
-    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     text = (family + "a") * 6
     for width in range(2 * SIZE, 150, 9):
         lines = _quiet(measure, text, SIZE, width=width).lines
@@ -296,17 +298,24 @@ def test_emoji_zwj_sequence_never_split(fresh_warnings: None) -> None:
 
 # -- arbitrary text -------------------------------------------------------------------------
 
-_SPECIAL = st.sampled_from(list("\x00\x07\t\n\r\x0b\x0c\x85\u2028\u200b\u200c\u200d\u2060\ufeff\u0301\u0308"
-                                " \u00a0\u3000，。！？）」（「中あA-…")
-                           + ["e\u0301", "\U0001F44D\U0001F3FD", "\ue000", "\U0001F600", "Supercalifragilistic"])
+_SPECIAL = st.sampled_from(
+    list(
+        "\x00\x07\t\n\r\x0b\x0c\x85\u2028\u200b\u200c\u200d\u2060\ufeff\u0301\u0308 \u00a0\u3000，。！？）」（「中あA-…"
+    )
+    + ["e\u0301", "\U0001f44d\U0001f3fd", "\ue000", "\U0001f600", "Supercalifragilistic"]
+)
 _TEXT = st.lists(st.one_of(st.text(), _SPECIAL), max_size=12).map("".join)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=_TEXT, size=st.integers(6, 40), extra=st.integers(0, 300), max_lines=st.integers(0, 4),
-       overflow=st.sampled_from(["ellipsis", "clip", "keep-end"]))
-def test_layout_text_never_raises_and_fits(text: str, size: int, extra: int, max_lines: int,
-                                           overflow: str) -> None:
+@given(
+    text=_TEXT,
+    size=st.integers(6, 40),
+    extra=st.integers(0, 300),
+    max_lines=st.integers(0, 4),
+    overflow=st.sampled_from(["ellipsis", "clip", "keep-end"]),
+)
+def test_layout_text_never_raises_and_fits(text: str, size: int, extra: int, max_lines: int, overflow: str) -> None:
     width = 2 * size + extra
     block = _quiet(layout_text, text, size, "regular", width, max_lines, overflow)
     assert block.lines
@@ -326,5 +335,7 @@ def test_wrap_without_max_lines_loses_no_visible_text(text: str) -> None:
     if block.truncated:
         return
     kept = "".join(line.text for line in block.lines)
-    dropped = set(" \t\n\r\x0b\x0c\x85\u2028\u2029\u3000") | {c for c in text if unicodedata.category(c) in ("Zs", "Cc")}
+    dropped = set(" \t\n\r\x0b\x0c\x85\u2028\u2029\u3000") | {
+        c for c in text if unicodedata.category(c) in ("Zs", "Cc")
+    }
     assert [c for c in kept if c not in dropped] == [c for c in text if c not in dropped]

@@ -1,5 +1,6 @@
 """Timelines: times, easings, set / append / animate / show / hide, caption scrolling, timeline
 errors in scene files, and goldens of the example timeline scenes at fixed moments."""
+
 from __future__ import annotations
 
 import random
@@ -10,19 +11,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hud.devices import load_device
 from hud.anim import CAPTION_SCROLL_S, EASINGS, SLIDE_PX, Event, Timeline, parse_time
+from hud.devices import load_device
 from hud.errors import SceneError
 from hud.geometry import Length
+from hud.paint import Glyphs, line_glyphs
 from hud.renderer import Renderer
 from hud.scene import load_scene, parse_scene
+from hud.text import measure
 from hud.widgets.caption import Caption
 from hud.widgets.nav_arrow import NavArrow
 from hud.widgets.primitives import Text
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENES = ROOT / "scenes"
-PX_PER_DEG = 26.0   # a display's pixels per degree, for timelines applied without a scene
+from paths import ROOT, SCENES
+
+PX_PER_DEG = 26.0  # a display's pixels per degree, for timelines applied without a scene
 
 
 def doc(*lines: str) -> str:
@@ -41,25 +44,56 @@ def fresh(name: str, t: float):  # noqa: ANN201
 
 # -- parse_time ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "seconds"), [
-    ("1.5s", 1.5), ("300ms", 0.3), (2, 2.0), (0, 0.0), (1.25, 1.25), (".5s", 0.5), ("4", 4.0),
-    (" 2s ", 2.0), ("0ms", 0.0), ("1500ms", 1.5),
-])
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("1.5s", 1.5),
+        ("300ms", 0.3),
+        (2, 2.0),
+        (0, 0.0),
+        (1.25, 1.25),
+        (".5s", 0.5),
+        ("4", 4.0),
+        (" 2s ", 2.0),
+        ("0ms", 0.0),
+        ("1500ms", 1.5),
+    ],
+)
 def test_parse_time(value, seconds: float) -> None:  # noqa: ANN001
     assert parse_time(value) == pytest.approx(seconds)
     assert isinstance(parse_time(value), float)
 
 
-@pytest.mark.parametrize("value", [
-    "1.5 seconds", "abc", "", "-1s", "1.5m", "1.5sec", "1,5s", "s", -1, -0.5, True, False, None,
-    float("nan"), float("inf"), [1], {"s": 1},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1.5 seconds",
+        "abc",
+        "",
+        "-1s",
+        "1.5m",
+        "1.5sec",
+        "1,5s",
+        "s",
+        -1,
+        -0.5,
+        True,
+        False,
+        None,
+        float("nan"),
+        float("inf"),
+        [1],
+        {"s": 1},
+    ],
+)
 def test_parse_time_rejects(value) -> None:  # noqa: ANN001
     with pytest.raises(ValueError):
         parse_time(value)
 
 
 # -- easings ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(EASINGS))
 def test_easing_ends_and_monotonic(name: str) -> None:
@@ -78,6 +112,7 @@ def test_easing_shapes() -> None:
 
 
 # -- set / animate / append ---------------------------------------------------------------------
+
 
 def test_set_applies_only_from_its_time() -> None:
     text = Text(text="before", color="fg")
@@ -163,10 +198,18 @@ def test_animate_offset_component() -> None:
 
 def test_animate_a_whole_number_field_steps_through_whole_numbers() -> None:
     """max_lines only takes whole numbers: an animation must not try 2.5 (it used to raise)."""
-    scene = parse_scene(doc(
-        '[[widgets]]', 'type = "caption"', 'id = "c"', 'text = "hi"',
-        '[[timeline]]', 'at = 1', 'target = "c"', 'animate = { property = "max_lines", to = 4, duration = "1s" }',
-    ))
+    scene = parse_scene(
+        doc(
+            "[[widgets]]",
+            'type = "caption"',
+            'id = "c"',
+            'text = "hi"',
+            "[[timeline]]",
+            "at = 1",
+            'target = "c"',
+            'animate = { property = "max_lines", to = 4, duration = "1s" }',
+        )
+    )
     caption = scene["c"]
     seen = []
     for step in range(0, 41):
@@ -195,25 +238,42 @@ def test_append_builds_text_in_order_and_clears_partial() -> None:
 
 
 def test_append_in_a_scene_file_keeps_file_order_at_the_same_time() -> None:
-    scene = parse_scene(doc(
-        '[[widgets]]', 'type = "text"', 'id = "t"', 'text = "a"',
-        '[[timeline]]', 'at = "1s"', 'target = "t"', 'append = "b"',
-        '[[timeline]]', 'at = "1s"', 'target = "t"', 'append = "c"',
-        '[[timeline]]', 'at = "500ms"', 'target = "t"', 'append = "0"',
-    ))
+    scene = parse_scene(
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'id = "t"',
+            'text = "a"',
+            "[[timeline]]",
+            'at = "1s"',
+            'target = "t"',
+            'append = "b"',
+            "[[timeline]]",
+            'at = "1s"',
+            'target = "t"',
+            'append = "c"',
+            "[[timeline]]",
+            'at = "500ms"',
+            'target = "t"',
+            'append = "0"',
+        )
+    )
     scene.apply_timeline(2)
     assert scene["t"].text == "a0bc"
 
 
 # -- show / hide ----------------------------------------------------------------------------------
 
+
 def _one(widget_lines: list[str], entries: list[str]):  # noqa: ANN202
-    return parse_scene(doc('[[widgets]]', *widget_lines, '[[timeline]]', *entries))
+    return parse_scene(doc("[[widgets]]", *widget_lines, "[[timeline]]", *entries))
 
 
 def test_show_fade() -> None:
-    scene = _one(['type = "text"', 'id = "n"', 'text = "hi"', 'visible = false', 'brightness = 0.8'],
-                 ['at = "1s"', 'target = "n"', 'show = { transition = "fade", duration = "400ms" }'])
+    scene = _one(
+        ['type = "text"', 'id = "n"', 'text = "hi"', "visible = false", "brightness = 0.8"],
+        ['at = "1s"', 'target = "n"', 'show = { transition = "fade", duration = "400ms" }'],
+    )
     n = scene["n"]
     scene.apply_timeline(0.99)
     assert n.visible is False
@@ -232,7 +292,7 @@ def test_show_fade() -> None:
 
 @pytest.mark.parametrize("offset", [["0px", "0px"], ["5px", "10px"], ["0px", "0.5deg"]])
 def test_show_slide_moves_then_returns_to_the_original_offset(offset: list[str]) -> None:
-    lines = ['type = "text"', 'id = "n"', 'text = "hi"', 'visible = false', f'offset = ["{offset[0]}", "{offset[1]}"]']
+    lines = ['type = "text"', 'id = "n"', 'text = "hi"', "visible = false", f'offset = ["{offset[0]}", "{offset[1]}"]']
     scene = _one(lines, ['at = "2s"', 'target = "n"', 'show = { transition = "slide", duration = "300ms" }'])
     n = scene["n"]
     original = n.offset
@@ -246,7 +306,9 @@ def test_show_slide_moves_then_returns_to_the_original_offset(offset: list[str])
     base = px(original[1])
     scene.apply_timeline(2.0)
     assert n.visible is True and n.brightness == 0.0
-    assert n.offset[0] == original[0] and px(n.offset[1]) == pytest.approx(base - SLIDE_PX, abs=1e-3)  # starts higher up
+    assert n.offset[0] == original[0] and px(n.offset[1]) == pytest.approx(
+        base - SLIDE_PX, abs=1e-3
+    )  # starts higher up
     ys = []
     for step in range(0, 7):
         scene.apply_timeline(2.0 + step * 0.05)
@@ -259,11 +321,23 @@ def test_show_slide_moves_then_returns_to_the_original_offset(offset: list[str])
 
 
 def test_show_none_and_hide_none() -> None:
-    scene = parse_scene(doc(
-        '[[widgets]]', 'type = "text"', 'id = "n"', 'text = "hi"', 'visible = false',
-        '[[timeline]]', 'at = "1s"', 'target = "n"', 'show = { transition = "none" }',
-        '[[timeline]]', 'at = "2s"', 'target = "n"', 'hide = { transition = "none", duration = "1s" }',
-    ))
+    scene = parse_scene(
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'id = "n"',
+            'text = "hi"',
+            "visible = false",
+            "[[timeline]]",
+            'at = "1s"',
+            'target = "n"',
+            'show = { transition = "none" }',
+            "[[timeline]]",
+            'at = "2s"',
+            'target = "n"',
+            'hide = { transition = "none", duration = "1s" }',
+        )
+    )
     n = scene["n"]
     scene.apply_timeline(1.0)
     assert n.visible is True and n.brightness == 1.0
@@ -274,8 +348,10 @@ def test_show_none_and_hide_none() -> None:
 
 
 def test_hide_after_fades_out_then_hides() -> None:
-    scene = _one(['type = "notification"', 'id = "n"', 'app = "Messages"', 'title = "Hi"', 'visible = false'],
-                 ['at = "1s"', 'target = "n"', 'show = { transition = "fade", duration = "300ms", hide_after = "2s" }'])
+    scene = _one(
+        ['type = "notification"', 'id = "n"', 'app = "Messages"', 'title = "Hi"', "visible = false"],
+        ['at = "1s"', 'target = "n"', 'show = { transition = "fade", duration = "300ms", hide_after = "2s" }'],
+    )
     n = scene["n"]
     scene.apply_timeline(2.0)
     assert n.visible is True and n.brightness == 1.0
@@ -308,20 +384,22 @@ def test_hide_after_in_example_scene() -> None:
 
 # -- [scene] duration ----------------------------------------------------------------------------
 
+
 def test_scene_duration() -> None:
     assert load_scene(SCENES / "city-walk-timeline.toml").length == 10.0
     assert load_scene(SCENES / "streamed-caption.toml").length == 6.0
-    assert parse_scene(doc('[scene]', 'duration = "1500ms"')).length == 1.5
-    assert parse_scene(doc('[[widgets]]', 'type = "text"', 'text = "x"')).length == 0.0
+    assert parse_scene(doc("[scene]", 'duration = "1500ms"')).length == 1.5
+    assert parse_scene(doc("[[widgets]]", 'type = "text"', 'text = "x"')).length == 0.0
 
 
 def test_scene_duration_error_line() -> None:
     with pytest.raises(SceneError) as info:
-        parse_scene(doc('[scene]', 'title = "t"', 'duration = "ten seconds"'), "bad.toml")
+        parse_scene(doc("[scene]", 'title = "t"', 'duration = "ten seconds"'), "bad.toml")
     assert info.value.line == 3 and "'duration'" in str(info.value)
 
 
 # -- rendering is a pure function of time ---------------------------------------------------------
+
 
 def test_render_out_of_order_equals_fresh() -> None:
     scene = load_scene(SCENES / "city-walk-timeline.toml")
@@ -353,11 +431,63 @@ def test_any_order_of_frames_equals_fresh_frames(name: str) -> None:
 APPEND_AT = [0.5, 1.2, 2.0, 2.8, 3.6, 4.5]  # streamed-caption.toml
 
 
+def _main_text(renderer: Renderer, caption: Caption) -> Text:
+    """The caption's own text (its first keep-end Text) in the build `renderer` draws."""
+    content = renderer.content(caption)
+    return next(c for c in content.children if isinstance(c, Text) and c.overflow == "keep-end")
+
+
+def _drawn_scroll(renderer: Renderer, widget: Caption | Text, text: Text) -> float:
+    """Lines `widget`'s scroll fields put `text` lower by: its own scroll, plus the lines the
+    latest append pushed off (which layout counts) times the share of the scroll still to go."""
+    return widget.scroll + renderer.layout.drop(text) * widget.scroll_left
+
+
 def _caption_state(t: float) -> tuple[float, float, object]:
     scene = load_scene(SCENES / "streamed-caption.toml")
-    frame = Renderer(scene).frame(t)
+    renderer = Renderer(scene)
+    frame = renderer.frame(t)
     caption = scene["live"]
-    return caption.scroll, caption._main_text().scroll, frame
+    main = _main_text(renderer, caption)
+    return _drawn_scroll(renderer, caption, main), _drawn_scroll(renderer, main, main), frame
+
+
+def _top_line_y(renderer: Renderer, frame, caption: Caption) -> int:
+    """Where the top line of the caption's text (as wrapped after the latest append) is drawn:
+    the top of its first glyph's bitmap, read from the frame's draw commands."""
+    main = _main_text(renderer, caption)
+    block = renderer.text_block(main)
+    (item,) = [item for item in frame.snapshot.items if item.key == id(main)]
+    items = [glyph for command in item.commands if isinstance(command, Glyphs) for glyph in command.items]
+    # The lines above the block (scrolling away) come first; the block's own glyphs are the last ones.
+    own = sum(len(line_glyphs(line, block.size_px, 0, 0)) for line in block.lines)
+    return items[len(items) - own][3]
+
+
+def test_caption_append_scrolls_its_lines_up() -> None:
+    """After an append that pushes lines off the top, the text is first drawn where the old lines
+    were and then moves up over CAPTION_SCROLL_S, a little more every frame, to where a fresh
+    render puts it; rendered in sequence or each moment afresh alike."""
+    at = 3.6  # pushes two lines off (streamed-caption.toml)
+    times = (at, at + 0.1, at + 0.3)
+    scene = load_scene(SCENES / "streamed-caption.toml")
+    renderer = Renderer(scene)
+    renderer.frame(at - 0.1)
+    in_sequence = []
+    for t in times:
+        frame = renderer.frame(t)
+        in_sequence.append(_top_line_y(renderer, frame, scene["live"]))
+    afresh = []
+    for t in times:
+        fresh_scene = load_scene(SCENES / "streamed-caption.toml")
+        fresh_renderer = Renderer(fresh_scene)
+        afresh.append(_top_line_y(fresh_renderer, fresh_renderer.frame(t), fresh_scene["live"]))
+    assert in_sequence == afresh
+    start, moving, settled = in_sequence
+    assert start > moving > settled  # moves up, and only up
+    line_height = renderer.text_block(_main_text(renderer, scene["live"])).line_height
+    assert start - settled == 2 * line_height  # the two lines the append pushed off
+    assert CAPTION_SCROLL_S < 0.3
 
 
 def test_caption_scrolls_after_an_append_that_pushes_lines_off() -> None:
@@ -379,7 +509,8 @@ def test_caption_scroll_is_the_same_rendered_in_sequence() -> None:
     main_scrolls = []
     for index in range(int(6 * 30) + 1):
         frame = renderer.frame(index / 30)
-        main_scrolls.append(scene["live"]._main_text().scroll)
+        main = _main_text(renderer, scene["live"])
+        main_scrolls.append(_drawn_scroll(renderer, main, main))
         if index in (36, 37, 108, 110):  # 1.2 s, just after, 3.6 s, just after
             assert same(frame, fresh("streamed-caption", index / 30))
     assert max(main_scrolls) == pytest.approx(2.0)
@@ -389,64 +520,147 @@ def test_caption_scroll_is_the_same_rendered_in_sequence() -> None:
 def test_a_very_long_append_scrolls_at_most_three_lines(tmp_path: Path) -> None:
     """A scroll of more lines than the field allows used to raise in the middle of rendering."""
     long = " ".join(["many more words that wrap onto further lines"] * 8)
-    scene = parse_scene(doc(
-        '[[widgets]]', 'type = "caption"', 'id = "c"', 'anchor = "bottom"', 'max_lines = 2', 'text = "Hello."',
-        '[[timeline]]', 'at = "0.5s"', 'target = "c"', f'append = " {long}"',
-    ))
+    scene = parse_scene(
+        doc(
+            "[[widgets]]",
+            'type = "caption"',
+            'id = "c"',
+            'anchor = "bottom"',
+            "max_lines = 2",
+            'text = "Hello."',
+            "[[timeline]]",
+            'at = "0.5s"',
+            'target = "c"',
+            f'append = " {long}"',
+        )
+    )
     renderer = Renderer(scene)
+    caption = scene["c"]
     for t in (0.0, 0.5, 0.51, 0.6, 1.0):
         renderer.frame(t)
-        assert 0.0 <= scene["c"].scroll <= 3.0
-    assert scene["c"].lines_dropped(scene["c"].text, PX_PER_DEG) > 3
+        main = _main_text(renderer, caption)
+        assert 0.0 <= _drawn_scroll(renderer, caption, main) <= 3.0
+        if t == 0.5:
+            assert renderer.layout.drop(main) == 3  # the append's own frame: at most three lines
+            width = renderer.box(main).w
+            block = renderer.text_block(main)
+            pushed_off = len(measure(caption.text, block.size_px, width=width, weight="bold").lines) - 2
+            assert pushed_off > 3
 
 
 # -- scene-file errors ---------------------------------------------------------------------------
 
 WIDGETS = (
-    '[[widgets]]',         # 1
-    'type = "text"',       # 2
-    'id = "label"',        # 3
-    'text = "hi"',         # 4
-    '',                    # 5
-    '[[widgets]]',         # 6
+    "[[widgets]]",  # 1
+    'type = "text"',  # 2
+    'id = "label"',  # 3
+    'text = "hi"',  # 4
+    "",  # 5
+    "[[widgets]]",  # 6
     'type = "nav_arrow"',  # 7
-    'id = "turn"',         # 8
-    'maneuver = "left"',   # 9
-    'street = "Main"',     # 10
-    '',                    # 11
-    '[[timeline]]',        # 12
+    'id = "turn"',  # 8
+    'maneuver = "left"',  # 9
+    'street = "Main"',  # 10
+    "",  # 11
+    "[[timeline]]",  # 12
 )
 
 # (id, lines after line 12, line of the error, where, words the message must contain)
 ERRORS = [
-    ("unknown-key", ['at = "1s"', 'target = "label"', 'sett = { text = "x" }'], 15, "timeline",
-     ["unknown key 'sett'", "did you mean 'set'?"]),
+    (
+        "unknown-key",
+        ['at = "1s"', 'target = "label"', 'sett = { text = "x" }'],
+        15,
+        "timeline",
+        ["unknown key 'sett'", "did you mean 'set'?"],
+    ),
     ("missing-at", ['target = "label"', 'set = { text = "x" }'], 12, "timeline", ["missing 'at'"]),
-    ("bad-time", ['at = "1.5 seconds"', 'target = "label"', 'set = { text = "x" }'], 13, "timeline",
-     ["'at'", "'1.5 seconds'", 'at = "1.5s"']),
-    ("unknown-target", ['at = "1s"', 'target = "lable"', 'set = { text = "x" }'], 14, "timeline",
-     ["no widget with id 'lable'", "did you mean 'label'?"]),
-    ("two-actions", ['at = "1s"', 'target = "label"', 'set = { text = "x" }', 'append = "y"'], 12,
-     "timeline 'label'", ["exactly one of set, append, animate, show, hide"]),
-    ("set-unknown-field", ['at = "1s"', 'target = "label"', 'set = { txt = "x" }'], 15, "timeline 'label'",
-     ["text has no field 'txt'", "did you mean 'text'?"]),
-    ("set-out-of-range", ['at = "1s"', 'target = "label"', 'set = { brightness = 2 }'], 15, "timeline 'label'",
-     ["'brightness' must be between 0 and 1", "got 2"]),
-    ("append-to-nav-arrow", ['at = "1s"', 'target = "turn"', 'append = "more"'], 15, "timeline 'turn'",
-     ["cannot append text to a nav_arrow", "caption or a text widget"]),
-    ("animate-street", ['at = "1s"', 'target = "turn"',
-                        'animate = { property = "street", to = 1, duration = "1s" }'], 15, "timeline 'turn'",
-     ["cannot animate 'street' of a nav_arrow", "distance_m"]),
-    ("animate-missing-to", ['at = "1s"', 'target = "turn"',
-                            'animate = { property = "distance_m", duration = "1s" }'], 15, "timeline 'turn'",
-     ["animate is missing 'to'"]),
-    ("unknown-easing", ['at = "1s"', 'target = "turn"', '', '[timeline.animate]', 'property = "distance_m"',
-                        'to = 0', 'duration = "1s"', 'easing = "ease-outt"'], 20, "timeline 'turn'",
-     ["unknown easing 'ease-outt'", "did you mean 'ease-out'?"]),
-    ("unknown-transition", ['at = "1s"', 'target = "label"', 'show = { transition = "fad" }'], 15,
-     "timeline 'label'", ["unknown transition 'fad'", "did you mean 'fade'?"]),
-    ("negative-duration", ['at = "1s"', 'target = "label"', 'show = { transition = "fade", duration = -0.3 }'],
-     15, "timeline 'label'", ["'duration'", "0 or more", "-0.3"]),
+    (
+        "bad-time",
+        ['at = "1.5 seconds"', 'target = "label"', 'set = { text = "x" }'],
+        13,
+        "timeline",
+        ["'at'", "'1.5 seconds'", 'at = "1.5s"'],
+    ),
+    (
+        "unknown-target",
+        ['at = "1s"', 'target = "lable"', 'set = { text = "x" }'],
+        14,
+        "timeline",
+        ["no widget with id 'lable'", "did you mean 'label'?"],
+    ),
+    (
+        "two-actions",
+        ['at = "1s"', 'target = "label"', 'set = { text = "x" }', 'append = "y"'],
+        12,
+        "timeline 'label'",
+        ["exactly one of set, append, animate, show, hide"],
+    ),
+    (
+        "set-unknown-field",
+        ['at = "1s"', 'target = "label"', 'set = { txt = "x" }'],
+        15,
+        "timeline 'label'",
+        ["text has no field 'txt'", "did you mean 'text'?"],
+    ),
+    (
+        "set-out-of-range",
+        ['at = "1s"', 'target = "label"', "set = { brightness = 2 }"],
+        15,
+        "timeline 'label'",
+        ["'brightness' must be between 0 and 1", "got 2"],
+    ),
+    (
+        "append-to-nav-arrow",
+        ['at = "1s"', 'target = "turn"', 'append = "more"'],
+        15,
+        "timeline 'turn'",
+        ["cannot append text to a nav_arrow", "caption or a text widget"],
+    ),
+    (
+        "animate-street",
+        ['at = "1s"', 'target = "turn"', 'animate = { property = "street", to = 1, duration = "1s" }'],
+        15,
+        "timeline 'turn'",
+        ["cannot animate 'street' of a nav_arrow", "distance_m"],
+    ),
+    (
+        "animate-missing-to",
+        ['at = "1s"', 'target = "turn"', 'animate = { property = "distance_m", duration = "1s" }'],
+        15,
+        "timeline 'turn'",
+        ["animate is missing 'to'"],
+    ),
+    (
+        "unknown-easing",
+        [
+            'at = "1s"',
+            'target = "turn"',
+            "",
+            "[timeline.animate]",
+            'property = "distance_m"',
+            "to = 0",
+            'duration = "1s"',
+            'easing = "ease-outt"',
+        ],
+        20,
+        "timeline 'turn'",
+        ["unknown easing 'ease-outt'", "did you mean 'ease-out'?"],
+    ),
+    (
+        "unknown-transition",
+        ['at = "1s"', 'target = "label"', 'show = { transition = "fad" }'],
+        15,
+        "timeline 'label'",
+        ["unknown transition 'fad'", "did you mean 'fade'?"],
+    ),
+    (
+        "negative-duration",
+        ['at = "1s"', 'target = "label"', 'show = { transition = "fade", duration = -0.3 }'],
+        15,
+        "timeline 'label'",
+        ["'duration'", "0 or more", "-0.3"],
+    ),
 ]
 
 
@@ -477,8 +691,13 @@ def test_timeline_error(tmp_path: Path, extra: list[str], line: int, where: str,
 def test_cli_timeline_error(tmp_path: Path, extra: list[str], line: int, where: str, words: list[str]) -> None:
     path = _write(tmp_path, extra)
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "hud", "render", str(path), "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "hud", "render", str(path), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -490,12 +709,26 @@ def test_cli_timeline_error(tmp_path: Path, extra: list[str], line: int, where: 
 
 def test_good_timeline_control(tmp_path: Path) -> None:
     """Control: the same widgets with a valid entry of each kind load and render."""
-    path = _write(tmp_path, [
-        'at = "1s"', 'target = "label"', 'set = { text = "x", brightness = 0.5 }',
-        '[[timeline]]', 'at = "1s"', 'target = "label"', 'append = "y"',
-        '[[timeline]]', 'at = 0', 'target = "turn"', 'animate = { property = "distance_m", to = 0, duration = "2s" }',
-        '[[timeline]]', 'at = ".5s"', 'target = "turn"', 'hide = { transition = "slide", duration = "300ms" }',
-    ])
+    path = _write(
+        tmp_path,
+        [
+            'at = "1s"',
+            'target = "label"',
+            'set = { text = "x", brightness = 0.5 }',
+            "[[timeline]]",
+            'at = "1s"',
+            'target = "label"',
+            'append = "y"',
+            "[[timeline]]",
+            "at = 0",
+            'target = "turn"',
+            'animate = { property = "distance_m", to = 0, duration = "2s" }',
+            "[[timeline]]",
+            'at = ".5s"',
+            'target = "turn"',
+            'hide = { transition = "slide", duration = "300ms" }',
+        ],
+    )
     scene = load_scene(path)
     assert len(scene.timeline.events) >= 5
     Renderer(scene).frame(1.5)
@@ -504,15 +737,19 @@ def test_good_timeline_control(tmp_path: Path) -> None:
 
 # -- goldens at fixed times ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("scene", "at"), [
-    ("city-walk-timeline", 0.0),      # distance 180 m, caption first phrase, no payment
-    ("city-walk-timeline", 2.05),     # payment early in its slide: 42 % bright, 15 px above its place
-    ("city-walk-timeline", 2.15),     # payment half-way through its 300 ms slide (ease-out: 87.5 % there)
-    ("city-walk-timeline", 3.6),      # distance ~88 m, payment shown, caption scrolling after 3.5 s
-    ("city-walk-timeline", 7.5),      # next instruction: straight 350 m Nanshan Road; payment gone
-    ("notification-burst", 1.35),     # payment shown, message half-way in
-    ("notification-burst", 3.0),      # all three notifications
-    ("streamed-caption", 3.65),       # two lines scrolling up after the 3.6 s append
-])
+
+@pytest.mark.parametrize(
+    ("scene", "at"),
+    [
+        ("city-walk-timeline", 0.0),  # distance 180 m, caption first phrase, no payment
+        ("city-walk-timeline", 2.05),  # payment early in its slide: 42 % bright, 15 px above its place
+        ("city-walk-timeline", 2.15),  # payment half-way through its 300 ms slide (ease-out: 87.5 % there)
+        ("city-walk-timeline", 3.6),  # distance ~88 m, payment shown, caption scrolling after 3.5 s
+        ("city-walk-timeline", 7.5),  # next instruction: straight 350 m Nanshan Road; payment gone
+        ("notification-burst", 1.35),  # payment shown, message half-way in
+        ("notification-burst", 3.0),  # all three notifications
+        ("streamed-caption", 3.65),  # two lines scrolling up after the 3.6 s append
+    ],
+)
 def test_timeline_golden(golden, scene: str, at: float) -> None:
     golden.check(f"timeline-{scene}-{at:g}s", SCENES / f"{scene}.toml", device="quark-s1", at=at)

@@ -511,9 +511,7 @@ class RandomDoc:
         )
 
     def multiline_string(self, depth: int) -> str:
-        return self.rng.choice(
-            ['"""\nfake = 1\n[[fake]]\nquote \\""" inside"""', "'''\n[fake]\nk = 'v'\n''''"]
-        )
+        return self.rng.choice(['"""\nfake = 1\n[[fake]]\nquote \\""" inside"""', "'''\n[fake]\nk = 'v'\n''''"])
 
     def array(self, depth: int) -> str:
         items = [self.value(depth + 1) for _ in range(self.rng.randrange(4))]

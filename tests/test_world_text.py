@@ -1,5 +1,6 @@
 """World text: HarfBuzz shaping, bidi order, script fallback, line breaking, measure/render
 agreement, caption streaming, and robustness on any Unicode input."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ import random
 import subprocess
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,14 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hud
+from hud.builds import Builds
 from hud.errors import FieldError
 from hud.text import layout_text, measure, shape_line, text_width
-from hud.text.fonts import family_font, fallback_chain
+from hud.text.fonts import fallback_chain, family_font
 from hud.text.shaping import ShapeStats
 from hud.text.wrap import break_points, graphemes
 
+from paths import ROOT
+
 SIZE = 24
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def quiet(function, *args, **kwargs):
@@ -39,6 +41,7 @@ def visual_text(text: str) -> str:
 
 
 # -- shaping --------------------------------------------------------------------------------
+
 
 def test_arabic_letters_take_joining_forms() -> None:
     isolated = shape_line("ب", SIZE).glyphs[0].gid
@@ -76,19 +79,23 @@ def test_glyph_cache_is_keyed_by_font_size_and_glyph_id() -> None:
 
 # -- bidi -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "שלום ABC 123",
-    "הרכבת יוצאת בשעה 10:15, והכרטיס עולה 27.50 ₪.",
-    "אפשר לשלם עם Alipay או בכרטיס Visa?",
-    "abc שלום def 42",
-    "1. שלום",
-    "He said \"שלום עולם\" today.",
-    "המלון Hilton (Tel Aviv) קרוב",             # bracket pairs (rule N0)
-    "הטיסה עם El Al (LY)",
-    "אב(גד[&ef]!)gh",
-    "Driver \u2067אבי\u2069 5 min away",          # isolates
-    "\u2068אבי כהן\u2069 sent you 3 photos",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "שלום ABC 123",
+        "הרכבת יוצאת בשעה 10:15, והכרטיס עולה 27.50 ₪.",
+        "אפשר לשלם עם Alipay או בכרטיס Visa?",
+        "abc שלום def 42",
+        "1. שלום",
+        'He said "שלום עולם" today.',
+        "המלון Hilton (Tel Aviv) קרוב",  # bracket pairs (rule N0)
+        "הטיסה עם El Al (LY)",
+        "אב(גד[&ef]!)gh",
+        "Driver \u2067אבי\u2069 5 min away",  # isolates
+        "\u2068אבי כהן\u2069 sent you 3 photos",
+    ],
+)
 def test_visual_order_matches_the_unicode_bidi_algorithm(text: str) -> None:
     """Same order as python-bidi's reference display string (isolate controls draw nothing)."""
     expected = "".join(ch for ch in get_display(text) if ch not in "\u2066\u2067\u2068\u2069")
@@ -107,7 +114,9 @@ def test_rtl_paragraph_is_right_aligned_by_default() -> None:
     widget = hud.Text(text="שלום ABC 123", width=400, anchor="center")
     frame = hud.render(hud.Scene(widget), device="quark-s1")
     ink = np.nonzero(frame.eyes["left"].max(axis=0))[0]
-    box = widget.rect
+    (drawn,) = frame.snapshot.texts
+    assert drawn.text is widget
+    box = drawn.box
     assert abs(ink.max() - box.right) <= 3 and ink.min() > box.x + 100
 
 
@@ -119,13 +128,22 @@ def test_direction_can_be_forced() -> None:
 
 # -- fonts per script -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "font"), [
-    ("Hello", "NotoSans-Regular.ttf"), ("مرحبا", "NotoSansArabic-Regular.ttf"),
-    ("שלום", "NotoSansHebrew-Regular.ttf"), ("नमस्ते", "NotoSansDevanagari-Regular.ttf"),
-    ("வணக்கம்", "NotoSansTamil-Regular.ttf"), ("বাংলা", "NotoSansBengali-Regular.ttf"),
-    ("สวัสดี", "NotoSansThai-Regular.ttf"), ("안녕", "NotoSansKR-Regular.otf"),
-    ("最近", "NotoSansSC-Regular.otf"), ("駅", "NotoSansJP-Regular.otf"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "font"),
+    [
+        ("Hello", "NotoSans-Regular.ttf"),
+        ("مرحبا", "NotoSansArabic-Regular.ttf"),
+        ("שלום", "NotoSansHebrew-Regular.ttf"),
+        ("नमस्ते", "NotoSansDevanagari-Regular.ttf"),
+        ("வணக்கம்", "NotoSansTamil-Regular.ttf"),
+        ("বাংলা", "NotoSansBengali-Regular.ttf"),
+        ("สวัสดี", "NotoSansThai-Regular.ttf"),
+        ("안녕", "NotoSansKR-Regular.otf"),
+        ("最近", "NotoSansSC-Regular.otf"),
+        ("駅", "NotoSansJP-Regular.otf"),
+    ],
+)
 def test_each_script_uses_its_font(text: str, font: str) -> None:
     glyphs = shape_line(text, SIZE).glyphs
     assert {g.font.name for g in glyphs} == {font}
@@ -161,18 +179,22 @@ def test_japanese_kana_and_level_1_kanji_are_bundled() -> None:
     assert len(kanji) > 2900 and _covered("".join(kanji + kana))
 
 
-@pytest.mark.parametrize("text", [
-    "Tiếng Việt: Đường phố Hà Nội, người, ở, ữ, ỹ",
-    "İstanbul'da güzel bir gün: ğĞıİşŞçÇöÖüÜ",
-    "Zażółć gęślą jaźń, Łódź",
-    "Ștefan și Țara, Příliš žluťoučký kůň",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tiếng Việt: Đường phố Hà Nội, người, ở, ữ, ỹ",
+        "İstanbul'da güzel bir gün: ğĞıİşŞçÇöÖüÜ",
+        "Zażółć gęślą jaźń, Łódź",
+        "Ștefan și Țara, Příliš žluťoučký kůň",
+    ],
+)
 def test_latin_extended_is_covered(text: str) -> None:
     assert _covered(text)
     assert all(g.gid for g in shape_line(text, SIZE).glyphs)
 
 
 # -- line breaking --------------------------------------------------------------------------
+
 
 def test_thai_breaks_between_words() -> None:
     from pythainlp.tokenize import word_tokenize
@@ -210,8 +232,9 @@ def test_cjk_breaks_between_characters_but_not_before_closing_punctuation() -> N
             assert line.text[-1] not in "「（"
 
 
-@pytest.mark.parametrize("text", ["क्षत्रिय श्री द्वार नमस्ते", "e\u0301" * 20, "\u1100\u1161\u11a8" * 8, "한국어 각",
-                                  "น้ำใจไมตรี"])
+@pytest.mark.parametrize(
+    "text", ["क्षत्रिय श्री द्वार नमस्ते", "e\u0301" * 20, "\u1100\u1161\u11a8" * 8, "한국어 각", "น้ำใจไมตรี"]
+)
 def test_grapheme_clusters_are_never_split(text: str) -> None:
     clusters = graphemes(text)
     for width in range(SIZE, 200, 9):
@@ -229,12 +252,15 @@ def test_grapheme_clusters_are_never_split(text: str) -> None:
         assert cuts <= edges and len(clusters) >= 1
 
 
-@pytest.mark.parametrize("text", [
-    "Where is the nearest subway station? I need to get to West Lake before noon.",
-    "最近的地铁站在哪里？我们一起去吧。",
-    "مرحبا بكم في دبي! الرحلة EK303 إلى شنغهاي تغادر الساعة 14:30 من البوابة B12.",
-    "नमस्ते! यह रेशमी साड़ी 2,500 रुपये की है, लेकिन आज 20% छूट है।",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Where is the nearest subway station? I need to get to West Lake before noon.",
+        "最近的地铁站在哪里？我们一起去吧。",
+        "مرحبا بكم في دبي! الرحلة EK303 إلى شنغهاي تغادر الساعة 14:30 من البوابة B12.",
+        "नमस्ते! यह रेशमी साड़ी 2,500 रुपये की है, लेकिन आज 20% छूट है।",
+    ],
+)
 def test_wrap_point_is_where_pixels_run_out(text: str) -> None:
     """Each line fits, and the next break opportunity's text would not have fitted."""
     for width in (150, 230, 333):
@@ -248,15 +274,20 @@ def test_wrap_point_is_where_pixels_run_out(text: str) -> None:
             nxt = text.index(following.text, end)
             points = [p for p in (*break_points(text), len(text)) if p > nxt]
             if points:
-                longer = text[start:points[0]].rstrip()
+                longer = text[start : points[0]].rstrip()
                 assert text_width(longer, SIZE) > width or len(longer) <= len(line.text)
 
 
 # -- measure agrees with the renderer -------------------------------------------------------
 
 MIXED = [
-    "مرحبا 2026 Hangzhou", "שלום ABC 123", "Hello 世界 안녕 こんにちは", "สวัสดี Bangkok 2026",
-    "नमस्ते Delhi 42", "Tiếng Việt và 中文", "السعر 2,199 يوان (خصم 20%)",
+    "مرحبا 2026 Hangzhou",
+    "שלום ABC 123",
+    "Hello 世界 안녕 こんにちは",
+    "สวัสดี Bangkok 2026",
+    "नमस्ते Delhi 42",
+    "Tiếng Việt và 中文",
+    "السعر 2,199 يوان (خصم 20%)",
 ]
 
 
@@ -267,28 +298,36 @@ def test_measure_agrees_with_renderer(text: str, width: int) -> None:
     renderer = hud.Renderer(hud.Scene(widget), "quark-s1")
     frame = renderer.frame()
     expected = measure(text, SIZE, width=width)
-    assert [(l.text, l.width) for l in widget.text_block.lines] == [(l.text, l.width) for l in expected.lines]
+    lines = renderer.text_block(widget).lines
+    assert [(line.text, line.width) for line in lines] == [(line.text, line.width) for line in expected.lines]
     ink_rows = np.nonzero(frame.eyes["left"].max(axis=1))[0]
-    assert ink_rows.size and widget.rect.y - SIZE // 2 <= ink_rows.min()
+    assert ink_rows.size and renderer.box(widget).y - SIZE // 2 <= ink_rows.min()
 
 
 def test_cli_measure_agrees_with_api() -> None:
     text = "مرحبا 2026 Hangzhou, שלום ABC 123, 最近的地铁站在哪里？"
-    result = subprocess.run([sys.executable, "-m", "hud", "text", "measure", text, "--size", "24",
-                             "--width", "200", "--json"], capture_output=True, text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "hud", "text", "measure", text, "--size", "24", "--width", "200", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     data = json.loads(result.stdout)
     block = measure(text, 24, width=200)
-    assert [(l["text"], l["width_px"]) for l in data["lines"]] == [(l.text, l.width) for l in block.lines]
+    assert [(line["text"], line["width_px"]) for line in data["lines"]] == [
+        (line.text, line.width) for line in block.lines
+    ]
 
 
 # -- caption streaming ----------------------------------------------------------------------
 
+
 def test_caption_streaming_reshapes_only_changed_lines() -> None:
-    caption = hud.Caption(text="The north gate of the museum opens at ten and", max_lines=3, width=300,
-                          anchor="bottom")
+    caption = hud.Caption(text="The north gate of the museum opens at ten and", max_lines=3, width=300, anchor="bottom")
     renderer = hud.Renderer(hud.Scene(caption), "quark-s1")
     renderer.frame()
-    before = caption.content.children[0].text_block.lines
+    before = renderer.text_block(renderer.content(caption).children[0]).lines
     caption.replace_partial(" the boat")
     renderer.frame()
     caption.replace_partial(" the boat tour")
@@ -296,7 +335,7 @@ def test_caption_streaming_reshapes_only_changed_lines() -> None:
     caption.append(" the boat tour leaves at eleven from the pier by the lake")
     shaped = ShapeStats.lines
     renderer.frame()
-    after = caption.content.children[0].text_block.lines
+    after = renderer.text_block(renderer.content(caption).children[0]).lines
     assert caption.partial == "" and caption.text.endswith("lake")
     assert len(after) == 3 and after[-1].text.endswith("lake")
     kept = {line.text: line for line in before}
@@ -307,20 +346,48 @@ def test_caption_streaming_reshapes_only_changed_lines() -> None:
 
 def test_caption_partial_is_replaced_not_accumulated() -> None:
     caption = hud.Caption(text="你好")
+    builds = Builds()
     caption.replace_partial("，我想")
     caption.replace_partial("，我想去")
-    assert caption.content.children[0].text == "你好，我想去"
+    assert builds.content(caption).children[0].text == "你好，我想去"
     caption.append("，我想去西湖。")
-    assert caption.content.children[0].text == "你好，我想去西湖。"
+    assert builds.content(caption).children[0].text == "你好，我想去西湖。"
 
 
 # -- robustness -----------------------------------------------------------------------------
 
-ANY_TEXT = st.lists(st.one_of(
-    st.integers(0, 0x10FFFF),
-    st.sampled_from([0x200B, 0x200C, 0x200D, 0x2066, 0x2067, 0x2068, 0x2069, 0x202A, 0x202B, 0x202C, 0x202E,
-                     0xFEFF, 0x0301, 0x0E49, 0x094D, 0x0627, 0x05D0, 0xD800, 0xDFFF, 0x0A, 0x20, 0xFFFD]),
-), max_size=80).map(lambda cps: "".join(map(chr, cps)))
+ANY_TEXT = st.lists(
+    st.one_of(
+        st.integers(0, 0x10FFFF),
+        st.sampled_from(
+            [
+                0x200B,
+                0x200C,
+                0x200D,
+                0x2066,
+                0x2067,
+                0x2068,
+                0x2069,
+                0x202A,
+                0x202B,
+                0x202C,
+                0x202E,
+                0xFEFF,
+                0x0301,
+                0x0E49,
+                0x094D,
+                0x0627,
+                0x05D0,
+                0xD800,
+                0xDFFF,
+                0x0A,
+                0x20,
+                0xFFFD,
+            ]
+        ),
+    ),
+    max_size=80,
+).map(lambda cps: "".join(map(chr, cps)))
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -335,7 +402,7 @@ def test_any_text_lays_out(text: str, width: int, max_lines: int) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=ANY_TEXT)
 def test_any_text_renders(text: str) -> None:
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):   # not text: refused with one clear error
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):  # not text: refused with one clear error
         with pytest.raises(FieldError, match="surrogate"):
             hud.Caption(text=text)
         text = "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF)
@@ -361,8 +428,34 @@ def test_ten_thousand_characters_without_a_break_opportunity() -> None:
 
 # -- line-break fast path and chunking agree with the library --------------------------------
 
-_BREAK_ALPHABET = st.sampled_from(list("abcXYZ019") + list("中文字地铁站") + list("あいう") + [" ", "(", ")", "，", "。",
-                                  "！", "?", "-", "—", "\"", "'", "「", "」", "ー", "ぁ", "한", "국", "\u0301", "😀", "%", "$"])
+_BREAK_ALPHABET = st.sampled_from(
+    list("abcXYZ019")
+    + list("中文字地铁站")
+    + list("あいう")
+    + [
+        " ",
+        "(",
+        ")",
+        "，",
+        "。",
+        "！",
+        "?",
+        "-",
+        "—",
+        '"',
+        "'",
+        "「",
+        "」",
+        "ー",
+        "ぁ",
+        "한",
+        "국",
+        "\u0301",
+        "😀",
+        "%",
+        "$",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,4 +1,5 @@
 """Live captions: speech (or its translation) as a recogniser delivers it."""
+
 from __future__ import annotations
 
 from typing import ClassVar
@@ -27,6 +28,7 @@ class Caption(Composite):
     """
 
     type_name = "caption"
+    DRAW_FIELDS = ("scroll", "scroll_from", "scroll_left")
     # At the body size a bold Latin letter is about 0.5 deg wide: 8 deg holds some 16 letters
     # (3-4 words, 8-9 Han) per line, below which multi-line text rewraps every couple of words
     # and reads choppily; a single newest-words line (minimal) stays readable at 6 deg.
@@ -38,39 +40,45 @@ class Caption(Composite):
     lang = Prop(Optional(LanguageKind()), None, doc="Language of `text` (e.g. ja, ar, th).")
     translation_lang = Prop(Optional(LanguageKind()), None, doc="Language of `translation`.")
     max_lines = Prop(Number(1, 20, integer=True), 2, doc="Lines shown for the text (and for the translation).")
-    size = Prop(LengthKind(percent=False, low=1, roles=SIZE_ROLES, high_px=400, high_deg=15), "body",
-                doc="Font size of the text.")
+    size = Prop(
+        LengthKind(percent=False, low=1, roles=SIZE_ROLES, high_px=400, high_deg=15),
+        "body",
+        doc="Font size of the text.",
+    )
     width = Prop(LengthKind(auto=True), Length(100.0, "%"), doc="Caption width; the full safe width by default.")
-    scroll = Prop(Number(0, 3), 0.0, affects=PAINT,
-                  doc="Lines still scrolling up; timelines animate it when appended text pushes lines off the top.")
-    back = Prop(Number(0, 10_000, integer=True), 0,
-                doc="Lines scrolled back from the newest (the scroll_back / scroll_forward gesture actions).")
+    scroll = Prop(
+        Number(0, 3), 0.0, affects=PAINT, doc="Lines still scrolling up: the text is drawn that many lines lower."
+    )
+    scroll_from = Prop(
+        Optional(Str()),
+        None,
+        affects=PAINT,
+        doc="The text before the latest append, while the lines it pushed off the top scroll away "
+        "(timelines set it with scroll_left).",
+    )
+    scroll_left = Prop(
+        Number(0, 1),
+        0.0,
+        affects=PAINT,
+        doc="Share of the scroll after an append still to go, 1 to 0 (timelines animate it).",
+    )
+    back = Prop(
+        Number(0, 10_000, integer=True),
+        0,
+        doc="Lines scrolled back from the newest (the scroll_back / scroll_forward gesture actions).",
+    )
 
     def default_importance(self) -> float:
         return IMPORTANCE["caption"]
 
-    def _prop_changed(self, prop: Prop) -> None:
-        if prop.name == "scroll":  # a scroll only moves the drawn text: no rebuild (of any form kept)
-            for built in self._builds.values():
-                main = _main_text(built)
-                if main is not None:
-                    main.scroll = self.scroll
-            return
-        super()._prop_changed(prop)
+    def refresh(self, built: Widget) -> None:
+        """A scroll only moves the drawn text: copied into the build, which is kept."""
+        main = _main_text(built)
+        if main is not None:
+            main.scroll, main.scroll_from, main.scroll_left = self.scroll, self.scroll_from, self.scroll_left
 
-    def _main_text(self) -> Text | None:
-        """The text's Text in the current form's build (None before it is built)."""
-        return None if self._built is None else _main_text(self._built)
-
-    def lines_dropped(self, text: str, px_per_deg: float = 0.0) -> int:
-        """Whole lines `text` would push off the top at the caption's current width (0 before
-        the caption has been laid out). Its text has no padding: `px_per_deg` changes nothing."""
-        main = self._main_text()
-        return 0 if main is None else main.lines_dropped(text, px_per_deg)
-
-    def _form_lines(self) -> int:
-        """Lines shown for the text (and for the translation) in the current form."""
-        form = self.effective_form
+    def _form_lines(self, form: str) -> int:
+        """Lines shown for the text (and for the translation) in `form`."""
         return self.max_lines if form == "full" else max(1, self.max_lines - 1) if form == "compact" else 1
 
     def appended(self, text: str, more: str) -> str:
@@ -80,7 +88,7 @@ class Caption(Composite):
         text = join_words(text, more)
         if len(text) > MAX_BUFFER:
             cut = text.find(" ", len(text) - MAX_BUFFER)
-            text = text[cut + 1 if 0 <= cut < len(text) - MAX_BUFFER // 2 else len(text) - MAX_BUFFER:]
+            text = text[cut + 1 if 0 <= cut < len(text) - MAX_BUFFER // 2 else len(text) - MAX_BUFFER :]
         return text
 
     def append(self, more: str) -> None:
@@ -100,20 +108,38 @@ class Caption(Composite):
         self.partial = ""
         self.translation = None
 
-    def build(self) -> Widget:
-        form, lines = self.effective_form, self._form_lines()
+    def build(self, form: str) -> Widget:
+        lines = self._form_lines(form)
         column = Column(gap=Length(0.15, "deg"), align="stretch")
         if self.speaker and form != "minimal":
             column.add(Text(text=self.speaker, size="small", color="dim", max_lines=1, lang=self.lang))
         shown = join_words(self.text, self.partial)
-        main = Text(text=shown, size=self.size, weight="bold", max_lines=lines, overflow="keep-end",
-                    lang=self.lang, scroll=self.scroll, back=self.back)
+        main = Text(
+            text=shown,
+            size=self.size,
+            weight="bold",
+            max_lines=lines,
+            overflow="keep-end",
+            lang=self.lang,
+            scroll=self.scroll,
+            back=self.back,
+            scroll_from=self.scroll_from,
+            scroll_left=self.scroll_left,
+        )
         if self.partial:
             main.dim_from = len(shown) - len(self.partial)
         column.add(main)
         if self.translation:
-            column.add(Text(text=self.translation, size=self.size, color="dim", max_lines=lines,
-                            overflow="keep-end", lang=self.translation_lang))
+            column.add(
+                Text(
+                    text=self.translation,
+                    size=self.size,
+                    color="dim",
+                    max_lines=lines,
+                    overflow="keep-end",
+                    lang=self.translation_lang,
+                )
+            )
         return column
 
 

@@ -1,5 +1,6 @@
 """Number formats people expect on a HUD (money, distances, durations) and the words widgets
 draw themselves, in the widget's language."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,20 +14,42 @@ from hud.widgets.props import LanguageKind, Optional, Prop
 # The words a widget draws itself, by language (other languages use English). `{}` fields are
 # filled by the functions below.
 WORDS: dict[str, dict[str, str]] = {
-    "en": {"now": "now", "arrive": "arrive", "here": "here", "lowest": "lowest", "more": "+{amount}",
-           "m": "{number} m", "km": "{number} km", "min": "{minutes} min", "h": "{hours} h {minutes:02d} min",
-           "whole_h": "{hours} h 00 min", "eta": "ETA {time}",
-           "exit": "exit {number}", "exit_onto": "exit {number} · {street}"},
-    "zh": {"now": "现在", "arrive": "到达", "here": "当前", "lowest": "最低价", "more": "贵{amount}",
-           "m": "{number}米", "km": "{number}公里", "min": "{minutes}分钟", "h": "{hours}小时{minutes}分钟",
-           "whole_h": "{hours}小时", "eta": "约{time}到达",
-           "exit": "第{number}出口", "exit_onto": "第{number}出口进入{street}"},
+    "en": {
+        "now": "now",
+        "arrive": "arrive",
+        "here": "here",
+        "lowest": "lowest",
+        "more": "+{amount}",
+        "m": "{number} m",
+        "km": "{number} km",
+        "min": "{minutes} min",
+        "h": "{hours} h {minutes:02d} min",
+        "whole_h": "{hours} h 00 min",
+        "eta": "ETA {time}",
+        "exit": "exit {number}",
+        "exit_onto": "exit {number} · {street}",
+    },
+    "zh": {
+        "now": "现在",
+        "arrive": "到达",
+        "here": "当前",
+        "lowest": "最低价",
+        "more": "贵{amount}",
+        "m": "{number}米",
+        "km": "{number}公里",
+        "min": "{minutes}分钟",
+        "h": "{hours}小时{minutes}分钟",
+        "whole_h": "{hours}小时",
+        "eta": "约{time}到达",
+        "exit": "第{number}出口",
+        "exit_onto": "第{number}出口进入{street}",
+    },
 }
 
 
 class CurrencyStyle(NamedTuple):
     symbol: str
-    decimals: int          # digits after the point
+    decimals: int  # digits after the point
     whole_if_integer: bool  # drop ".00" for whole amounts (as Chinese shops show prices)
 
 
@@ -134,7 +157,7 @@ def format_price_gap(amount: float, currency: str = "CNY", language: str = "en")
     return WORDS[words_language(language)]["more"].format(amount=format_money(amount, currency))
 
 
-_MEASURE_PX = 64   # size text is measured at for `text_width_deg` (widths scale with the size)
+_MEASURE_PX = 64  # size text is measured at for `text_width_deg` (widths scale with the size)
 
 
 def text_width_deg(text: str, size: str = "body", weight: str = "regular") -> float:
@@ -145,5 +168,8 @@ def text_width_deg(text: str, size: str = "body", weight: str = "regular") -> fl
 
 def words_language_prop() -> Prop:
     """The `lang` field of a widget that draws words of its own (units, labels)."""
-    return Prop(Optional(LanguageKind()), None,
-                doc="Language of the widget's own words (units, labels); default: from the script of its text.")
+    return Prop(
+        Optional(LanguageKind()),
+        None,
+        doc="Language of the widget's own words (units, labels); default: from the script of its text.",
+    )

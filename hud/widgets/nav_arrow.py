@@ -1,20 +1,28 @@
 """Turn-by-turn navigation (Amap): the next maneuver, its distance, the street and ETA."""
+
 from __future__ import annotations
 
 from hud.geometry import Length
 from hud.icons import MANEUVERS
 from hud.text.language import detect
 from hud.widgets.base import IMPORTANCE, Composite, Widget
-from hud.widgets.formatting import (format_distance, format_eta, format_exit, text_width_deg,
-                                     word, words_language, words_language_prop)
+from hud.widgets.formatting import (
+    format_distance,
+    format_eta,
+    format_exit,
+    text_width_deg,
+    word,
+    words_language,
+    words_language_prop,
+)
 from hud.widgets.primitives import Column, Icon, Row, Stack, Text
 from hud.widgets.props import Choice, Number, Optional, Prop, Str
 
-ARROW_DEG = {"full": 2.6, "compact": 2.0, "minimal": 1.8}   # arrow size by form
-EXIT_NUMBER_DEG = {"full": 0.9, "compact": 0.75, "minimal": 0.7}   # the exit number drawn in the arrow
+ARROW_DEG = {"full": 2.6, "compact": 2.0, "minimal": 1.8}  # arrow size by form
+EXIT_NUMBER_DEG = {"full": 0.9, "compact": 0.75, "minimal": 0.7}  # the exit number drawn in the arrow
 ARROW_GAP_DEG = 0.5
-STREET_GAP_DEG = 0.4   # between the distance and the street in the compact form
-STREET_MIN_DEG = 3.0   # the least of the street line a squeezed compact form keeps (then ellipsised)
+STREET_GAP_DEG = 0.4  # between the distance and the street in the compact form
+STREET_MIN_DEG = 3.0  # the least of the street line a squeezed compact form keeps (then ellipsised)
 # Exits whose spoke or arrowhead fills the arrow's lower right corner: their number goes lower left.
 _EXITS_LOWER_RIGHT = (1, 8)
 
@@ -64,8 +72,7 @@ class NavArrow(Composite):
         distance = text_width_deg(self._distance_label(), "large", "bold")
         return ARROW_DEG[form] + ARROW_GAP_DEG + distance + STREET_GAP_DEG + STREET_MIN_DEG
 
-    def build(self) -> Widget:
-        form = self.effective_form
+    def build(self, form: str) -> Widget:
         arrow = Icon(name=self.maneuver, size=Length(ARROW_DEG[form], "deg"), exit=self._exit_number)
         distance = Text(text=self._distance_label(), size="large", weight="bold", max_lines=1)
         street = self._street_line()
@@ -77,8 +84,12 @@ class NavArrow(Composite):
                 info.add(Text(text=format_eta(self.eta_min, self.language), size="small", color="dim", max_lines=1))
         elif form == "compact" and street:
             # Bottom-aligned, the street's baseline sits on the distance's (as on the price card).
-            info = Row(distance, Text(text=street, size="body", max_lines=1, margin=[0, 0, Length(0.2, "deg"), 0]),
-                       gap=Length(STREET_GAP_DEG, "deg"), align="end")
+            info = Row(
+                distance,
+                Text(text=street, size="body", max_lines=1, margin=[0, 0, Length(0.2, "deg"), 0]),
+                gap=Length(STREET_GAP_DEG, "deg"),
+                align="end",
+            )
         else:
             info = distance
         row = Row(arrow, info, gap=Length(ARROW_GAP_DEG, "deg"), align="center")
@@ -94,6 +105,11 @@ class NavArrow(Composite):
         # moved down by half the arrow less most of the line box, the digits stand on its bottom edge.
         x = size * (0.16 if exit_number in _EXITS_LOWER_RIGHT else 0.68)
         y = size * 0.5 - digit * 0.72
-        number = Text(text=str(exit_number), size=Length(digit, "deg"), weight="bold", anchor="left",
-                      offset=[Length(x, "deg"), Length(y, "deg")])
+        number = Text(
+            text=str(exit_number),
+            size=Length(digit, "deg"),
+            weight="bold",
+            anchor="left",
+            offset=[Length(x, "deg"), Length(y, "deg")],
+        )
         return Stack(row, number)

@@ -1,4 +1,5 @@
 """Price comparison card (Taobao price recognition): the price here against other stores."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,15 @@ import re
 from hud.geometry import Length
 from hud.text.language import detect
 from hud.widgets.base import IMPORTANCE, Widget
-from hud.widgets.formatting import (format_money, format_price_gap, text_width_deg, word,
-                                     words_language, words_language_prop)
-from hud.widgets.card import PADDING_DEG, Card, CardWidth
+from hud.widgets.card import PADDING_DEG, Card
+from hud.widgets.formatting import (
+    format_money,
+    format_price_gap,
+    text_width_deg,
+    word,
+    words_language,
+    words_language_prop,
+)
 from hud.widgets.primitives import Column, Icon, Row, Text
 from hud.widgets.props import NOTHING, LengthKind, ListOf, Number, Optional, Prop, Record, Str
 
@@ -21,7 +28,7 @@ class CurrencyKind(Str):
     def coerce(self, value: object) -> str:
         text = super().coerce(value)
         if not _ISO.match(text):
-            raise ValueError(f"must be a 3-letter ISO currency code, got \"{text}\"", "e.g. CNY, USD, EUR, JPY")
+            raise ValueError(f'must be a 3-letter ISO currency code, got "{text}"', "e.g. CNY, USD, EUR, JPY")
         return text
 
     def schema(self) -> dict:
@@ -39,16 +46,25 @@ class PriceCard(Card):
     product = Prop(Str(max_len=500), "", required=True, doc="Product name.")
     price = Prop(Number(0, 1e12), 0.0, required=True, doc="Price at this store.")
     currency = Prop(CurrencyKind(), "CNY", doc="ISO 4217 currency code.")
-    short_name = Prop(Optional(Str(max_len=100)), None, affects=NOTHING,
-                      doc="Brand and model as speech says them; taken from `product` by default.")
+    short_name = Prop(
+        Optional(Str(max_len=100)),
+        None,
+        affects=NOTHING,
+        doc="Brand and model as speech says them; taken from `product` by default.",
+    )
     store = Prop(Str(max_len=200), "", doc="Store or platform of this price (e.g. Taobao).")
-    compare = Prop(ListOf(Record({"store": Str(max_len=200), "price": Number(0, 1e12)}, ("store", "price")), 8),
-                   (), doc="Other stores' prices: a list of {store, price}.")
+    compare = Prop(
+        ListOf(Record({"store": Str(max_len=200), "price": Number(0, 1e12)}, ("store", "price")), 8),
+        (),
+        doc="Other stores' prices: a list of {store, price}.",
+    )
     rating = Prop(Optional(Number(0, 5)), None, doc="Rating out of 5.")
     lang = words_language_prop()
-    width = CardWidth(LengthKind(auto=True), Length(12.0, "deg"),
-                      doc="Card width; 12 deg by default. Compact and minimal forms are as wide as their "
-                          "content, up to this width.")
+    width = Prop(
+        LengthKind(auto=True),
+        Length(12.0, "deg"),
+        doc="Card width; 12 deg by default. Compact and minimal forms are as wide as their content, up to this width.",
+    )
     # Full: comparison rows keep a store name; compact: the price and its mark side by side.
     MIN_WIDTH_DEG = {"full": 10.0, "compact": 8.5, "minimal": None}
 
@@ -68,8 +84,7 @@ class PriceCard(Card):
         cheapest = min(entry["price"] for entry in self.compare)
         return format_price_gap(self.price - min(self.price, cheapest), self.currency, self.language)
 
-    def build(self) -> Widget:
-        form = self.effective_form
+    def build(self, form: str) -> Widget:
         price = format_money(self.price, self.currency)
         if form == "minimal":
             mark = self.mark()
@@ -77,17 +92,21 @@ class PriceCard(Card):
             if mark:
                 row.add(Text(text=mark, size="small", weight="bold", max_lines=1, margin=_ON_BASELINE))
             wide = text_width_deg(price, "large", "bold") + 0.4 + text_width_deg(mark, "small", "bold")
-            return self.card_panel(row, wide, padding=_PADDING)
+            return self.card_panel(form, row, wide, padding=_PADDING)
         body = Column(gap=Length(0.2, "deg"), align="stretch", width=Length(100.0, "%") if form == "full" else None)
         body.add(Text(text=self.product, size="body", max_lines=2 if form == "full" else 1))
         headline = Row(gap=Length(0.4, "deg"), align="end")
         headline.add(Text(text=price, size="large", weight="bold"))
         body.add(headline)
         if form == "compact":
-            wide = max(text_width_deg(self.product), text_width_deg(price, "large", "bold") + 0.4
-                       + max(text_width_deg(self.store), text_width_deg(self.mark(), "small", "bold")))
+            wide = max(
+                text_width_deg(self.product),
+                text_width_deg(price, "large", "bold")
+                + 0.4
+                + max(text_width_deg(self.store), text_width_deg(self.mark(), "small", "bold")),
+            )
             headline.add(self._store_and_mark())
-            return self.card_panel(body, wide, padding=_PADDING)
+            return self.card_panel(form, body, wide, padding=_PADDING)
         if self.store:
             headline.add(Text(text=self.store, size="body", color="dim", grow=1, max_lines=1, margin=_ON_BASELINE))
         if self.rating is not None:
@@ -97,7 +116,7 @@ class PriceCard(Card):
             body.add(stars)
         if self.compare:
             body.add(self._comparison())
-        return self.card_panel(body, 0.0, padding=_PADDING)
+        return self.card_panel(form, body, 0.0, padding=_PADDING)
 
     def _store_and_mark(self) -> Widget:
         """The store (dim) over this price's mark (bold), beside the price in the compact form."""
@@ -124,7 +143,7 @@ class PriceCard(Card):
 
 
 _PADDING = Length(PADDING_DEG, "deg")
-_ON_BASELINE = [0, 0, Length(0.2, "deg"), 0]   # bottom margin that sets body text on a large line's baseline
+_ON_BASELINE = [0, 0, Length(0.2, "deg"), 0]  # bottom margin that sets body text on a large line's baseline
 
 
 def _compare_row(store: str, price: str, delta: str, bold: bool = False) -> Widget:
