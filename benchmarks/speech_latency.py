@@ -21,10 +21,10 @@ utterance starts, earcon first, before its words are synthesised; they are neede
 the earcon has played), and update(t) when nothing changed. Each trial builds a fresh tree and narrator; 3 warm-up trials
 (which load the engine) are not counted.
 """
+
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -39,14 +39,17 @@ from hud.speech.narrator import Narrator
 from hud.speech.schedule import GAP_S
 from hud.widgets import Caption, Column, NavArrow, Notification
 
+from json_out import add_json_option, table_stream, write_json  # this script's folder is on sys.path
+
 DEVICE = "quark-g1"
 WARMUP = 3
 CAPTION_ZH = "最近的地铁站在哪里？我们一起走过去吧，只要五分钟"
-CAPTION_EN = ("Where is the nearest subway station? I think it is on the other side of the square, "
-              "next to the big bookshop.")
+CAPTION_EN = (
+    "Where is the nearest subway station? I think it is on the other side of the square, next to the big bookshop."
+)
 CAPTION_EN_MORE = " Let's walk there together, it is only five minutes away."
-INTO_CAPTION_S = 0.4    # the notification arrives this long after the caption started speaking
-IDLE_STEP_S = 0.02      # idle updates this long before and after the notification
+INTO_CAPTION_S = 0.4  # the notification arrives this long after the caption started speaking
+IDLE_STEP_S = 0.02  # idle updates this long before and after the notification
 
 
 class TimedEngine:
@@ -83,7 +86,7 @@ def synthesize_uncached(engine: tts.Engine, text: str, language: str) -> np.ndar
 def describe_tree(root: Column) -> tuple[str, str]:
     """The peer's words: every visible widget described afresh, in tree order, as one text."""
     messages, _ = ChangeTracker(speaks_without_display).scan(root)
-    texts = [m.text or m.stream for m in messages]          # a caption hands on its whole text
+    texts = [m.text or m.stream for m in messages]  # a caption hands on its whole text
     sentences = [text if text[-1:] in ".!?。！？" else text + "." for text in texts if text]
     return " ".join(sentences), messages[0].language if messages else "en"
 
@@ -96,10 +99,10 @@ class Trial:
     update_ms: float = 0.0
     update_tts_ms: float = 0.0
     peer_ms: float = 0.0
-    idle_hidden_us: float = 0.0      # update() with nothing changed, the notification still hidden
-    idle_shown_us: float = 0.0       # and again once it is shown (its template is re-run each scan)
-    caption_status: str = ""         # the caption's utterance just before the notification
-    decisions: list[dict[str, Any]] = field(default_factory=list)   # those update(t) took
+    idle_hidden_us: float = 0.0  # update() with nothing changed, the notification still hidden
+    idle_shown_us: float = 0.0  # and again once it is shown (its template is re-run each scan)
+    caption_status: str = ""  # the caption's utterance just before the notification
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # those update(t) took
     notification_text: str = ""
     notification_audio_s: float = 0.0
     peer_text: str = ""
@@ -118,16 +121,16 @@ def trial(i: int, engine: tts.Engine) -> Trial:
     root, caption, note = build_tree()
     timed = TimedEngine(engine)
     narrator = Narrator(root, DEVICE, engine=timed)
-    narrator.update(0.0)                        # nav instruction starts (normal), caption waits (low)
+    narrator.update(0.0)  # nav instruction starts (normal), caption waits (low)
     nav_end = narrator.scheduler.current.end
     t1 = round(nav_end + GAP_S + 0.05, 4)
-    caption.translation = CAPTION_EN + CAPTION_EN_MORE   # live text streams in
-    narrator.update(t1)                         # first caption words start, the new ones queue
+    caption.translation = CAPTION_EN + CAPTION_EN_MORE  # live text streams in
+    narrator.update(t1)  # first caption words start, the new ones queue
     t = round(narrator.scheduler.current.start + INTO_CAPTION_S, 4)
     result = Trial(t=t)
 
     started = time.perf_counter()
-    narrator.update(round(t - IDLE_STEP_S, 4))          # nothing changed
+    narrator.update(round(t - IDLE_STEP_S, 4))  # nothing changed
     result.idle_hidden_us = (time.perf_counter() - started) * 1e6
     speaking = narrator.scheduler.current
     result.caption_status = f"{speaking.message.source}:{speaking.status}" if speaking else "silent"
@@ -151,14 +154,21 @@ def trial(i: int, engine: tts.Engine) -> Trial:
     result.first_word_ms = (first_word - started) * 1000
     if utterance is None or utterance.message.source != note.id or not (sound.size and clip.size):
         raise RuntimeError("the notification did not start at once: the scenario is broken")
-    result.decisions = [{"t": d.t, "action": d.action, "utterance": d.utterance,
-                         "source": narrator.utterances[d.utterance - 1].message.source, "why": d.why}
-                        for d in decisions]
+    result.decisions = [
+        {
+            "t": d.t,
+            "action": d.action,
+            "utterance": d.utterance,
+            "source": narrator.utterances[d.utterance - 1].message.source,
+            "why": d.why,
+        }
+        for d in decisions
+    ]
     result.notification_text = utterance.message.text
     result.notification_audio_s = len(clip) / narrator.rate
 
     started = time.perf_counter()
-    narrator.update(round(t + IDLE_STEP_S, 4))          # nothing changed
+    narrator.update(round(t + IDLE_STEP_S, 4))  # nothing changed
     result.idle_shown_us = (time.perf_counter() - started) * 1e6
 
     # -- peer: describe everything, synthesise everything, then play ------------------------------
@@ -187,19 +197,31 @@ def run(trials: int, warmup: int = WARMUP) -> dict[str, Any]:
         trial(90 + i, engine)
     warmup_ms = (time.perf_counter() - started) * 1000
     done = [trial(i + 1, engine) for i in range(trials)]
-    hud = {"first_sound_ms": summary([r.first_sound_ms for r in done]),
-           "first_word_ms": summary([r.first_word_ms for r in done]),
-           "update_ms": summary([r.update_ms for r in done]),
-           "update_tts_ms": summary([r.update_tts_ms for r in done])}
-    peer = {"first_sound_ms": summary([r.peer_ms for r in done]),
-            "first_word_ms": summary([r.peer_ms for r in done])}
-    ratio = {kind: {stat: peer[kind][stat] / hud[kind][stat] for stat in ("median", "p95", "max")}
-             for kind in ("first_sound_ms", "first_word_ms")}
+    hud = {
+        "first_sound_ms": summary([r.first_sound_ms for r in done]),
+        "first_word_ms": summary([r.first_word_ms for r in done]),
+        "update_ms": summary([r.update_ms for r in done]),
+        "update_tts_ms": summary([r.update_tts_ms for r in done]),
+    }
+    peer = {"first_sound_ms": summary([r.peer_ms for r in done]), "first_word_ms": summary([r.peer_ms for r in done])}
+    ratio = {
+        kind: {stat: peer[kind][stat] / hud[kind][stat] for stat in ("median", "p95", "max")}
+        for kind in ("first_sound_ms", "first_word_ms")
+    }
     return {
-        "device": DEVICE, "engine": engine.name, "trials": trials, "warmup": warmup,
-        "engine_load_ms": load_ms, "warmup_ms": warmup_ms, "hud": hud, "peer": peer, "ratio": ratio,
-        "idle_update_us": {"hidden": summary([r.idle_hidden_us for r in done]),
-                           "shown": summary([r.idle_shown_us for r in done])},
+        "device": DEVICE,
+        "engine": engine.name,
+        "trials": trials,
+        "warmup": warmup,
+        "engine_load_ms": load_ms,
+        "warmup_ms": warmup_ms,
+        "hud": hud,
+        "peer": peer,
+        "ratio": ratio,
+        "idle_update_us": {
+            "hidden": summary([r.idle_hidden_us for r in done]),
+            "shown": summary([r.idle_shown_us for r in done]),
+        },
         "runs": [vars(r) for r in done],
     }
 
@@ -207,10 +229,15 @@ def run(trials: int, warmup: int = WARMUP) -> dict[str, Any]:
 def print_table(result: dict[str, Any], out: TextIO = sys.stdout) -> None:
     hud, peer, ratio, idle = result["hud"], result["peer"], result["ratio"], result["idle_update_us"]
     last = result["runs"][-1]
-    print(f"time to first sound of a high-priority notification, {result['device']} (no display), "
-          f"{result['engine']}", file=out)
-    print(f"{result['trials']} trials after {result['warmup']} warm-up trials ({result['warmup_ms']:.0f} ms, "
-          f"engine load {result['engine_load_ms']:.1f} ms)", file=out)
+    print(
+        f"time to first sound of a high-priority notification, {result['device']} (no display), {result['engine']}",
+        file=out,
+    )
+    print(
+        f"{result['trials']} trials after {result['warmup']} warm-up trials ({result['warmup_ms']:.0f} ms, "
+        f"engine load {result['engine_load_ms']:.1f} ms)",
+        file=out,
+    )
     print(f"{'':<34} {'median':>9} {'p95':>9} {'max':>9}", file=out)
 
     def row(label: str, stats: dict[str, float], unit: str = "", digits: int = 2) -> None:
@@ -228,27 +255,23 @@ def print_table(result: dict[str, Any], out: TextIO = sys.stdout) -> None:
     at = [f"{d['action']} #{d['utterance']} {d['source']}" for d in last["decisions"]]
     status = last["caption_status"].split(":")[-1]
     print(f"last trial at t = {last['t']:.2f} s (caption {status}): " + ", ".join(at), file=out)
-    print(f"hud says {len(last['notification_text'])} chars ({last['notification_audio_s']:.1f} s of audio); "
-          f"the peer synthesises {len(last['peer_text'])} chars ({last['peer_audio_s']:.1f} s) first", file=out)
+    print(
+        f"hud says {len(last['notification_text'])} chars ({last['notification_audio_s']:.1f} s of audio); "
+        f"the peer synthesises {len(last['peer_text'])} chars ({last['peer_audio_s']:.1f} s) first",
+        file=out,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=50, help="timed trials (default 50)")
-    parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
-                        help="also write the results, every trial included, as JSON to PATH (- or no PATH: stdout)")
+    add_json_option(parser, "the results, every trial included")
     args = parser.parse_args(argv)
     if args.trials < 1:
         parser.error("--trials must be at least 1")
     result = run(args.trials)
-    print_table(result, sys.stderr if args.json == "-" else sys.stdout)
-    if args.json:
-        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-        if args.json == "-":
-            sys.stdout.write(text)
-        else:
-            with open(args.json, "w", encoding="utf-8") as handle:
-                handle.write(text)
+    print_table(result, table_stream(args.json))
+    write_json(result, args.json)
     return 0
 
 

@@ -26,10 +26,10 @@ Measured per language and rate, from the narrator's record (what speech.json hol
 
 Also reported: the wall time of each run and of the whole benchmark, and the machine's cores.
 """
+
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -42,14 +42,17 @@ from hud.speech.narrator import SCENE_TICK_S, Narrator
 from hud.speech.stream import TOKEN
 from hud.widgets import Caption
 
+from json_out import add_json_option, table_stream, write_json  # this script's folder is on sys.path
+
 DEVICE = "quark-g1"
 RATES = (2, 3, 4, 5, 6, 8)
 SECONDS = 60.0
-COMMIT_SIZES = {"en": (4, 3, 5, 4, 4, 5, 3), "zh": (6, 5, 7, 6, 6, 7, 5)}   # words per commit, in turn
+COMMIT_SIZES = {"en": (4, 3, 5, 4, 4, 5, 3), "zh": (6, 5, 7, 6, 6, 7, 5)}  # words per commit, in turn
 UNIT = {"en": "words/s", "zh": "chars/s"}
 SPEAKER = {"en": "Guide", "zh": "导游"}
 
-TEXT_EN = " ".join("""Good morning, everyone, and welcome to Hangzhou. My name is Lin, and I will be your guide
+TEXT_EN = " ".join(
+    """Good morning, everyone, and welcome to Hangzhou. My name is Lin, and I will be your guide
 for the whole day. Before we start, please check that you have your ticket and a bottle of water.
 It is going to be warm this afternoon, so a hat is a good idea. Our first stop is West Lake, which
 is only a short walk from this hotel. Stay close to me when we cross the main road, because the
@@ -83,9 +86,11 @@ three kinds of green tea and compare them. Some people think they all taste the 
 promise you will notice the difference. Any questions so far? Yes, the bus will pick us up at
 five o'clock by the north gate of the park. Please don't be late, because the driver cannot wait
 long on that street. If you lose the group, call the number printed on the back of your ticket.
-Someone will answer, day or night. Right, let's keep walking, the best view is just ahead of us.""".split())
+Someone will answer, day or night. Right, let's keep walking, the best view is just ahead of us.""".split()
+)
 
-TEXT_ZH = "".join("""
+TEXT_ZH = "".join(
+    """
 大家早上好，欢迎来到杭州。我姓林，今天由我带大家游览。出发之前，请确认门票和水都带好了。下午会比较热，最
 好戴一顶帽子。我们的第一站是西湖，从酒店走过去只要十分钟。过马路的时候请跟紧我，这里的车不一定会让行人。
 有没有人要先去洗手间？前台后面就有一个。好，那我们出发吧。左边这座是老城门，大约四十年前重新修过，不过下
@@ -101,7 +106,8 @@ TEXT_ZH = "".join("""
 透出来，湖面上好像同时有好几个月亮。今天的午饭安排在茶园附近的一家小饭馆，老板在那里做了三十多年的菜。我
 推荐西湖醋鱼和龙井虾仁。不吃肉的朋友跟我说一声，我请厨房另外准备。下午我们去山里的一个茶园，那里的茶农到
 现在还是用手采茶，而且一定要趁清早叶子最嫩的时候。大家可以亲手在铁锅里炒一炒茶叶，小心烫，锅比看上去热得
-多。""".split())
+多。""".split()
+)
 
 
 @dataclass
@@ -157,8 +163,9 @@ def stream(language: str, rate: float, seconds: float, engine: tts.Engine) -> Ru
     caption = Caption(id="live", speaker=SPEAKER[language], lang=language)
     narrator = Narrator(caption, DEVICE, engine=engine)
     timed = commits(text, language, rate, seconds)
-    ticks = sorted({round(i * SCENE_TICK_S, 6) for i in range(int(seconds / SCENE_TICK_S) + 1)}
-                   | {at for at, _ in timed})
+    ticks = sorted(
+        {round(i * SCENE_TICK_S, 6) for i in range(int(seconds / SCENE_TICK_S) + 1)} | {at for at, _ in timed}
+    )
     pending = list(timed)
     for t in ticks:
         while pending and pending[0][0] <= t:
@@ -166,11 +173,20 @@ def stream(language: str, rate: float, seconds: float, engine: tts.Engine) -> Ru
         narrator.update(t)
     voice_end = narrator.finish()
     record = narrator.record()
-    run = Run(language, rate, UNIT[language], seconds, commits=len(timed),
-              words_in=len(TOKEN.findall(caption.text)), heard=record["latency"]["words"],
-              skipped=record["skipped_words"], lag_p50=record["latency"]["p50"],
-              lag_p95=record["latency"]["p95"], lag_max=record["latency"]["max"],
-              utterances=len(narrator.utterances))
+    run = Run(
+        language,
+        rate,
+        UNIT[language],
+        seconds,
+        commits=len(timed),
+        words_in=len(TOKEN.findall(caption.text)),
+        heard=record["latency"]["words"],
+        skipped=record["skipped_words"],
+        lag_p50=record["latency"]["p50"],
+        lag_p95=record["latency"]["p95"],
+        lag_max=record["latency"]["max"],
+        utterances=len(narrator.utterances),
+    )
     run.last_arrival = timed[-1][0] if timed else 0.0
     run.voice_end = round(voice_end, 3)
     run.end_lag = round(voice_end - run.last_arrival, 3)
@@ -190,31 +206,50 @@ def run(seconds: float = SECONDS, rates: tuple[float, ...] = RATES) -> dict[str,
     device = load_device(DEVICE)
     runs = [stream(language, rate, seconds, engine) for language in ("en", "zh") for rate in rates]
     return {
-        "device": DEVICE, "engine": engine.name, "max_rate": device.max_rate, "skip_behind_s": device.skip_behind_s,
-        "seconds": seconds, "rates": list(rates), "tick_s": SCENE_TICK_S, "cores": os.cpu_count(),
-        "wall_s": round(time.perf_counter() - started, 3), "runs": [asdict(r) for r in runs],
+        "device": DEVICE,
+        "engine": engine.name,
+        "max_rate": device.max_rate,
+        "skip_behind_s": device.skip_behind_s,
+        "seconds": seconds,
+        "rates": list(rates),
+        "tick_s": SCENE_TICK_S,
+        "cores": os.cpu_count(),
+        "wall_s": round(time.perf_counter() - started, 3),
+        "runs": [asdict(r) for r in runs],
     }
 
 
 def print_table(result: dict[str, Any], out: TextIO = sys.stdout) -> None:
-    print(f"live captions spoken on {result['device']} (no display), {result['engine']}: {result['seconds']:g} s "
-          f"of talk per row; the voice speeds up to {result['max_rate']:g}x and skips when more than "
-          f"{result['skip_behind_s']:g} s behind at that speed", file=out)
-    print("English rates are words per second, Chinese rates characters per second (each character is a word "
-          "here); lag is from a word's arrival to when it is heard", file=out)
+    print(
+        f"live captions spoken on {result['device']} (no display), {result['engine']}: {result['seconds']:g} s "
+        f"of talk per row; the voice speeds up to {result['max_rate']:g}x and skips when more than "
+        f"{result['skip_behind_s']:g} s behind at that speed",
+        file=out,
+    )
+    print(
+        "English rates are words per second, Chinese rates characters per second (each character is a word "
+        "here); lag is from a word's arrival to when it is heard",
+        file=out,
+    )
     print(file=out)
-    print("| language | rate | words in | heard | skipped | lag p50 s | lag p95 s | lag max s | end lag s "
-          "| speed min-max | at max |", file=out)
+    print(
+        "| language | rate | words in | heard | skipped | lag p50 s | lag p95 s | lag max s | end lag s "
+        "| speed min-max | at max |",
+        file=out,
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|", file=out)
 
     def seconds(value: float | None) -> str:
         return "-" if value is None else f"{value:.1f}"
 
     for r in result["runs"]:
-        print(f"| {r['language']} | {r['rate']:g} {r['unit']} | {r['words_in']} | {r['heard']} | {r['skipped']} "
-              f"| {seconds(r['lag_p50'])} | {seconds(r['lag_p95'])} | {seconds(r['lag_max'])} "
-              f"| {r['end_lag']:.1f} | {r['speed_min']:.2f}-{r['speed_max']:.2f}x "
-              f"| {100 * r['at_max_share']:.0f} % |", file=out)
+        print(
+            f"| {r['language']} | {r['rate']:g} {r['unit']} | {r['words_in']} | {r['heard']} | {r['skipped']} "
+            f"| {seconds(r['lag_p50'])} | {seconds(r['lag_p95'])} | {seconds(r['lag_max'])} "
+            f"| {r['end_lag']:.1f} | {r['speed_min']:.2f}-{r['speed_max']:.2f}x "
+            f"| {100 * r['at_max_share']:.0f} % |",
+            file=out,
+        )
     print(file=out)
     print(f"{len(result['runs'])} runs in {result['wall_s']:.1f} s on {result['cores']} cores", file=out)
 
@@ -232,25 +267,29 @@ def rate_list(value: str) -> tuple[float, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=SECONDS,
-                        help=f"seconds of talk per language and rate (default {SECONDS:g}, at most {SECONDS:g})")
-    parser.add_argument("--rates", type=rate_list, default=RATES, metavar="R,R,...",
-                        help=f"words (Chinese: characters) per second (default {','.join(map(str, RATES))})")
-    parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
-                        help="also write the results as JSON to PATH (- or no PATH: stdout)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=SECONDS,
+        help=f"seconds of talk per language and rate (default {SECONDS:g}, at most {SECONDS:g})",
+    )
+    parser.add_argument(
+        "--rates",
+        type=rate_list,
+        default=RATES,
+        metavar="R,R,...",
+        help=f"words (Chinese: characters) per second (default {','.join(map(str, RATES))})",
+    )
+    add_json_option(parser, "the results")
     args = parser.parse_args(argv)
     if not 0 < args.seconds <= SECONDS:
-        parser.error(f"--seconds must be above 0 and at most {SECONDS:g} (the texts hold {SECONDS:g} s at "
-                     f"{max(RATES)} words a second)")
+        parser.error(
+            f"--seconds must be above 0 and at most {SECONDS:g} (the texts hold {SECONDS:g} s at "
+            f"{max(RATES)} words a second)"
+        )
     result = run(args.seconds, args.rates)
-    print_table(result, sys.stderr if args.json == "-" else sys.stdout)
-    if args.json:
-        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-        if args.json == "-":
-            sys.stdout.write(text)
-        else:
-            with open(args.json, "w", encoding="utf-8") as handle:
-                handle.write(text)
+    print_table(result, table_stream(args.json))
+    write_json(result, args.json)
     return 0
 
 

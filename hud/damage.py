@@ -2,11 +2,14 @@
 
 Each paint item that appeared, disappeared or changed damages its old and its new bounds.
 One pass per frame merges the rectangles: two merge only when their union is smaller than
-their areas added up; past a small count the whole eye is redrawn instead.
+their areas added up; past a small count the whole eye is redrawn instead. Merged rectangles
+may still overlap: `disjoint` cuts them into pieces that do not, so that a backend drawing the
+areas one after another draws each pixel once.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable, Sequence
 
 from hud.geometry import Rect
 from hud.paint import PaintItem
@@ -64,3 +67,30 @@ def merge(rects: list[Rect], screen: Rect) -> list[Rect] | None:
     if len(merged) > MAX_RECTS or sum(r.area for r in merged) >= screen.area:
         return None
     return merged
+
+
+def disjoint(areas: Sequence[Rect]) -> list[Rect]:
+    """The pixels of `areas` as rectangles that do not overlap: each area in order, less the
+    pieces kept before it (cut into bands), so every pixel of the union is in exactly one piece."""
+    pieces: list[Rect] = []
+    for area in areas:
+        parts = [] if area.empty else [area]
+        for piece in pieces:
+            parts = [rest for part in parts for rest in _subtract(part, piece)]
+        pieces.extend(parts)
+    return pieces
+
+
+def _subtract(rect: Rect, hole: Rect) -> list[Rect]:
+    """`rect` without `hole`, as up to four rectangles: the bands above and below the hole, then
+    the parts left and right of it."""
+    cut = rect.intersect(hole)
+    if cut.empty:
+        return [rect]
+    parts = [
+        Rect(rect.x, rect.y, rect.w, cut.y - rect.y),
+        Rect(rect.x, cut.bottom, rect.w, rect.bottom - cut.bottom),
+        Rect(rect.x, cut.y, cut.x - rect.x, cut.h),
+        Rect(cut.right, cut.y, rect.right - cut.right, cut.h),
+    ]
+    return [part for part in parts if not part.empty]

@@ -5,6 +5,7 @@ interrupts the caption and starts at once, first sound comes no later than first
 peer's text holds the notification's words, and every time is positive; a caption streamed at
 3 words (characters) a second is said whole, nothing skipped.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -12,16 +13,31 @@ import json
 import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "speech_latency.py"
+from paths import BENCHMARKS
+
+BENCH = BENCHMARKS / "speech_latency.py"
 STREAM_BENCH = BENCH.with_name("speech_stream.py")
-STREAM_COLUMNS = ["language", "rate", "words in", "heard", "skipped", "lag p50 s", "lag p95 s", "lag max s",
-                  "end lag s", "speed min-max", "at max"]
+STREAM_COLUMNS = [
+    "language",
+    "rate",
+    "words in",
+    "heard",
+    "skipped",
+    "lag p50 s",
+    "lag p95 s",
+    "lag max s",
+    "end lag s",
+    "speed min-max",
+    "at max",
+]
 
 
 def load_bench(path: Path = BENCH):
+    if str(path.parent) not in sys.path:  # as when run as a script: its folder's helpers import
+        sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location(f"{path.stem}_bench", path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module   # dataclasses look their module up while the class is built
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
     try:
         spec.loader.exec_module(module)
     finally:
@@ -34,9 +50,17 @@ def test_speech_latency_benchmark_runs(tmp_path, capsys):
     out = tmp_path / "speech.json"
     assert bench.main(["--trials", "5", "--json", str(out)]) == 0
     table = capsys.readouterr().out
-    for label in ("hud first sound", "hud first word", "of which TTS", "peer first sound", "peer/hud first sound",
-                  "peer/hud first word", "idle update(t), note hidden", "idle update(t), note shown",
-                  "interrupt #2 caption, resume #3 caption, start #4 flight"):
+    for label in (
+        "hud first sound",
+        "hud first word",
+        "of which TTS",
+        "peer first sound",
+        "peer/hud first sound",
+        "peer/hud first word",
+        "idle update(t), note hidden",
+        "idle update(t), note shown",
+        "interrupt #2 caption, resume #3 caption, start #4 flight",
+    ):
         assert label in table
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["trials"] == 5 and len(result["runs"]) == 5 and result["device"] == "quark-g1"
@@ -52,8 +76,16 @@ def test_speech_latency_benchmark_runs(tmp_path, capsys):
         interrupt = next(d for d in run["decisions"] if d["action"] == "interrupt")
         assert start["t"] == interrupt["t"] == run["t"]
         # Sanity: positive times, the earcon before the words, the peer says the notification too.
-        for key in ("first_sound_ms", "first_word_ms", "update_ms", "peer_ms",
-                    "idle_hidden_us", "idle_shown_us", "notification_audio_s", "peer_audio_s"):
+        for key in (
+            "first_sound_ms",
+            "first_word_ms",
+            "update_ms",
+            "peer_ms",
+            "idle_hidden_us",
+            "idle_shown_us",
+            "notification_audio_s",
+            "peer_audio_s",
+        ):
             assert run[key] > 0, key
         assert run["first_sound_ms"] <= run["first_word_ms"]
         assert run["update_ms"] <= run["first_sound_ms"]
@@ -62,7 +94,7 @@ def test_speech_latency_benchmark_runs(tmp_path, capsys):
         assert "Wensan Road" in run["peer_text"] and "subway station" in run["peer_text"]
         assert len(run["peer_text"]) > len(run["notification_text"])
         titles.add(run["notification_text"])
-    assert len(titles) == 5   # a new notification every trial: the speech cache never helps
+    assert len(titles) == 5  # a new notification every trial: the speech cache never helps
 
     for side in ("hud", "peer"):
         for kind in ("first_sound_ms", "first_word_ms"):

@@ -1,23 +1,27 @@
-"""Reference rasterizer in numpy: antialiased by exact signed distances at pixel centres.
+"""The CPU raster backend (the reference), in numpy: antialiased by exact signed distances at
+pixel centres.
 
 Every shape is drawn by computing, for each pixel centre inside the shape's bounds, the
 signed distance to its outline; coverage is that distance clamped to one pixel. Glyphs
 arrive as FreeType coverage bitmaps. Compositing is "over" in a float buffer of shape
 (height, width, channels); the panel stage turns it into the device's 8-bit format.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from hud.geometry import Rect
-from hud.paint import Blit, Command, Fill, FillRoundRect, Glyphs, Layer, PaintItem, Stroke, StrokeRoundRect
+from hud.paint import Blit, Command, Fill, FillRoundRect, GlyphKey, Glyphs, PaintItem, Stroke, StrokeRoundRect
+from hud.raster.base import ring_bands
+from hud.theme import mono_light
 
 
 class CpuRaster:
-    """Draws layers of commands into per-eye float buffers."""
+    """The reference backend: numpy float buffers, one per eye (a `RasterBackend`)."""
 
     name = "cpu"
 
@@ -25,42 +29,56 @@ class CpuRaster:
         self.width, self.height, self.channels = width, height, channels
         self.screen = Rect(0, 0, width, height)
         self._clip = self.screen  # pixels the current pass may change
+        self._buffers: dict[str, np.ndarray] = {}
+        self._areas: dict[str, list[Rect]] = {}
 
     def new_buffer(self) -> np.ndarray:
+        """A cleared float canvas of the screen's size (for drawing outside the eye surfaces)."""
         return np.zeros((self.height, self.width, self.channels), dtype=np.float32)
 
-    def render(self, layers: Iterable[Layer | PaintItem], shift: tuple[int, int], sign: int,
-               buffer: np.ndarray | None = None) -> np.ndarray:
-        """Draw everything for one eye: each layer moves by sign * layer.shift plus `shift` (dx, dy)."""
-        target = self.new_buffer() if buffer is None else buffer
-        for layer in layers:
-            dx, dy = sign * layer.shift + shift[0], shift[1]
-            for command in layer.commands:
-                self.draw(target, command, dx, dy)
-        return target
+    # -- RasterBackend -----------------------------------------------------------------------
+    def begin(self, eye: str, areas: Sequence[Rect] | None = None) -> list[Rect]:
+        """Start a frame on one eye: the next `draw` redraws `areas` (None: the whole screen, on
+        a fresh surface). Returns the areas, clipped to the screen."""
+        if areas is None or eye not in self._buffers:
+            self._buffers[eye] = self.new_buffer()
+            clipped = [self.screen]
+        else:
+            clipped = [a for a in (area.intersect(self.screen) for area in areas) if not a.empty]
+        self._areas[eye] = clipped
+        return clipped
 
-    def redraw(self, buffer: np.ndarray, items: Iterable[PaintItem], area: Rect, shift: tuple[int, int],
-               sign: int) -> None:
-        """Re-raster only `area` of one eye's buffer: clear it, then draw, clipped to it, every
-        item that reaches into it. Each pixel sees the same operations in the same order as in
-        a full redraw, so the result is identical."""
-        area = area.intersect(self.screen)
-        if area.empty:
-            return
-        buffer[area.y:area.bottom, area.x:area.right] = 0.0
-        self._clip = area
-        try:
-            for item in items:
-                dx, dy = sign * item.shift + shift[0], shift[1]
-                if item.bounds.translate(dx, dy).intersect(area).empty:
-                    continue
-                for command in item.commands:
-                    self.draw(buffer, command, dx, dy)
-        finally:
-            self._clip = self.screen
+    def draw(self, eye: str, items: Iterable[PaintItem], shift: tuple[int, int], sign: int) -> None:
+        """Redraw the eye's begun areas, one after another (each cleared, then every item that
+        reaches into it drawn clipped to it): each item moves by sign x its stereo shift plus the
+        eye's `shift` (dx, dy). Each pixel sees the same operations in the same
+        order as in a full redraw, so a partial frame equals a full one."""
+        buffer = self._buffers[eye]
+        items = list(items)
+        for area in self._areas.get(eye, ()):
+            buffer[area.y : area.bottom, area.x : area.right] = 0.0  # areas may overlap: clear each just before
+            self._clip = area
+            try:
+                for item in items:
+                    dx, dy = sign * item.shift + shift[0], shift[1]
+                    if item.bounds.translate(dx, dy).intersect(area).empty:
+                        continue
+                    for command in item.commands:
+                        self.draw_command(buffer, command, dx, dy)
+            finally:
+                self._clip = self.screen
+
+    def read(self, eye: str, area: Rect) -> np.ndarray:
+        """The eye's light in `area`: float32 (h, w, channels), 0..1 (a view: copy to keep)."""
+        return self._buffers[eye][area.y : area.bottom, area.x : area.right]
+
+    def close(self) -> None:
+        self._buffers.clear()
+        self._areas.clear()
 
     # -- one command -------------------------------------------------------------------------
-    def draw(self, buf: np.ndarray, cmd: Command, dx: int, dy: int) -> None:
+    def draw_command(self, buf: np.ndarray, cmd: Command, dx: int, dy: int) -> None:
+        """Draw one command into any float array of this backend's channels (canvases, tests)."""
         if isinstance(cmd, Glyphs):
             self._glyphs(buf, cmd, dx, dy)
         elif isinstance(cmd, FillRoundRect):
@@ -92,22 +110,36 @@ class CpuRaster:
         ys = np.arange(iy0, iy1, dtype=np.float32) + 0.5
         return xs[None, :], ys[:, None]
 
-    def _composite(self, buf: np.ndarray, window: tuple[int, int, int, int], coverage: np.ndarray,
-                   colour: tuple[float, ...] | np.ndarray) -> None:
+    def _composite(
+        self,
+        buf: np.ndarray,
+        window: tuple[int, int, int, int],
+        coverage: np.ndarray,
+        colour: tuple[float, ...] | np.ndarray,
+    ) -> None:
         ix0, iy0, ix1, iy1 = window
         region = buf[iy0:iy1, ix0:ix1]
         alpha = coverage[..., None]
         region *= 1.0 - alpha
-        region += alpha * np.asarray(colour, dtype=np.float32)[..., :self.channels]
+        region += alpha * np.asarray(colour, dtype=np.float32)[..., : self.channels]
 
     # -- shapes ------------------------------------------------------------------------------
-    def _round_rect(self, buf: np.ndarray, x: float, y: float, w: float, h: float, radius: float,
-                    stroke: float | None, colour: tuple[float, ...]) -> None:
+    def _round_rect(
+        self,
+        buf: np.ndarray,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        radius: float,
+        stroke: float | None,
+        colour: tuple[float, ...],
+    ) -> None:
         window = self._window(x - 1, y - 1, x + w + 1, y + h + 1)
         if window is None or w <= 0 or h <= 0:
             return
         radius = max(0.0, min(radius, w / 2, h / 2))
-        for part in self._ring_bands(window, x, y, w, h, radius, stroke):
+        for part in ring_bands(window, x, y, w, h, radius + stroke) if stroke is not None else [window]:
             px, py = self._centres(part)
             qx = np.abs(px - (x + w / 2)) - (w / 2 - radius)
             qy = np.abs(py - (y + h / 2)) - (h / 2 - radius)
@@ -118,24 +150,9 @@ class CpuRaster:
                 coverage = coverage - np.clip(0.5 - (distance + stroke), 0.0, 1.0)
             self._composite(buf, part, coverage, colour)
 
-    @staticmethod
-    def _ring_bands(window: tuple[int, int, int, int], x: float, y: float, w: float, h: float, radius: float,
-                    stroke: float | None) -> list[tuple[int, int, int, int]]:
-        """An outline only touches pixels near the edge: the window without the interior,
-        where every pixel centre lies deeper than the stroke (coverage exactly 0)."""
-        if stroke is None:
-            return [window]
-        wx0, wy0, wx1, wy1 = window
-        margin = stroke + radius + 1
-        ix0, iy0 = max(math.ceil(x + margin - 0.5), wx0), max(math.ceil(y + margin - 0.5), wy0)
-        ix1, iy1 = min(math.floor(x + w - margin - 0.5) + 1, wx1), min(math.floor(y + h - margin - 0.5) + 1, wy1)
-        if ix0 >= ix1 or iy0 >= iy1:
-            return [window]
-        bands = [(wx0, wy0, wx1, iy0), (wx0, iy1, wx1, wy1), (wx0, iy0, ix0, iy1), (ix1, iy0, wx1, iy1)]
-        return [band for band in bands if band[0] < band[2] and band[1] < band[3]]
-
-    def _stroke(self, buf: np.ndarray, points: list[tuple[float, float]], width: float, closed: bool,
-                colour: tuple[float, ...]) -> None:
+    def _stroke(
+        self, buf: np.ndarray, points: list[tuple[float, float]], width: float, closed: bool, colour: tuple[float, ...]
+    ) -> None:
         if len(points) < 2:
             return
         half = width / 2
@@ -185,23 +202,25 @@ class CpuRaster:
         placed = []
         bx0 = by0 = 1 << 30
         bx1 = by1 = -(1 << 30)
-        for bitmap, gx, gy in cmd.items:
+        for key, bitmap, gx, gy in cmd.items:
             x0, y0 = gx + dx, gy + dy
             h, w = bitmap.shape
             cx0, cy0 = max(x0, clip.x), max(y0, clip.y)
             cx1, cy1 = min(x0 + w, clip.right), min(y0 + h, clip.bottom)
             if cx0 >= cx1 or cy0 >= cy1:
                 continue
-            placed.append((bitmap, x0, y0, cx0, cy0, cx1, cy1))
+            placed.append((key, bitmap, x0, y0, cx0, cy0, cx1, cy1))
             bx0, by0, bx1, by1 = min(bx0, cx0), min(by0, cy0), max(bx1, cx1), max(by1, cy1)
         if not placed:
             return
         keep = np.ones((by1 - by0, bx1 - bx0), dtype=np.float32)
-        for bitmap, x0, y0, cx0, cy0, cx1, cy1 in placed:
-            keep[cy0 - by0:cy1 - by0, cx0 - bx0:cx1 - bx0] *= _transmission(bitmap)[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
+        for key, bitmap, x0, y0, cx0, cy0, cx1, cy1 in placed:
+            keep[cy0 - by0 : cy1 - by0, cx0 - bx0 : cx1 - bx0] *= _transmission(key, bitmap)[
+                cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0
+            ]
         region = buf[by0:by1, bx0:bx1]
         region *= keep[..., None]
-        region += (1.0 - keep)[..., None] * np.asarray(cmd.colour, dtype=np.float32)[:self.channels]
+        region += (1.0 - keep)[..., None] * np.asarray(cmd.colour, dtype=np.float32)[: self.channels]
 
     def _blit(self, buf: np.ndarray, cmd: Blit, dx: int, dy: int) -> None:
         h, w = cmd.alpha.shape
@@ -211,10 +230,9 @@ class CpuRaster:
         cx1, cy1 = min(x0 + w, clip.right), min(y0 + h, clip.bottom)
         if cx0 >= cx1 or cy0 >= cy1:
             return
-        rgb = cmd.rgb[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0] * cmd.brightness
-        alpha = cmd.alpha[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0][..., None]
-        # A mono panel lights each pixel as bright as its brightest channel.
-        colour = rgb.max(axis=2, keepdims=True) if self.channels == 1 else rgb
+        rgb = cmd.rgb[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0] * cmd.brightness
+        alpha = cmd.alpha[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0][..., None]
+        colour = mono_light(rgb) if self.channels == 1 else rgb
         region = buf[cy0:cy1, cx0:cx1]
         region *= 1.0 - alpha
         region += alpha * colour
@@ -236,13 +254,12 @@ def _length(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.sqrt(x * x + y * y)
 
 
-_TRANSMISSION: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_TRANSMISSION: dict[GlyphKey, np.ndarray] = {}
 
 
-def _transmission(bitmap: np.ndarray) -> np.ndarray:
-    """1 - coverage of a glyph bitmap as float32, computed once per bitmap."""
-    entry = _TRANSMISSION.get(id(bitmap))
-    if entry is None or entry[0] is not bitmap:
-        entry = (bitmap, 1.0 - bitmap.astype(np.float32) / 255.0)
-        _TRANSMISSION[id(bitmap)] = entry
-    return entry[1]
+def _transmission(key: GlyphKey, bitmap: np.ndarray) -> np.ndarray:
+    """1 - coverage of a glyph bitmap as float32, computed once per glyph key."""
+    keep = _TRANSMISSION.get(key)
+    if keep is None or keep.shape != bitmap.shape:
+        keep = _TRANSMISSION[key] = 1.0 - bitmap.astype(np.float32) / 255.0
+    return keep
