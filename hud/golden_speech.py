@@ -5,6 +5,7 @@ fields that describe what is heard: its words, language, priority, earcon, statu
 when it was queued, started and ended. `compare` checks a fresh transcript against it and
 names the first utterances that differ.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,24 +13,54 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["COLUMNS", "DEFAULT_TIME_TOLERANCE", "TranscriptMismatch", "compare", "differing_columns", "dumps", "load",
-           "time_span", "transcript"]
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_TIME_TOLERANCE",
+    "TranscriptMismatch",
+    "compare",
+    "differing_columns",
+    "dumps",
+    "load",
+    "time_span",
+    "transcript",
+]
 
-DEFAULT_TIME_TOLERANCE = 0.05   # seconds: how far a start, end or queue time may move
-RATE_STEP = 0.01                # speaking rates are compared to this step
-PROBLEMS_SHOWN = 8              # a failure names at most this many differences
-EXTRAS_NAMED = 3                # utterances named when there are more or fewer than the golden
+DEFAULT_TIME_TOLERANCE = 0.05  # seconds: how far a start, end or queue time may move
+RATE_STEP = 0.01  # speaking rates are compared to this step
+PROBLEMS_SHOWN = 8  # a failure names at most this many differences
+EXTRAS_NAMED = 3  # utterances named when there are more or fewer than the golden
 
 TIME_FIELDS = ("queued_at", "start", "end")
-UTTERANCE_FIELDS = ("id", "queued_at", "start", "end", "status", "priority", "language", "earcon", "rate", "text",
-                    "skipped", "reason")
-COLUMNS = ("time", "status", "priority", "earcon", "text")   # of the report's table, per side
+UTTERANCE_FIELDS = (
+    "id",
+    "queued_at",
+    "start",
+    "end",
+    "status",
+    "priority",
+    "language",
+    "earcon",
+    "rate",
+    "text",
+    "skipped",
+    "reason",
+)
+COLUMNS = ("time", "status", "priority", "earcon", "text")  # of the report's table, per side
 
-_TIME_VERBS = {"queued_at": ("is queued at", "is never queued"), "start": ("starts at", "never starts"),
-               "end": ("ends at", "never ends")}
-_EXACT_FIELDS = (("text", "text"), ("language", "text"), ("priority", "priority"), ("earcon", "earcon"),
-                 ("status", "status"), ("reason", "status"))
-_EPSILON = 1e-9                 # times and rates are rounded decimals: a difference of exactly the tolerance passes
+_TIME_VERBS = {
+    "queued_at": ("is queued at", "is never queued"),
+    "start": ("starts at", "never starts"),
+    "end": ("ends at", "never ends"),
+}
+_EXACT_FIELDS = (
+    ("text", "text"),
+    ("language", "text"),
+    ("priority", "priority"),
+    ("earcon", "earcon"),
+    ("status", "status"),
+    ("reason", "status"),
+)
+_EPSILON = 1e-9  # times and rates are rounded decimals: a difference of exactly the tolerance passes
 
 Transcript = dict[str, Any]
 
@@ -42,8 +73,12 @@ Transcript = dict[str, Any]
 def transcript(record: dict[str, Any]) -> Transcript:
     """The pinned part of a narrator's record (speech.json): device, scene title, duration, and
     per utterance only what is heard and when (rate only when it is not 1, skipped only when set)."""
-    return {"device": record.get("device"), "scene": record.get("scene"), "duration": record.get("duration"),
-            "utterances": [_pinned(utterance) for utterance in record.get("utterances", [])]}
+    return {
+        "device": record.get("device"),
+        "scene": record.get("scene"),
+        "duration": record.get("duration"),
+        "utterances": [_pinned(utterance) for utterance in record.get("utterances", [])],
+    }
 
 
 def _pinned(utterance: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +95,7 @@ def dumps(golden: Transcript) -> str:
     shows each changed utterance whole."""
     header = [f" {json.dumps(key)}: {_json(golden.get(key))}," for key in ("device", "scene", "duration")]
     utterances = [f"  {_json(entry)}" for entry in golden.get("utterances", [])]
-    body = '[\n' + ",\n".join(utterances) + "\n ]" if utterances else "[]"
+    body = "[\n" + ",\n".join(utterances) + "\n ]" if utterances else "[]"
     return "{\n" + "\n".join(header) + f'\n "utterances": {body}\n}}\n'
 
 
@@ -104,8 +139,11 @@ def compare(golden: Transcript, actual: Transcript, tolerance: float) -> list[st
     within `tolerance` seconds, rates to 0.01, skipped words by their text, and text, language,
     priority, earcon, status and reason exactly, as are the device and the scene title. The
     duration (the last end plus a fixed tail) is reported only when nothing else differs."""
-    problems = [f"{key} differs: golden {_shown(golden.get(key))} / actual {_shown(actual.get(key))}"
-                for key in ("device", "scene") if golden.get(key) != actual.get(key)]
+    problems = [
+        f"{key} differs: golden {_shown(golden.get(key))} / actual {_shown(actual.get(key))}"
+        for key in ("device", "scene")
+        if golden.get(key) != actual.get(key)
+    ]
     expected, said = golden["utterances"], actual["utterances"]
     for number, (old, new) in enumerate(zip(expected, said), 1):
         problems += [message for _, message in _entry_problems(number, old, new, tolerance)]
@@ -114,8 +152,10 @@ def compare(golden: Transcript, actual: Transcript, tolerance: float) -> list[st
     elif len(said) < len(expected):
         problems.append(_count_problem(len(expected) - len(said), "fewer", expected, len(said)))
     if not problems and _time_differs(golden.get("duration"), actual.get("duration"), tolerance):
-        problems.append(f"the transcript lasts {_seconds(actual.get('duration'))} s, golden "
-                        f"{_seconds(golden.get('duration'))} s (tolerance {_seconds(tolerance)} s)")
+        problems.append(
+            f"the transcript lasts {_seconds(actual.get('duration'))} s, golden "
+            f"{_seconds(golden.get('duration'))} s (tolerance {_seconds(tolerance)} s)"
+        )
     if len(problems) > PROBLEMS_SHOWN:
         hidden = len(problems) - PROBLEMS_SHOWN
         problems = problems[:PROBLEMS_SHOWN] + [f"... and {hidden} more difference{_plural(hidden)}"]
@@ -130,18 +170,23 @@ def differing_columns(golden: dict[str, Any] | None, actual: dict[str, Any] | No
     return {column for column, _ in _entry_problems(0, golden, actual, tolerance)}
 
 
-def _entry_problems(number: int, golden: dict[str, Any], actual: dict[str, Any],
-                    tolerance: float) -> list[tuple[str, str]]:
+def _entry_problems(
+    number: int, golden: dict[str, Any], actual: dict[str, Any], tolerance: float
+) -> list[tuple[str, str]]:
     """(report column, message) for each way an utterance differs from its golden."""
     label = f"utterance #{number}"
-    problems = [(column, f"{label} {key} differs: golden {_shown(golden.get(key))} / actual {_shown(actual.get(key))}")
-                for key, column in _EXACT_FIELDS if golden.get(key) != actual.get(key)]
+    problems = [
+        (column, f"{label} {key} differs: golden {_shown(golden.get(key))} / actual {_shown(actual.get(key))}")
+        for key, column in _EXACT_FIELDS
+        if golden.get(key) != actual.get(key)
+    ]
     if abs(_rate(golden) - _rate(actual)) >= RATE_STEP - _EPSILON:
         problems.append(("text", f"{label} rate differs: golden {_rate(golden):g} / actual {_rate(actual):g}"))
     old_skip, new_skip = _skipped_text(golden), _skipped_text(actual)
     if old_skip != new_skip:
-        problems.append(("text", f"{label} skipped words differ: golden {_shown(old_skip)} / "
-                                 f"actual {_shown(new_skip)}"))
+        problems.append(
+            ("text", f"{label} skipped words differ: golden {_shown(old_skip)} / actual {_shown(new_skip)}")
+        )
     for key in TIME_FIELDS:
         old, new = golden.get(key), actual.get(key)
         if _time_differs(old, new, tolerance):
@@ -155,8 +200,10 @@ def _entry_problems(number: int, golden: dict[str, Any], actual: dict[str, Any],
 
 def _count_problem(extra: int, word: str, entries: list[dict[str, Any]], first: int) -> str:
     """E.g. ``2 utterances more than the golden: #12 "...", #13 "..."``."""
-    named = ", ".join(f"#{number} {_shown(entry.get('text'))}"
-                      for number, entry in enumerate(entries[first:first + EXTRAS_NAMED], first + 1))
+    named = ", ".join(
+        f"#{number} {_shown(entry.get('text'))}"
+        for number, entry in enumerate(entries[first : first + EXTRAS_NAMED], first + 1)
+    )
     more = ", ..." if extra > EXTRAS_NAMED else ""
     if word == "more":
         return f"{extra} utterance{_plural(extra)} more than the golden: {named}{more}"

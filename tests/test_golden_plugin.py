@@ -1,8 +1,9 @@
-"""Tests for the golden-image pytest plugin (hud.golden), run through pytester."""
+"""Tests for the golden-image pytest plugin (hud.golden), run through pytester.
+
+Most inner runs keep to the cpu backend (`golden_backends = cpu`); the parity tests at the end
+run gl too, with the GL backend's availability faked, since their frames are given, not drawn."""
 
 from __future__ import annotations
-
-pytest_plugins = ["pytester"]
 
 import os
 import textwrap
@@ -13,8 +14,16 @@ import pytest
 from PIL import Image
 
 from hud import golden as golden_plugin
+from hud.golden import backends, png
+from hud.golden.backends import ALLOW_NO_GL
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT as REPO_ROOT
+
+pytest_plugins = ["pytester"]
+
+CPU_ONLY = "[pytest]\ngolden_backends = cpu\n"
+GL_ONLY = "[pytest]\ngolden_backends = gl\n"
+BOTH_BACKENDS = "[pytest]\n"  # the default: cpu gl
 
 # Prepended to every inner test file: a stand-in for hud.Frame.
 INNER_PRELUDE = '''
@@ -38,27 +47,40 @@ def rgb(colour=(10, 20, 30), height=4, width=6):
 '''
 
 
+# Inner test helper: a 20x20 panel (400 pixels, so 2 pixels are 0.5 %).
+PANEL_HELPERS = '''
+        def panel(count=0, by=0):
+            """A 20x20 mono panel of level 100, its first `count` pixels `by` levels brighter."""
+            image = mono(100, 20, 20)
+            image.flat[:count] += by
+            return image
+'''
+
+
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
 
 
 @pytest.fixture
-def inner(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> pytest.Pytester:
-    """A pytester whose runs load only hud.golden (no auto-loaded plugins)."""
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A pytester whose runs load only hud.golden (no auto-loaded plugins), on the cpu backend."""
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.delenv(ALLOW_NO_GL, raising=False)
     pytester.syspathinsert(REPO_ROOT)
-    pytester.makeini("[pytest]\n")
+    pytester.makeini(CPU_ONLY)
     return pytester
+
+
+@pytest.fixture
+def gl_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GL backend counts as able to render (the inner tests give frames, nothing is drawn)."""
+    monkeypatch.setattr(backends, "backend_problem", lambda name: None)
 
 
 def write_tests(pytester: pytest.Pytester, **files: str) -> None:
     """Write inner test modules (each gets the FakeFrame prelude)."""
-    pytester.makepyfile(
-        **{name: INNER_PRELUDE + textwrap.dedent(body) for name, body in files.items()}
-    )
+    pytester.makepyfile(**{name: INNER_PRELUDE + textwrap.dedent(body) for name, body in files.items()})
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -132,9 +154,7 @@ def test_update_creates_goldens_then_plain_run_passes(inner: pytest.Pytester) ->
     )
     result = run(inner, "--update-goldens")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(
-        ["*goldens written: 2*", "tests/goldens/cpu/hello-left.png"]
-    )
+    result.stdout.fnmatch_lines(["*goldens written: 2*", "tests/goldens/cpu/hello-left.png"])
     left, right = (
         golden_file(inner.path, "hello"),
         golden_file(inner.path, "hello", "right"),
@@ -197,9 +217,7 @@ def test_conflicting_updates_fail(inner: pytest.Pytester) -> None:
             "*already checked in this session by test_hud.py::test_first*",
         ]
     )
-    np.testing.assert_array_equal(
-        load_png(golden_file(inner.path, "shared"))[1], mono(1)
-    )
+    np.testing.assert_array_equal(load_png(golden_file(inner.path, "shared"))[1], mono(1))
 
 
 # --------------------------------------------------------------------------
@@ -246,9 +264,7 @@ def test_changed_pixels_fail_with_details_artefacts_and_report(
     assert tuple(diff[0, 5]) == (255, 0, 0)
     assert tuple(diff[1, 0]) == (255, 0, 0)
     assert diff[2, 2, 0] == diff[2, 2, 1] == diff[2, 2, 2]  # grey elsewhere
-    np.testing.assert_array_equal(
-        load_png(artefact(inner.path, "hello-left", "actual"))[1][0, 5], 200
-    )
+    np.testing.assert_array_equal(load_png(artefact(inner.path, "hello-left", "actual"))[1][0, 5], 200)
 
     report = inner.path / ".golden-failures" / "report.html"
     text = report.read_text(encoding="utf-8")
@@ -294,69 +310,100 @@ def test_rgb_frames(inner: pytest.Pytester) -> None:
     )
 
 
-def test_tolerance_for_non_cpu_backend(inner: pytest.Pytester) -> None:
-    save_png(golden_file(inner.path, "noisy", backend="gpu"), mono(100))
-    save_png(golden_file(inner.path, "exact"), mono(100))
-    write_tests(
-        inner,
-        test_hud="""
-        def test_gpu_within_default_tolerance(golden):
-            golden.check("noisy", FakeFrame({"left": mono(102)}, backend="gpu"))
-
-        def test_gpu_beyond_default_tolerance(golden):
-            golden.check("noisy", FakeFrame({"left": mono(97)}, backend="gpu"))
-
-        def test_gpu_explicit_tolerance(golden):
-            golden.check("noisy", FakeFrame({"left": mono(105)}, backend="gpu"), tolerance=5)
-
-        def test_gpu_explicit_zero(golden):
-            golden.check("noisy", FakeFrame({"left": mono(101)}, backend="gpu"), tolerance=0)
-
-        def test_cpu_is_exact(golden):
-            golden.check("exact", FakeFrame({"left": mono(101)}))
-    """,
-    )
-    result = run(inner, "-v")
-    result.assert_outcomes(passed=2, failed=3)
-    result.stdout.fnmatch_lines(
-        [
-            "*test_gpu_within_default_tolerance PASSED*",
-            "*test_gpu_beyond_default_tolerance FAILED*",
-            "*test_gpu_explicit_tolerance PASSED*",
-            "*test_gpu_explicit_zero FAILED*",
-            "*test_cpu_is_exact FAILED*",
-        ]
-    )
-    result.stdout.fnmatch_lines(
-        ["*backend: gpu, tolerance: 2)*", "*100.00% of pixels differ (24 of 24)*"]
-    )
-    assert artefact(inner.path, "noisy-left", "diff", backend="gpu").is_file()
-
-
-def test_gpu_tolerance_ini_option(inner: pytest.Pytester) -> None:
-    inner.makeini("[pytest]\ngolden_tolerance_gpu = 3\n")
-    save_png(golden_file(inner.path, "noisy", backend="gpu"), mono(100))
+def test_an_explicit_tolerance_allows_that_many_levels_on_every_backend(
+    inner: pytest.Pytester, gl_renders: None
+) -> None:
+    inner.makeini(BOTH_BACKENDS)
+    save_png(golden_file(inner.path, "noisy"), mono(100))
     write_tests(
         inner,
         test_hud="""
         def test_within(golden):
-            golden.check("noisy", FakeFrame({"left": mono(103)}, backend="gpu"))
+            golden.check("noisy", FakeFrame({"left": mono(105)}, backend=golden.backend), tolerance=5)
 
         def test_beyond(golden):
-            golden.check("noisy", FakeFrame({"left": mono(104)}, backend="gpu"))
+            golden.check("noisy", FakeFrame({"left": mono(106)}, backend=golden.backend), tolerance=5)
+
+        def test_cpu_is_exact_by_default(golden):
+            golden.check("noisy", FakeFrame({"left": mono(101)}, backend=golden.backend))
+    """,
+    )
+    result = run(inner, "-v")
+    result.assert_outcomes(passed=2, failed=4)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_within[[]cpu[]] PASSED*",
+            "*test_within[[]gl[]] PASSED*",
+            "*test_beyond[[]cpu[]] FAILED*",
+            "*test_beyond[[]gl[]] FAILED*",
+            "*test_cpu_is_exact_by_default[[]cpu[]] FAILED*",
+            "*test_cpu_is_exact_by_default[[]gl[]] FAILED*",  # every pixel differs: over 0.5 %
+        ]
+    )
+    result.stdout.fnmatch_lines(["*backend: gl, tolerance: 5)*", "*100.00% of pixels differ (24 of 24)*"])
+    assert artefact(inner.path, "noisy-left", "diff", backend="gl").is_file()
+
+
+def test_gl_is_held_to_the_cpu_golden_within_the_parity_tolerance(inner: pytest.Pytester, gl_renders: None) -> None:
+    inner.makeini(GL_ONLY)
+    save_png(golden_file(inner.path, "panel"), mono(100, 20, 20))
+    write_tests(
+        inner,
+        test_hud=PANEL_HELPERS
+        + """
+        def test_identical(golden):
+            golden.check("panel", FakeFrame({"left": panel()}, backend=golden.backend))
+
+        def test_two_levels_on_half_a_percent(golden):
+            golden.check("panel", FakeFrame({"left": panel(2, 2)}, backend=golden.backend))
+
+        def test_three_levels(golden):
+            golden.check("panel", FakeFrame({"left": panel(1, 3)}, backend=golden.backend))
+
+        def test_too_many_pixels(golden):
+            golden.check("panel", FakeFrame({"left": panel(3, 1)}, backend=golden.backend))
+    """,
+    )
+    result = run(inner, "-v")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_three_levels[[]gl[]] FAILED*",
+            "*golden image mismatch for 'panel' (eye: left, backend: gl, tolerance: 2 levels on at most 0.5% "
+            "of pixels)*",
+            "*golden: tests/goldens/cpu/panel-left.png*",
+            "*0.25% of pixels differ (1 of 400); max channel difference 3*",
+            "*a difference a person can see is a bug in the gl backend; where exact parity cannot be had, "
+            "pytest --update-goldens keeps tests/goldens/gl/panel-left.png for it*",
+        ]
+    )
+    result.stdout.fnmatch_lines(["*0.75% of pixels differ (3 of 400); max channel difference 1*"])
+    assert not (inner.path / "tests" / "goldens" / "gl").exists()
+
+
+def test_gpu_tolerance_ini_option(inner: pytest.Pytester, gl_renders: None) -> None:
+    inner.makeini(GL_ONLY + "golden_tolerance_gpu = 3\n")
+    save_png(golden_file(inner.path, "panel"), mono(100, 20, 20))
+    write_tests(
+        inner,
+        test_hud=PANEL_HELPERS
+        + """
+        def test_within(golden):
+            golden.check("panel", FakeFrame({"left": panel(1, 3)}, backend=golden.backend))
+
+        def test_beyond(golden):
+            golden.check("panel", FakeFrame({"left": panel(1, 4)}, backend=golden.backend))
     """,
     )
     run(inner).assert_outcomes(passed=1, failed=1)
 
 
 def test_invalid_gpu_tolerance_ini_is_a_usage_error(inner: pytest.Pytester) -> None:
-    inner.makeini("[pytest]\ngolden_tolerance_gpu = lots\n")
+    inner.makeini(CPU_ONLY + "golden_tolerance_gpu = lots\n")
     write_tests(inner, test_hud="def test_nothing():\n    pass\n")
     result = run(inner)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
-        ["*golden_tolerance_gpu must be a non-negative integer*"]
-    )
+    result.stderr.fnmatch_lines(["*golden_tolerance_gpu must be a non-negative integer*"])
 
 
 @pytest.mark.parametrize(
@@ -366,9 +413,7 @@ def test_invalid_gpu_tolerance_ini_is_a_usage_error(inner: pytest.Pytester) -> N
         ("rgb((0, 0, 0))", "rendered image is 6x4 colour (RGB)"),
     ],
 )
-def test_size_or_mode_mismatch(
-    inner: pytest.Pytester, actual: str, described: str
-) -> None:
+def test_size_or_mode_mismatch(inner: pytest.Pytester, actual: str, described: str) -> None:
     save_png(golden_file(inner.path, "panel"), mono(0))
     write_tests(
         inner,
@@ -469,7 +514,7 @@ def test_non_frame_targets_are_rendered_with_hud(inner: pytest.Pytester) -> None
 
 
 def test_golden_dir_ini_option(inner: pytest.Pytester) -> None:
-    inner.makeini("[pytest]\ngolden_dir = goldens/custom\n")
+    inner.makeini(CPU_ONLY + "golden_dir = goldens/custom\n")
     write_tests(
         inner,
         test_hud="""
@@ -550,18 +595,18 @@ def test_interrupted_update_leaves_no_partial_file(inner: pytest.Pytester) -> No
     write_tests(
         inner,
         test_hud="""
-        import hud.golden
+        import hud.golden.png
 
         def broken_save(image, handle):
             handle.write(b"\\x89PNG\\r\\n\\x1a\\n half a png")
             raise OSError("disk full")
 
         def test_rewrite(golden, monkeypatch):
-            monkeypatch.setattr(hud.golden, "_save_png", broken_save)
+            monkeypatch.setattr(hud.golden.png, "_save_png", broken_save)
             golden.check("old", FakeFrame({"left": mono(9)}))
 
         def test_create(golden, monkeypatch):
-            monkeypatch.setattr(hud.golden, "_save_png", broken_save)
+            monkeypatch.setattr(hud.golden.png, "_save_png", broken_save)
             golden.check("fresh", FakeFrame({"left": mono(9)}))
     """,
     )
@@ -573,16 +618,14 @@ def test_interrupted_update_leaves_no_partial_file(inner: pytest.Pytester) -> No
     assert sorted(p.name for p in old.parent.iterdir()) == ["old-left.png"]
 
 
-def test_write_png_atomic_cleans_up_on_interrupt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_write_png_atomic_cleans_up_on_interrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "cpu" / "frame-left.png"
 
     def interrupted(image: np.ndarray, handle) -> None:
         handle.write(b"\x89PNG partial")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(golden_plugin, "_save_png", interrupted)
+    monkeypatch.setattr(png, "_save_png", interrupted)
     with pytest.raises(KeyboardInterrupt):
         golden_plugin.write_png_atomic(target, mono())
     assert list(target.parent.iterdir()) == []
@@ -614,3 +657,290 @@ def test_compare_images_summary_and_tolerance() -> None:
     assert diff is not None
     assert diff.summary() == "0.00033% of pixels differ (1 of 307200)"
     assert (diff.first_x, diff.first_y) == (639, 479)
+
+
+# --------------------------------------------------------------------------
+# backends: every golden test once per backend, gl held to the cpu goldens
+# --------------------------------------------------------------------------
+
+
+def test_every_golden_test_runs_once_per_backend(inner: pytest.Pytester, gl_renders: None) -> None:
+    inner.makeini(BOTH_BACKENDS)
+    write_tests(
+        inner,
+        test_hud="""
+        import pytest
+
+        def test_hello(golden):
+            golden.check("hello", FakeFrame({"left": mono(7)}, backend=golden.backend))
+
+        @pytest.mark.parametrize("golden_backend", ["cpu"], indirect=True)
+        def test_pinned(golden):
+            assert golden.backend == "cpu"
+
+        def test_plain():
+            pass
+    """,
+    )
+    result = run(inner, "--update-goldens", "-v")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_hello[[]cpu[]] PASSED*",
+            "*test_hello[[]gl[]] PASSED*",
+            "*test_pinned[[]cpu[]] PASSED*",
+            "*test_plain PASSED*",
+            "*goldens written: 1*",
+            "tests/goldens/cpu/hello-left.png",
+        ]
+    )
+    assert not (inner.path / "tests" / "goldens" / "gl").exists()  # gl matches the cpu golden exactly
+    result = run(inner)
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*golden parity with the cpu goldens*", "gl: 1 check(s): 1 identical"])
+
+
+def test_the_summary_and_report_give_each_checks_difference_per_backend(
+    inner: pytest.Pytester, gl_renders: None
+) -> None:
+    inner.makeini(BOTH_BACKENDS)
+    for name, eye in (("panel", "left"), ("panel", "right"), ("same", "left")):
+        save_png(golden_file(inner.path, name, eye), mono(100, 20, 20))
+    write_tests(
+        inner,
+        test_hud=PANEL_HELPERS
+        + """
+        def test_panel(golden):
+            image = panel(2, 2) if golden.backend == "gl" else panel()
+            golden.check("panel", FakeFrame({"left": image, "right": panel()}, backend=golden.backend))
+
+        def test_same(golden):
+            golden.check("same", FakeFrame({"left": panel()}, backend=golden.backend))
+    """,
+    )
+    result = run(inner)
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(
+        [
+            "*golden parity with the cpu goldens*",
+            "tolerance off cpu: 2 levels on at most 0.5% of pixels; cpu is exact",
+            "gl: 2 check(s): 1 within tolerance, 1 identical",
+            "  panel  largest difference 2, 0.50% of pixels differ",
+            "report: *report.html",
+        ]
+    )
+    assert "  same " not in result.stdout.str()  # identical checks are counted, listed with -v
+    run(inner, "-v").stdout.fnmatch_lines(["cpu: 2 check(s): 2 identical", "  panel  largest difference 0, 0.00%*"])
+
+    assert (inner.path / ".golden-failures" / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    text = (inner.path / ".golden-failures" / "report.html").read_text(encoding="utf-8")
+    assert "Every golden comparison passed" in text and "Parity with the cpu goldens" in text
+    assert (
+        '<tr><td>panel</td><td>gl</td><td class="number">2</td><td class="number">0.50% (2)</td>'
+        "<td>cpu</td><td>within tolerance</td></tr>"
+    ) in text
+    assert '<td>same</td><td>cpu</td><td class="number">0</td><td class="number">0.00% (0)</td>' in text
+
+
+def test_gl_keeps_its_own_golden_only_where_parity_cannot_be_had(inner: pytest.Pytester, gl_renders: None) -> None:
+    inner.makeini(GL_ONLY)
+    reference = golden_file(inner.path, "panel")
+    save_png(reference, mono(100, 20, 20))
+    save_png(golden_file(inner.path, "close"), mono(100, 20, 20))
+    stale = golden_file(inner.path, "close", backend="gl")
+    save_png(stale, mono(7, 20, 20))
+    before = snapshot(reference.parent)
+    checks = (
+        PANEL_HELPERS
+        + """
+        def test_close(golden):
+            golden.check("close", FakeFrame({"left": panel(1, 1)}, backend=golden.backend))
+
+        def test_far(golden):
+            golden.check("panel", FakeFrame({"left": panel(1, FAR)}, backend=golden.backend))
+    """
+    )
+    write_tests(inner, test_hud="        FAR = 9\n" + checks)
+    result = run(inner, "--update-goldens")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*goldens written: 1*",
+            "tests/goldens/gl/panel-left.png",
+            "*goldens removed (within tolerance of cpu): 1*",
+            "tests/goldens/gl/close-left.png",
+        ]
+    )
+    assert snapshot(reference.parent) == before  # the cpu goldens are never written by gl
+    assert not stale.exists()
+    np.testing.assert_array_equal(load_png(golden_file(inner.path, "panel", backend="gl"))[1][0, :2], [109, 100])
+
+    result = run(inner)
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["  panel  largest difference 9, 0.25% of pixels differ [[]gl golden[]]"])
+
+    write_tests(inner, test_hud="        FAR = 12\n" + checks)  # a change on gl: held to its own golden now
+    result = run(inner)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*golden: tests/goldens/gl/panel-left.png*", "*if the change is intended, run pytest --update-goldens*"]
+    )
+
+
+def test_a_gl_golden_that_is_no_longer_needed_is_named_and_removed_on_update(
+    inner: pytest.Pytester, gl_renders: None
+) -> None:
+    inner.makeini(GL_ONLY)
+    save_png(golden_file(inner.path, "panel"), mono(100, 20, 20))
+    own = mono(100, 20, 20)
+    own[0, 0] = 103  # 3 levels off: kept when gl drew it so
+    save_png(golden_file(inner.path, "panel", backend="gl"), own)
+    write_tests(
+        inner,
+        test_hud=PANEL_HELPERS
+        + """
+        def test_panel(golden):
+            golden.check("panel", FakeFrame({"left": panel(1, 1)}, backend=golden.backend))
+    """,
+    )
+    result = run(inner)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "  panel  largest difference 1, 0.25% of pixels differ [[]gl golden, no longer "
+            "needed: pytest --update-goldens removes it[]]"
+        ]
+    )
+    result = run(inner, "--update-goldens")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*goldens removed (within tolerance of cpu): 1*", "tests/goldens/gl/panel-left.png"])
+    assert not golden_file(inner.path, "panel", backend="gl").exists()
+
+
+def test_updating_gl_needs_the_cpu_golden(inner: pytest.Pytester, gl_renders: None) -> None:
+    inner.makeini(GL_ONLY)
+    write_tests(
+        inner,
+        test_hud="""
+        def test_hello(golden):
+            golden.check("hello", FakeFrame({"left": mono(7)}, backend=golden.backend))
+    """,
+    )
+    result = run(inner, "--update-goldens")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*golden image missing for 'hello' (eye: left, backend: gl)*",
+            "*golden: tests/goldens/cpu/hello-left.png*",
+            "*the cpu variant writes it: run pytest --update-goldens with cpu in golden_backends*",
+        ]
+    )
+    assert not (inner.path / "tests" / "goldens").exists()
+
+
+def test_gl_checks_fail_or_skip_saying_why_where_gl_cannot_render(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backends, "backend_problem", lambda name: None if name == "cpu" else "no EGL display")
+    inner.makeini(BOTH_BACKENDS)
+    save_png(golden_file(inner.path, "hello"), mono(7))
+    write_tests(
+        inner,
+        test_hud="""
+        def test_hello(golden):
+            golden.check("hello", FakeFrame({"left": mono(7)}, backend=golden.backend))
+
+        import pytest
+
+        @pytest.mark.parametrize("golden_backend", ["gl"], indirect=True)
+        def test_given_a_gl_frame(golden):
+            golden.check("hello", FakeFrame({"left": mono(7)}, backend="gl"))
+    """,
+    )
+    result = run(inner)
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*the gl backend cannot render here (no EGL display): install Mesa's EGL (libegl1 libegl-mesa0 "
+            "libgl1-mesa-dri) or leave gl out of golden_backends, or set HUD_ALLOW_NO_GL=1 to skip its golden checks*"
+        ]
+    )
+    monkeypatch.setenv(ALLOW_NO_GL, "1")
+    result = run(inner, "-ra")
+    result.assert_outcomes(passed=1, skipped=2)
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED [[]2[]] *the gl backend cannot render here (no EGL display); HUD_ALLOW_NO_GL=1 skips its golden "
+            "checks"
+        ]
+    )
+
+
+def test_a_frame_drawn_on_another_backend_fails(inner: pytest.Pytester, gl_renders: None) -> None:
+    inner.makeini(GL_ONLY)
+    write_tests(
+        inner,
+        test_hud="""
+        def test_cpu_frame(golden):
+            golden.check("hello", FakeFrame({"left": mono(7)}))
+    """,
+    )
+    result = run(inner)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*golden 'hello': the frame was drawn on the cpu backend but this check runs on gl; render it with "
+            "golden.render(...) or backend=golden.backend*"
+        ]
+    )
+
+
+def test_unknown_golden_backends_are_a_usage_error(inner: pytest.Pytester) -> None:
+    inner.makeini("[pytest]\ngolden_backends = cpu vulkan\n")
+    write_tests(inner, test_hud="def test_nothing():\n    pass\n")
+    result = run(inner)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*golden_backends must name each of its backends once, from cpu, gl; got 'cpu vulkan'*"]
+    )
+
+
+GL_RENDERS_CONFTEST = """
+import pytest
+
+from hud.golden import backends
+
+
+@pytest.fixture(autouse=True)
+def gl_renders(monkeypatch):
+    monkeypatch.setattr(backends, "backend_problem", lambda name: None)
+"""
+
+
+def test_xdist_workers_findings_make_one_report(inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("xdist", reason="pytest-xdist is a test dependency (.[test])")
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    inner.makeini(BOTH_BACKENDS)
+    inner.makeconftest(GL_RENDERS_CONFTEST)
+    save_png(golden_file(inner.path, "changed"), mono(0))
+    save_png(golden_file(inner.path, "same"), mono(0))
+    write_tests(
+        inner,
+        test_changed="""
+        def test_changed(golden):
+            golden.check("changed", FakeFrame({"left": mono(1)}, backend=golden.backend))
+    """,
+        test_same="""
+        def test_same(golden):
+            golden.check("same", FakeFrame({"left": mono(0)}, backend=golden.backend))
+    """,
+    )
+    result = inner.runpytest_subprocess("-p", "hud.golden", "-p", "xdist.plugin", "-n", "2")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        ["gl: 2 check(s): 1 failed, 1 identical", "*2 golden comparison(s) failed; report: *report.html"]
+    )
+    text = (inner.path / ".golden-failures" / "report.html").read_text(encoding="utf-8")
+    assert "test_changed.py::test_changed[cpu]" in text and "test_changed.py::test_changed[gl]" in text
+    assert 'src="cpu/changed-left-diff.png"' in text and 'src="gl/changed-left-diff.png"' in text
+    assert "<td>same</td><td>gl</td>" in text

@@ -1,8 +1,7 @@
 """Golden checks on a device without a display: the transcript of a scene's whole timeline is
 pinned as JSON (hud.golden_speech) and compared with times within a tolerance."""
-from __future__ import annotations
 
-pytest_plugins = ["pytester"]
+from __future__ import annotations
 
 import json
 import textwrap
@@ -12,7 +11,10 @@ import pytest
 
 from hud import golden_speech
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT as REPO_ROOT
+
+pytest_plugins = ["pytester"]
+
 SCENE = """
 [scene]
 title = "Short walk"
@@ -52,10 +54,11 @@ PAYMENT = "Alipay: paid 4 yuan, Metro Line 1"
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """A project with walk.toml (spoken on quark-g1) and test_walk.py checking it."""
+    """A project with walk.toml (spoken on quark-g1) and test_walk.py checking it, on the cpu backend
+    only (what is said does not depend on the raster backend)."""
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     pytester.syspathinsert(REPO_ROOT)
-    pytester.makeini("[pytest]\n")
+    pytester.makeini("[pytest]\ngolden_backends = cpu\n")
     write_scene(pytester)
     write_check(pytester)
     return pytester
@@ -84,7 +87,7 @@ def artefact(pytester: pytest.Pytester, kind: str, name: str = "walk") -> Path:
 def seconds(value: float) -> str:
     """A time as messages show it: two decimals, three where the third is not zero."""
     text = f"{value:.3f}"
-    return text[:-1] if text.endswith("0") else text
+    return text.removesuffix("0")
 
 
 def shift_start(pytester: pytest.Pytester, number: int, seconds: float) -> float:
@@ -105,12 +108,18 @@ def shift_start(pytester: pytest.Pytester, number: int, seconds: float) -> float
 def test_missing_golden_fails_with_the_hint(project: pytest.Pytester) -> None:
     result = run(project)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["speech golden 'walk': missing tests/goldens/speech/walk.json",
-                                 "*artefacts in .golden-failures/speech/: walk-actual.json",
-                                 "*to create it, run pytest --update-goldens"])
+    result.stdout.fnmatch_lines(
+        [
+            "speech golden 'walk': missing tests/goldens/speech/walk.json",
+            "*artefacts in .golden-failures/speech/: walk-actual.json",
+            "*to create it, run pytest --update-goldens",
+        ]
+    )
     assert not (project.path / "tests").exists()
     assert [u["text"] for u in json.loads(artefact(project, "actual").read_text("utf-8"))["utterances"]] == [
-        TURN, PAYMENT]
+        TURN,
+        PAYMENT,
+    ]
 
 
 def test_update_writes_a_reviewable_golden_that_then_passes(project: pytest.Pytester) -> None:
@@ -121,20 +130,35 @@ def test_update_writes_a_reviewable_golden_that_then_passes(project: pytest.Pyte
     text = path.read_text(encoding="utf-8")
     golden = json.loads(text)
     lines = text.splitlines()
-    assert lines[:5] == ["{", ' "device": "quark-g1",', ' "scene": "Short walk",',
-                         f' "duration": {golden["duration"]},', ' "utterances": [']
+    assert lines[:5] == [
+        "{",
+        ' "device": "quark-g1",',
+        ' "scene": "Short walk",',
+        f' "duration": {golden["duration"]},',
+        ' "utterances": [',
+    ]
     assert [json.loads(line.strip().rstrip(",")) for line in lines[5:-2]] == golden["utterances"]  # one a line
     first, second = golden["utterances"]
-    assert list(first) == ["id", "queued_at", "start", "end", "status", "priority", "language", "earcon", "text",
-                           "reason"]
+    assert list(first) == [
+        "id",
+        "queued_at",
+        "start",
+        "end",
+        "status",
+        "priority",
+        "language",
+        "earcon",
+        "text",
+        "reason",
+    ]
     assert (first["text"], first["earcon"], first["status"], first["start"]) == (TURN, "turn-left", "spoken", 0.0)
     assert (second["text"], second["earcon"], second["queued_at"]) == (PAYMENT, "payment", 1.0)
-    assert second["start"] > first["end"]           # the payment waits for the turn to be said
+    assert second["start"] > first["end"]  # the payment waits for the turn to be said
 
     written = path.stat().st_mtime_ns
     run(project).assert_outcomes(passed=1)
     run(project, "--update-goldens").assert_outcomes(passed=1)
-    assert path.stat().st_mtime_ns == written       # an unchanged transcript is not rewritten
+    assert path.stat().st_mtime_ns == written  # an unchanged transcript is not rewritten
 
 
 def test_a_changed_text_names_the_utterance(project: pytest.Pytester) -> None:
@@ -142,11 +166,15 @@ def test_a_changed_text_names_the_utterance(project: pytest.Pytester) -> None:
     write_scene(project, street="Hubin Road")
     result = run(project)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([f'speech golden \'walk\': utterance #1 text differs: golden "{TURN}" / actual '
-                                 f'"{TURN.replace("Wensan", "Hubin")}"',
-                                 "*golden: tests/goldens/speech/walk.json",
-                                 "*artefacts in .golden-failures/speech/: walk-expected.json, walk-actual.json",
-                                 "*if the change is intended, run pytest --update-goldens"])
+    result.stdout.fnmatch_lines(
+        [
+            f"speech golden 'walk': utterance #1 text differs: golden \"{TURN}\" / actual "
+            f'"{TURN.replace("Wensan", "Hubin")}"',
+            "*golden: tests/goldens/speech/walk.json",
+            "*artefacts in .golden-failures/speech/: walk-expected.json, walk-actual.json",
+            "*if the change is intended, run pytest --update-goldens",
+        ]
+    )
     assert artefact(project, "expected").read_bytes() == golden_path(project).read_bytes()
 
     run(project, "--update-goldens").assert_outcomes(passed=1)
@@ -163,8 +191,12 @@ def test_a_time_shift_passes_within_the_tolerance_and_fails_beyond(project: pyte
     golden = shift_start(project, 2, 0.16)
     result = run(project)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([f"speech golden 'walk': utterance #2 starts at {seconds(said)} s, golden "
-                                 f"{seconds(golden)} s (tolerance 0.05 s)"])
+    result.stdout.fnmatch_lines(
+        [
+            f"speech golden 'walk': utterance #2 starts at {seconds(said)} s, golden "
+            f"{seconds(golden)} s (tolerance 0.05 s)"
+        ]
+    )
 
     write_check(project, ", time_tolerance=0.25")
     run(project).assert_outcomes(passed=1)
@@ -178,7 +210,7 @@ def test_more_utterances_than_the_golden_are_named(project: pytest.Pytester) -> 
     path.write_text(golden_speech.dumps(golden), encoding="utf-8")
     result = run(project)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([f'speech golden \'walk\': 1 utterance more than the golden: #2 "{PAYMENT}"'])
+    result.stdout.fnmatch_lines([f"speech golden 'walk': 1 utterance more than the golden: #2 \"{PAYMENT}\""])
 
 
 def test_the_report_has_the_transcripts_side_by_side(project: pytest.Pytester) -> None:
@@ -186,34 +218,44 @@ def test_the_report_has_the_transcripts_side_by_side(project: pytest.Pytester) -
     write_scene(project, street="Hubin Road")
     run(project).assert_outcomes(failed=1)
     report = (project.path / ".golden-failures" / "report.html").read_text(encoding="utf-8")
-    assert "test_walk.py::test_walk — walk (transcript, quark-g1)" in report
+    assert "test_walk.py::test_walk[cpu] — walk (transcript, quark-g1)" in report
     assert '<a href="speech/walk-expected.json">expected</a>' in report
     assert '<a href="speech/walk-actual.json">actual</a>' in report
     assert '<table class="transcript">' in report
     assert '<td class="text differs">In 60 metres, turn left onto Wensan Road<small>en</small></td>' in report
     assert '<td class="text differs">In 60 metres, turn left onto Hubin Road<small>en</small></td>' in report
     assert '<td class="earcon">payment</td>' in report
-    assert report.count("<tr><td>") == 2            # one row per utterance
+    assert report.count("<tr><td>") == 2  # one row per utterance
 
 
 def test_at_and_a_pixel_tolerance_are_usage_errors_without_a_display(project: pytest.Pytester) -> None:
     write_check(project, ", at=1.0")
     result = run(project)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["golden 'walk': at= does not apply on quark-g1, which has no display: its golden is "
-                                 "the transcript of the whole timeline (remove at=1.0)"])
+    result.stdout.fnmatch_lines(
+        [
+            "golden 'walk': at= does not apply on quark-g1, which has no display: its golden is "
+            "the transcript of the whole timeline (remove at=1.0)"
+        ]
+    )
     write_check(project, ", tolerance=2")
     result = run(project)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["golden 'walk': tolerance= is a per-channel pixel tolerance and quark-g1 has no "
-                                 "display (for the transcript's times pass time_tolerance=, in seconds)"])
+    result.stdout.fnmatch_lines(
+        [
+            "golden 'walk': tolerance= is a per-channel pixel tolerance and quark-g1 has no "
+            "display (for the transcript's times pass time_tolerance=, in seconds)"
+        ]
+    )
     assert not (project.path / "tests").exists()
 
 
 def test_an_explicit_device_and_a_widget_tree_are_spoken(project: pytest.Pytester) -> None:
-    (project.path / "walk.toml").write_text(SCENE.format(street="Wensan Road").replace("quark-g1", "quark-s1"),
-                                            encoding="utf-8")
-    (project.path / "test_walk.py").write_text(textwrap.dedent("""
+    (project.path / "walk.toml").write_text(
+        SCENE.format(street="Wensan Road").replace("quark-g1", "quark-s1"), encoding="utf-8"
+    )
+    (project.path / "test_walk.py").write_text(
+        textwrap.dedent("""
         import hud
 
         def test_scene(golden):
@@ -222,7 +264,9 @@ def test_an_explicit_device_and_a_widget_tree_are_spoken(project: pytest.Pyteste
         def test_tree(golden):
             golden.check("tree", hud.NavArrow(maneuver="right", distance_m=30, street="Nanshan Road"),
                          device="quark-g1")
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     run(project, "--update-goldens").assert_outcomes(passed=2)
     assert sorted(p.name for p in golden_path(project).parent.iterdir()) == ["tree.json", "walk.json"]
     tree = json.loads(golden_path(project, "tree").read_text(encoding="utf-8"))
@@ -233,7 +277,8 @@ def test_an_explicit_device_and_a_widget_tree_are_spoken(project: pytest.Pyteste
 
 
 def test_two_checks_of_one_name_that_disagree_conflict_on_update(project: pytest.Pytester) -> None:
-    (project.path / "test_walk.py").write_text(textwrap.dedent("""
+    (project.path / "test_walk.py").write_text(
+        textwrap.dedent("""
         import hud
 
         def test_first(golden):
@@ -241,12 +286,18 @@ def test_two_checks_of_one_name_that_disagree_conflict_on_update(project: pytest
 
         def test_second(golden):
             golden.check("walk", hud.Text(text="Hello"), device="quark-g1")
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     result = run(project, "--update-goldens")
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["speech golden 'walk': conflicting golden updates: tests/goldens/speech/walk.json "
-                                 "was already written in this session by test_walk.py::test_first with a different "
-                                 "transcript; give the checks different names"])
+    result.stdout.fnmatch_lines(
+        [
+            "speech golden 'walk': conflicting golden updates: tests/goldens/speech/walk.json "
+            "was already written in this session by test_walk.py::test_first[[]cpu[]] with a "
+            "different transcript; give the checks different names"
+        ]
+    )
 
 
 def test_an_unreadable_golden_is_named(project: pytest.Pytester) -> None:
@@ -255,9 +306,13 @@ def test_an_unreadable_golden_is_named(project: pytest.Pytester) -> None:
     path.write_text('{"utterances": [', encoding="utf-8")
     result = run(project)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["speech golden 'walk': cannot read tests/goldens/speech/walk.json: not valid JSON "
-                                 "(line 1, column 17: Expecting value)",
-                                 "*to rewrite it, run pytest --update-goldens"])
+    result.stdout.fnmatch_lines(
+        [
+            "speech golden 'walk': cannot read tests/goldens/speech/walk.json: not valid JSON "
+            "(line 1, column 17: Expecting value)",
+            "*to rewrite it, run pytest --update-goldens",
+        ]
+    )
 
 
 # --------------------------------------------------------------------------
@@ -266,8 +321,18 @@ def test_an_unreadable_golden_is_named(project: pytest.Pytester) -> None:
 
 
 def utterance(number: int, text: str, start: float | None, end: float | None, **fields: object) -> dict:
-    entry = {"id": number, "queued_at": 0.0, "start": start, "end": end, "status": "spoken", "priority": "normal",
-             "language": "en", "earcon": None, "text": text, "reason": None}
+    entry = {
+        "id": number,
+        "queued_at": 0.0,
+        "start": start,
+        "end": end,
+        "status": "spoken",
+        "priority": "normal",
+        "language": "en",
+        "earcon": None,
+        "text": text,
+        "reason": None,
+    }
     return {**entry, **fields}
 
 
@@ -276,10 +341,12 @@ def transcript(*utterances: dict, duration: float = 5.0) -> dict:
 
 
 def test_compare_names_each_difference() -> None:
-    golden = transcript(utterance(1, "Turn left", 0.0, 1.0), utterance(2, "Paid", 1.2, 2.0),
-                        utterance(3, "Later", 2.2, 3.0))
-    actual = transcript(utterance(1, "Turn left", 0.0, 1.05), utterance(2, "Paid", None, None, status="dropped",
-                                                                        reason="stale"))
+    golden = transcript(
+        utterance(1, "Turn left", 0.0, 1.0), utterance(2, "Paid", 1.2, 2.0), utterance(3, "Later", 2.2, 3.0)
+    )
+    actual = transcript(
+        utterance(1, "Turn left", 0.0, 1.05), utterance(2, "Paid", None, None, status="dropped", reason="stale")
+    )
     assert golden_speech.compare(golden, actual, 0.05) == [
         'utterance #2 status differs: golden "spoken" / actual "dropped"',
         'utterance #2 reason differs: golden none / actual "stale"',
@@ -290,10 +357,12 @@ def test_compare_names_each_difference() -> None:
 
 
 def test_compare_rates_to_a_hundredth_and_skipped_words_exactly() -> None:
-    golden = transcript(utterance(1, "Turn left", 0.0, 1.0, rate=1.25, skipped={"text": "now", "words": 1,
-                                                                                  "why": "late"}))
-    close = transcript(utterance(1, "Turn left", 0.0, 1.0, rate=1.255, skipped={"text": "now", "words": 1,
-                                                                                 "why": "later"}))
+    golden = transcript(
+        utterance(1, "Turn left", 0.0, 1.0, rate=1.25, skipped={"text": "now", "words": 1, "why": "late"})
+    )
+    close = transcript(
+        utterance(1, "Turn left", 0.0, 1.0, rate=1.255, skipped={"text": "now", "words": 1, "why": "later"})
+    )
     assert golden_speech.compare(golden, close, 0.05) == []
     other = transcript(utterance(1, "Turn left", 0.0, 1.0))
     assert golden_speech.compare(golden, other, 0.05) == [
@@ -303,16 +372,44 @@ def test_compare_rates_to_a_hundredth_and_skipped_words_exactly() -> None:
 
 
 def test_the_golden_form_pins_rate_and_skipped_only_when_they_say_something() -> None:
-    record = {"scene": "Walk", "device": "quark-g1", "engine": "x", "sample_rate": 22050, "duration": 2.3,
-              "latency": 0.1, "skipped_words": 0, "decisions": [],
-              "utterances": [{**utterance(1, "Go", 0.0, 2.0), "source": "turn", "voice": "en", "pan": 0.0,
-                              "why": "appeared", "repeat_of": None, "rate": 1.0, "words": [], "skipped": None},
-                             {**utterance(2, "Fast", 0.0, 1.0), "rate": 1.5,
-                              "skipped": {"text": "b", "words": 1, "why": "late"}}]}
+    record = {
+        "scene": "Walk",
+        "device": "quark-g1",
+        "engine": "x",
+        "sample_rate": 22050,
+        "duration": 2.3,
+        "latency": 0.1,
+        "skipped_words": 0,
+        "decisions": [],
+        "utterances": [
+            {
+                **utterance(1, "Go", 0.0, 2.0),
+                "source": "turn",
+                "voice": "en",
+                "pan": 0.0,
+                "why": "appeared",
+                "repeat_of": None,
+                "rate": 1.0,
+                "words": [],
+                "skipped": None,
+            },
+            {**utterance(2, "Fast", 0.0, 1.0), "rate": 1.5, "skipped": {"text": "b", "words": 1, "why": "late"}},
+        ],
+    }
     pinned = golden_speech.transcript(record)
     assert list(pinned) == ["device", "scene", "duration", "utterances"]
-    assert list(pinned["utterances"][0]) == ["id", "queued_at", "start", "end", "status", "priority", "language",
-                                             "earcon", "text", "reason"]
+    assert list(pinned["utterances"][0]) == [
+        "id",
+        "queued_at",
+        "start",
+        "end",
+        "status",
+        "priority",
+        "language",
+        "earcon",
+        "text",
+        "reason",
+    ]
     assert pinned["utterances"][1]["rate"] == 1.5
     assert pinned["utterances"][1]["skipped"] == {"text": "b", "words": 1, "why": "late"}
     assert json.loads(golden_speech.dumps(pinned)) == pinned
@@ -324,6 +421,7 @@ def test_the_golden_form_pins_rate_and_skipped_only_when_they_say_something() ->
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("golden_backend", ["cpu"], indirect=True)  # nothing is drawn: once is enough
 @pytest.mark.parametrize("stem", ["navigation", "city-walk-timeline"])
 def test_example_scene_transcript_on_g1(stem: str, golden) -> None:
     golden.check(f"g1-{stem}", f"scenes/{stem}.toml", device="quark-g1")
