@@ -10,6 +10,7 @@ gestures, screenshots, a profiler overlay, and an HTTP API that apps drive it wi
     import emulator
     emulator.run(my_app, scene=hud.Scene(...))   # opens the window; the app drives the tree
 """
+
 from __future__ import annotations
 
 from emulator.core import App, Emulator
@@ -18,11 +19,12 @@ from emulator.look import AMBIENTS, VIEWS, Look
 __all__ = ["App", "Emulator", "Look", "VIEWS", "AMBIENTS", "run"]
 
 
-def run(app=None, scene=None, device=None, background=None, **options):  # noqa: ANN001, ANN201
-    """Open the emulator window on `scene` (a path or a hud.Scene) with `app` driving it."""
+def run(app=None, scene=None, device=None, background=None, backend=None, **options):  # noqa: ANN001, ANN201
+    """Open the emulator window on `scene` (a path or a hud.Scene) with `app` driving it; the
+    panels are drawn on `backend` ("gl" or "cpu"; default: gl where a GL context can be made)."""
     from emulator.window import run_window
 
-    emu = Emulator.open(scene, device=device, background=background)
+    emu = Emulator.open(scene, device=device, background=background, backend=backend)
     if app is not None:
         emu.attach(app)
     return run_window(emu, **options)

@@ -1,8 +1,12 @@
 """python -m emulator SCENE [--device NAME] [--background NAME|IMAGE] [--serve PORT [--headless]]
                         [--at-end loop|stop] [--view both|fused|left|right] [--zoom N|fit]
-                        [--screenshots DIR]
+                        [--backend gl|cpu] [--screenshots DIR]
 
 Opens the emulator window on a scene (`hud emulate` runs the same `main`).
+
+--backend picks the raster backend that draws the panels: gl (moderngl; headless by EGL) or
+cpu. The default is gl where a GL context can be made, else cpu. Asked for gl where no context
+can be made, it says so in one line and draws on the CPU.
 
 With --serve PORT it also answers the HTTP API on 127.0.0.1:PORT (0: any free port). Where
 there is no display ($DISPLAY unset and not a Wayland session, or one that cannot be opened),
@@ -14,44 +18,70 @@ scene's first second headless and writes a screenshot of every view.
 Errors are one line on stderr and exit status 2. Every line it prints shows control characters
 and bidi overrides escaped (hud.errors.escape).
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from hud.errors import HudError, escape
+from hud.raster import BACKEND_NAMES, BackendWarning
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 HEADLESS_S = 1.0  # scene time rendered before headless screenshots
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override] - one line, no usage block
+    def error(self, message: str) -> NoReturn:  # one line, no usage block
         raise HudError(f"{self.prog}: {message} (see --help)")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m emulator",
-                     description="Desktop emulator for AR glasses: both eyes through the waveguide, "
-                                 "over the world, with hot reload. Press H in the window for the keys.")
+    parser = _Parser(
+        prog="python -m emulator",
+        description="Desktop emulator for AR glasses: both eyes through the waveguide, "
+        "over the world, with hot reload. Press H in the window for the keys.",
+    )
     parser.add_argument("scene", help="scene file (.toml)")
     parser.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
     parser.add_argument("--background", metavar="NAME|IMAGE", help="built-in background name or an image file")
-    parser.add_argument("--serve", type=int, metavar="PORT",
-                        help="also serve the HTTP API on 127.0.0.1:PORT (0: any free port); without a display "
-                             "it runs headless")
-    parser.add_argument("--headless", action="store_true",
-                        help="with --serve: no window even where there is a display (for CI and remote use)")
-    parser.add_argument("--at-end", choices=("loop", "stop"), default="loop",
-                        help="what scene time does at the scene's end (default: loop)")
-    parser.add_argument("--view", choices=("both", "fused", "left", "right"), default="both",
-                        help="what the window shows first (default: both)")
+    parser.add_argument(
+        "--serve",
+        type=int,
+        metavar="PORT",
+        help="also serve the HTTP API on 127.0.0.1:PORT (0: any free port); without a display it runs headless",
+    )
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="with --serve: no window even where there is a display (for CI and remote use)",
+    )
+    parser.add_argument(
+        "--at-end",
+        choices=("loop", "stop"),
+        default="loop",
+        help="what scene time does at the scene's end (default: loop)",
+    )
+    parser.add_argument(
+        "--view",
+        choices=("both", "fused", "left", "right"),
+        default="both",
+        help="what the window shows first (default: both)",
+    )
     parser.add_argument("--zoom", default="fit", help="integer zoom, or fit (default)")
-    parser.add_argument("--screenshots", metavar="DIR",
-                        help="no window: render headless and write a screenshot of every view into DIR")
+    parser.add_argument(
+        "--backend",
+        choices=BACKEND_NAMES,
+        help="raster backend for the panels (default: gl where a GL context can be made, else cpu)",
+    )
+    parser.add_argument(
+        "--screenshots", metavar="DIR", help="no window: render headless and write a screenshot of every view into DIR"
+    )
     return parser
 
 
@@ -90,14 +120,15 @@ def headless(emu, folder: str | Path, scene: str) -> list[Path]:
         emu.advance(step)
     stem = f"{Path(scene).stem}-{emu.device.name}"
     written: list[Path] = []
-    views = VIEWS if emu.device.has_display else (emu.view,)  # without a display every view is the same panel
-    original = emu.view
+    viewer = emu.viewer
+    views = VIEWS if emu.device.has_display else (viewer.view,)  # without a display every view is the same panel
+    original = viewer.view
     for view in views:
-        emu.view = view
+        viewer.view = view
         for path in emu.screenshot(folder, stem=stem):
             if path not in written:
                 written.append(path)
-    emu.view = original
+    viewer.view = original
     return written
 
 
@@ -112,17 +143,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.serve is not None and not 0 <= args.serve <= 65535:
             raise HudError(f"--serve must be a port number 0..65535, not {args.serve}")
         if args.headless and args.serve is None:
-            raise HudError("--headless runs the HTTP API without a window: add --serve PORT "
-                           "(or use --screenshots DIR for images)")
+            raise HudError(
+                "--headless runs the HTTP API without a window: add --serve PORT (or use --screenshots DIR for images)"
+            )
         if args.screenshots and args.serve is not None:
             raise HudError("--screenshots writes images and exits, so it cannot serve: drop --serve or --screenshots")
         from emulator.core import Emulator
 
         try:
-            emu = Emulator.open(args.scene, device=args.device, background=args.background, at_end=args.at_end)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", BackendWarning)
+                emu = Emulator.open(
+                    args.scene, device=args.device, background=args.background, at_end=args.at_end, backend=args.backend
+                )
         except ValueError as exc:  # a bad --background (load_background's message is one line)
             raise HudError(str(exc)) from None
-        emu.view = args.view
+        for warning in caught:
+            if issubclass(warning.category, BackendWarning):
+                print(escape(f"emulator: {warning.message}"), file=sys.stderr)
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        emu.viewer.view = args.view
         ok, why = display_available()
         if args.serve is not None and (args.headless or not ok):
             from emulator.headless import serve
@@ -131,11 +172,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshots or not ok:
             folder = args.screenshots or "screenshots"
             if not args.screenshots:
-                print(escape(f"no display available ({why}): not opening a window; "
-                             f"writing headless screenshots to {folder}/ instead (or pass --screenshots DIR)"))
+                print(
+                    escape(
+                        f"no display available ({why}): not opening a window; "
+                        f"writing headless screenshots to {folder}/ instead (or pass --screenshots DIR)"
+                    )
+                )
             written = headless(emu, folder, args.scene)
-            print(escape(f"rendered {args.scene} on {emu.device.name} for {HEADLESS_S:g} s; "
-                         f"wrote {len(written)} files:"))
+            print(
+                escape(f"rendered {args.scene} on {emu.device.name} for {HEADLESS_S:g} s; wrote {len(written)} files:")
+            )
             for path in written:
                 print(escape(f"  {path}"))
             return EXIT_OK
@@ -158,8 +204,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("HUD_DEBUG"):
             raise
-        print(escape(f"emulator: internal error: {type(exc).__name__}: {exc} "
-                     "(set HUD_DEBUG=1 for details and report it)"), file=sys.stderr)
+        print(
+            escape(
+                f"emulator: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)"
+            ),
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

@@ -13,23 +13,24 @@ words as `Caption.append` does. When scene time goes back (the
 scene loops, or a seek) the edits are moved to the new time with the values they had, so
 what the app set stays set.
 """
+
 from __future__ import annotations
 
-import difflib
 import itertools
 from pathlib import Path
 from typing import Any
 
 from hud.anim import Event, Timeline
-from hud.devices import DeviceProfile
 from hud.assets import AssetError, resolve_asset
-from hud.errors import FieldError, HudError, SceneError, escape
+from hud.devices import DeviceProfile
+from hud.errors import FieldError, HudError, SceneError, closest, escape, suggest
 from hud.limits import MAX_DEPTH, MAX_TEXT_CHARS, MAX_WIDGETS
 from hud.scene import Scene, widget_from_table
 from hud.widgets.base import Widget
-from hud.widgets.primitives import Image
+from hud.widgets.caption import Caption
+from hud.widgets.primitives import Image, Text
 
-API_ORDER = 1 << 40   # API events sort after a scene file's own events at the same moment
+API_ORDER = 1 << 40  # API events sort after a scene file's own events at the same moment
 APPENDABLE = ("caption", "text")
 
 
@@ -42,7 +43,7 @@ class NoScene(HudError):
 
 
 def label(widget: Widget) -> str:
-    """"caption 'live'", as errors name a widget."""
+    """ "caption 'live'", as errors name a widget."""
     return f"{widget.type_name} '{escape(widget.id)}'" if widget.id else widget.type_name
 
 
@@ -60,9 +61,12 @@ def find(scene: Scene, widget_id: str, shown: str) -> Widget:
         if widget.id == widget_id:
             return widget
     ids = [w.id for w in declared(scene.root) if w.id]
-    close = difflib.get_close_matches(widget_id, ids, n=1)
-    fix = f"did you mean '{escape(close[0])}'?" if close else (
-        f"ids in the scene: {', '.join(escape(i) for i in ids[:12])}" if ids else "the scene has no widget ids")
+    match = closest(widget_id, ids)
+    fix = (
+        f"did you mean '{escape(match)}'?"
+        if match is not None
+        else (f"ids in the scene: {', '.join(escape(i) for i in ids[:12])}" if ids else "the scene has no widget ids")
+    )
     raise UnknownWidget(f"{shown}: no widget with id '{escape(widget_id)}' ({fix})")
 
 
@@ -78,17 +82,20 @@ def check_fields(widget: Widget, fields: Any, base_dir: Path, shown: str) -> dic
     field of its type (not `id`), every value converted. SceneError names the first bad one."""
     where = label(widget)
     if not isinstance(fields, dict) or not fields:
-        raise SceneError(shown, None, where, "the body must be a JSON object of fields to set",
-                         'e.g. {"text": "Hello"}')
+        raise SceneError(
+            shown, None, where, "the body must be a JSON object of fields to set", 'e.g. {"text": "Hello"}'
+        )
     values: dict[str, Any] = {}
     for name, raw in fields.items():
         prop = widget.props.get(name)
         if prop is None or name == "id":
-            close = difflib.get_close_matches(name, [p for p in widget.props if p != "id"], n=1)
-            fix = (f"did you mean '{close[0]}'?" if close else
-                   f"fields of {widget.type_name}: {', '.join(p for p in widget.props if p != 'id')}")
-            problem = ("'id' cannot change (DELETE the widget and POST a new one)" if name == "id"
-                       else f"{widget.type_name} has no field '{escape(name)}'")
+            names = [p for p in widget.props if p != "id"]
+            fix = suggest(name, names, f"fields of {widget.type_name}: {', '.join(names)}")
+            problem = (
+                "'id' cannot change (DELETE the widget and POST a new one)"
+                if name == "id"
+                else f"{widget.type_name} has no field '{escape(name)}'"
+            )
             raise SceneError(shown, None, where, problem, "" if name == "id" else fix)
         try:
             value = prop.validate(raw)
@@ -107,20 +114,33 @@ def check_widget(table: Any, scene: Scene, shown: str) -> Widget:
     """A new top-level widget from a JSON `[[widgets]]` table, checked like the scene file; it
     must have an id (so that PATCH and DELETE can reach it) and fit the scene's limits."""
     if not isinstance(table, dict):
-        raise SceneError(shown, None, "widget", "the body must be a JSON object: one [[widgets]] table",
-                         'e.g. {"type": "text", "id": "hello", "text": "Hello"}')
+        raise SceneError(
+            shown,
+            None,
+            "widget",
+            "the body must be a JSON object: one [[widgets]] table",
+            'e.g. {"type": "text", "id": "hello", "text": "Hello"}',
+        )
     if "id" not in table:
-        kind = table.get("type") if isinstance(table.get("type"), str) else "widget"
-        raise SceneError(shown, None, escape(kind), "missing 'id'", "give the widget an id, so PATCH and DELETE can reach it")
+        kind: str = table["type"] if isinstance(table.get("type"), str) else "widget"
+        raise SceneError(
+            shown, None, escape(kind), "missing 'id'", "give the widget an id, so PATCH and DELETE can reach it"
+        )
     widget = widget_from_table(table, scene, shown=shown)
     count = sum(1 for _ in declared(scene.root)) + 1 + sum(1 for _ in declared(widget))
     if count > MAX_WIDGETS:
-        raise SceneError(shown, None, label(widget), f"the scene would have {count} widgets; the limit is {MAX_WIDGETS}",
-                         "remove widgets first (DELETE /widgets/{id})")
+        raise SceneError(
+            shown,
+            None,
+            label(widget),
+            f"the scene would have {count} widgets; the limit is {MAX_WIDGETS}",
+            "remove widgets first (DELETE /widgets/{id})",
+        )
     depth = _depth(widget)
     if depth > MAX_DEPTH:
-        raise SceneError(shown, None, label(widget), f"containers nest {depth} deep; the limit is {MAX_DEPTH}",
-                         "flatten the tree")
+        raise SceneError(
+            shown, None, label(widget), f"containers nest {depth} deep; the limit is {MAX_DEPTH}", "flatten the tree"
+        )
     return widget
 
 
@@ -134,20 +154,33 @@ def check_append(widget: Widget, text: Any, commit: Any, shown: str) -> tuple[st
     committed (False: a caption's tentative words, replacing the previous ones)."""
     where = label(widget)
     if widget.type_name not in APPENDABLE:
-        raise SceneError(shown, None, where, f"cannot append text to a {widget.type_name}",
-                         "target a caption or a text widget")
+        raise SceneError(
+            shown, None, where, f"cannot append text to a {widget.type_name}", "target a caption or a text widget"
+        )
     if not isinstance(text, str):
-        raise SceneError(shown, None, where, f"'text' must be a string, got {type(text).__name__}",
-                         'e.g. {"text": "next words"}')
+        raise SceneError(
+            shown, None, where, f"'text' must be a string, got {type(text).__name__}", 'e.g. {"text": "next words"}'
+        )
     if len(text) > MAX_TEXT_CHARS:
-        raise SceneError(shown, None, where, f"'text' is {len(text)} characters long; the limit is {MAX_TEXT_CHARS}",
-                         "send it in smaller pieces")
+        raise SceneError(
+            shown,
+            None,
+            where,
+            f"'text' is {len(text)} characters long; the limit is {MAX_TEXT_CHARS}",
+            "send it in smaller pieces",
+        )
     if not isinstance(commit, bool):
-        raise SceneError(shown, None, where, f"'commit' must be true or false, got {escape(repr(commit))}",
-                         "true adds the words for good; false shows them as tentative")
+        raise SceneError(
+            shown,
+            None,
+            where,
+            f"'commit' must be true or false, got {escape(repr(commit))}",
+            "true adds the words for good; false shows them as tentative",
+        )
     if not commit and "partial" not in widget.props:
-        raise SceneError(shown, None, where, "only a caption shows tentative words",
-                         'send "commit": true to a text widget')
+        raise SceneError(
+            shown, None, where, "only a caption shows tentative words", 'send "commit": true to a text widget'
+        )
     return text, commit
 
 
@@ -182,19 +215,33 @@ class ApiEdits:
         for name, value in values.items():
             self._replace(widget, name, [Event(t, widget, "set", name, value, order=next(self._order))])
 
-    def append(self, widget: Widget, text: str, commit: bool, t: float, device: DeviceProfile | None = None,
-               shown: str = "append") -> str:
+    def append(
+        self,
+        widget: Widget,
+        text: str,
+        commit: bool,
+        t: float,
+        device: DeviceProfile | None = None,
+        shown: str = "append",
+    ) -> str:
         """Add `text` to a caption or text widget at `t`, as a timeline `append` does (a
         caption's uncommitted text replaces its tentative words instead); returns the widget's
         text afterwards. SceneError when the text would grow past the field's limit."""
-        self.scene.apply_timeline(t, device)   # the widget holds its value at t
+        assert isinstance(widget, (Caption, Text)), "check_append admits captions and text widgets only"
+        self.scene.apply_timeline(t, device)  # the widget holds its value at t
         if not commit:
             self.set(widget, {"partial": _checked(widget, "partial", text, shown)}, t)
             return widget.text
         before = widget.text
         after = _checked(widget, "text", widget.appended(before, text), shown)
-        self._replace(widget, "text", [Event(t, widget, "set", "text", before, order=next(self._order)),
-                                       Event(t, widget, "append", "text", text, order=next(self._order))])
+        self._replace(
+            widget,
+            "text",
+            [
+                Event(t, widget, "set", "text", before, order=next(self._order)),
+                Event(t, widget, "append", "text", text, order=next(self._order)),
+            ],
+        )
         if "partial" in widget.props:
             # Committed words replace the tentative ones for good, even when a later edit of
             # `text` replaces this append.
@@ -208,8 +255,7 @@ class ApiEdits:
             return
         self.scene.apply_timeline(before, device)
         for (_, name), (widget, _) in list(self._events.items()):
-            self._replace(widget, name, [Event(t, widget, "set", name, getattr(widget, name),
-                                               order=next(self._order))])
+            self._replace(widget, name, [Event(t, widget, "set", name, getattr(widget, name), order=next(self._order))])
 
     def forget(self, widgets: list[Widget]) -> None:
         """Drop the edits of widgets taken out of the scene."""

@@ -17,6 +17,7 @@ See `hud.light` for why the curve works on luminance and how the constants were 
 
 All arithmetic is float32. `composite` and `GLCompositor.render` agree within 3 levels.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,20 @@ from PIL import ImageOps
 
 from hud.devices import DeviceProfile
 from hud.light import (  # noqa: F401  (the model's names stay importable from here)
-    AMBIENTS, DEFAULT_PEAK_NITS, KEY, LUMA, MEAN_WORLD_GREY, MIN_ADAPT_NITS, NEUTRAL_GREY,
-    WAVEGUIDE_EFFICIENCY, adaptation, linear_to_srgb, panel_colour, peak_nits, reinhard, srgb_to_linear,
+    AMBIENTS,
+    DEFAULT_PEAK_NITS,
+    KEY,
+    LUMA,
+    MEAN_WORLD_GREY,
+    MIN_ADAPT_NITS,
+    NEUTRAL_GREY,
+    WAVEGUIDE_EFFICIENCY,
+    adaptation,
+    linear_to_srgb,
+    panel_colour,
+    peak_nits,
+    reinhard,
+    srgb_to_linear,
 )
 
 if TYPE_CHECKING:  # moderngl is only needed for GLCompositor
@@ -39,22 +52,22 @@ if TYPE_CHECKING:  # moderngl is only needed for GLCompositor
 VIEWS = ("both", "fused", "left", "right")
 
 # -- look constants (numpy and GLSL use the same values; the light model's are in hud.light) -----
-EYE_GAP = 16                 # px between the eyes in the "both" view (black)
-GLOW_SIGMA_DEG = 0.15        # halation blur radius (Gaussian sigma) in degrees of visual angle
-GLOW_STRENGTH = 0.1          # halation energy relative to the light itself (0.25 smeared text at night)
-GLOW_MAX_RADIUS = 128        # kernel half-width cap in px (kernel radius = min(ceil(3 sigma), this))
-EYE_BOX_EDGE = 0.03          # fall-off band, as a fraction of the display width / height
+EYE_GAP = 16  # px between the eyes in the "both" view (black)
+GLOW_SIGMA_DEG = 0.15  # halation blur radius (Gaussian sigma) in degrees of visual angle
+GLOW_STRENGTH = 0.1  # halation energy relative to the light itself (0.25 smeared text at night)
+GLOW_MAX_RADIUS = 128  # kernel half-width cap in px (kernel radius = min(ceil(3 sigma), this))
+EYE_BOX_EDGE = 0.03  # fall-off band, as a fraction of the display width / height
 
 
 @dataclass
 class Look:
     """How the emulator shows the panels: each part switchable."""
 
-    see_through: bool = True        # panel light added over the background (False: black background)
-    ambient: str = "indoor"         # key of AMBIENTS
-    glow: bool = True               # halation around bright strokes
-    eye_box: bool = True            # soft fall-off at the edge of the display area
-    background: np.ndarray | None = None   # RGB uint8 (H, W, 3) world image; None = a neutral dim grey
+    see_through: bool = True  # panel light added over the background (False: black background)
+    ambient: str = "indoor"  # key of AMBIENTS
+    glow: bool = True  # halation around bright strokes
+    eye_box: bool = True  # soft fall-off at the edge of the display area
+    background: np.ndarray | None = None  # RGB uint8 (H, W, 3) world image; None = a neutral dim grey
 
 
 # -- shared pieces --------------------------------------------------------------------------------
@@ -75,7 +88,8 @@ def _check_panels(panels: dict[str, np.ndarray], device: DeviceProfile) -> dict[
             raise ValueError(f"panel for the {eye!r} eye, but {device.name} has only {', '.join(device.eyes)}")
         panel = np.asarray(panel)
         shape_ok = panel.shape[:2] == (device.height, device.width) and (
-            panel.ndim == 2 or panel.ndim == 3 and panel.shape[2] == 3)
+            panel.ndim == 2 or panel.ndim == 3 and panel.shape[2] == 3
+        )
         if panel.dtype != np.uint8 or not shape_ok:
             want = f"({device.height}, {device.width})" + (" or (H, W, 3)" if device.colour != "mono" else "")
             raise ValueError(f"{eye} panel must be uint8 {want}, got {panel.dtype} {panel.shape}")
@@ -99,9 +113,11 @@ def glow_kernel(device: DeviceProfile) -> np.ndarray:
 
 def eye_box_mask(width: int, height: int) -> np.ndarray:
     """(H, W) float32: 1 inside, smoothly 0 at the edges (product of two smoothsteps per axis)."""
+
     def axis(n: int) -> np.ndarray:
         u = (np.arange(n, dtype=np.float32) + np.float32(0.5)) / np.float32(n)
         return _smoothstep(u) * _smoothstep(np.float32(1.0) - u)
+
     return axis(height)[:, None] * axis(width)[None, :]
 
 
@@ -144,11 +160,11 @@ def _blur(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     padded = np.pad(image, ((0, 0), (radius, radius), (0, 0)))
     across = np.zeros_like(image)
     for i, w in enumerate(kernel):
-        across += w * padded[:, i:i + width]
+        across += w * padded[:, i : i + width]
     padded = np.pad(across, ((radius, radius), (0, 0), (0, 0)))
     out = np.zeros_like(image)
     for i, w in enumerate(kernel):
-        out += w * padded[i:i + height]
+        out += w * padded[i : i + height]
     return out
 
 
@@ -176,8 +192,9 @@ def tone_map(perceived: np.ndarray, look: Look) -> np.ndarray:
     return np.floor(out * np.float32(255.0) + np.float32(0.5)).astype(np.uint8)
 
 
-def perceived_eye(panels: dict[str, np.ndarray], eye: str, device: DeviceProfile, look: Look,
-                  world: np.ndarray) -> np.ndarray:
+def perceived_eye(
+    panels: dict[str, np.ndarray], eye: str, device: DeviceProfile, look: Look, world: np.ndarray
+) -> np.ndarray:
     """Linear nits one eye receives: world plus that eye's display light (if it has one)."""
     light = eye_light(panels.get(eye), device, look) if eye in device.eyes else None
     return world if light is None else world + light
@@ -202,7 +219,7 @@ def composite(panels: dict[str, np.ndarray], device: DeviceProfile, look: Look, 
         return tone_map((left + right) * np.float32(0.5), look)
     out = np.zeros((height, 2 * width + EYE_GAP, 3), dtype=np.uint8)
     out[:, :width] = tone_map(left, look)
-    out[:, width + EYE_GAP:] = tone_map(right, look)
+    out[:, width + EYE_GAP :] = tone_map(right, look)
     return out
 
 
@@ -328,6 +345,8 @@ void main() {
 
 _OWN = object()  # tag on the compositor's own framebuffers
 
+_Target = tuple["moderngl.Texture", "moderngl.Framebuffer"]  # a float texture and the framebuffer drawing into it
+
 
 class GLCompositor:
     """The same composite on the GPU with moderngl (the emulator window uses it; tests compare it with composite())."""
@@ -338,32 +357,44 @@ class GLCompositor:
         self._mgl = mgl
         self.ctx = ctx
         taps = 2 * GLOW_MAX_RADIUS + 1
-        subst = {"taps": taps, "edge": float(EYE_BOX_EDGE), "glow": float(GLOW_STRENGTH),
-                 "luma": ", ".join(repr(float(v)) for v in LUMA)}
-        self._programs = {name: ctx.program(vertex_shader=FULLSCREEN_VERTEX, fragment_shader=source % subst)
-                          for name, source in (("light", _LIGHT), ("blur_h", _BLUR_H), ("eye", _EYE),
-                                               ("final", _FINAL), ("blit", _BLIT))}
+        subst = {
+            "taps": taps,
+            "edge": float(EYE_BOX_EDGE),
+            "glow": float(GLOW_STRENGTH),
+            "luma": ", ".join(repr(float(v)) for v in LUMA),
+        }
+        self._programs = {
+            name: ctx.program(vertex_shader=FULLSCREEN_VERTEX, fragment_shader=source % subst)
+            for name, source in (
+                ("light", _LIGHT),
+                ("blur_h", _BLUR_H),
+                ("eye", _EYE),
+                ("final", _FINAL),
+                ("blit", _BLIT),
+            )
+        }
         quad = np.array([-1, -1, 1, -1, -1, 1, 1, 1], dtype="f4")
         self._vbo = ctx.buffer(quad.tobytes())
-        self._vaos = {name: ctx.vertex_array(prog, [(self._vbo, "2f", "in_pos")])
-                      for name, prog in self._programs.items()}
+        self._vaos = {
+            name: ctx.vertex_array(prog, [(self._vbo, "2f", "in_pos")]) for name, prog in self._programs.items()
+        }
         self._size: tuple[int, int] | None = None
-        self._eye_targets: list[tuple[object, object]] = []   # per eye slot: (texture, framebuffer) of eye light
-        self._scratch: dict[str, tuple[object, object]] = {}
-        self._panel_tex: dict[tuple[int, int, int], object] = {}
+        self._eye_targets: list[_Target] = []  # per eye slot: (texture, framebuffer) of eye light
+        self._scratch: dict[str, _Target] = {}
+        self._panel_tex: dict[tuple[int, int, int], moderngl.Texture] = {}
         self._world_key: tuple | None = None
-        self._world_tex = None
+        self._world_tex: moderngl.Texture | None = None
         self._world_ref: np.ndarray | None = None
-        self._out: tuple[object, object] | None = None
+        self._out: _Target | None = None
         self._out_size: tuple[int, int] | None = None
 
     # -- resources ----------------------------------------------------------------------------
-    def _float_target(self, size: tuple[int, int]):
+    def _float_target(self, size: tuple[int, int]) -> _Target:
         tex = self.ctx.texture(size, 4, dtype="f4")
         tex.filter = (self._mgl.NEAREST, self._mgl.NEAREST)
         return tex, self._framebuffer(tex)
 
-    def _framebuffer(self, tex):
+    def _framebuffer(self, tex: moderngl.Texture) -> moderngl.Framebuffer:
         fbo = self.ctx.framebuffer(color_attachments=[tex])
         fbo.extra = _OWN  # never restored as "the caller's framebuffer"
         return fbo
@@ -382,7 +413,7 @@ class GLCompositor:
         self._scratch = {"base": self._float_target((width, height)), "across": self._float_target((width, height))}
         self._world_key = None
 
-    def _panel_texture(self, panel: np.ndarray):
+    def _panel_texture(self, panel: np.ndarray) -> moderngl.Texture:
         components = 1 if panel.ndim == 2 else 3
         key = (panel.shape[1], panel.shape[0], components)
         tex = self._panel_tex.get(key)
@@ -393,9 +424,9 @@ class GLCompositor:
         tex.write(np.ascontiguousarray(panel).tobytes(), alignment=1)
         return tex
 
-    def _world_texture(self, background: np.ndarray | None, width: int, height: int):
+    def _world_texture(self, background: np.ndarray | None, width: int, height: int) -> moderngl.Texture:
         key = (id(background), width, height)
-        if self._world_key != key or self._world_ref is not background:
+        if self._world_tex is None or self._world_key != key or self._world_ref is not background:
             linear = world_linear(background, width, height)
             if self._world_tex is not None:
                 self._world_tex.release()
@@ -405,8 +436,8 @@ class GLCompositor:
             self._world_ref = background
         return self._world_tex
 
-    def _output(self, width: int, height: int):
-        if self._out_size != (width, height):
+    def _output(self, width: int, height: int) -> _Target:
+        if self._out is None or self._out_size != (width, height):
             if self._out is not None:
                 self._out[1].release()
                 self._out[0].release()
@@ -416,6 +447,12 @@ class GLCompositor:
             self._out = (tex, self._framebuffer(tex))
             self._out_size = (width, height)
         return self._out
+
+    def _uniform(self, prog: moderngl.Program, name: str) -> moderngl.Uniform:
+        member = prog[name]
+        if not isinstance(member, self._mgl.Uniform):
+            raise TypeError(f"{name} in the look shader is a {type(member).__name__}; declare it as a uniform")
+        return member
 
     @staticmethod
     def _set(prog, name: str, value) -> None:
@@ -431,7 +468,7 @@ class GLCompositor:
         kernel = glow_kernel(device)
         radius = len(kernel) // 2
         weights = np.zeros(2 * GLOW_MAX_RADIUS + 1, dtype="f4")
-        weights[:len(kernel)] = kernel
+        weights[: len(kernel)] = kernel
         if panel.ndim == 2:
             scale = panel_colour(device) * np.float32(peak_nits(device))
         else:
@@ -450,7 +487,7 @@ class GLCompositor:
             base_tex.use(0)
             self._set(prog, "u_src", 0)
             self._set(prog, "u_radius", radius)
-            prog["u_weights"].write(weights.tobytes())
+            self._uniform(prog, "u_weights").write(weights.tobytes())
             across_fbo.use()
             across_fbo.viewport = (0, 0, width, height)
             self._vaos["blur_h"].render(self._mgl.TRIANGLE_STRIP)
@@ -464,7 +501,7 @@ class GLCompositor:
         self._set(prog, "u_eye_box", 1 if look.eye_box else 0)
         self._set(prog, "u_radius", radius)
         if "u_weights" in prog:
-            prog["u_weights"].write(weights.tobytes())
+            self._uniform(prog, "u_weights").write(weights.tobytes())
         self._set(prog, "u_scale", tuple(float(v) for v in scale))
         _, fbo = self._eye_targets[slot]
         fbo.use()
@@ -530,13 +567,13 @@ class GLCompositor:
             previous.use()
         return np.frombuffer(data, dtype=np.uint8).reshape(height, width, 3).copy()
 
-    def draw(self, panels, device: DeviceProfile, look: Look, view: str,
-             viewport: tuple[int, int, int, int]) -> None:
+    def draw(self, panels, device: DeviceProfile, look: Look, view: str, viewport: tuple[int, int, int, int]) -> None:
         """Draw into the currently bound framebuffer (the window) at viewport (x, y, w, h), scaled to fit it."""
         target = self.ctx.fbo
         tex, _, _, _ = self._render_to_output(panels, device, look, view)
         target.use()
-        target.viewport = tuple(int(v) for v in viewport)
+        x, y, w, h = viewport
+        target.viewport = (int(x), int(y), int(w), int(h))
         tex.use(0)
         self._set(self._programs["blit"], "u_image", 0)
         self._vaos["blit"].render(self._mgl.TRIANGLE_STRIP)

@@ -25,6 +25,7 @@ takes the server's lock and calls the emulator itself; a loop that moves the emu
 queues a job and waits for the window's main loop to run it in `pending()`; when nobody does
 within `job_timeout` seconds the request gets 503.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,7 +35,6 @@ import math
 import queue
 import re
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -42,32 +42,33 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import numpy as np
 from PIL import Image
 
 from emulator.core import Emulator
-from emulator.events import Batch, Listener
+from emulator.events import Batch, Listener, widget_states
 from emulator.live import NoScene, UnknownWidget, declared, key
 from emulator.look import VIEWS
+from emulator.openapi import Param, Route, document
 from hud.errors import HudError, escape
 from hud.gestures import GESTURES
 from hud.limits import HTTP_TIMEOUT_S, HTTP_WORKERS, MAX_HTTP_BODY
 from hud.sinks import panel_image
 
 HOST = "127.0.0.1"
-MAX_BODY = MAX_HTTP_BODY     # bytes; a larger Content-Length gets 413 before anything is read
-SOCKET_TIMEOUT_S = HTTP_TIMEOUT_S   # a connection gets this long to send its request
-JOB_TIMEOUT_S = 5.0          # threaded owner: how long a request waits for pending()
-EVENT_STREAMS = 8            # GET /events streams open at once
-STREAM_SWEEP_S = 1.0         # how long a new stream waits for a slot that a gone client frees
-HEARTBEAT_S = 15.0           # an idle event stream gets a comment line this often
-HANGUP_POLL_S = 0.25         # how often an idle event stream checks that its client is still there
+MAX_BODY = MAX_HTTP_BODY  # bytes; a larger Content-Length gets 413 before anything is read
+SOCKET_TIMEOUT_S = HTTP_TIMEOUT_S  # a connection gets this long to send its request
+JOB_TIMEOUT_S = 5.0  # threaded owner: how long a request waits for pending()
+EVENT_STREAMS = 8  # GET /events streams open at once
+STREAM_SWEEP_S = 1.0  # how long a new stream waits for a slot that a gone client frees
+HEARTBEAT_S = 15.0  # an idle event stream gets a comment line this often
+HANGUP_POLL_S = 0.25  # how often an idle event stream checks that its client is still there
 MAX_ADVANCE_S = 3600.0
-DRAIN_LIMIT = 4 * MAX_BODY   # how much of a refused body we read away so the client sees the reply
-BUSY_READ_S = 1.0            # how long a refused connection's request may take to arrive
+DRAIN_LIMIT = 4 * MAX_BODY  # how much of a refused body we read away so the client sees the reply
+BUSY_READ_S = 1.0  # how long a refused connection's request may take to arrive
 _LENGTH = re.compile(r"^\s*\d{1,19}\s*$")
 
 log = logging.getLogger("emulator.server")
@@ -130,9 +131,18 @@ class _Job:
 class ApiServer:
     """The HTTP API on 127.0.0.1:`port` (0 = any free port) over `emulator`."""
 
-    def __init__(self, emulator: Emulator, port: int = 0, host: str = HOST, threaded_owner: bool = False,
-                 job_timeout: float = JOB_TIMEOUT_S, socket_timeout: float = SOCKET_TIMEOUT_S,
-                 workers: int = HTTP_WORKERS, streams: int = EVENT_STREAMS, heartbeat_s: float = HEARTBEAT_S) -> None:
+    def __init__(
+        self,
+        emulator: Emulator,
+        port: int = 0,
+        host: str = HOST,
+        threaded_owner: bool = False,
+        job_timeout: float = JOB_TIMEOUT_S,
+        socket_timeout: float = SOCKET_TIMEOUT_S,
+        workers: int = HTTP_WORKERS,
+        streams: int = EVENT_STREAMS,
+        heartbeat_s: float = HEARTBEAT_S,
+    ) -> None:
         if host != HOST:
             raise ValueError(f"the emulator API only listens on {HOST}, not {host!r} (it has no authentication)")
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
@@ -172,8 +182,12 @@ class ApiServer:
             raise RuntimeError("the server was stopped; make a new ApiServer")
         if self._thread is not None:
             return
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=f"emulator-api-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"emulator-api-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -204,7 +218,7 @@ class ApiServer:
         """A new event stream: its listener, and the hello it starts with."""
         if self._closed:
             raise ApiError(503, "the emulator is shutting down")
-        listener = self.emulator.hub.subscribe()
+        listener = self.emulator.log.hub.subscribe()
         with self._listeners_lock:
             self._listeners.add(listener)
         try:
@@ -256,8 +270,11 @@ class ApiServer:
             with job.guard:
                 if not job.started:
                     job.cancelled = True
-                    raise ApiError(503, f"the emulator did not take the request within {self.job_timeout:g} s "
-                                        "(is its main loop calling pending()?)")
+                    raise ApiError(
+                        503,
+                        f"the emulator did not take the request within {self.job_timeout:g} s "
+                        "(is its main loop calling pending()?)",
+                    )
             # Already running on the owner's thread: give it one more timeout to finish.
             if not job.done.wait(self.job_timeout):
                 raise ApiError(503, "the emulator is busy; the request did not finish in time")
@@ -287,6 +304,7 @@ class _HttpServer(HTTPServer):
     requests, `streams` more for event streams. A connection over the bound gets 503."""
 
     api: ApiServer
+    server_address: tuple[str, int]  # an AF_INET server: (host, port)
 
     def __init__(self, address: tuple[str, int], handler: type, workers: int, streams: int) -> None:
         super().__init__(address, handler)
@@ -301,8 +319,9 @@ class _HttpServer(HTTPServer):
         if not self.workers.acquire(blocking=False):
             self._refuse(request)
             return
-        thread = threading.Thread(target=self._serve, args=(request, client_address, self.workers),
-                                  name="emulator-api-request", daemon=True)
+        thread = threading.Thread(
+            target=self._serve, args=(request, client_address, self.workers), name="emulator-api-request", daemon=True
+        )
         with self._active_lock:
             self._active.add(thread)
         thread.start()
@@ -354,8 +373,15 @@ class _HttpServer(HTTPServer):
                     break
                 head += chunk
             reply = Reply.error(503, "the emulator API is busy serving other requests; try again")
-            lines = [f"HTTP/1.0 503 {HTTPStatus(503).phrase}", f"Content-Type: {reply.content_type}",
-                     f"Content-Length: {len(reply.body)}", "Retry-After: 1", "Connection: close", "", ""]
+            lines = [
+                f"HTTP/1.0 503 {HTTPStatus(503).phrase}",
+                f"Content-Type: {reply.content_type}",
+                f"Content-Length: {len(reply.body)}",
+                "Retry-After: 1",
+                "Connection: close",
+                "",
+                "",
+            ]
             request.sendall("\r\n".join(lines).encode("ascii") + reply.body)
         except OSError:
             pass
@@ -427,6 +453,7 @@ def _panel(eye: str) -> Callable[[Request], Reply]:
         if isinstance(panel, str):
             raise ApiError(404, panel)
         return Reply.png(panel_image(panel))
+
     return handler
 
 
@@ -458,7 +485,8 @@ def _scene(request: Request) -> Reply:
     def work(emu: Emulator) -> Reply:
         if emu.load(path):
             return Reply.json({"loaded": path, "title": emu.scene.title if emu.scene is not None else None})
-        return Reply.error(422, emu.error or f"{path}: cannot load the scene")
+        return Reply.error(422, emu.scene_state.error or f"{path}: cannot load the scene")
+
     return request.server.call(work)
 
 
@@ -471,6 +499,7 @@ def _device(request: Request) -> Reply:
         except HudError as exc:
             return Reply.error(400, str(exc))
         return Reply.json({"device": emu.device.name, "title": emu.device.title})
+
     return request.server.call(work)
 
 
@@ -486,7 +515,8 @@ def _advance(request: Request) -> Reply:
     def work(emu: Emulator) -> dict[str, Any]:
         dt = float(seconds) if seconds is not None else 1.0 / emu.device.refresh_hz
         frame = emu.advance(dt)
-        return {"t": emu.t, "dt": dt, "rendered": frame is not None}
+        return {"t": emu.clock.t, "dt": dt, "rendered": frame is not None}
+
     return Reply.json(request.server.call(work))
 
 
@@ -494,8 +524,9 @@ def _pause(request: Request) -> Reply:
     paused = _field(request.object(), "paused", bool)
 
     def work(emu: Emulator) -> dict[str, Any]:
-        emu.paused = paused
-        return {"paused": emu.paused, "t": emu.t}
+        emu.clock.paused = paused
+        return {"paused": emu.clock.paused, "t": emu.clock.t}
+
     return Reply.json(request.server.call(work))
 
 
@@ -505,24 +536,41 @@ def _profile(request: Request) -> Reply:
 
 def _state(request: Request) -> Reply:
     def work(emu: Emulator) -> dict[str, Any]:
-        return {"device": emu.device.name, "view": emu.view, "t": emu.t, "error": emu.error,
-                "render_error": emu.render_error,
-                "scene": str(emu.scene_path) if emu.scene_path is not None else None,
-                "title": emu.scene.title if emu.scene is not None else None, "paused": emu.paused,
-                "length": emu.length, "at_end": emu.at_end, "api_changes": emu.api_changes,
-                "speech": emu.speech_state(), "transcript": list(emu.transcript),
-                "outlines": emu.show_outlines, "lint": _lint_state(emu)}
+        state, clock, viewer = emu.scene_state, emu.clock, emu.viewer
+        return {
+            "device": emu.device.name,
+            "backend": state.drawn_by,
+            "view": viewer.view,
+            "t": clock.t,
+            "error": state.error,
+            "render_error": state.render_error,
+            "scene": str(state.path) if state.path is not None else None,
+            "title": emu.scene.title if emu.scene is not None else None,
+            "paused": clock.paused,
+            "length": clock.length,
+            "at_end": clock.at_end,
+            "api_changes": state.api_changes,
+            "speech": emu.narration.state(),
+            "transcript": emu.narration.transcript,
+            "outlines": viewer.show_outlines,
+            "lint": _lint_state(emu),
+        }
+
     return Reply.json(request.server.call(work))
 
 
 def _lint_state(emu: Emulator) -> dict[str, Any] | None:
     """While the outlines are on: the lint counts at this moment and the first findings."""
-    outlines = emu.outlines() if emu.show_outlines else None
+    outlines = emu.viewer.outlines() if emu.viewer.show_outlines else None
     if outlines is None:
         return None
     errors, warnings = outlines.counts
-    return {"errors": errors, "warnings": warnings, "error": outlines.lint_error,
-            "findings": [str(finding) for finding in outlines.findings[:3]]}
+    return {
+        "errors": errors,
+        "warnings": warnings,
+        "error": outlines.lint_error,
+        "findings": [str(finding) for finding in outlines.findings[:3]],
+    }
 
 
 def _fields(widget: Any) -> dict[str, Any]:
@@ -544,18 +592,27 @@ def _widgets(request: Request) -> Reply:
     def work(emu: Emulator) -> dict[str, Any]:
         if emu.scene is None:
             return {"widgets": []}
-        if emu.frame is None and emu.renderer is not None:
-            emu.render()
-        layout = {entry["id"] or f"{entry['type']}@{entry['line']}": entry
-                  for entry in (emu.frame.layout["widgets"] if emu.frame is not None else [])}
+        frame = emu.scene_state.frame
+        if frame is None and emu.scene_state.renderer is not None:
+            frame = emu.render()
+        layout = widget_states(frame) if frame is not None else {}
         widgets = []
         for widget in declared(emu.scene.root):
             entry = layout.get(key(widget), {})
             parent = widget.parent
-            widgets.append({"key": key(widget), "id": widget.id, "type": widget.type_name,
-                            "parent": key(parent) if parent is not None and parent is not emu.scene.root else None,
-                            "shown": entry.get("shown"), "form": entry.get("form"), "reason": entry.get("reason")})
+            widgets.append(
+                {
+                    "key": key(widget),
+                    "id": widget.id,
+                    "type": widget.type_name,
+                    "parent": key(parent) if parent is not None and parent is not emu.scene.root else None,
+                    "shown": entry.get("shown"),
+                    "form": entry.get("form"),
+                    "reason": entry.get("reason"),
+                }
+            )
         return {"widgets": widgets}
+
     return Reply.json(request.server.call(work))
 
 
@@ -565,6 +622,7 @@ def _widget(request: Request) -> Reply:
     def work(emu: Emulator) -> dict[str, Any]:
         widget = _find(emu, widget_id, f"GET /widgets/{widget_id}")
         return {"id": widget.id, "type": widget.type_name, "fields": _fields(widget)}
+
     return Reply.json(request.server.call(work))
 
 
@@ -580,7 +638,7 @@ def _patch_widget(request: Request) -> Reply:
     widget_id = request.params["id"]
     fields = request.object()
     shown = f"PATCH /widgets/{widget_id}"
-    changed = request.server.call(lambda emu: (emu.patch_widget(widget_id, fields, shown), emu.t))
+    changed = request.server.call(lambda emu: (emu.patch_widget(widget_id, fields, shown), emu.clock.t))
     return Reply.json({"id": widget_id, "set": changed[0], "t": changed[1]})
 
 
@@ -589,7 +647,8 @@ def _add_widget(request: Request) -> Reply:
 
     def work(emu: Emulator) -> dict[str, Any]:
         widget = emu.add_widget(table, "POST /widgets")
-        return {"id": widget.id, "type": widget.type_name, "t": emu.t}
+        return {"id": widget.id, "type": widget.type_name, "t": emu.clock.t}
+
     data = request.server.call(work)
     return Reply.json(data, 201, {"Location": "/widgets/" + quote(data["id"], safe="")})
 
@@ -612,7 +671,8 @@ def _append(request: Request) -> Reply:
 
     def work(emu: Emulator) -> dict[str, Any]:
         text = emu.append_text(widget_id, data["text"], data.get("commit", True), shown)
-        return {"id": widget_id, "text": text, "t": emu.t}
+        return {"id": widget_id, "text": text, "t": emu.clock.t}
+
     return Reply.json(request.server.call(work))
 
 
@@ -621,124 +681,206 @@ def _events(request: Request) -> Stream:
 
 
 def _openapi(request: Request) -> Reply:
-    from emulator.openapi import document
-
     return Reply.json(document(ROUTES, request.server.url))
 
 
 # -- the route table -------------------------------------------------------------------------
-Endpoint = Callable[[Request], "Reply | Stream"]
-
-
-@dataclass(frozen=True)
-class Param:
-    """A query parameter: its name, JSON Schema, what it means and an example value."""
-
-    name: str
-    schema: dict[str, Any]
-    doc: str
-    example: str | None = None
-
-
-@dataclass(frozen=True)
-class Route:
-    """One endpoint: what the server dispatches and what the OpenAPI document says of it."""
-
-    method: str
-    path: str                          # "/widgets/{id}": {name} matches one path segment
-    handler: Endpoint
-    summary: str
-    body: str = "none"                 # "none", "optional" or "required" (a JSON body)
-    request: dict[str, Any] | None = None      # the body's JSON Schema
-    example: Any = None                # an example body
-    params: dict[str, str] = field(default_factory=dict)   # path parameter -> example value
-    query: tuple[Param, ...] = ()
-    reply: str = "application/json"    # the success reply's content type
-    status: int = 200
-    result: dict[str, Any] | None = None       # the success reply's JSON Schema
-    errors: tuple[int, ...] = ()       # error statuses it may answer besides 404/405/413/503
-
-    @property
-    def operation_id(self) -> str:
-        words = re.sub(r"[{}]", "", self.path).strip("/").replace("/", "_").replace(".", "_").replace("-", "_")
-        return f"{self.method.lower()}_{words or 'root'}"
-
-
 _STR = {"type": "string"}
 _OBJ = {"type": "object"}
 _ID = {"id": "live"}
 _WIDGET_REF = {"$ref": "#/components/schemas/widget"}
 ROUTES: tuple[Route, ...] = (
-    Route("GET", "/screenshot", _screenshot, "The view as the wearer sees it, with the overlays (PNG).",
-          query=(Param("view", {"type": "string", "enum": list(VIEWS)}, "Which view (default: the window's).", "fused"),
-                 Param("overlay", {"type": "string", "enum": ["0", "1"]}, "0: the bare composite.", "1")),
-          reply="image/png", errors=(400,)),
-    Route("GET", "/panels/left.png", _panel("left"), "The left eye's exact panel image (native format, PNG).",
-          reply="image/png", errors=(404,)),
-    Route("GET", "/panels/right.png", _panel("right"), "The right eye's exact panel image (native format, PNG).",
-          reply="image/png", errors=(404,)),
-    Route("POST", "/gesture", _gesture, "A temple-touchpad gesture: runs the scene's bindings and the apps'.",
-          body="required", request={"type": "object", "required": ["gesture"],
-                                    "properties": {"gesture": {"type": "string", "enum": list(GESTURES)}}},
-          example={"gesture": "tap"},
-          result={"type": "object", "properties": {"gesture": _STR, "actions": {"type": "array", "items": _STR}}},
-          errors=(400, 411)),
-    Route("POST", "/voice", _voice, "A voice command, as the speech recogniser would deliver it.", body="required",
-          request={"type": "object", "required": ["text"], "properties": {"text": _STR}},
-          example={"text": "next card"}, result={"type": "object", "properties": {"voice": _STR}}, errors=(400, 411)),
-    Route("POST", "/scene", _scene, "Load another scene file (it becomes the watched one).", body="required",
-          request={"type": "object", "required": ["path"], "properties": {"path": _STR}},
-          example={"path": "scenes/city-walk.toml"},
-          result={"type": "object", "properties": {"loaded": _STR, "title": _STR}}, errors=(400, 404, 411, 422)),
-    Route("POST", "/device", _device, "Switch to another device profile (a built-in name or a profile file).",
-          body="required", request={"type": "object", "required": ["device"], "properties": {"device": _STR}},
-          example={"device": "quark-s1"}, result={"type": "object", "properties": {"device": _STR, "title": _STR}},
-          errors=(400, 411)),
-    Route("POST", "/advance", _advance, "Move scene time on (default: one frame) and render.", body="optional",
-          request={"type": "object", "properties": {"seconds": {"type": "number", "minimum": 0,
-                                                                "maximum": MAX_ADVANCE_S}}},
-          example={"seconds": 0.5},
-          result={"type": "object", "properties": {"t": {"type": "number"}, "dt": {"type": "number"},
-                                                   "rendered": {"type": "boolean"}}}, errors=(400,)),
-    Route("POST", "/pause", _pause, "Stop or restart scene time (while paused, POST /advance renders without moving it).",
-          body="required", request={"type": "object", "required": ["paused"], "properties": {"paused": {"type": "boolean"}}},
-          example={"paused": False},
-          result={"type": "object", "properties": {"paused": {"type": "boolean"}, "t": {"type": "number"}}},
-          errors=(400, 411)),
-    Route("GET", "/profile", _profile, "The profiler's summary of the frames so far, the transcript and speech.",
-          result=_OBJ),
+    Route(
+        "GET",
+        "/screenshot",
+        _screenshot,
+        "The view as the wearer sees it, with the overlays (PNG).",
+        query=(
+            Param("view", {"type": "string", "enum": list(VIEWS)}, "Which view (default: the window's).", "fused"),
+            Param("overlay", {"type": "string", "enum": ["0", "1"]}, "0: the bare composite.", "1"),
+        ),
+        reply="image/png",
+        errors=(400,),
+    ),
+    Route(
+        "GET",
+        "/panels/left.png",
+        _panel("left"),
+        "The left eye's exact panel image (native format, PNG).",
+        reply="image/png",
+        errors=(404,),
+    ),
+    Route(
+        "GET",
+        "/panels/right.png",
+        _panel("right"),
+        "The right eye's exact panel image (native format, PNG).",
+        reply="image/png",
+        errors=(404,),
+    ),
+    Route(
+        "POST",
+        "/gesture",
+        _gesture,
+        "A temple-touchpad gesture: runs the scene's bindings and the apps'.",
+        body="required",
+        request={
+            "type": "object",
+            "required": ["gesture"],
+            "properties": {"gesture": {"type": "string", "enum": list(GESTURES)}},
+        },
+        example={"gesture": "tap"},
+        result={"type": "object", "properties": {"gesture": _STR, "actions": {"type": "array", "items": _STR}}},
+        errors=(400, 411),
+    ),
+    Route(
+        "POST",
+        "/voice",
+        _voice,
+        "A voice command, as the speech recogniser would deliver it.",
+        body="required",
+        request={"type": "object", "required": ["text"], "properties": {"text": _STR}},
+        example={"text": "next card"},
+        result={"type": "object", "properties": {"voice": _STR}},
+        errors=(400, 411),
+    ),
+    Route(
+        "POST",
+        "/scene",
+        _scene,
+        "Load another scene file (it becomes the watched one).",
+        body="required",
+        request={"type": "object", "required": ["path"], "properties": {"path": _STR}},
+        example={"path": "scenes/city-walk.toml"},
+        result={"type": "object", "properties": {"loaded": _STR, "title": _STR}},
+        errors=(400, 404, 411, 422),
+    ),
+    Route(
+        "POST",
+        "/device",
+        _device,
+        "Switch to another device profile (a built-in name or a profile file).",
+        body="required",
+        request={"type": "object", "required": ["device"], "properties": {"device": _STR}},
+        example={"device": "quark-s1"},
+        result={"type": "object", "properties": {"device": _STR, "title": _STR}},
+        errors=(400, 411),
+    ),
+    Route(
+        "POST",
+        "/advance",
+        _advance,
+        "Move scene time on (default: one frame) and render.",
+        body="optional",
+        request={
+            "type": "object",
+            "properties": {"seconds": {"type": "number", "minimum": 0, "maximum": MAX_ADVANCE_S}},
+        },
+        example={"seconds": 0.5},
+        result={
+            "type": "object",
+            "properties": {"t": {"type": "number"}, "dt": {"type": "number"}, "rendered": {"type": "boolean"}},
+        },
+        errors=(400,),
+    ),
+    Route(
+        "POST",
+        "/pause",
+        _pause,
+        "Stop or restart scene time (while paused, POST /advance renders without moving it).",
+        body="required",
+        request={"type": "object", "required": ["paused"], "properties": {"paused": {"type": "boolean"}}},
+        example={"paused": False},
+        result={"type": "object", "properties": {"paused": {"type": "boolean"}, "t": {"type": "number"}}},
+        errors=(400, 411),
+    ),
+    Route(
+        "GET",
+        "/profile",
+        _profile,
+        "The profiler's summary of the frames so far, the transcript and speech.",
+        result=_OBJ,
+    ),
     Route("GET", "/state", _state, "Device, view, time, errors, scene, speech, lint and more.", result=_OBJ),
-    Route("GET", "/widgets", _widgets,
-          "Every widget the scene declares: key (id, else type@line), type, parent's key, and whether the "
-          "current frame shows it (form; else why not).",
-          result={"type": "object", "properties": {"widgets": {"type": "array", "items": _OBJ}}}),
-    Route("POST", "/widgets", _add_widget, "Add a top-level widget: one [[widgets]] table as JSON, with an id.",
-          body="required", request=_WIDGET_REF,
-          example={"type": "text", "id": "hello", "anchor": "top", "text": "Hello from the API"}, status=201,
-          result={"type": "object", "properties": {"id": _STR, "type": _STR, "t": {"type": "number"}}},
-          errors=(400, 411)),
-    Route("GET", "/widgets/{id}", _widget, "One widget's type and every field's current value.", params=_ID,
-          result={"type": "object", "properties": {"id": _STR, "type": _STR, "fields": _OBJ}}, errors=(409,)),
-    Route("PATCH", "/widgets/{id}", _patch_widget,
-          "Set fields, validated like the scene file; all or none. They hold from the current scene time on.",
-          body="required", request={"type": "object", "minProperties": 1,
-                                    "description": "Fields of the widget's type (see components.schemas)."},
-          example={"max_lines": 2}, params=_ID,
-          result={"type": "object", "properties": {"id": _STR, "set": _OBJ, "t": {"type": "number"}}},
-          errors=(400, 409, 411)),
-    Route("DELETE", "/widgets/{id}", _delete_widget, "Take a widget (top-level or nested) out of the scene.",
-          params={"id": "hello"}, result={"type": "object", "properties": {"removed": _STR}}, errors=(409,)),
-    Route("POST", "/widgets/{id}/append", _append,
-          "Stream words into a caption or text as a timeline append does (commit false: a caption's tentative words).",
-          body="required", request={"type": "object", "required": ["text"],
-                                    "properties": {"text": _STR, "commit": {"type": "boolean", "default": True}}},
-          example={"text": "and more words", "commit": True}, params=_ID,
-          result={"type": "object", "properties": {"id": _STR, "text": _STR, "t": {"type": "number"}}},
-          errors=(400, 409, 411)),
-    Route("GET", "/events", _events,
-          "Server-sent events: hello, then gesture, voice, loaded, scene_error, device, looped, changed, added, "
-          "removed, appended, shown, hidden, form, missed_frame, render_error, dropped, bye; comments as heartbeats.",
-          reply="text/event-stream", errors=(503,)),
+    Route(
+        "GET",
+        "/widgets",
+        _widgets,
+        "Every widget the scene declares: key (id, else type@line), type, parent's key, and whether the "
+        "current frame shows it (form; else why not).",
+        result={"type": "object", "properties": {"widgets": {"type": "array", "items": _OBJ}}},
+    ),
+    Route(
+        "POST",
+        "/widgets",
+        _add_widget,
+        "Add a top-level widget: one [[widgets]] table as JSON, with an id.",
+        body="required",
+        request=_WIDGET_REF,
+        example={"type": "text", "id": "hello", "anchor": "top", "text": "Hello from the API"},
+        status=201,
+        result={"type": "object", "properties": {"id": _STR, "type": _STR, "t": {"type": "number"}}},
+        errors=(400, 411),
+    ),
+    Route(
+        "GET",
+        "/widgets/{id}",
+        _widget,
+        "One widget's type and every field's current value.",
+        params=_ID,
+        result={"type": "object", "properties": {"id": _STR, "type": _STR, "fields": _OBJ}},
+        errors=(409,),
+    ),
+    Route(
+        "PATCH",
+        "/widgets/{id}",
+        _patch_widget,
+        "Set fields, validated like the scene file; all or none. They hold from the current scene time on.",
+        body="required",
+        request={
+            "type": "object",
+            "minProperties": 1,
+            "description": "Fields of the widget's type (see components.schemas).",
+        },
+        example={"max_lines": 2},
+        params=_ID,
+        result={"type": "object", "properties": {"id": _STR, "set": _OBJ, "t": {"type": "number"}}},
+        errors=(400, 409, 411),
+    ),
+    Route(
+        "DELETE",
+        "/widgets/{id}",
+        _delete_widget,
+        "Take a widget (top-level or nested) out of the scene.",
+        params={"id": "hello"},
+        result={"type": "object", "properties": {"removed": _STR}},
+        errors=(409,),
+    ),
+    Route(
+        "POST",
+        "/widgets/{id}/append",
+        _append,
+        "Stream words into a caption or text as a timeline append does (commit false: a caption's tentative words).",
+        body="required",
+        request={
+            "type": "object",
+            "required": ["text"],
+            "properties": {"text": _STR, "commit": {"type": "boolean", "default": True}},
+        },
+        example={"text": "and more words", "commit": True},
+        params=_ID,
+        result={"type": "object", "properties": {"id": _STR, "text": _STR, "t": {"type": "number"}}},
+        errors=(400, 409, 411),
+    ),
+    Route(
+        "GET",
+        "/events",
+        _events,
+        "Server-sent events: hello, then gesture, voice, loaded, scene_error, device, looped, changed, added, "
+        "removed, appended, shown, hidden, form, missed_frame, render_error, dropped, bye; comments as heartbeats.",
+        reply="text/event-stream",
+        errors=(503,),
+    ),
     Route("GET", "/openapi.json", _openapi, "This document.", result=_OBJ),
 )
 
@@ -835,6 +977,8 @@ class _Handler(BaseHTTPRequestHandler):
     """One connection, one request, one reply, then the connection closes."""
 
     server: _HttpServer
+    timeout: ClassVar[float]  # seconds a request may take to arrive (ApiServer sets it per server)
+    _unread: int | None  # body bytes not read yet (None: no Content-Length)
     protocol_version = "HTTP/1.0"
     server_version = "hud-emulator"
     sys_version = ""
@@ -920,7 +1064,9 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         if any(not _LENGTH.match(value) for value in values) or len({value.strip() for value in values}) > 1:
             if check:
-                raise ApiError(400, f"bad Content-Length {escape(', '.join(values))!r} (send one whole number of bytes)")
+                raise ApiError(
+                    400, f"bad Content-Length {escape(', '.join(values))!r} (send one whole number of bytes)"
+                )
             return 0
         return int(values[0])
 
@@ -1018,7 +1164,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_event(self, seq: int, kind: str, data: dict[str, Any], flush: bool = True) -> None:
         text = json.dumps(data, ensure_ascii=False, default=str)
         head = f"id: {seq}\n" if seq else ""
-        self.wfile.write(f"{head}event: {kind}\ndata: {text}\n\n".encode("utf-8"))
+        self.wfile.write(f"{head}event: {kind}\ndata: {text}\n\n".encode())
         if flush:
             self.wfile.flush()
 
@@ -1042,27 +1188,3 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _ClientGone(Exception):
     """The client stopped sending mid-request; nothing to answer."""
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m emulator.server [scene] [--device NAME] [--port N]`: the API, headless (see
-    `python -m emulator SCENE --serve PORT --headless` for the emulator running on its own)."""
-    import argparse
-
-    from emulator.headless import serve
-
-    parser = argparse.ArgumentParser(prog="python -m emulator.server", description=__doc__.split("\n")[0])
-    parser.add_argument("scene", nargs="?", help="scene file to open")
-    parser.add_argument("--device", help="device profile (default: the scene's)")
-    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port)")
-    args = parser.parse_args(argv)
-    try:
-        emulator = Emulator.open(args.scene, device=args.device)
-        return serve(emulator, args.port)
-    except HudError as exc:
-        print(escape(str(exc)), file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -9,6 +9,7 @@ signature. So while a file's modification time is recent (within RACY_S of now) 
 is hashed as well, and a changed hash counts as a change: rapid writes are never missed, and
 a file that has been quiet for RACY_S costs one `stat` per poll.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,10 +21,10 @@ from pathlib import Path
 
 from hud.limits import MAX_SCENE_BYTES
 
-RACY_S = 2.0                   # a modification this recent may hide a same-size rewrite in the same tick
-HASH_LIMIT = MAX_SCENE_BYTES   # larger files are compared by signature alone
+RACY_S = 2.0  # a modification this recent may hide a same-size rewrite in the same tick
+HASH_LIMIT = MAX_SCENE_BYTES  # larger files are compared by signature alone
 
-Signature = tuple[int, int, int, int, int] | None   # (mode, mtime_ns, ctime_ns, size, inode); None: no file
+Signature = tuple[int, int, int, int, int] | None  # (mode, mtime_ns, ctime_ns, size, inode); None: no file
 
 
 def signature(path: Path) -> Signature:

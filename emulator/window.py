@@ -10,235 +10,64 @@ voice prompt (drawn with Pillow by emulator.overlay, re-uploaded only when it ch
 every 250 ms for the moving parts). The outlines are mapped onto the scaled view with the same
 `viewport` math the view is drawn with.
 
-The key bindings live in `KEYS` (the help overlay and the README list it) and in `handle_key`,
-a pure function of (emulator, key, modifiers, window state) that tests drive without a display.
+The keys are one table of bindings (emulator.controls.BINDINGS): `handle_key` dispatches a
+press through it and the help overlay (H) lists it.
+
+The panels are drawn by the emulator's renderer on its raster backend (GL where a context can
+be made, else the CPU; the status bar says which); the window composites them with its own
+OpenGL context, made current around each frame it draws.
 
 Test hook: the environment variable HUD_EMULATOR_MAX_FRAMES=N makes the window close itself
 after N frames and print one JSON line to stderr: the window's frame count, wall time and frame
 rate, how many speech sounds it played and whether speech was audible, and `emulator.summary()`
 (the profiler's summary of the rendered frames, the speech transcript and state).
 
-Speech: the window turns the emulator's sound on (`Emulator.set_audible`); pygame.mixer opens
+Speech: the window turns the emulator's sound on (`Narration.set_audible`); pygame.mixer opens
 when the scene first speaks, on SDL's default audio driver (SDL_AUDIODRIVER picks another;
 "dummy" plays to nowhere). M mutes and unmutes.
 """
+
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import sys
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from emulator.look import AMBIENTS, EYE_GAP, FULLSCREEN_VERTEX, VIEWS, GLCompositor
-from emulator.overlay import (PAD, PROFILE_SIZE, _font, draw_banner, draw_error, draw_lines, draw_outlines,
-                              draw_profile, draw_status, eye_origins)
+from emulator.controls import BINDINGS, WindowState, handle_key
+from emulator.look import EYE_GAP, FULLSCREEN_VERTEX, GLCompositor
+from emulator.overlay import (
+    PAD,
+    PROFILE_SIZE,
+    _font,
+    draw_banner,
+    draw_error,
+    draw_lines,
+    draw_outlines,
+    draw_profile,
+    draw_status,
+    eye_origins,
+)
+from emulator.view import NO_DISPLAY_SIZE
 from hud.errors import HudError
 
 if TYPE_CHECKING:
     from emulator.core import Emulator
 
-MAX_FRAMES_ENV = "HUD_EMULATOR_MAX_FRAMES"   # test hook: stop after this many frames (see the module doc)
-STATUS_H = 24                # the status bar's height; the view is fitted into the area above it
-NO_DISPLAY_SIZE = (960, 540)  # the panel shown for glasses without a display
-OVERLAY_MIN_S = 0.25         # moving overlay parts (time, profiler graph) refresh at most this often
-NOTICE_S = 2.5               # how long a key's confirmation (e.g. the screenshot's path) stays up
-MAX_ZOOM = 8
-MAX_DT = 0.25                # a stalled frame does not make scene time jump further than this
-AMBIENT_ORDER = tuple(name for name in ("night", "indoor", "overcast", "sunny") if name in AMBIENTS) or tuple(AMBIENTS)
-
-# (keys, what they do): the help overlay shows this table, the README lists it.
-KEYS: tuple[tuple[str, str], ...] = (
-    ("1 2 3 4", "view: both eyes / fused / left eye / right eye"),
-    ("+  -  0", "zoom in / out (integer steps) / fit the window"),
-    ("D  Shift+D", "next / previous device profile"),
-    ("B", "next background (the built-ins, then none)"),
-    ("A", "ambient light: night, indoor, overcast, sunny"),
-    ("G", "glow (halation) on / off"),
-    ("E", "eye-box fall-off on / off"),
-    ("W", "see-through on / off (off: black world)"),
-    ("P", "profiler overlay on / off"),
-    ("O", "outlines: widget boxes, forms and lint findings on / off"),
-    ("S", "screenshot: panels + view as PNGs"),
-    ("Space", "pause / resume scene time"),
-    ("R", "restart scene time (t = 0)"),
-    ("Return", "gesture: tap"),
-    ("Shift+Return", "gesture: double tap"),
-    ("L", "gesture: long press"),
-    ("Right", "gesture: swipe forward"),
-    ("Left", "gesture: swipe back"),
-    ("V", "voice command: type it, Return sends, Esc cancels"),
-    ("M", "speech sound: mute / unmute"),
-    ("H  F1", "this help on / off"),
-    ("Q  Esc", "quit (Esc first closes the voice prompt or the help)"),
-)
+MAX_FRAMES_ENV = "HUD_EMULATOR_MAX_FRAMES"  # test hook: stop after this many frames (see the module doc)
+STATUS_H = 24  # the status bar's height; the view is fitted into the area above it
+OVERLAY_MIN_S = 0.25  # moving overlay parts (time, profiler graph) refresh at most this often
+MAX_DT = 0.25  # a stalled frame does not make scene time jump further than this
 
 
 class NoWindow(HudError):
     """No window can be opened here (no display, or no OpenGL 3.3)."""
-
-
-@dataclass
-class WindowState:
-    """What the window remembers besides the emulator: zoom, help, the voice prompt, notices."""
-
-    zoom: int | str = "fit"
-    screenshot_dir: str = "screenshots"
-    show_help: bool = False
-    prompt: str | None = None          # the voice command being typed (None: no prompt)
-    background: int | None = None      # index into background_names() (None: not chosen here yet)
-    fit_scale: float = 1.0             # the scale "fit" uses now (so + zooms in from there)
-    running: bool = True
-    notice: str | None = None          # a key's confirmation, shown in the banner for NOTICE_S
-    notice_until: float = 0.0
-
-    def say(self, text: str) -> str:
-        self.notice = text
-        self.notice_until = time.monotonic() + NOTICE_S
-        return text
-
-    @property
-    def banner(self) -> str | None:
-        return self.notice if self.notice and time.monotonic() < self.notice_until else None
-
-
-def background_names() -> list[str]:
-    """What B cycles through: the built-in backgrounds, then "none" (the neutral grey world)."""
-    from emulator.backgrounds import BACKGROUNDS
-
-    return [name for name in BACKGROUNDS if name != "none"] + ["none"]
-
-
-def _set_background(emu: Emulator, name: str) -> None:
-    from emulator.backgrounds import load_background
-
-    emu.look.background = None if name == "none" else load_background(name)
-
-
-def _on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
-def handle_key(emu: Emulator, key: int, mod: int, state: WindowState, text: str = "") -> str | None:
-    """Carry out one key press (pygame key code, modifier bits, the character it typed).
-
-    Returns what happened, in words (None for a key that does nothing)."""
-    import pygame
-
-    shift = bool(mod & pygame.KMOD_SHIFT)
-    enter = key in (pygame.K_RETURN, pygame.K_KP_ENTER)
-    if state.prompt is not None:  # the voice prompt takes every key until Return or Esc
-        if enter:
-            command, state.prompt = state.prompt.strip(), None
-            if not command:
-                return state.say("voice: nothing typed")
-            emu.voice(command)
-            return f"voice: {command}"
-        if key == pygame.K_ESCAPE:
-            state.prompt = None
-            return state.say("voice: cancelled")
-        if key == pygame.K_BACKSPACE:
-            state.prompt = state.prompt[:-1]
-            return "voice: backspace"
-        if text and text.isprintable():
-            state.prompt += text
-            return f"voice: typed {text!r}"
-        return None
-
-    views = {pygame.K_1: 0, pygame.K_2: 1, pygame.K_3: 2, pygame.K_4: 3,
-             pygame.K_KP1: 0, pygame.K_KP2: 1, pygame.K_KP3: 2, pygame.K_KP4: 3}
-    if key in views:
-        emu.view = VIEWS[views[key]]
-        return f"view {emu.view}"
-    current = max(1, int(state.fit_scale)) if state.zoom == "fit" else int(state.zoom)
-    if key in (pygame.K_PLUS, pygame.K_KP_PLUS, pygame.K_EQUALS) or text == "+":
-        state.zoom = 1 if state.zoom == "fit" and state.fit_scale < 1 else min(MAX_ZOOM, current + 1)
-        return state.say(f"zoom {state.zoom}x")
-    if key in (pygame.K_MINUS, pygame.K_KP_MINUS) or text == "-":
-        state.zoom = max(1, current - 1)
-        return state.say(f"zoom {state.zoom}x")
-    if key in (pygame.K_0, pygame.K_KP0):
-        state.zoom = "fit"
-        return state.say("zoom: fit the window")
-    if key == pygame.K_d:
-        name = emu.cycle_device(-1 if shift else 1)
-        return state.say(f"device {name}")
-    if key == pygame.K_b:
-        names = background_names()
-        if state.background is None:
-            state.background = len(names) - 1 if emu.look.background is None else -1
-        state.background = (state.background + 1) % len(names)
-        _set_background(emu, names[state.background])
-        return state.say(f"background {names[state.background]}")
-    if key == pygame.K_a:
-        order = AMBIENT_ORDER
-        index = order.index(emu.look.ambient) if emu.look.ambient in order else -1
-        emu.look.ambient = order[(index + 1) % len(order)]
-        return state.say(f"ambient {emu.look.ambient}")
-    if key == pygame.K_g:
-        emu.look.glow = not emu.look.glow
-        return state.say(f"glow {_on_off(emu.look.glow)}")
-    if key == pygame.K_e:
-        emu.look.eye_box = not emu.look.eye_box
-        return state.say(f"eye box {_on_off(emu.look.eye_box)}")
-    if key == pygame.K_w:
-        emu.look.see_through = not emu.look.see_through
-        return state.say(f"see-through {_on_off(emu.look.see_through)}")
-    if key == pygame.K_p:
-        emu.show_profile = not emu.show_profile
-        return f"profiler {_on_off(emu.show_profile)}"
-    if key == pygame.K_o:
-        emu.show_outlines = not emu.show_outlines
-        return state.say(f"outlines {_on_off(emu.show_outlines)}")
-    if key == pygame.K_s:
-        return state.say(take_screenshot(emu, state.screenshot_dir))
-    if key == pygame.K_SPACE:
-        emu.paused = not emu.paused
-        return state.say("paused" if emu.paused else "running")
-    if key == pygame.K_r:
-        emu.seek(0.0)
-        return state.say("restarted: t = 0")
-    gesture = ("double_tap" if shift else "tap") if enter else {
-        pygame.K_l: "long_press", pygame.K_RIGHT: "swipe_forward", pygame.K_LEFT: "swipe_back"}.get(key)
-    if gesture:
-        emu.gesture(gesture)  # the emulator's own event is the banner
-        return f"gesture {gesture}"
-    if key == pygame.K_v:
-        state.prompt = ""
-        return "voice: prompt open"
-    if key == pygame.K_m:
-        return state.say("speech muted" if emu.mute() else "speech unmuted")
-    if key in (pygame.K_h, pygame.K_F1):
-        state.show_help = not state.show_help
-        return f"help {_on_off(state.show_help)}"
-    if key == pygame.K_ESCAPE and state.show_help:
-        state.show_help = False
-        return "help off"
-    if key in (pygame.K_q, pygame.K_ESCAPE):
-        state.running = False
-        return "quit"
-    return None
-
-
-def take_screenshot(emu: Emulator, folder: str | Path) -> str:
-    """emu.screenshot into `folder` under a name that does not repeat; returns the banner text."""
-    now = time.time()
-    stem = f"hud-{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}-{int(now * 1000) % 1000:03d}"
-    try:
-        written = emu.screenshot(folder, stem=stem)
-    except (HudError, OSError) as exc:
-        return f"screenshot failed: {exc}"
-    named = ([p for p in written if p.stem.endswith(f"-{emu.view}-view")]
-             or [p for p in written if p.stem.endswith(f"-{emu.view}")] or written[-1:])
-    if not named:
-        return "screenshot: nothing to write"
-    view = named[0]
-    return f"screenshot: {view}" + (f" (+{len(written) - 1} panels)" if len(written) > 1 else "")
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -247,7 +76,7 @@ def natural_size(emu: Emulator) -> tuple[int, int]:
     device = emu.device
     if not device.has_display:
         return NO_DISPLAY_SIZE
-    width = 2 * device.width + EYE_GAP if emu.view == "both" else device.width
+    width = 2 * device.width + EYE_GAP if emu.viewer.view == "both" else device.width
     return width, device.height
 
 
@@ -255,8 +84,9 @@ def fit_scale(natural: tuple[int, int], area: tuple[int, int]) -> float:
     return max(min(area[0] / natural[0], area[1] / natural[1]), 1e-3)
 
 
-def viewport(natural: tuple[int, int], window: tuple[int, int], zoom: int | str,
-             reserve: int = 0) -> tuple[int, int, int, int]:
+def viewport(
+    natural: tuple[int, int], window: tuple[int, int], zoom: int | str, reserve: int = 0
+) -> tuple[int, int, int, int]:
     """GL viewport (x, y from the bottom-left, w, h) of the view: centred in the area above the
     status bar (and above `reserve` more pixels), at integer `zoom` or scaled to fit with the
     aspect kept (letterboxed)."""
@@ -267,8 +97,9 @@ def viewport(natural: tuple[int, int], window: tuple[int, int], zoom: int | str,
     return left, window[1] - top - height, width, height
 
 
-def view_layout(natural: tuple[int, int], window: tuple[int, int], zoom: int | str,
-                profile: bool) -> tuple[tuple[int, int, int, int], tuple[int, int] | None, int]:
+def view_layout(
+    natural: tuple[int, int], window: tuple[int, int], zoom: int | str, profile: bool
+) -> tuple[tuple[int, int, int, int], tuple[int, int] | None, int]:
     """Where the view goes (its GL viewport) and, with the profiler on, where the graph goes
     (its top-left corner in window pixels, top-down) so that it covers none of the view: in a
     letterbox bar or beside the view when one is wide and tall enough, else in a band kept free
@@ -280,8 +111,11 @@ def view_layout(natural: tuple[int, int], window: tuple[int, int], zoom: int | s
     if spot is not None:
         return port, spot, 0
     reserve = PROFILE_SIZE[1] + 2 * PAD
-    return (viewport(natural, window, zoom, reserve),
-            (max(PAD, window[0] - PROFILE_SIZE[0] - PAD), window[1] - STATUS_H - reserve + PAD), reserve)
+    return (
+        viewport(natural, window, zoom, reserve),
+        (max(PAD, window[0] - PROFILE_SIZE[0] - PAD), window[1] - STATUS_H - reserve + PAD),
+        reserve,
+    )
 
 
 def _free_spot(port: tuple[int, int, int, int], window: tuple[int, int]) -> tuple[int, int] | None:
@@ -289,7 +123,7 @@ def _free_spot(port: tuple[int, int, int, int], window: tuple[int, int]) -> tupl
     the view, below it, right of it or left of it (top-left corner, top-down), or None."""
     (w, h), (win_w, win_h) = PROFILE_SIZE, window
     left, bottom, width, height = port
-    top, below = win_h - bottom - height, win_h - bottom   # the view's top and bottom edges, top-down
+    top, below = win_h - bottom - height, win_h - bottom  # the view's top and bottom edges, top-down
     room_w, room_h = w + 2 * PAD, h + 2 * PAD
     if win_w >= room_w and top >= room_h:
         return win_w - w - PAD, PAD
@@ -318,49 +152,60 @@ def initial_size(natural: tuple[int, int], desktop: tuple[int, int], zoom: int |
 
 # -- overlay -----------------------------------------------------------------------------------
 def status_text(emu: Emulator, state: WindowState, fps: float | None = None) -> str:
+    """The window's status bar: the emulator's status line, the zoom, the frame rate."""
     zoom = "fit" if state.zoom == "fit" else f"{state.zoom}x"
     rate = f"  {fps:4.1f} fps" if fps is not None else ""
-    return (f"{emu.device.name}  {emu.view}  t={emu.t:5.2f}s{'  paused' if emu.paused else ''}"
-            f"{'  muted' if emu.muted else ''}{'  no sound' if emu.sound_error else ''}  "
-            f"ambient {emu.look.ambient}  zoom {zoom}{rate}{'  outlines' if emu.show_outlines else ''}  H: help")
+    return f"{emu.viewer.status_line()}  zoom {zoom}{rate}  H: help"
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """What the help overlay lists: (keys, what they do) for every binding, in order."""
+    return [(binding.keys, binding.does) for binding in BINDINGS]
 
 
 def draw_help(image: Image.Image, top: int = PAD) -> None:
-    """The KEYS table in two columns, top-left."""
+    """The keys table in two columns, top-left."""
     draw = ImageDraw.Draw(image, "RGBA")
     font, bold = _font(14), _font(14, bold=True)
-    key_w = max(draw.textlength(keys, font=bold) for keys, _ in KEYS)
-    what_w = max(draw.textlength(what, font=font) for _, what in KEYS)
+    rows = help_rows()
+    key_w = max(draw.textlength(keys, font=bold) for keys, _ in rows)
+    what_w = max(draw.textlength(what, font=font) for _, what in rows)
     line = 18
-    height = 8 + line * (len(KEYS) + 1)
+    height = 8 + line * (len(rows) + 1)
     draw.rectangle([PAD, top, PAD * 4 + key_w + what_w, top + height], fill=(0, 0, 0, 215))
     draw.text((PAD * 2, top + 4), "Keys", font=bold, fill=(255, 196, 0, 255))
-    for index, (keys, what) in enumerate(KEYS, 1):
+    for index, (keys, what) in enumerate(rows, 1):
         y = top + 4 + line * index
         draw.text((PAD * 2, y), keys, font=bold, fill=(255, 255, 255, 255))
         draw.text((PAD * 3 + key_w, y), what, font=font, fill=(220, 220, 220, 255))
 
 
 def overlay_image(emu: Emulator, state: WindowState, size: tuple[int, int], fps: float | None = None) -> Image.Image:
-    """The overlays for a window of `size`, on a transparent RGBA image (Emulator.decorate's look)."""
+    """The overlays for a window of `size`, on a transparent RGBA image (Viewer.decorate's look)."""
+    viewer, profiler = emu.viewer, emu.scene_state.profiler
     canvas = Image.new("RGBA", size, (0, 0, 0, 0))
-    outlines = emu.outlines(OVERLAY_MIN_S) if emu.show_outlines else None
+    outlines = viewer.outlines(OVERLAY_MIN_S) if viewer.show_outlines else None
     natural = natural_size(emu)
-    profile = emu.show_profile and bool(emu.profiler.records)
+    profile = viewer.show_profile and bool(profiler.records)
     port, graph, _ = view_layout(natural, size, state.zoom, profile)
     if outlines is not None:  # the view's pixels where draw() puts them: view_layout(), top-down
         left, bottom, width, height = port
-        draw_outlines(canvas, outlines, eye_origins(emu.device, emu.view), (emu.device.width, emu.device.height),
-                      origin=(left, size[1] - bottom - height), scale=(width / natural[0], height / natural[1]))
-    title = emu.scene.title if emu.scene is not None and emu.scene.title else ""
-    draw_status(canvas, status_text(emu, state, fps), title)
-    banner = state.banner or emu.last_event
+        draw_outlines(
+            canvas,
+            outlines,
+            eye_origins(emu.device, viewer.view),
+            (emu.device.width, emu.device.height),
+            origin=(left, size[1] - bottom - height),
+            scale=(width / natural[0], height / natural[1]),
+        )
+    draw_status(canvas, status_text(emu, state, fps), viewer.title)
+    banner = state.banner or emu.log.last_note
     if banner:
         draw_banner(canvas, banner)
-    if emu.error_box is not None:
-        draw_error(canvas, *emu.error_box)
+    if viewer.error_box is not None:
+        draw_error(canvas, *viewer.error_box)
     if graph is not None:
-        draw_profile(canvas, emu.profiler, origin=graph)
+        draw_profile(canvas, profiler, origin=graph)
     if state.show_help:
         draw_help(canvas)
     if state.prompt is not None:
@@ -370,8 +215,8 @@ def overlay_image(emu: Emulator, state: WindowState, size: tuple[int, int], fps:
 
 
 def window_title(emu: Emulator) -> str:
-    title = emu.scene.title if emu.scene is not None and emu.scene.title else (
-        emu.scene_path.name if emu.scene_path else "no scene")
+    path = emu.scene_state.path
+    title = emu.viewer.title or (path.name if path else "no scene")
     return f"hud emulator — {title} — {emu.device.name}"
 
 
@@ -419,7 +264,9 @@ class Window:
             import moderngl
             import pygame
         except ImportError as exc:  # pragma: no cover - both are dependencies
-            raise HudError(f"the emulator window needs pygame and moderngl ({exc}); pip install pygame moderngl")
+            raise HudError(
+                f"the emulator window needs pygame and moderngl ({exc}); pip install pygame moderngl"
+            ) from None
         self.pygame, self.mgl = pygame, moderngl
         try:
             _init_display(pygame)
@@ -437,13 +284,14 @@ class Window:
             detail = str(exc).strip() or type(exc).__name__
             raise NoWindow(f"no display available: {detail}; use the headless Emulator or --screenshots") from None
         pygame.key.set_repeat(400, 40)
-        self.emu.set_audible(True)  # speech through the speakers (pygame.mixer, opened when it first speaks)
+        self.emu.narration.set_audible(True)  # speech through the speakers (pygame.mixer, opened when it first speaks)
         self.compositor = GLCompositor(self.ctx)
         self.blit = self.ctx.program(vertex_shader=FULLSCREEN_VERTEX, fragment_shader=_BLIT_FRAGMENT)
         quad = np.array([-1, -1, 1, -1, -1, 1, 1, 1], dtype="f4")
         self._vbo = self.ctx.buffer(quad.tobytes())
         self._vao = self.ctx.vertex_array(self.blit, [(self._vbo, "2f", "in_pos")])
         self.clock = pygame.time.Clock()
+        self.turns = _GlxTurns()  # from here on the window's context is current only while it draws
         if self.serve is not None:
             from emulator.server import ApiServer
 
@@ -456,15 +304,17 @@ class Window:
             print(f"emulator API on {self.server.url}", file=sys.stderr)
 
     def close(self) -> None:
-        self.emu.set_audible(False)
+        self.emu.narration.set_audible(False)
         if self.server is not None:
             self.server.stop()
             self.server = None
-        for obj in (self._overlay_tex, self._panel_tex, *(self._view or ())):
-            if obj is not None:
-                obj.release()
-        if hasattr(self, "compositor"):
-            self.compositor.release()
+        if hasattr(self, "turns"):
+            with self.turns:
+                for obj in (self._overlay_tex, self._panel_tex, *(self._view or ())):
+                    if obj is not None:
+                        obj.release()
+                if hasattr(self, "compositor"):
+                    self.compositor.release()
         if hasattr(self, "pygame"):
             self.pygame.quit()
 
@@ -474,8 +324,8 @@ class Window:
         while self.state.running and (max_frames is None or self.frames < max_frames):
             self.frame()
         self.seconds = time.perf_counter() - start
-        speech = self.emu.speech
-        self.sounds = (speech.played, speech.audible) if speech is not None else (0, False)
+        player = self.emu.narration.player
+        self.sounds = (player.played, player.audible) if player is not None else (0, False)
         return 0
 
     @property
@@ -498,7 +348,7 @@ class Window:
                 handle_key(emu, event.key, event.mod, self.state, getattr(event, "unicode", ""))
         emu.poll()
         emu.advance(min(dt, MAX_DT) if self.frames else 0.0)
-        emu.trim_profile()
+        emu.scene_state.trim_profile()
         if self.server is not None:
             self.server.pending()
         title = window_title(emu)
@@ -506,40 +356,58 @@ class Window:
             pygame.display.set_caption(title)
             self._title = title
         self.draw()
-        pygame.display.flip()
         self.frames += 1
 
     def draw(self) -> None:
+        """Draw the view and the overlays, and show them (flip)."""
         size = self.pygame.display.get_window_size()
+        # What may render comes first: the renderer's GL backend makes its own context current
+        # while it draws. Then the window's context is made current for the window's drawing.
+        panels = self.emu.panels() if self.emu.device.has_display else {}
+        overlay = self._overlay_image(size)
+        with self.turns:
+            self._draw(size, panels, overlay)
+            self.pygame.display.flip()
+
+    def _draw(self, size: tuple[int, int], panels: dict[str, np.ndarray], overlay: Image.Image | None) -> None:
         screen = self.ctx.screen
         screen.use()
         screen.viewport = (0, 0, *size)
         self.ctx.disable(self.mgl.BLEND)
         screen.clear(0.04, 0.04, 0.05, 1.0)
         natural = natural_size(self.emu)
-        profile = self.emu.show_profile and bool(self.emu.profiler.records)
+        profile = self.emu.viewer.show_profile and bool(self.emu.scene_state.profiler.records)
         port, _, reserve = view_layout(natural, size, self.state.zoom, profile)
         self.state.fit_scale = fit_scale(natural, (size[0], max(1, size[1] - STATUS_H - reserve)))
-        texture = self._view_texture(natural) if self.emu.device.has_display else self._no_display_texture()
-        texture.filter = (self.mgl.NEAREST, self.mgl.NEAREST) if self.state.zoom != "fit" else (
-            self.mgl.LINEAR, self.mgl.LINEAR)
+        texture = self._view_texture(natural, panels) if self.emu.device.has_display else self._no_display_texture()
+        texture.filter = (
+            (self.mgl.NEAREST, self.mgl.NEAREST) if self.state.zoom != "fit" else (self.mgl.LINEAR, self.mgl.LINEAR)
+        )
         screen.use()
         # a zoomed view stays off the status bar (and the profiler's band)
         screen.scissor = (0, STATUS_H + reserve, size[0], max(1, size[1] - STATUS_H - reserve))
         self._draw_image(texture, port, blend=False, flip=not self.emu.device.has_display)
-        screen.scissor = None
+        screen.scissor = None  # type: ignore[assignment]  # moderngl takes None (no scissor); its stub omits it
         screen.viewport = (0, 0, *size)
-        self._draw_image(self._overlay_texture(size), (0, 0, *size), blend=True)
+        self._draw_image(self._overlay_texture(size, overlay), (0, 0, *size), blend=True)
 
-    def _view_texture(self, natural: tuple[int, int]) -> Any:
+    def _view_texture(self, natural: tuple[int, int], panels: dict[str, np.ndarray]) -> Any:
         """The composited view at zoom 1, in an offscreen texture. GLCompositor.draw runs only
         when the panels (the renderer hands back the same arrays for an unchanged frame), the
         look, the view or the device changed: a static HUD costs one blit per frame."""
         emu = self.emu
-        panels = emu.panels()
-        look = emu.look
-        key = (emu.device.name, emu.view, natural, tuple((eye, id(panel)) for eye, panel in panels.items()),
-               look.see_through, look.ambient, look.glow, look.eye_box, id(look.background))
+        look, view = emu.viewer.look, emu.viewer.view
+        key = (
+            emu.device.name,
+            view,
+            natural,
+            tuple((eye, id(panel)) for eye, panel in panels.items()),
+            look.see_through,
+            look.ambient,
+            look.glow,
+            look.eye_box,
+            id(look.background),
+        )
         if self._view is None or self._view[0].size != natural:
             if self._view is not None:
                 self._view[1].release()
@@ -550,7 +418,7 @@ class Window:
         texture, fbo = self._view
         if key != self._view_key:
             fbo.use()
-            self.compositor.draw(panels, emu.device, look, emu.view, (0, 0, *natural))
+            self.compositor.draw(panels, emu.device, look, view, (0, 0, *natural))
             self._view_key = key
             self._view_refs = (panels, look.background)  # keep the ids in the key alive
             self.composites += 1
@@ -561,20 +429,25 @@ class Window:
         ctx.screen.viewport = port
         if blend:
             ctx.enable(mgl.BLEND)
-            ctx.blend_func = (mgl.SRC_ALPHA, mgl.ONE_MINUS_SRC_ALPHA, mgl.ONE, mgl.ONE_MINUS_SRC_ALPHA)
+            ctx.blend_func = (  # type: ignore[assignment]  # rgb and alpha factors: moderngl takes 4; its stub says 2
+                mgl.SRC_ALPHA,
+                mgl.ONE_MINUS_SRC_ALPHA,
+                mgl.ONE,
+                mgl.ONE_MINUS_SRC_ALPHA,
+            )
         else:
             ctx.disable(mgl.BLEND)
         texture.use(0)
-        if "u_image" in self.blit:
-            self.blit["u_image"].value = 0
-        if "u_flip" in self.blit:
-            self.blit["u_flip"].value = 1 if flip else 0
+        for name, value in (("u_image", 0), ("u_flip", 1 if flip else 0)):
+            uniform = self.blit.get(name, None)
+            if isinstance(uniform, mgl.Uniform):
+                uniform.value = value
         self._vao.render(mgl.TRIANGLE_STRIP)
         ctx.disable(mgl.BLEND)
 
     def _no_display_texture(self) -> Any:
         emu = self.emu
-        key = (emu.device.name, tuple(emu.transcript), emu.muted)
+        key = (emu.device.name, tuple(emu.narration.entries), emu.narration.muted)
         if key != self._panel_key or self._panel_tex is None:
             image = np.ascontiguousarray(emu.grab(overlay=False))
             if self._panel_tex is None or self._panel_tex.size != (image.shape[1], image.shape[0]):
@@ -586,28 +459,89 @@ class Window:
             self._panel_key = key
         return self._panel_tex
 
-    def _overlay_texture(self, size: tuple[int, int]) -> Any:
-        """The overlay texture, rebuilt when its content changes: at once for what a key or an
-        event changes, at most every OVERLAY_MIN_S for the clock, the frame rate and the graph."""
-        emu, state = self.emu, self.state
-        banner = state.banner or emu.last_event
-        key = (size, emu.device.name, emu.view, emu.paused, emu.muted, emu.sound_error, emu.look.ambient, state.zoom,
-               banner, emu.error, emu.speech_error, emu.show_profile, state.show_help, state.prompt,
-               emu.scene.title if emu.scene is not None else None, emu.show_outlines,
-               emu.outlines(OVERLAY_MIN_S) if emu.show_outlines else None)
-        moving = (round(emu.t, 2), len(emu.profiler.records) if emu.show_profile else 0)
+    def _overlay_image(self, size: tuple[int, int]) -> Image.Image | None:
+        """The overlays drawn afresh when their content changed (None: the texture is current):
+        at once for what a key or an event changes, at most every OVERLAY_MIN_S for the clock,
+        the frame rate and the graph."""
+        emu, state, viewer, narration = self.emu, self.state, self.emu.viewer, self.emu.narration
+        banner = state.banner or emu.log.last_note
+        key = (
+            size,
+            emu.device.name,
+            viewer.view,
+            emu.clock.paused,
+            narration.muted,
+            narration.sound_error,
+            viewer.look.ambient,
+            state.zoom,
+            banner,
+            viewer.error_box,
+            viewer.show_profile,
+            state.show_help,
+            state.prompt,
+            viewer.title,
+            emu.scene_state.drawn_by,
+            viewer.show_outlines,
+            viewer.outlines(OVERLAY_MIN_S) if viewer.show_outlines else None,
+        )
+        moving = (round(emu.clock.t, 2), len(emu.scene_state.profiler.records) if viewer.show_profile else 0)
         now = time.monotonic()
         stale = key != self._overlay_key or (moving != self._overlay_moving and now - self._overlay_at >= OVERLAY_MIN_S)
-        if self._overlay_tex is None or stale:
-            image = overlay_image(emu, state, size, self.fps)
+        if self._overlay_tex is not None and not stale:
+            return None
+        self._overlay_key, self._overlay_moving, self._overlay_at = key, moving, now
+        return overlay_image(emu, state, size, self.fps)
+
+    def _overlay_texture(self, size: tuple[int, int], image: Image.Image | None) -> Any:
+        """The overlay texture, with `image` uploaded when there is a new one."""
+        if image is not None:
             if self._overlay_tex is None or self._overlay_tex.size != size:
                 if self._overlay_tex is not None:
                     self._overlay_tex.release()
                 self._overlay_tex = self.ctx.texture(size, 4)
                 self._overlay_tex.filter = (self.mgl.NEAREST, self.mgl.NEAREST)
             self._overlay_tex.write(image.tobytes())
-            self._overlay_key, self._overlay_moving, self._overlay_at = key, moving, now
         return self._overlay_tex
+
+
+class _GlxTurns:
+    """Lets the window's GLX context and the GL raster backend's EGL context take turns on this
+    thread: libglvnd lets a thread have a GLX or an EGL context current, not both, and the
+    backend makes its own current while it draws, then releases it. So the window's context is
+    current only while the window draws (`with turns:`). Where the window's context is not GLX
+    (not Linux, or SDL made an EGL context) it does nothing."""
+
+    def __init__(self) -> None:
+        self._glx: Any = None
+        self._current: tuple[int, int, int] = (0, 0, 0)
+        name = (
+            (ctypes.util.find_library("GLX") or ctypes.util.find_library("GL"))
+            if sys.platform.startswith("linux")
+            else None
+        )
+        if name is None:
+            return
+        glx = ctypes.CDLL(name)
+        for function in ("glXGetCurrentContext", "glXGetCurrentDisplay"):
+            getattr(glx, function).restype = ctypes.c_void_p
+        glx.glXGetCurrentDrawable.restype = ctypes.c_ulong
+        glx.glXMakeCurrent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_void_p]
+        context = glx.glXGetCurrentContext()
+        if context:
+            self._glx, self._current = glx, (glx.glXGetCurrentDisplay(), glx.glXGetCurrentDrawable(), context)
+            self.release()
+
+    def __enter__(self) -> None:
+        if self._glx is not None:
+            self._glx.glXMakeCurrent(*self._current)
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """No GLX context current on this thread."""
+        if self._glx is not None:
+            self._glx.glXMakeCurrent(self._current[0], 0, None)
 
 
 def _init_display(pygame: Any) -> None:
@@ -617,8 +551,12 @@ def _init_display(pygame: Any) -> None:
     the X server is unreachable, it probes Wayland (printing to stderr) and then falls back to
     its invisible offscreen driver, and the emulator would run with no window to see."""
     forced = None
-    if (sys.platform.startswith("linux") and "SDL_VIDEODRIVER" not in os.environ
-            and os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+    if (
+        sys.platform.startswith("linux")
+        and "SDL_VIDEODRIVER" not in os.environ
+        and os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
         forced = os.environ["SDL_VIDEODRIVER"] = "x11"
     try:
         pygame.display.init()
@@ -634,8 +572,13 @@ def _init_display(pygame: Any) -> None:
         raise pygame.error(f"SDL found no window system (video driver {driver!r})")
 
 
-def run_window(emu: Emulator, serve: int | None = None, max_frames: int | None = None,
-               screenshot_dir: str = "screenshots", zoom: int | str = "fit") -> int:
+def run_window(
+    emu: Emulator,
+    serve: int | None = None,
+    max_frames: int | None = None,
+    screenshot_dir: str = "screenshots",
+    zoom: int | str = "fit",
+) -> int:
     """Open the emulator window on `emu` and run it until Q, Esc or the window is closed.
 
     `serve`: also answer the HTTP API on this port (0: any free port). `max_frames`: stop after
@@ -658,11 +601,20 @@ def run_window(emu: Emulator, serve: int | None = None, max_frames: int | None =
         window.close()
     if hook:
         seconds = getattr(window, "seconds", 0.0)
-        report = {"window": {"frames": window.frames, "seconds": round(seconds, 3),
-                             "fps": round(window.frames / seconds, 2) if seconds else 0.0,
-                             "composites": window.composites, "view": emu.view, "device": emu.device.name,
-                             "profile": emu.show_profile, "sounds": getattr(window, "sounds", (0, False))[0],
-                             "audible": getattr(window, "sounds", (0, False))[1]},
-                  "summary": emu.summary()}
+        report = {
+            "window": {
+                "frames": window.frames,
+                "seconds": round(seconds, 3),
+                "fps": round(window.frames / seconds, 2) if seconds else 0.0,
+                "composites": window.composites,
+                "view": emu.viewer.view,
+                "device": emu.device.name,
+                "backend": emu.scene_state.drawn_by,
+                "profile": emu.viewer.show_profile,
+                "sounds": getattr(window, "sounds", (0, False))[0],
+                "audible": getattr(window, "sounds", (0, False))[1],
+            },
+            "summary": emu.summary(),
+        }
         print(json.dumps(report), file=sys.stderr)
     return status

@@ -1,5 +1,6 @@
 """The headless emulator: hot reload (broken edits, partial writes, atomic renames, delete
 and re-create), gestures and their scene bindings, app mode, device switching and views."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,8 @@ from emulator import Emulator
 from emulator.overlay import PAD, PROFILE_SIZE, STATUS_BAR_H
 from hud.errors import DeviceError
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
+
 SCENE = """
 [scene]
 title = "Test"
@@ -93,7 +95,7 @@ def test_hot_reload_in_place_edit(emu: Emulator, tmp_path: Path) -> None:
     write(tmp_path / "scene.toml", "Refund received")
     assert emu.poll()
     emu.advance(0)
-    assert emu.error is None and not np.array_equal(before, emu.panels()["left"])
+    assert emu.scene_state.error is None and not np.array_equal(before, emu.panels()["left"])
     assert not emu.poll()  # nothing changed since
 
 
@@ -102,14 +104,14 @@ def test_broken_edit_keeps_the_last_good_frame_and_shows_the_error(emu: Emulator
     (tmp_path / "scene.toml").write_text('[[widgets]]\ntype = "text"\ntext = "unterminated\n', encoding="utf-8")
     emu.poll()
     emu.advance(0.1)
-    assert emu.error is not None and "scene.toml:3:" in emu.error
+    assert emu.scene_state.error is not None and "scene.toml:3:" in emu.scene_state.error
     assert np.array_equal(emu.panels()["left"], good)
     decorated = emu.grab("left")
     red = (decorated[..., 0] > 200) & (decorated[..., 1] < 140)
     assert red.sum() > 200  # the error box
     write(tmp_path / "scene.toml", "Fixed")
     emu.poll()
-    assert emu.error is None
+    assert emu.scene_state.error is None
 
 
 def test_partial_write_then_rest_of_the_file(emu: Emulator, tmp_path: Path) -> None:
@@ -118,10 +120,10 @@ def test_partial_write_then_rest_of_the_file(emu: Emulator, tmp_path: Path) -> N
     cut = text.index('title = "Partial"') + len('title = "Par')  # mid-string: not valid TOML
     path.write_text(text[:cut], encoding="utf-8")
     emu.poll()
-    assert emu.error is not None
+    assert emu.scene_state.error is not None
     path.write_text(text, encoding="utf-8")
     emu.poll()
-    assert emu.error is None and emu.scene.find("pay").title == "Partial"
+    assert emu.scene_state.error is None and emu.scene.find("pay").title == "Partial"
 
 
 def test_atomic_rename_is_noticed(emu: Emulator, tmp_path: Path) -> None:
@@ -136,11 +138,11 @@ def test_delete_and_recreate(emu: Emulator, tmp_path: Path) -> None:
     path = tmp_path / "scene.toml"
     path.unlink()
     assert emu.poll()
-    assert emu.error is not None and "not found" in emu.error
+    assert emu.scene_state.error is not None and "not found" in emu.scene_state.error
     assert lit(emu) > 0  # still the last good frame
     write(path, "Back again")
     assert emu.poll()
-    assert emu.error is None and emu.scene.find("pay").title == "Back again"
+    assert emu.scene_state.error is None and emu.scene.find("pay").title == "Back again"
 
 
 def test_image_asset_change_reloads(tmp_path: Path) -> None:
@@ -162,7 +164,7 @@ def test_tap_dismisses_through_the_binding(emu: Emulator) -> None:
     assert emu.gesture("tap") == ["dismiss pay"]
     emu.advance(0.5)
     assert emu.scene.find("pay").visible is False
-    assert emu.last_event and "tap" in emu.last_event
+    assert emu.log.last_note and "tap" in emu.log.last_note
 
 
 def test_swipe_forward_shows_the_next_card(emu: Emulator) -> None:
@@ -215,8 +217,9 @@ def test_app_mode_drives_the_tree_and_receives_events(tmp_path: Path) -> None:
 
 def test_device_switch_across_every_profile(emu: Emulator) -> None:
     seen = set()
-    for _ in range(len(hud.builtin_names())):
-        seen.add(emu.cycle_device())
+    for name in hud.builtin_names():
+        emu.set_device(name)
+        seen.add(emu.device.name)
         emu.advance(1 / 60)
         image = emu.grab()
         assert image.ndim == 3 and image.shape[2] == 3
@@ -238,21 +241,21 @@ def test_screenshot_writes_panels_and_view(emu: Emulator, tmp_path: Path) -> Non
 
 
 def test_pause_and_profile(emu: Emulator) -> None:
-    emu.paused = True
+    emu.clock.paused = True
     emu.advance(1.0)
-    assert emu.t == 0.0
-    emu.paused = False
+    assert emu.clock.t == 0.0
+    emu.clock.paused = False
     for _ in range(5):
         emu.advance(1 / 60)
     summary = emu.summary()
     assert summary["frames"] >= 6 and summary["device"] == "quark-s1"
-    emu.show_profile = True
-    emu.events.clear()  # no banner
+    emu.viewer.show_profile = True
+    emu.log.notes.clear()  # no banner
     grabbed = emu.grab("left")
     band = PROFILE_SIZE[1] + 2 * PAD + STATUS_BAR_H  # the graph sits in a band below the view ...
     assert grabbed.shape == (480 + band, 640, 3)
     assert np.array_equal(grabbed[:480], emu.grab("left", overlay=False))  # ... covering none of it
-    assert grabbed[480:480 + band - STATUS_BAR_H].max() > 200  # the graph's text and bars
+    assert grabbed[480 : 480 + band - STATUS_BAR_H].max() > 200  # the graph's text and bars
 
 
 # -- outlines ------------------------------------------------------------------------------------
@@ -277,7 +280,7 @@ title = "Paid"
 
 
 def _box(emulator: Emulator, widget_id: str, eye: str) -> tuple[int, int, int, int]:
-    entry = next(w for w in emulator.frame.layout["widgets"] if w["id"] == widget_id)
+    entry = next(w for w in emulator.scene_state.frame.layout["widgets"] if w["id"] == widget_id)
     return tuple(entry["eyes"][eye])
 
 
@@ -287,12 +290,12 @@ def test_outlines_draw_each_widget_box_on_every_view() -> None:
 
     emu = Emulator.open(ROOT / "scenes" / "city-walk.toml")
     emu.seek(2.5)
-    emu.events.clear()  # no banner over the boxes
+    emu.log.notes.clear()  # no banner over the boxes
     off = emu.grab("both")
-    assert emu._lint is None  # off: lint never runs
-    emu.show_outlines = True
+    assert emu.viewer._lint is None  # off: lint never runs
+    emu.viewer.show_outlines = True
     on = emu.grab("both")
-    assert "outlines" in emu.status_line()
+    assert "outlines" in emu.viewer.status_line()
     cyan = OUTLINE_COLOURS[None]
     for eye, x0 in (("left", 0), ("right", emu.device.width + EYE_GAP)):
         x, y, w, h = _box(emu, "pay", eye)
@@ -301,7 +304,7 @@ def test_outlines_draw_each_widget_box_on_every_view() -> None:
         assert np.array_equal(on[y + h // 2, x0 + x + 4], off[y + h // 2, x0 + x + 4])  # outlined, not filled
     changed = np.any(on != off, axis=2)
     assert not changed[200:380, 250:330].any()  # empty world between the widgets: untouched
-    outlines = emu.outlines()
+    outlines = emu.viewer.outlines()
     labels = [o.label for o in outlines.widgets]
     assert "notification 'pay' · full" in labels and "nav_arrow 'next-turn' · full" in labels
     assert [o.nested for o in outlines.widgets if o.label.startswith("caption 'live'")] == [True]
@@ -310,8 +313,9 @@ def test_outlines_draw_each_widget_box_on_every_view() -> None:
     assert tuple(emu.grab("fused")[y + h // 2, x]) == cyan  # fused: the left eye's boxes
     x, y, w, h = _box(emu, "pay", "right")
     assert tuple(emu.grab("right")[y + h // 2, x]) == cyan
-    assert emu.grab("both", overlay=False).shape == on.shape and np.array_equal(emu.grab("both", overlay=False),
-                                                                                 emu.grab("both", overlay=False))
+    assert emu.grab("both", overlay=False).shape == on.shape and np.array_equal(
+        emu.grab("both", overlay=False), emu.grab("both", overlay=False)
+    )
 
 
 def test_outlines_show_a_lint_error_in_red(tmp_path: Path) -> None:
@@ -321,9 +325,9 @@ def test_outlines_show_a_lint_error_in_red(tmp_path: Path) -> None:
     scene.write_text(OFFSCREEN_SCENE, encoding="utf-8")
     emu = Emulator.open(scene)
     emu.advance(0)
-    emu.events.clear()
-    emu.show_outlines = True
-    outlines = emu.outlines()
+    emu.log.notes.clear()
+    emu.viewer.show_outlines = True
+    outlines = emu.viewer.outlines()
     assert outlines.counts == (1, 0) and outlines.summary() == "lint: 1 error, 0 warnings"
     assert outlines.findings[0].rule == "offscreen" and outlines.findings[0].widget == "text 'lost'"
     severity = {o.label: o.severity for o in outlines.widgets}
@@ -336,44 +340,44 @@ def test_outlines_show_a_lint_error_in_red(tmp_path: Path) -> None:
     x, y, w, h = _box(emu, "pay", "left")
     assert tuple(image[y + h // 2, x]) == OUTLINE_COLOURS[None]
     reds = np.all(np.abs(image.astype(int) - red) < 40, axis=2)
-    assert reds[emu.device.height // 2:].sum() > 200  # the legend's lint line and its message, in red
+    assert reds[emu.device.height // 2 :].sum() > 200  # the legend's lint line and its message, in red
 
 
 def test_outlines_lint_again_only_when_the_frame_changes(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    import emulator.core as core
+    import emulator.view as view
 
     calls: list[float] = []
-    real = core.lint
+    real = view.lint
 
     def counted(*args, **kwargs):
         calls.append(kwargs["at"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(core, "lint", counted)
-    emu.show_outlines = True
+    monkeypatch.setattr(view, "lint", counted)
+    emu.viewer.show_outlines = True
     emu.grab()
     emu.grab("left")
-    assert calls == [emu.t]
+    assert calls == [emu.clock.t]
     for _ in range(3):  # a static HUD: after lint's own render the tree redraws, the same pixels
         emu.advance(1 / 60)
         emu.grab()
     assert len(calls) == 1
     emu.gesture("tap")  # dismisses pay (it fades out): other frames
     emu.advance(0.1)
-    emu.outlines(min_interval=60)  # the window's rate limit: the last findings, for now
+    emu.viewer.outlines(min_interval=60)  # the window's rate limit: the last findings, for now
     assert len(calls) == 1
-    emu.outlines()
+    emu.viewer.outlines()
     assert len(calls) == 2
     emu.advance(0.5)
-    outlines = emu.outlines()
+    outlines = emu.viewer.outlines()
     assert len(calls) == 3 and not any("'pay'" in o.label for o in outlines.widgets)
     emu.advance(1 / 60)
-    assert emu.outlines() == outlines and len(calls) == 3
+    assert emu.viewer.outlines() == outlines and len(calls) == 3
     emu.set_device("even-g2")
     emu.advance(0)
-    emu.outlines()
+    emu.viewer.outlines()
     assert len(calls) == 4
-    emu.show_outlines = False
+    emu.viewer.show_outlines = False
     emu.advance(1 / 60)
     emu.grab()
     assert len(calls) == 4
@@ -382,12 +386,12 @@ def test_outlines_lint_again_only_when_the_frame_changes(emu: Emulator, monkeypa
 def test_outlines_list_compositor_hidden_widgets_and_skip_devices_without_display() -> None:
     emu = Emulator.open(ROOT / "scenes" / "crowded.toml", device="even-g1")
     emu.advance(0)
-    emu.show_outlines = True
-    outlines = emu.outlines()
+    emu.viewer.show_outlines = True
+    outlines = emu.viewer.outlines()
     assert outlines.hidden and all(": no room" in line for line in outlines.hidden), outlines.hidden
     assert all(o.label.split(" · ")[0] + ":" not in " ".join(outlines.hidden) for o in outlines.widgets)
     emu.set_device("quark-g1")
-    assert emu.outlines() is None and emu.grab().shape == (540, 960, 3)
+    assert emu.viewer.outlines() is None and emu.grab().shape == (540, 960, 3)
 
 
 def test_state_reports_lint_while_outlines_are_on(emu: Emulator) -> None:
@@ -397,13 +401,14 @@ def test_state_reports_lint_while_outlines_are_on(emu: Emulator) -> None:
     from emulator.server import ApiServer
 
     with ApiServer(emu) as server:
+
         def state() -> dict:
             with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/state", timeout=10) as reply:
                 return json.loads(reply.read())
 
         assert state()["outlines"] is False and state()["lint"] is None
-        emu.show_outlines = True
+        emu.viewer.show_outlines = True
         lint = state()["lint"]
         assert state()["outlines"] is True
         assert set(lint) == {"errors", "warnings", "error", "findings"} and lint["error"] is None
-        assert (lint["errors"], lint["warnings"]) == emu.outlines().counts
+        assert (lint["errors"], lint["warnings"]) == emu.viewer.outlines().counts

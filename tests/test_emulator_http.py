@@ -1,4 +1,5 @@
 """The emulator's HTTP API (emulator.server), headless, over real sockets on 127.0.0.1."""
+
 from __future__ import annotations
 
 import http.client
@@ -18,7 +19,8 @@ from emulator import VIEWS, Emulator
 from emulator.server import MAX_BODY, ApiServer
 from hud.gestures import GESTURES
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
+
 CITY_WALK = ROOT / "scenes" / "city-walk.toml"
 TIMEOUT = 10  # every request is bounded
 
@@ -52,8 +54,9 @@ id = "pay"
 """
 
 
-def request(server: ApiServer, method: str, path: str, body: object = None,
-            headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPResponse, bytes]:
+def request(
+    server: ApiServer, method: str, path: str, body: object = None, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPResponse, bytes]:
     """One request on a fresh connection: (status, response, body)."""
     if body is not None and not isinstance(body, (bytes, str)):
         body = json.dumps(body)
@@ -127,7 +130,7 @@ def test_screenshot_every_view(server: ApiServer, emu: Emulator) -> None:
         assert image.size == (width, height)
         assert image.mode == "RGB"
     default = png(server, "/screenshot")
-    assert default.size == png(server, f"/screenshot?view={emu.view}").size
+    assert default.size == png(server, f"/screenshot?view={emu.viewer.view}").size
 
 
 def test_screenshot_without_overlay_is_the_bare_composite(server: ApiServer, emu: Emulator) -> None:
@@ -264,12 +267,12 @@ def test_advance(server: ApiServer, emu: Emulator) -> None:
     for bad in ({"seconds": "1"}, {"seconds": -1}, {"seconds": True}, {"seconds": 1e9}):
         assert "seconds" in error(server, "POST", "/advance", bad)
     assert "NaN is not a JSON number" in error(server, "POST", "/advance", b'{"seconds": NaN}')
-    assert emu.t == pytest.approx(t0 + 2 / 60 + 0.5)
+    assert emu.clock.t == pytest.approx(t0 + 2 / 60 + 0.5)
 
 
 def test_pause(server: ApiServer, emu: Emulator) -> None:
     assert get_json(server, "POST", "/pause", {"paused": True}) == {"paused": True, "t": 0.0}
-    assert get_json(server, "POST", "/advance", {"seconds": 0.5})["t"] == 0.0   # rendered, time held
+    assert get_json(server, "POST", "/advance", {"seconds": 0.5})["t"] == 0.0  # rendered, time held
     assert get_json(server, "POST", "/pause", {"paused": False})["paused"] is False
     assert get_json(server, "POST", "/advance", {"seconds": 0.5})["t"] == 0.5
     assert "'paused' must be a bool" in error(server, "POST", "/pause", {"paused": "yes"})
@@ -298,11 +301,17 @@ def test_state(server: ApiServer) -> None:
 def test_speech_transcript_in_state_and_profile(server: ApiServer) -> None:
     state = get_json(server, "GET", "/state")
     assert state["transcript"] == [] and state["speech"]["speaking"] is False  # quark-s1: nothing speaks
-    get_json(server, "POST", "/device", {"device": "quark-g1"})              # no display: it all speaks
+    get_json(server, "POST", "/device", {"device": "quark-g1"})  # no display: it all speaks
     get_json(server, "POST", "/advance", {"seconds": 0.5})
     state = get_json(server, "GET", "/state")
-    assert state["speech"] == {"speaking": True, "audible": False, "muted": False, "error": None,
-                               "sound_error": None, "utterances": len(state["transcript"])}
+    assert state["speech"] == {
+        "speaking": True,
+        "audible": False,
+        "muted": False,
+        "error": None,
+        "sound_error": None,
+        "utterances": len(state["transcript"]),
+    }
     assert state["transcript"] and all(line.startswith("0:00.") for line in state["transcript"])
     assert get_json(server, "GET", "/profile")["transcript"] == state["transcript"]
 
@@ -311,8 +320,14 @@ def test_unknown_paths_and_wrong_methods(server: ApiServer) -> None:
     assert "no such endpoint" in error(server, "GET", "/nope", status=404)
     assert "no such endpoint" in error(server, "GET", "/", status=404)
     assert "no such endpoint" in error(server, "POST", "/screenshot/extra", {}, status=404)
-    for method, path in (("GET", "/gesture"), ("POST", "/state"), ("DELETE", "/scene"), ("PUT", "/screenshot"),
-                         ("PATCH", "/device"), ("BREW", "/advance")):
+    for method, path in (
+        ("GET", "/gesture"),
+        ("POST", "/state"),
+        ("DELETE", "/scene"),
+        ("PUT", "/screenshot"),
+        ("PATCH", "/device"),
+        ("BREW", "/advance"),
+    ):
         status, response, data = request(server, method, path, b"{}" if method != "GET" else None)
         assert status == 405, (method, path, status, data)
         assert "not allowed" in json.loads(data)["error"]
@@ -346,28 +361,43 @@ def test_413_is_judged_from_content_length_before_the_body_arrives(server: ApiSe
         sock.sendall(f"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Length: {MAX_BODY + 1}\r\n\r\n".encode())
         sock.settimeout(3)
         reply = b""
-        while b"the limit is" not in reply:   # no body sent: the answer cannot have waited for it
+        while b"the limit is" not in reply:  # no body sent: the answer cannot have waited for it
             chunk = sock.recv(65536)
             assert chunk, reply
             reply += chunk
     assert reply.startswith(b"HTTP/1.0 413")
 
 
-@pytest.mark.parametrize(("headers", "status", "words"), [
-    (b"", 411, b"Content-Length header"),                                    # a body is required
-    (b"Content-Length: abc\r\n", 400, b"bad Content-Length"),
-    (b"Content-Length: 5_0\r\n", 400, b"bad Content-Length"),
-    (b"Content-Length: +5\r\n", 400, b"bad Content-Length"),
-    (b"Content-Length: 5\r\nContent-Length: 6\r\n", 400, b"bad Content-Length"),
-    (b"Transfer-Encoding: chunked\r\n", 411, b"no chunked encoding"),
-])
+@pytest.mark.parametrize(
+    ("headers", "status", "words"),
+    [
+        (b"", 411, b"Content-Length header"),  # a body is required
+        (b"Content-Length: abc\r\n", 400, b"bad Content-Length"),
+        (b"Content-Length: 5_0\r\n", 400, b"bad Content-Length"),
+        (b"Content-Length: +5\r\n", 400, b"bad Content-Length"),
+        (b"Content-Length: 5\r\nContent-Length: 6\r\n", 400, b"bad Content-Length"),
+        (b"Transfer-Encoding: chunked\r\n", 411, b"no chunked encoding"),
+    ],
+)
 def test_content_length_is_required_and_checked(server: ApiServer, headers: bytes, status: int, words: bytes) -> None:
     reply = raw(server, b"POST /voice HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
     assert reply.startswith(f"HTTP/1.0 {status}".encode()) and words in reply, reply
 
 
-@pytest.mark.parametrize("body", [b"{", b'{"text": "a",}', b"\xff\xfe{}", b"[" * 100_000, b'{"text": "x"} extra',
-                                  b'{"text": Infinity}', b"null", b'"text"', b"   "])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{",
+        b'{"text": "a",}',
+        b"\xff\xfe{}",
+        b"[" * 100_000,
+        b'{"text": "x"} extra',
+        b'{"text": Infinity}',
+        b"null",
+        b'"text"',
+        b"   ",
+    ],
+)
 def test_malformed_json_is_a_one_line_400(server: ApiServer, body: bytes) -> None:
     message = error(server, "POST", "/voice", body)
     assert "\n" not in message and ("JSON" in message or "nests" in message), message
@@ -395,10 +425,10 @@ def test_a_slowloris_client_is_cut_off_and_blocks_nobody(emu: Emulator) -> None:
             for _ in range(3):
                 assert get_json(api, "GET", "/state")["device"] == "quark-s1"  # served meanwhile
             try:
-                assert _read_all(slow) == b""   # the server hung up on it ...
+                assert _read_all(slow) == b""  # the server hung up on it ...
             except ConnectionResetError:
                 pass
-            assert time.monotonic() - start < 3.0   # ... after its 1 s, not after the 20 s it would take
+            assert time.monotonic() - start < 3.0  # ... after its 1 s, not after the 20 s it would take
         finally:
             stop.set()
             thread.join(timeout=5)
@@ -410,7 +440,7 @@ def test_connections_over_the_worker_bound_get_503(emu: Emulator) -> None:
         holders = [socket.create_connection(("127.0.0.1", api.port), timeout=TIMEOUT) for _ in range(2)]
         try:
             for sock in holders:
-                sock.sendall(b"GET /state HTTP/1.1\r\n")   # never finishes: holds a worker
+                sock.sendall(b"GET /state HTTP/1.1\r\n")  # never finishes: holds a worker
             time.sleep(0.2)
             status, response, data = request(api, "GET", "/state")
             assert status == 503 and response.getheader("Retry-After") == "1"
@@ -419,7 +449,7 @@ def test_connections_over_the_worker_bound_get_503(emu: Emulator) -> None:
             for sock in holders:
                 sock.close()
         deadline = time.monotonic() + 5
-        while request(api, "GET", "/state")[0] != 200:   # the workers come back
+        while request(api, "GET", "/state")[0] != 200:  # the workers come back
             assert time.monotonic() < deadline
             time.sleep(0.05)
 
@@ -431,8 +461,10 @@ def test_every_response_closes_the_connection(server: ApiServer) -> None:
 
 
 def test_slow_client_is_dropped(emu: Emulator) -> None:
-    with (ApiServer(emu, socket_timeout=0.3) as api,
-          socket.create_connection(("127.0.0.1", api.port), timeout=TIMEOUT) as slow):
+    with (
+        ApiServer(emu, socket_timeout=0.3) as api,
+        socket.create_connection(("127.0.0.1", api.port), timeout=TIMEOUT) as slow,
+    ):
         slow.sendall(b"GET /state HTTP/1.1\r\nHost: x\r\n")  # never finishes its headers
         assert get_json(api, "GET", "/state")["device"] == "quark-s1"  # others are served meanwhile
         start = time.monotonic()
@@ -501,7 +533,7 @@ def test_threaded_owner_runs_requests_in_pending(emu: Emulator) -> None:
             stop.set()
             owner.join(timeout=10)
         assert ran_on == ["owner"]
-        assert emu.t == pytest.approx(0.25)
+        assert emu.clock.t == pytest.approx(0.25)
 
         # Nobody calls pending(): the request gives up after job_timeout with 503 ...
         start = time.monotonic()

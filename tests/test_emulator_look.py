@@ -1,7 +1,9 @@
 """The emulator's waveguide look: the numpy compositor's model, the GL compositor's agreement
 with it, and the world images (built-in backgrounds and user files)."""
+
 from __future__ import annotations
 
+import importlib.util
 import math
 from pathlib import Path
 
@@ -10,10 +12,11 @@ import pytest
 from PIL import Image
 
 import hud
-from emulator.backgrounds import BACKGROUNDS, load_background, make_background
 from emulator.look import AMBIENTS, EYE_GAP, VIEWS, Look, composite, eye_light
+from emulator.world import BACKGROUND_DIR, background_names, load_background
 
-ROOT = Path(__file__).resolve().parent.parent
+from paths import ROOT
+
 S1 = hud.load_device("quark-s1")
 META = hud.load_device("meta-ray-ban-display")  # colour, right eye only
 
@@ -28,7 +31,7 @@ def square(device=S1, value: int = 255, half: int = 20) -> dict[str, np.ndarray]
     panels = dark(device)
     cy, cx = device.height // 2, device.width // 2
     for panel in panels.values():
-        panel[cy - half:cy + half, cx - half:cx + half] = value
+        panel[cy - half : cy + half, cx - half : cx + half] = value
     return panels
 
 
@@ -120,25 +123,25 @@ def test_eye_box_darkens_the_edges_only_when_on() -> None:
     off = composite(full, S1, Look(see_through=False, glow=False, eye_box=False), "left").astype(int)
     centre = (S1.height // 2, S1.width // 2)
     assert np.array_equal(on[centre], off[centre])
-    assert np.all(off == off[centre])                     # off: uniform to the very edge
-    assert on[0, 0].max() < 10                            # the corner pixel gets almost no light
-    assert on[0, S1.width // 2, 1] < on[centre][1] - 60   # edges darker
+    assert np.all(off == off[centre])  # off: uniform to the very edge
+    assert on[0, 0].max() < 10  # the corner pixel gets almost no light
+    assert on[0, S1.width // 2, 1] < on[centre][1] - 60  # edges darker
     assert on[S1.height // 2, 0, 1] < on[centre][1] - 60
     band = math.ceil(0.03 * S1.width)
-    assert np.array_equal(on[:, band + 1:-band - 1][S1.height // 2], off[:, band + 1:-band - 1][S1.height // 2])
+    assert np.array_equal(on[:, band + 1 : -band - 1][S1.height // 2], off[:, band + 1 : -band - 1][S1.height // 2])
 
 
 def test_both_has_the_gap_between_the_eyes(street, city_walk) -> None:
     look = Look(background=street)
     both = composite(city_walk, S1, look, "both")
     w = S1.width
-    assert not both[:, w:w + EYE_GAP].any()
+    assert not both[:, w : w + EYE_GAP].any()
     assert np.array_equal(both[:, :w], composite(city_walk, S1, look, "left"))
-    assert np.array_equal(both[:, w + EYE_GAP:], composite(city_walk, S1, look, "right"))
+    assert np.array_equal(both[:, w + EYE_GAP :], composite(city_walk, S1, look, "right"))
     # a one-eye device: the missing eye is the world alone
     meta = composite(square(META), META, look, "both")
-    assert not meta[:, META.width:META.width + EYE_GAP].any()
-    assert np.array_equal(meta[:, :META.width], composite({}, META, look, "right"))
+    assert not meta[:, META.width : META.width + EYE_GAP].any()
+    assert np.array_equal(meta[:, : META.width], composite({}, META, look, "right"))
 
 
 def test_fused_of_identical_eyes_equals_each_eye(street, city_walk) -> None:
@@ -160,7 +163,7 @@ def test_fused_of_identical_eyes_equals_each_eye(street, city_walk) -> None:
 def test_mono_light_is_green_for_the_s1() -> None:
     light = eye_light(square()["left"], S1, Look(glow=False, eye_box=False))
     r, g, b = light[S1.height // 2, S1.width // 2]
-    assert g == pytest.approx(4000 * 0.8, rel=1e-5)       # peak nits x waveguide efficiency
+    assert g == pytest.approx(4000 * 0.8, rel=1e-5)  # peak nits x waveguide efficiency
     assert g > 10 * r and b == 0
     image = composite(square(), S1, Look(see_through=False), "left")
     r, g, b = image[S1.height // 2, S1.width // 2].astype(int)
@@ -191,8 +194,10 @@ def gl():
     try:
         ctx = moderngl.create_standalone_context(backend="egl")
     except Exception as exc:  # noqa: BLE001  # pragma: no cover - any failure here is an environment problem
-        pytest.fail(f"cannot create a headless OpenGL context with EGL ({exc.__class__.__name__}: {exc}); "
-                    "install Mesa's EGL (libegl1, libgl1-mesa-dri) so the GL compositor can be checked")
+        pytest.fail(
+            f"cannot create a headless OpenGL context with EGL ({exc.__class__.__name__}: {exc}); "
+            "install Mesa's EGL (libegl1, libgl1-mesa-dri) so the GL compositor can be checked"
+        )
     from emulator.look import GLCompositor
 
     compositor = GLCompositor(ctx)
@@ -211,9 +216,12 @@ def _agree(gl, panels, device, look, view) -> None:
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_gl_agrees_with_numpy_on_the_s1(gl, view, city_walk, street) -> None:
-    for look in (Look(background=street, ambient="night"), Look(background=street, ambient="sunny"),
-                 Look(background=None, ambient="indoor", glow=False, eye_box=False),
-                 Look(see_through=False, ambient="overcast")):
+    for look in (
+        Look(background=street, ambient="night"),
+        Look(background=street, ambient="sunny"),
+        Look(background=None, ambient="indoor", glow=False, eye_box=False),
+        Look(see_through=False, ambient="overcast"),
+    ):
         _agree(gl, city_walk, S1, look, view)
 
 
@@ -238,29 +246,55 @@ def test_gl_draws_scaled_into_a_viewport(gl, city_walk, street) -> None:
     look = Look(background=street)
     gl.draw(city_walk, S1, look, "both", viewport=(50, 20, 648, 240))  # half size
     window = np.frombuffer(target.read(components=3, alignment=1), np.uint8).reshape(300, 700, 3)[::-1]
-    assert tuple(window[5, 5]) == (255, 0, 255)                     # outside the viewport: untouched
-    inside = window[300 - 20 - 240:300 - 20, 50:50 + 648].astype(int)
+    assert tuple(window[5, 5]) == (255, 0, 255)  # outside the viewport: untouched
+    inside = window[300 - 20 - 240 : 300 - 20, 50 : 50 + 648].astype(int)
     expected = np.asarray(Image.fromarray(composite(city_walk, S1, look, "both")).resize((648, 240), Image.BILINEAR))
-    assert np.abs(inside - expected).mean() < 6                      # same picture, same way up
+    assert np.abs(inside - expected).mean() < 6  # same picture, same way up
     target.release()
 
 
 # -- backgrounds ----------------------------------------------------------------------------------
-def test_builtin_backgrounds_load(tmp_path) -> None:
-    for name in BACKGROUNDS:
+BUILT_IN = ["night-road", "office", "shop-shelf", "street"]
+
+
+def _background_tool():  # noqa: ANN202 - the module
+    """tools/make_backgrounds.py, imported from its file (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("make_backgrounds", ROOT / "tools" / "make_backgrounds.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_builtin_backgrounds_load_from_the_package() -> None:
+    assert background_names() == BUILT_IN
+    assert BACKGROUND_DIR == ROOT / "emulator" / "backgrounds"
+    for name in BUILT_IN:
         image = load_background(name)
-        assert image.dtype == np.uint8 and image.shape == (960, 1280, 3)
-        assert (ROOT / "scenes" / "backgrounds" / f"{name}.png").stat().st_size < 400_000
-    # a missing PNG is drawn on the spot
-    drawn = load_background("office", base_dir=tmp_path)
-    assert drawn.shape == (960, 1280, 3)
+        assert image.dtype == np.uint8 and image.shape == (600, 800, 3)
+    assert sum((BACKGROUND_DIR / f"{name}.png").stat().st_size for name in BUILT_IN) < 300_000
 
 
-def test_make_background_is_deterministic() -> None:
-    a = np.asarray(make_background("night-road", 320, 240, seed=3))
-    assert np.array_equal(a, np.asarray(make_background("night-road", 320, 240, seed=3)))
-    assert not np.array_equal(a, np.asarray(make_background("night-road", 320, 240, seed=4)))
-    assert a.shape == (240, 320, 3)
+def test_backgrounds_cover_every_device_eye_without_enlarging() -> None:
+    """The world is cover-cropped to each eye's size: no built-in device needs more pixels."""
+    height, width = load_background("street").shape[:2]
+    for name in hud.builtin_names():
+        device = hud.load_device(name)
+        scale = max(device.width / width, device.height / height)
+        assert scale <= 1, (name, device.width, device.height)
+
+
+def test_the_built_in_images_are_what_the_tool_draws(tmp_path: Path) -> None:
+    tool = _background_tool()
+    assert sorted(tool.DRAWERS) == BUILT_IN
+    assert tool.main(["--out-dir", str(tmp_path)]) == 0
+    for name in BUILT_IN:
+        drawn = np.asarray(Image.open(tmp_path / f"{name}.png").convert("RGB"))
+        assert np.array_equal(drawn, load_background(name)), f"{name}: run tools/make_backgrounds.py"
+    small = np.asarray(tool.make_background("night-road", 320, 240, seed=3))
+    assert small.shape == (240, 320, 3)
+    assert not np.array_equal(small, np.asarray(tool.make_background("night-road", 320, 240, seed=4)))
+    with pytest.raises(SystemExit):
+        tool.main(["beach"])
 
 
 def test_user_backgrounds_and_errors(tmp_path) -> None:
@@ -269,14 +303,18 @@ def test_user_backgrounds_and_errors(tmp_path) -> None:
     assert load_background(str(photo)).shape == (30, 40, 3)
     grey = tmp_path / "grey.png"
     Image.new("LA", (8, 6)).save(grey)
-    assert load_background(str(grey)).shape == (6, 8, 3)                # converted to RGB
-    with pytest.raises(ValueError, match="unknown background 'beach'.*street, shop-shelf, office, night-road"):
+    assert load_background(str(grey)).shape == (6, 8, 3)  # converted to RGB
+    with pytest.raises(
+        ValueError,
+        match=r"^unknown background 'beach': built-in: night-road, office, shop-shelf, "
+        r"street \(or give the path of an image file\)$",
+    ):
         load_background("beach")
+    with pytest.raises(ValueError, match=r"^unknown background 'stret': did you mean 'street'\? "):
+        load_background("stret")
     with pytest.raises(ValueError, match="not found"):
         load_background(str(tmp_path / "missing.png"))
     broken = tmp_path / "broken.png"
     broken.write_text("this is not an image")
     with pytest.raises(ValueError, match="not an image"):
         load_background(str(broken))
-    with pytest.raises(ValueError, match="unknown background"):
-        make_background("beach")

@@ -4,6 +4,7 @@ of the same size, a huge file, binary garbage, control characters. The watcher a
 are driven directly (no timers). After every edit the emulator is up, a good file is on
 screen, and a bad one leaves the last good frame on screen with a one-line error naming
 the file; a good file brings it back."""
+
 from __future__ import annotations
 
 import io
@@ -37,21 +38,28 @@ text = "{text}"
 # Each breaks the good scene in a way that is surely an error.
 BREAKS = (
     lambda good: good.replace('text = "', 'text = "unterminated ', 1).replace('"\n', "\n", 1)[:-2] + "\n",
-    lambda good: good.replace("max_lines = 1", "max_lines = \"one\""),
+    lambda good: good.replace("max_lines = 1", 'max_lines = "one"'),
     lambda good: good.replace("max_lines = 1", "max_lines = -1"),
     lambda good: good.replace('anchor = "center"', "anchor = 7"),
     lambda good: good.replace('type = "text"', 'type = "txet"'),
     lambda good: good.replace("max_lines = 1", "max_linez = 1"),
     lambda good: good.replace("[[widgets]]", "[[widgets]"),
-    lambda good: good + "\n[[widgets]]\ntype = \"text\"\nid = \"sign\"\ntext = \"duplicate\"\n",
+    lambda good: good + '\n[[widgets]]\ntype = "text"\nid = "sign"\ntext = "duplicate"\n',
     lambda good: good.replace('id = "sign"', 'id = "sign"\nid = "sign"'),
     lambda good: "= " + good,
     lambda good: good + "a = " + "[" * 3000 + "]" * 3000 + "\n",
 )
 
 
-SAYS = {"deleted": "file not found", "folder": "is a folder", "pipe": "not a regular file",
-        "loop": "symbolic links", "huge": "the limit is", "garbage": "not valid UTF-8", "utf8": "not valid UTF-8"}
+SAYS = {
+    "deleted": "file not found",
+    "folder": "is a folder",
+    "pipe": "not a regular file",
+    "loop": "symbolic links",
+    "huge": "the limit is",
+    "garbage": "not valid UTF-8",
+    "utf8": "not valid UTF-8",
+}
 
 
 class Editor:
@@ -70,7 +78,7 @@ class Editor:
 
     def good_text(self) -> str:
         self.count += 1
-        return f"sign {self.count:06d}"   # always the same size: rapid rewrites keep the signature
+        return f"sign {self.count:06d}"  # always the same size: rapid rewrites keep the signature
 
     def write(self, data: bytes | str, atomic: bool = False) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -82,7 +90,7 @@ class Editor:
             return
         if self.path.is_dir() or (os.path.lexists(self.path) and not self.path.is_file()):
             self.clear()
-        with open(self.path, "wb") as handle:   # in place: same inode
+        with open(self.path, "wb") as handle:  # in place: same inode
             handle.write(raw)
 
     def good(self) -> str:
@@ -93,8 +101,23 @@ class Editor:
     def bad(self) -> str:
         """A bad state of the file; returns its kind."""
         rng = self.rng
-        kind = rng.choice(("break", "break", "break", "deleted", "folder", "pipe", "loop", "huge", "garbage",
-                           "utf8", "controls", "partial", "rapid"))
+        kind = rng.choice(
+            (
+                "break",
+                "break",
+                "break",
+                "deleted",
+                "folder",
+                "pipe",
+                "loop",
+                "huge",
+                "garbage",
+                "utf8",
+                "controls",
+                "partial",
+                "rapid",
+            )
+        )
         good = SCENE.format(text=self.good_text())
         if kind == "break":
             self.write(rng.choice(BREAKS)(good))
@@ -121,9 +144,9 @@ class Editor:
         elif kind == "controls":
             junk = "".join(rng.choice("\x00\x1b[31m\u202e\u2028\r\n=\"'[]{}#abc") for _ in range(rng.randrange(1, 200)))
             self.write("= " + junk)
-        elif kind == "partial":   # half a file, cut inside the text's string
-            self.write(good[:good.index("text = ") + 10])
-        else:                     # rapid writes, good ones and the last one bad, no poll between
+        elif kind == "partial":  # half a file, cut inside the text's string
+            self.write(good[: good.index("text = ") + 10])
+        else:  # rapid writes, good ones and the last one bad, no poll between
             for _ in range(rng.randrange(1, 5)):
                 self.write(SCENE.format(text=self.good_text()))
             self.write(rng.choice(BREAKS)(SCENE.format(text=self.good_text())))
@@ -156,7 +179,7 @@ def test_a_thousand_random_edits(scene: Path) -> None:
                 with server.lock:
                     assert emu.poll()
                     emu.advance(1 / 60)
-                assert emu.error is None, (step, emu.error)
+                assert emu.scene_state.error is None, (step, emu.scene_state.error)
                 assert emu.scene["sign"].text == text
                 good_frame = emu.panels()["left"].copy()
             else:
@@ -165,20 +188,20 @@ def test_a_thousand_random_edits(scene: Path) -> None:
                     emu.poll()
                     emu.advance(1 / 60)
                 bad_edits += 1
-                error = emu.error
-                assert error is not None, (step, kind)   # reported as one line naming the file ...
+                error = emu.scene_state.error
+                assert error is not None, (step, kind)  # reported as one line naming the file ...
                 assert "\n" not in error and "\r" not in error and "Traceback" not in error, (step, kind, error)
                 assert str(scene) in error, (step, kind, error)
-                assert SAYS.get(kind, "") in error, (step, kind, error)   # ... and what is wrong with it now
+                assert SAYS.get(kind, "") in error, (step, kind, error)  # ... and what is wrong with it now
                 assert np.array_equal(emu.panels()["left"], good_frame), (step, kind)  # the last good frame stays
-            if step % 100 == 0:   # and it keeps serving
+            if step % 100 == 0:  # and it keeps serving
                 served = np.asarray(Image.open(io.BytesIO(fetch(server, "/panels/left.png"))))
                 assert np.array_equal(served, good_frame)
-        editor.good()                                   # a good file brings it back
+        editor.good()  # a good file brings it back
         with server.lock:
             emu.poll()
             emu.advance(1 / 60)
-        assert emu.error is None
+        assert emu.scene_state.error is None
         assert b'"error": null' in fetch(server, "/state")
     assert bad_edits > 500
 
@@ -191,10 +214,10 @@ def test_same_size_rewrites_within_one_clock_tick_are_seen(tmp_path: Path) -> No
     watcher = FileWatcher([path])
     stat = os.stat(path)
     path.write_text("a = 2\n", encoding="utf-8")
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))   # the clock did not tick
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the clock did not tick
     assert watcher.changed()
     assert not watcher.changed()
-    old = 1_000_000_000_000_000_000   # a file last modified long ago is not hashed again
+    old = 1_000_000_000_000_000_000  # a file last modified long ago is not hashed again
     os.utime(path, ns=(old, old))
-    assert watcher.changed()           # (the touch itself is a change)
+    assert watcher.changed()  # (the touch itself is a change)
     assert not watcher.changed()

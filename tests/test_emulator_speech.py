@@ -2,6 +2,7 @@
 transcript is drawn on the no-display panel, and hot reload, device switches, seeking back, app
 trees, muting and a missing speech engine all behave. Headless (no sound unless asked for, and
 then on SDL's dummy audio driver)."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,7 +17,8 @@ from hud.speech import player as player_module
 from hud.speech import tts
 from hud.speech.player import SPEAKING
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
+
 CITY_WALK = ROOT / "scenes" / "city-walk-timeline.toml"
 TURN_180 = "In 180 metres, turn left onto Hubin Road"
 TURN_NOW = "Turn left now onto Hubin Road"
@@ -38,29 +40,35 @@ def g1() -> Emulator:
 
 
 def test_the_city_walk_is_narrated_in_order(g1: Emulator) -> None:
-    g1.at_end = "stop"  # the timeline plays once, and what it says is heard out
+    g1.clock.at_end = "stop"  # the timeline plays once, and what it says is heard out
     before = g1.grab(overlay=False)
-    assert g1.transcript == []
+    assert g1.narration.transcript == []
     g1.advance(STEP)
-    assert g1.speaking
-    assert g1.transcript[0].startswith(f"0:00.0 {SPEAKING} #1 {TURN_180}")
+    assert g1.narration.speaking
+    assert g1.narration.transcript[0].startswith(f"0:00.0 {SPEAKING} #1 {TURN_180}")
     after = g1.grab(overlay=False)
     changed = np.any(before != after, axis=2)
-    assert changed[130:].sum() > 1000                              # the transcript is drawn
-    assert (after[130:, :, 1] > 200).sum() > 100                   # light text on the dark panel
-    run(g1, 24.0)                                                  # the 10 s timeline, and speech after it
-    lines = g1.transcript
+    assert changed[130:].sum() > 1000  # the transcript is drawn
+    assert (after[130:, :, 1] > 200).sum() > 100  # light text on the dark panel
+    run(g1, 24.0)  # the 10 s timeline, and speech after it
+    lines = g1.narration.transcript
     assert index_of(lines, TURN_180) < index_of(lines, "In 50 metres") < index_of(lines, TURN_NOW)
     assert any("Continue straight for 350 metres on Nanshan Road" in line for line in lines)
     assert not any(SPEAKING in line.split()[1] for line in lines)  # all said by now
     summary = g1.summary()
     assert summary["transcript"] == lines
-    assert summary["speech"] == {"speaking": True, "audible": False, "muted": False, "error": None,
-                                 "sound_error": None, "utterances": len(g1.speech.narrator.utterances)}
+    assert summary["speech"] == {
+        "speaking": True,
+        "audible": False,
+        "muted": False,
+        "error": None,
+        "sound_error": None,
+        "utterances": len(g1.narration.player.narrator.utterances),
+    }
 
 
 def test_the_timeline_runs_without_a_renderer(g1: Emulator) -> None:
-    assert g1.renderer is None
+    assert g1.scene_state.renderer is None
     run(g1, 3.0)
     assert g1.scene.find("next-turn").distance_m < 180 and g1.scene.find("pay").visible
 
@@ -70,47 +78,49 @@ def test_hot_reload_starts_a_fresh_narrator(g1: Emulator, tmp_path: Path) -> Non
     shutil.copy(CITY_WALK, path)
     emu = Emulator.open(path, device="quark-g1")
     run(emu, 2.0)
-    old = emu.speech
-    assert old is not None and any(TURN_180 in line for line in emu.transcript)
+    old = emu.narration.player
+    assert old is not None and any(TURN_180 in line for line in emu.narration.transcript)
     path.write_text(path.read_text(encoding="utf-8").replace("Hubin Road", "Lakeside Road"), encoding="utf-8")
-    assert emu.poll() and emu.error is None
-    assert emu.speech is None and emu.transcript == []              # forgotten at once ...
+    assert emu.poll() and emu.scene_state.error is None
+    assert emu.narration.player is None and emu.narration.transcript == []  # forgotten at once ...
     emu.advance(STEP)
-    assert emu.speech is not None and emu.speech is not old         # ... and spoken afresh from now
-    first = emu.transcript[0]
+    assert emu.narration.player is not None and emu.narration.player is not old  # ... and spoken afresh from now
+    first = emu.narration.transcript[0]
     assert first.startswith(f"0:02.0 {SPEAKING} #1 In ") and "Lakeside Road" in first
-    assert not any("Hubin Road" in line for line in emu.transcript)
+    assert not any("Hubin Road" in line for line in emu.narration.transcript)
 
 
 def test_a_device_without_speech_stops_it_and_switching_back_starts_afresh(g1: Emulator) -> None:
     run(g1, 1.0)
-    assert g1.transcript
-    g1.set_device("quark-s1")                                       # a display, and nothing speak="always"
+    assert g1.narration.transcript
+    g1.set_device("quark-s1")  # a display, and nothing speak="always"
     run(g1, 1.0)
-    assert not g1.speaking and g1.transcript == [] and g1.summary()["transcript"] == []
+    assert not g1.narration.speaking and g1.narration.transcript == [] and g1.summary()["transcript"] == []
     g1.set_device("quark-g1")
     g1.advance(STEP)
-    assert g1.speaking and g1.transcript[0].startswith(f"0:02.0 {SPEAKING} #1 In ")
+    assert g1.narration.speaking and g1.narration.transcript[0].startswith(f"0:02.0 {SPEAKING} #1 In ")
 
 
 def test_seeking_back_starts_afresh_and_forward_goes_on(g1: Emulator) -> None:
     run(g1, 1.0)
-    narrator = g1.speech.narrator
+    narrator = g1.narration.player.narrator
     g1.seek(3.0)
-    assert g1.speech.narrator is narrator                            # forward: the same narrator moves on
+    assert g1.narration.player.narrator is narrator  # forward: the same narrator moves on
     g1.seek(0.5)
-    assert g1.speech.narrator is not narrator
-    assert g1.transcript[0].startswith(f"0:00.5 {SPEAKING} #1 In ")
+    assert g1.narration.player.narrator is not narrator
+    assert g1.narration.transcript[0].startswith(f"0:00.5 {SPEAKING} #1 In ")
 
 
 def test_speak_always_speaks_on_a_display_device(tmp_path: Path) -> None:
     path = tmp_path / "alert.toml"
-    path.write_text('[[widgets]]\ntype = "notification"\napp = "Calendar"\ntitle = "Train leaves soon"\n'
-                    'speak = "always"\n', encoding="utf-8")
+    path.write_text(
+        '[[widgets]]\ntype = "notification"\napp = "Calendar"\ntitle = "Train leaves soon"\nspeak = "always"\n',
+        encoding="utf-8",
+    )
     emu = Emulator.open(path, device="quark-s1")
     emu.advance(STEP)
-    assert emu.frame is not None and emu.speaking
-    assert "Calendar" in emu.transcript[0] and "train leaves soon" in emu.transcript[0].lower()
+    assert emu.scene_state.frame is not None and emu.narration.speaking
+    assert "Calendar" in emu.narration.transcript[0] and "train leaves soon" in emu.narration.transcript[0].lower()
 
 
 def test_an_app_tree_speaks() -> None:
@@ -124,9 +134,10 @@ def test_an_app_tree_speaks() -> None:
     emu = Emulator.open(hud.Scene(), device="quark-g1")
     emu.attach(Walk())
     run(emu, 0.4)
-    assert emu.transcript == []
+    assert emu.narration.transcript == []
     run(emu, 0.2)
-    assert len(emu.transcript) == 1 and "Maps" in emu.transcript[0] and SPEAKING in emu.transcript[0]
+    transcript = emu.narration.transcript
+    assert len(transcript) == 1 and "Maps" in transcript[0] and SPEAKING in transcript[0]
 
 
 def test_a_speech_engine_error_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -135,17 +146,17 @@ def test_a_speech_engine_error_is_shown_not_raised(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(tts, "engine", broken)
     emu = Emulator.open(CITY_WALK, device="quark-g1")
-    run(emu, 0.5)                                                    # no exception
-    assert emu.speech_error == "no speech engine: package: not installed (run `make env`)"
-    assert emu.error is None and not emu.speaking and emu.t == pytest.approx(0.5)
+    run(emu, 0.5)  # no exception
+    assert emu.narration.error == "no speech engine: package: not installed (run `make env`)"
+    assert emu.scene_state.error is None and not emu.narration.speaking and emu.clock.t == pytest.approx(0.5)
     image = emu.grab()
     red = (image[..., 0] > 200) & (image[..., 1] < 140)
-    assert red.sum() > 200                                           # the error box
-    assert emu.summary()["speech"]["error"] == emu.speech_error
+    assert red.sum() > 200  # the error box
+    assert emu.summary()["speech"]["error"] == emu.narration.error
     monkeypatch.undo()
-    emu.set_device("quark-g1")                                       # tried again
+    emu.set_device("quark-g1")  # tried again
     emu.advance(STEP)
-    assert emu.speech_error is None and emu.speaking
+    assert emu.narration.error is None and emu.narration.speaking
 
 
 def test_audible_with_the_dummy_driver_and_mute(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,23 +168,23 @@ def test_audible_with_the_dummy_driver_and_mute(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(player_module, "_UNAVAILABLE", {})
     try:
         emu = Emulator.open(CITY_WALK, device="quark-g1")
-        emu.set_audible(True)
+        emu.narration.set_audible(True)
         emu.advance(STEP)
-        assert emu.speech.busy and emu.speech_state()["audible"]
-        assert emu.mute() is True
-        assert not emu.speech_state()["audible"] and "  muted  " in emu.status_line()
+        assert emu.narration.player.busy and emu.narration.state()["audible"]
+        assert emu.narration.mute() is True
+        assert not emu.narration.state()["audible"] and "  muted  " in emu.viewer.status_line()
         image = emu.grab(overlay=False)
-        assert (image[40:80, 700:920, 0] > 100).sum() > 100           # the MUTED tag, top right
+        assert (image[40:80, 700:920, 0] > 100).sum() > 100  # the MUTED tag, top right
         emu.set_device("quark-g1")
         emu.advance(STEP)
-        assert emu.muted and not emu.speech.audible and not emu.speech.busy  # stays muted across restarts
-        assert emu.mute() is False
-        assert emu.speech.busy                                       # what is being said resumes
-        emu.set_audible(False)
-        assert not emu.speech.audible
+        player = emu.narration.player
+        assert emu.narration.muted and not player.audible and not player.busy  # stays muted across restarts
+        assert emu.narration.mute() is False
+        assert emu.narration.player.busy  # what is being said resumes
+        emu.narration.set_audible(False)
+        assert not emu.narration.player.audible
     finally:
         pygame.mixer.quit()
-
 
 
 def test_no_audio_output_is_a_warning_and_the_status_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,11 +196,12 @@ def test_no_audio_output_is_a_warning_and_the_status_says_so(monkeypatch: pytest
     monkeypatch.setattr(player_module, "_WARNED", set())
     monkeypatch.setattr(player_module, "_UNAVAILABLE", {})
     emu = Emulator.open(CITY_WALK, device="quark-g1")
-    emu.set_audible(True)
+    emu.narration.set_audible(True)
     with pytest.warns(RuntimeWarning, match="speech is not audible"):
         emu.advance(STEP)
-    assert emu.sound_error and "no-such-driver" in emu.sound_error and "  no sound  " in emu.status_line()
-    assert emu.transcript and emu.speech_error is None                 # the schedule runs on, silently
+    sound_error = emu.narration.sound_error
+    assert sound_error and "no-such-driver" in sound_error and "  no sound  " in emu.viewer.status_line()
+    assert emu.narration.transcript and emu.narration.error is None  # the schedule runs on, silently
     run(emu, 1.0)
-    emu.set_audible(False)
-    assert emu.sound_error is None and "no sound" not in emu.status_line()
+    emu.narration.set_audible(False)
+    assert emu.narration.sound_error is None and "no sound" not in emu.viewer.status_line()

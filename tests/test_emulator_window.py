@@ -1,6 +1,7 @@
 """The emulator window: the key bindings (pure, on SDL's dummy driver), the layout, the command
 line without a display, the GPU composite (EGL, no display), and one real window under Xvfb,
 photographed through X."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,13 +22,25 @@ from PIL import Image
 import hud
 from emulator import Emulator
 from emulator.__main__ import main
+from emulator.controls import BINDINGS, WindowState, binding_for, handle_key
 from emulator.look import AMBIENTS, Look, composite
 from emulator.overlay import PROFILE_SIZE, SPEAKING_BAND
-from emulator.window import (KEYS, MAX_FRAMES_ENV, STATUS_H, WindowState, handle_key, initial_size, natural_size,
-                             overlay_image, run_window, status_text, view_layout, viewport)
+from emulator.window import (
+    MAX_FRAMES_ENV,
+    STATUS_H,
+    help_rows,
+    initial_size,
+    natural_size,
+    overlay_image,
+    run_window,
+    status_text,
+    view_layout,
+    viewport,
+)
 from hud.errors import HudError
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
+
 CITY_WALK = ROOT / "scenes" / "city-walk.toml"
 BOUND_SCENE = """
 [scene]
@@ -72,19 +85,98 @@ def press(emu: Emulator, state: WindowState, key: int, mod: int = 0, text: str =
 # -- keys ----------------------------------------------------------------------------------------
 
 
+KEY_NAMES = {"Space": "space", "Return": "return", "Esc": "escape", "Right": "right", "Left": "left", "F1": "f1"}
+
+
+def _presses(keys: str) -> list[tuple[int, int, str]]:
+    """(key code, modifiers, typed text) for each key the help names in a row: "D  Shift+D"."""
+    presses = []
+    for name in keys.split():
+        shift = name.startswith("Shift+")
+        name = name.removeprefix("Shift+")
+        code = pygame.key.key_code(KEY_NAMES.get(name, name.lower()))
+        text = name.lower() if len(name) == 1 else ""
+        presses.append((code, pygame.KMOD_SHIFT if shift else 0, text))
+    return presses
+
+
 def test_dummy_driver_and_the_keys_table(sdl_dummy) -> None:
     assert pygame.display.get_driver() == "dummy"
-    documented = " ".join(keys for keys, _ in KEYS)
-    for key in ("1", "2", "3", "4", "+", "-", "0", "D", "Shift+D", "B", "A", "G", "E", "W", "P", "S", "Space",
-                "R", "Return", "Shift+Return", "L", "Right", "Left", "V", "M", "H", "F1", "Q", "Esc"):
-        assert key in documented.split() or key in documented, key
+    documented = " ".join(keys for keys, _ in help_rows())
+    for key in (
+        "1",
+        "2",
+        "3",
+        "4",
+        "+",
+        "-",
+        "0",
+        "D",
+        "Shift+D",
+        "B",
+        "A",
+        "G",
+        "E",
+        "W",
+        "P",
+        "S",
+        "Space",
+        "R",
+        "Return",
+        "Shift+Return",
+        "L",
+        "Right",
+        "Left",
+        "V",
+        "M",
+        "H",
+        "F1",
+        "Q",
+        "Esc",
+    ):
+        assert key in documented.split(), key
+
+
+def test_every_key_the_help_names_dispatches_to_its_binding(emu: Emulator, tmp_path: Path) -> None:
+    """Each row's keys, as the help writes them, reach that row's binding and do something."""
+    for binding in BINDINGS:
+        for code, mod, text in _presses(binding.keys):
+            assert binding_for(code, bool(mod & pygame.KMOD_SHIFT), text) is binding, (binding.keys, code)
+            state = WindowState(screenshot_dir=str(tmp_path / "shots"))
+            done = handle_key(emu, code, mod, state, text)
+            assert isinstance(done, str) and done, (binding.keys, code)
+    assert binding_for(pygame.K_z) is None and handle_key(emu, pygame.K_z, 0, WindowState()) is None
+
+
+def test_every_trigger_of_a_binding_dispatches_to_it(emu: Emulator, tmp_path: Path) -> None:
+    """Keypad keys and the other codes a binding lists (not only those the help names)."""
+    for binding in BINDINGS:
+        shifts = (binding.shift,) if binding.shift is not None else (False, True)
+        for code_name in binding.codes:
+            for shift in shifts:
+                code = getattr(pygame, code_name)
+                assert binding_for(code, shift) is binding, (binding.keys, code_name, shift)
+                state = WindowState(screenshot_dir=str(tmp_path / "shots"))
+                assert handle_key(emu, code, pygame.KMOD_SHIFT if shift else 0, state), (binding.keys, code_name)
+        for text in binding.typed:
+            assert binding_for(pygame.K_UNKNOWN, False, text) is binding
+
+
+def test_the_help_lists_exactly_the_bindings_and_so_does_the_readme() -> None:
+    rows = [(binding.keys, binding.does) for binding in BINDINGS]
+    assert help_rows() == rows
+    assert len({keys for keys, _ in rows}) == len(rows)  # no row twice
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| key | does |") :].split("\n\n")[0].splitlines()[2:]
+    documented = [tuple(cell.strip().strip("`") for cell in line.strip("|").split("|")) for line in table]
+    assert documented == rows
 
 
 def test_view_and_zoom_keys(emu: Emulator) -> None:
     state = WindowState(fit_scale=1.7)
     for key, view in ((pygame.K_2, "fused"), (pygame.K_3, "left"), (pygame.K_4, "right"), (pygame.K_1, "both")):
         press(emu, state, key)
-        assert emu.view == view
+        assert emu.viewer.view == view
     press(emu, state, pygame.K_EQUALS, text="+")
     assert state.zoom == 2  # from fit at 1.7x, + goes to the next integer zoom
     press(emu, state, pygame.K_PLUS)
@@ -109,46 +201,46 @@ def test_device_keys_cycle_the_builtin_profiles(emu: Emulator) -> None:
 
 def test_look_keys(emu: Emulator) -> None:
     state = WindowState()
-    assert emu.look.ambient == "indoor"
+    assert emu.viewer.look.ambient == "indoor"
     seen = []
     for _ in range(4):
         press(emu, state, pygame.K_a)
-        seen.append(emu.look.ambient)
+        seen.append(emu.viewer.look.ambient)
     assert seen == ["overcast", "sunny", "night", "indoor"] and set(seen) == set(AMBIENTS)
     for key, field in ((pygame.K_g, "glow"), (pygame.K_e, "eye_box"), (pygame.K_w, "see_through")):
-        before = getattr(emu.look, field)
+        before = getattr(emu.viewer.look, field)
         press(emu, state, key)
-        assert getattr(emu.look, field) is (not before)
+        assert getattr(emu.viewer.look, field) is (not before)
         press(emu, state, key)
-        assert getattr(emu.look, field) is before
-    from emulator.backgrounds import BACKGROUNDS
+        assert getattr(emu.viewer.look, field) is before
+    from emulator.world import background_names
 
-    assert emu.look.background is None
-    for name in BACKGROUNDS:
+    assert emu.viewer.look.background is None
+    for name in background_names():
         press(emu, state, pygame.K_b)
-        assert isinstance(emu.look.background, np.ndarray) and emu.look.background.ndim == 3
+        assert isinstance(emu.viewer.look.background, np.ndarray) and emu.viewer.look.background.ndim == 3
         assert state.banner == f"background {name}"
     press(emu, state, pygame.K_b)
-    assert emu.look.background is None and state.banner == "background none"
+    assert emu.viewer.look.background is None and state.banner == "background none"
 
 
 def test_pause_restart_and_profiler_keys(emu: Emulator) -> None:
     state = WindowState()
     press(emu, state, pygame.K_SPACE)
-    assert emu.paused
-    t = emu.t
+    assert emu.clock.paused
+    t = emu.clock.t
     emu.advance(0.5)
-    assert emu.t == t
+    assert emu.clock.t == t
     press(emu, state, pygame.K_SPACE)
     emu.advance(0.5)
-    assert emu.t > t
+    assert emu.clock.t > t
     press(emu, state, pygame.K_r)
-    assert emu.t == 0.0
+    assert emu.clock.t == 0.0
     press(emu, state, pygame.K_p)
-    assert emu.show_profile
+    assert emu.viewer.show_profile
     image = np.asarray(overlay_image(emu, state, (800, 500)))
     port, (x, y), _ = view_layout(natural_size(emu), (800, 500), "fit", True)
-    assert image[y:y + PROFILE_SIZE[1], x:x + PROFILE_SIZE[0], 3].mean() > 150  # the graph's box is drawn there
+    assert image[y : y + PROFILE_SIZE[1], x : x + PROFILE_SIZE[0], 3].mean() > 150  # the graph's box is drawn there
 
 
 def _view_rect(port: tuple[int, int, int, int], window: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -163,32 +255,37 @@ def _view_rect(port: tuple[int, int, int, int], window: tuple[int, int]) -> tupl
 @pytest.mark.parametrize("zoom", ["fit", 1])
 def test_profiler_graph_covers_no_eye(emu: Emulator, view: str, window: tuple[int, int], zoom: int | str) -> None:
     """In a letterbox bar or beside the view when one fits, else in a band above the status bar."""
-    emu.view = view
+    emu.viewer.view = view
     natural = natural_size(emu)
     port, spot, reserve = view_layout(natural, window, zoom, True)
     assert spot is not None
     left, top, right, bottom = _view_rect(port, window)
     x, y = spot
     graph = (x, y, x + PROFILE_SIZE[0], y + PROFILE_SIZE[1])
-    visible_bottom = window[1] - STATUS_H - reserve   # the scissor: a zoomed view is cut off here
+    visible_bottom = window[1] - STATUS_H - reserve  # the scissor: a zoomed view is cut off here
     apart = graph[2] <= left or graph[0] >= right or graph[3] <= top or graph[1] >= min(bottom, visible_bottom)
     assert apart, (port, spot, reserve)
     assert graph[3] <= window[1] - STATUS_H and graph[0] >= 0  # and not over the status bar
     unreserved, _, _ = view_layout(natural, window, zoom, False)
     if reserve == 0:
-        assert port == unreserved      # a free spot: the view does not move when P is pressed
+        assert port == unreserved  # a free spot: the view does not move when P is pressed
     else:
         assert port[3] <= unreserved[3]  # the band: the view shrinks (fit) or is cut off above it
 
 
 def test_gesture_keys_fire_gestures(emu: Emulator) -> None:
     state = WindowState()
-    cases = ((pygame.K_RETURN, 0, "tap: dismiss pay"), (pygame.K_RETURN, pygame.KMOD_SHIFT, "double tap"),
-             (pygame.K_l, 0, "long press"), (pygame.K_RIGHT, 0, "swipe forward"), (pygame.K_LEFT, 0, "swipe back"))
+    cases = (
+        (pygame.K_RETURN, 0, "tap: dismiss pay"),
+        (pygame.K_RETURN, pygame.KMOD_SHIFT, "double tap"),
+        (pygame.K_l, 0, "long press"),
+        (pygame.K_RIGHT, 0, "swipe forward"),
+        (pygame.K_LEFT, 0, "swipe back"),
+    )
     for key, mod, logged in cases:
         press(emu, state, key, mod)
-        assert emu.events[-1].text == logged
-    assert emu.last_event == "swipe back"  # the banner
+        assert emu.log.notes[-1].text == logged
+    assert emu.log.last_note == "swipe back"  # the banner
 
 
 def test_screenshot_key_writes_files(emu: Emulator, tmp_path: Path) -> None:
@@ -218,10 +315,10 @@ def test_voice_prompt(emu: Emulator) -> None:
         press(emu, state, pygame.key.key_code(char) if char != " " else pygame.K_SPACE, text=char)
     press(emu, state, pygame.K_BACKSPACE)
     press(emu, state, pygame.K_BACKSPACE)
-    assert state.prompt == "next" and state.running and not emu.paused
+    assert state.prompt == "next" and state.running and not emu.clock.paused
     assert np.asarray(overlay_image(emu, state, (640, 504)))[:100, 12, 3].max() > 150  # the prompt box
     press(emu, state, pygame.K_RETURN)
-    assert heard == ["next"] and state.prompt is None and emu.events[-1].text == "voice: next"
+    assert heard == ["next"] and state.prompt is None and emu.log.notes[-1].text == "voice: next"
     press(emu, state, pygame.K_v)
     press(emu, state, pygame.K_x, text="x")
     press(emu, state, pygame.K_ESCAPE)
@@ -231,10 +328,10 @@ def test_voice_prompt(emu: Emulator) -> None:
 def test_mute_key(emu: Emulator) -> None:
     state = WindowState()
     assert press(emu, state, pygame.K_m) == "speech muted"
-    assert emu.muted and "  muted  " in status_text(emu, state) and state.banner == "speech muted"
+    assert emu.narration.muted and "  muted  " in status_text(emu, state) and state.banner == "speech muted"
     assert press(emu, state, pygame.K_m) == "speech unmuted"
-    assert not emu.muted and "muted" not in status_text(emu, state)
-    assert any("M" == keys and "mute" in what for keys, what in KEYS)
+    assert not emu.narration.muted and "muted" not in status_text(emu, state)
+    assert any("M" == keys and "mute" in what for keys, what in help_rows())
 
 
 def test_help_and_quit_keys(emu: Emulator) -> None:
@@ -280,8 +377,9 @@ def test_run_window_without_a_display_is_a_clear_error(monkeypatch: pytest.Monke
         run_window(emu, max_frames=1)
 
 
-def test_main_without_a_display_writes_screenshots(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_without_a_display_writes_screenshots(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE", "SDL_VIDEODRIVER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -289,8 +387,9 @@ def test_main_without_a_display_writes_screenshots(monkeypatch: pytest.MonkeyPat
     out = capsys.readouterr().out
     assert "no display available" in out
     names = sorted(p.name for p in (tmp_path / "screenshots").iterdir())
-    assert names == sorted(f"city-walk-even-g2-{n}.png" for n in
-                           ("left", "right", "both", "fused", "left-view", "right-view"))
+    assert names == sorted(
+        f"city-walk-even-g2-{n}.png" for n in ("left", "right", "both", "fused", "left-view", "right-view")
+    )
     with Image.open(tmp_path / "screenshots" / "city-walk-even-g2-both.png") as image:
         assert image.size == (2 * 576 + 16, 288)
 
@@ -298,10 +397,12 @@ def test_main_without_a_display_writes_screenshots(monkeypatch: pytest.MonkeyPat
     assert "no display available" not in capsys.readouterr().out
     assert [p.name for p in (tmp_path / "g1").iterdir()] == ["city-walk-quark-g1-both.png"]
 
-    for argv, expected in (([str(tmp_path / "missing.toml")], "file not found"),
-                           ([str(CITY_WALK), "--background", "moon"], "unknown background 'moon'"),
-                           ([str(CITY_WALK), "--view", "up"], "invalid choice"),
-                           ([str(CITY_WALK), "--zoom", "0"], "--zoom")):
+    for argv, expected in (
+        ([str(tmp_path / "missing.toml")], "file not found"),
+        ([str(CITY_WALK), "--background", "moon"], "unknown background 'moon'"),
+        ([str(CITY_WALK), "--view", "up"], "invalid choice"),
+        ([str(CITY_WALK), "--zoom", "0"], "--zoom"),
+    ):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert len(err.splitlines()) == 1 and expected in err and "Traceback" not in err, err
@@ -311,8 +412,8 @@ def test_main_without_a_display_writes_screenshots(monkeypatch: pytest.MonkeyPat
 
 
 def test_gl_compositor_matches_numpy_on_egl() -> None:
-    from emulator.backgrounds import load_background
     from emulator.look import GLCompositor
+    from emulator.world import load_background
 
     try:
         ctx = moderngl.create_standalone_context(backend="egl")
@@ -322,8 +423,11 @@ def test_gl_compositor_matches_numpy_on_egl() -> None:
         emu = Emulator.open(CITY_WALK)
         emu.advance(0.5)
         compositor = GLCompositor(ctx)
-        looks = (Look(), Look(ambient="sunny", background=load_background("street")),
-                 Look(see_through=False, glow=False))
+        looks = (
+            Look(),
+            Look(ambient="sunny", background=load_background("street")),
+            Look(see_through=False, glow=False),
+        )
         for look, view in zip(looks, ("both", "fused", "left")):
             gpu = compositor.render(emu.panels(), emu.device, look, view)
             cpu = composite(emu.panels(), emu.device, look, view)
@@ -393,15 +497,17 @@ def _xvfb():
     """An Xvfb server on a free display: yields (its number, an Xlib connection to it)."""
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
-        pytest.fail("Xvfb is not installed: run `make test` (it installs xvfb with apt), "
-                    "or apt-get install xvfb")
+        pytest.fail("Xvfb is not installed: run `make test` (it installs xvfb with apt), or apt-get install xvfb")
     try:
         from Xlib import display as xlib_display
     except ImportError:
         pytest.fail("python-xlib is not installed: run `make test` (it installs the test extra)")
     number = _free_display()
-    server = subprocess.Popen([xvfb, f":{number}", "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [xvfb, f":{number}", "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         socket = Path(f"/tmp/.X11-unix/X{number}")
         deadline = time.monotonic() + 10
@@ -425,8 +531,14 @@ def _run_window(number: int, xdisplay, args: list[str], frames: int, ready, extr
     `ready(image)` held or the emulator exited."""
     env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "SDL_AUDIODRIVER")}
     env.update(DISPLAY=f":{number}", PYTHONPATH=str(ROOT), **{MAX_FRAMES_ENV: str(frames)}, **(extra_env or {}))
-    emulator = subprocess.Popen([sys.executable, "-m", "emulator", *args],
-                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "emulator", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         image, title = None, ""
         deadline = time.monotonic() + 20
@@ -454,8 +566,12 @@ def test_real_window_under_xvfb(tmp_path: Path) -> None:
     """python -m emulator opens an OpenGL window; X sees the composited HUD and the status bar."""
     with _xvfb() as (number, xdisplay):
         image, title, report, _ = _run_window(
-            number, xdisplay, ["scenes/city-walk.toml", "--view", "left"], 240,
-            lambda image: _green(image).sum() > 2000 and image[-STATUS_H:].mean() > 5)
+            number,
+            xdisplay,
+            ["scenes/city-walk.toml", "--view", "left"],
+            240,
+            lambda image: _green(image).sum() > 2000 and image[-STATUS_H:].mean() > 5,
+        )
     Image.fromarray(image).save(tmp_path / "emulator_xvfb.png")
     shutil.copy(tmp_path / "emulator_xvfb.png", "/tmp/emulator_xvfb.png")
 
@@ -484,8 +600,13 @@ def test_real_window_speaks_on_glasses_without_a_display(tmp_path: Path) -> None
 
     with _xvfb() as (number, xdisplay):
         image, title, report, err = _run_window(
-            number, xdisplay, ["scenes/city-walk-timeline.toml", "--device", "quark-g1", "--zoom", "1"], 150,
-            speaking, {"SDL_AUDIODRIVER": "dummy"})
+            number,
+            xdisplay,
+            ["scenes/city-walk-timeline.toml", "--device", "quark-g1", "--zoom", "1"],
+            150,
+            speaking,
+            {"SDL_AUDIODRIVER": "dummy"},
+        )
     Image.fromarray(image).save(tmp_path / "emulator_xvfb_g1.png")
     shutil.copy(tmp_path / "emulator_xvfb_g1.png", "/tmp/emulator_xvfb_g1.png")
 
@@ -496,7 +617,7 @@ def test_real_window_speaks_on_glasses_without_a_display(tmp_path: Path) -> None
     summary = report["summary"]
     assert "In 180 metres, turn left onto Hubin Road" in summary["transcript"][0]
     assert summary["speech"]["speaking"] and summary["speech"]["error"] is None
-    assert report["window"]["audible"] and report["window"]["sounds"] >= 1   # played through the mixer
+    assert report["window"]["audible"] and report["window"]["sounds"] >= 1  # played through the mixer
     assert "not audible" not in err and "Traceback" not in err
 
 
@@ -505,12 +626,12 @@ def test_real_window_speaks_on_glasses_without_a_display(tmp_path: Path) -> None
 
 def test_outlines_key(emu: Emulator) -> None:
     state = WindowState()
-    assert any(keys == "O" and "outlines" in what for keys, what in KEYS)
-    assert not emu.show_outlines and "outlines" not in status_text(emu, state)
+    assert any(keys == "O" and "outlines" in what for keys, what in help_rows())
+    assert not emu.viewer.show_outlines and "outlines" not in status_text(emu, state)
     assert press(emu, state, pygame.K_o) == "outlines on"
-    assert emu.show_outlines and state.banner == "outlines on" and "  outlines  " in status_text(emu, state)
+    assert emu.viewer.show_outlines and state.banner == "outlines on" and "  outlines  " in status_text(emu, state)
     assert press(emu, state, pygame.K_o) == "outlines off"
-    assert not emu.show_outlines and "outlines" not in status_text(emu, state)
+    assert not emu.viewer.show_outlines and "outlines" not in status_text(emu, state)
 
 
 @pytest.mark.parametrize("zoom", [1, 2, "fit"])
@@ -521,15 +642,15 @@ def test_outlines_line_up_with_the_scaled_view(emu: Emulator, zoom: int | str, v
     from emulator.overlay import OUTLINE_COLOURS
     from emulator.window import natural_size
 
-    emu.view, emu.show_outlines = view, True
-    emu.events.clear()
+    emu.viewer.view, emu.viewer.show_outlines = view, True
+    emu.log.notes.clear()
     state = WindowState(zoom=zoom)
     natural = natural_size(emu)
     size = (1000, 700) if zoom == "fit" else (natural[0] * zoom + 100, natural[1] * zoom + 100)
     image = np.asarray(overlay_image(emu, state, size))
     left, bottom, width, height = viewport(natural, size, zoom)
     top, scale = size[1] - bottom - height, width / natural[0]
-    entry = next(w for w in emu.frame.layout["widgets"] if w["id"] == "pay")
+    entry = next(w for w in emu.scene_state.frame.layout["widgets"] if w["id"] == "pay")
     x0 = emu.device.width + EYE_GAP if view == "both" else 0
     x, y, w, h = entry["eyes"]["right" if view == "both" else "left"]
     box_left, box_right = round(left + (x0 + x) * scale), round(left + (x0 + x + w) * scale) - 1  # window pixels
@@ -544,5 +665,5 @@ def test_outlines_line_up_with_the_scaled_view(emu: Emulator, zoom: int | str, v
     if zoom == 1:  # at zoom 1 the window's outlines are Emulator.decorate's, pixel for pixel (above the legend)
         rows = natural[1] - 100
         grabbed = np.all(emu.grab(view)[:rows] == OUTLINE_COLOURS[None], axis=2)
-        window = np.all(image[top:top + rows, left:left + natural[0]] == cyan, axis=2)
+        window = np.all(image[top : top + rows, left : left + natural[0]] == cyan, axis=2)
         assert grabbed.sum() > 500 and np.array_equal(grabbed, window)

@@ -1,5 +1,6 @@
 """The engine's light model (hud.light): white luminance from illuminance, perceived contrast, and
 its agreement with the emulator's compositor, which uses the same model."""
+
 from __future__ import annotations
 
 import math
@@ -28,8 +29,20 @@ def test_white_nits_is_lux_over_pi() -> None:
 
 
 def test_emulator_uses_the_same_model() -> None:
-    for name in ("AMBIENTS", "DEFAULT_PEAK_NITS", "WAVEGUIDE_EFFICIENCY", "MEAN_WORLD_GREY", "MIN_ADAPT_NITS",
-                 "KEY", "NEUTRAL_GREY", "LUMA", "srgb_to_linear", "linear_to_srgb", "peak_nits", "panel_colour"):
+    for name in (
+        "AMBIENTS",
+        "DEFAULT_PEAK_NITS",
+        "WAVEGUIDE_EFFICIENCY",
+        "MEAN_WORLD_GREY",
+        "MIN_ADAPT_NITS",
+        "KEY",
+        "NEUTRAL_GREY",
+        "LUMA",
+        "srgb_to_linear",
+        "linear_to_srgb",
+        "peak_nits",
+        "panel_colour",
+    ):
         assert getattr(emulator.look, name) is getattr(light, name), name
     assert emulator.look.adaptation_nits(Look(ambient="sunny")) == light.adaptation(AMBIENTS["sunny"])
     assert emulator.look.adaptation_nits(Look(see_through=False)) == light.MIN_ADAPT_NITS
@@ -54,17 +67,21 @@ def test_dark_pixel_is_invisible() -> None:
 
 
 def test_quark_s1_numbers() -> None:
-    assert 6 < contrast(S1, 1.0, 250) < 9.5          # dim indoors: clearly readable
-    assert 2.7 < contrast(S1, 1.0, 10000) < 3.6      # bright daylight
-    assert 1.2 < contrast(S1, 0.1, 10000) < 1.45     # a dim pixel in daylight: barely there
-    assert 1.0 < contrast(S1, 1.0, 100_000) < 1.5    # direct sun: washed out
+    assert 6 < contrast(S1, 1.0, 250) < 9.5  # dim indoors: clearly readable
+    assert 2.7 < contrast(S1, 1.0, 10000) < 3.6  # bright daylight
+    assert 1.2 < contrast(S1, 0.1, 10000) < 1.45  # a dim pixel in daylight: barely there
+    assert 1.0 < contrast(S1, 1.0, 100_000) < 1.5  # direct sun: washed out
 
 
 def test_value_forms() -> None:
     """Mono panels take a level (a sequence: its largest channel); colour panels sRGB (r, g, b) or a grey."""
     assert contrast(S1, (0.2, 0.6, 0.1), 250) == contrast(S1, 0.6, 250) == contrast(S1, (0.6,), 250)
     assert contrast(META, 0.5, 250) == contrast(META, (0.5, 0.5, 0.5), 250)
-    assert contrast(META, (0.0, 1.0, 0.0), 250) > contrast(META, (1.0, 0.0, 0.0), 250) > contrast(META, (0.0, 0.0, 1.0), 250)
+    assert (
+        contrast(META, (0.0, 1.0, 0.0), 250)
+        > contrast(META, (1.0, 0.0, 0.0), 250)
+        > contrast(META, (0.0, 0.0, 1.0), 250)
+    )
     assert contrast(S1, 2.0, 250) == contrast(S1, 1.0, 250)  # clipped like the panel
 
 
@@ -74,20 +91,32 @@ def _measured(device, value, ambient: str) -> float:
     panels = {eye: np.zeros(shape, dtype=np.uint8) for eye in device.eyes}
     cy, cx = device.height // 2, device.width // 2
     for panel in panels.values():
-        panel[cy - 20:cy + 20, cx - 20:cx + 20] = value
+        panel[cy - 20 : cy + 20, cx - 20 : cx + 20] = value
     world = np.full((48, 64, 3), light.NEUTRAL_GREY, dtype=np.uint8)
-    image = composite(panels, device, Look(background=world, ambient=ambient, glow=False, eye_box=False),
-                      device.eyes[0])
+    image = composite(
+        panels, device, Look(background=world, ambient=ambient, glow=False, eye_box=False), device.eyes[0]
+    )
     linear = srgb_to_linear(image.astype(np.float32) / 255)
     return float(luminance(linear[cy, cx]) / luminance(linear[5, 5]))
 
 
-@pytest.mark.parametrize(("device", "value", "ambient"), [
-    (S1, 26, "night"), (S1, 77, "indoor"), (S1, 26, "indoor"), (S1, 255, "overcast"), (S1, 77, "overcast"),
-    (S1, 255, "sunny"), (S1, 26, "sunny"),
-    (META, (255, 255, 255), "night"), (META, (255, 255, 255), "indoor"), (META, (60, 60, 60), "indoor"),
-    (META, (255, 128, 51), "overcast"), (META, (255, 128, 51), "sunny"),
-])
+@pytest.mark.parametrize(
+    ("device", "value", "ambient"),
+    [
+        (S1, 26, "night"),
+        (S1, 77, "indoor"),
+        (S1, 26, "indoor"),
+        (S1, 255, "overcast"),
+        (S1, 77, "overcast"),
+        (S1, 255, "sunny"),
+        (S1, 26, "sunny"),
+        (META, (255, 255, 255), "night"),
+        (META, (255, 255, 255), "indoor"),
+        (META, (60, 60, 60), "indoor"),
+        (META, (255, 128, 51), "overcast"),
+        (META, (255, 128, 51), "sunny"),
+    ],
+)
 def test_matches_the_emulator(device, value, ambient) -> None:
     """Where no channel leaves the screen's gamut, contrast() is what composite() shows, within 2 %."""
     value01 = value / 255 if isinstance(value, int) else tuple(v / 255 for v in value)

@@ -9,6 +9,7 @@ adds one at the bottom if not), then sends each word twice: first as tentative w
 caption scrolls the way a timeline `append` does. At the end it prints the caption's text as
 the emulator holds it. Errors are one line on stderr and exit status 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ def ensure_caption(url: str, caption_id: str) -> None:
         return
     if status != 404:
         raise ApiError(f"GET /widgets/{caption_id}: {status} {reply.get('error')}")
-    status, reply = call(url, "POST", "/widgets", {"type": "caption", "id": caption_id, "anchor": "bottom",
-                                                   "max_lines": 2, "text": ""})
+    status, reply = call(
+        url, "POST", "/widgets", {"type": "caption", "id": caption_id, "anchor": "bottom", "max_lines": 2, "text": ""}
+    )
     if status != 201:
         raise ApiError(f"POST /widgets: {status} {reply.get('error')}")
 
