@@ -5,6 +5,7 @@ there is one, what is wrong, how to fix it) with exit status 2 and nothing writt
 real bug is an "internal error" (exit 1). Every line printed to the terminal goes through
 `hud.errors.escape`, since scenes, profiles and paths are data, not terminal commands.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,14 +18,16 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import Any, NoReturn
 
 from hud import options
 from hud.devices import builtin_names, load_device
 from hud.errors import HudError, OptionError, escape, escape_json, os_error
 from hud.files import temp_folder
 from hud.limits import MAX_TEXT_CHARS
+from hud.raster import BACKEND_NAMES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -82,8 +85,10 @@ def _run(argv: list[str]) -> int:
         if os.environ.get("HUD_DEBUG"):
             raise
         _end_progress()
-        print(escape(f"hud: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)"),
-              file=sys.stderr)
+        print(
+            escape(f"hud: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)"),
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
@@ -96,7 +101,7 @@ def _interrupt_on_terminate() -> Any:
     owner = os.getpid()
 
     def interrupt(signum: int, frame: Any) -> None:
-        if os.getpid() != owner:       # a forked worker (hud sheet's pool) ends quietly
+        if os.getpid() != owner:  # a forked worker (hud sheet's pool) ends quietly
             os._exit(128 + signum)
         raise KeyboardInterrupt
 
@@ -152,7 +157,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         message = message.removeprefix("argument ")
         fix = "" if message.rstrip().endswith(")") else f" (see `{self.prog} --help`)"
-        where = "" if message.startswith("-") else f"{self.prog}: "   # an option's error starts with it
+        where = "" if message.startswith("-") else f"{self.prog}: "  # an option's error starts with it
         raise HudError(f"{where}{message}{fix}")
 
 
@@ -161,46 +166,85 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     path = options.non_empty
 
-    render = commands.add_parser("render", help="render a scene to per-eye PNGs and a preview "
-                                                     "(speech.json + speech.wav on devices without a display)")
+    render = commands.add_parser(
+        "render",
+        help="render a scene to per-eye PNGs and a preview (speech.json + speech.wav on devices without a display)",
+    )
     render.add_argument("scene", type=path, help="scene file (.toml)")
     render.add_argument("--device", type=path, help="built-in device name or a profile .toml (default: the scene's)")
     render.add_argument("--out", type=path, help="output folder (default: out/<scene>-<device>)")
-    render.add_argument("--at", type=options.seconds,
-                        help="render the moment at this time of the timeline, e.g. 2.5s or 300ms")
+    render.add_argument(
+        "--at", type=options.seconds, help="render the moment at this time of the timeline, e.g. 2.5s or 300ms"
+    )
     render.add_argument("--frames", type=path, metavar="DIR", help="write every frame of the timeline into DIR")
-    render.add_argument("--preview", type=path, metavar="FILE",
-                        help="write an animated preview (.gif, or .png for APNG)")
-    render.add_argument("--fps", type=options.fps, help="frames per second for --frames/--preview, above 0 and at "
-                                                        "most 240 (default: 30, or the refresh rate if lower)")
-    render.add_argument("--duration", type=options.seconds,
-                        help="length of --frames/--preview or of the speech (default: the scene's)")
-    render.add_argument("--max-duration", type=options.max_duration, metavar="SECONDS",
-                        help="raise the bound on --duration (and on the scene's length) from 600 s, up to 86400 s; "
-                             "the frame bound rises with it (60 frames a second)")
-    render.add_argument("--max-frames", type=options.frame_count, metavar="N",
-                        help="raise the bound on the frames of --frames/--preview (default 36000), up to 5184000")
-    render.add_argument("--language", choices=("zh", "en"),
-                        help="word speech templates (nav, cards) in this language (default: each widget's own)")
+    render.add_argument(
+        "--preview", type=path, metavar="FILE", help="write an animated preview (.gif, or .png for APNG)"
+    )
+    render.add_argument(
+        "--fps",
+        type=options.fps,
+        help="frames per second for --frames/--preview, above 0 and at "
+        "most 240 (default: 30, or the refresh rate if lower)",
+    )
+    render.add_argument(
+        "--duration", type=options.seconds, help="length of --frames/--preview or of the speech (default: the scene's)"
+    )
+    render.add_argument(
+        "--max-duration",
+        type=options.max_duration,
+        metavar="SECONDS",
+        help="raise the bound on --duration (and on the scene's length) from 600 s, up to 86400 s; "
+        "the frame bound rises with it (60 frames a second)",
+    )
+    render.add_argument(
+        "--max-frames",
+        type=options.frame_count,
+        metavar="N",
+        help="raise the bound on the frames of --frames/--preview (default 36000), up to 5184000",
+    )
+    render.add_argument(
+        "--language",
+        choices=("zh", "en"),
+        help="word speech templates (nav, cards) in this language (default: each widget's own)",
+    )
+    _backend_option(render)
     render.set_defaults(run=_render)
 
-    profile = commands.add_parser("profile", help="time every stage of every frame against the refresh budget "
-                                                       "(without a display: every speech tick against 50 ms)")
+    profile = commands.add_parser(
+        "profile",
+        help="time every stage of every frame against the refresh budget "
+        "(without a display: every speech tick against 50 ms)",
+    )
     profile.add_argument("scene", type=path, help="scene file (.toml)")
     profile.add_argument("--device", type=path, help="built-in device name or a profile .toml (default: the scene's)")
-    profile.add_argument("--frames", type=options.frame_count, default=300,
-                         help="frames to render (default 300, at most 36000 unless --max-frames raises it); a "
-                              "device without a display is profiled over the scene's whole timeline instead")
-    profile.add_argument("--max-frames", type=options.frame_count, metavar="N",
-                         help="raise the bound on --frames, and on the speech ticks of a device without a display "
-                              "(default 36000), up to 5184000")
-    profile.add_argument("--fps", type=options.fps,
-                         help="scene time step (default: the device's refresh rate; devices with a display)")
-    profile.add_argument("--trace", type=path, metavar="FILE",
-                         help="write a Chrome trace-event JSON of the frames or speech ticks (opens in Perfetto)")
-    profile.add_argument("--chart", type=path, metavar="FILE",
-                         help="write a frame-time chart PNG (devices with a display)")
+    profile.add_argument(
+        "--frames",
+        type=options.frame_count,
+        default=300,
+        help="frames to render (default 300, at most 36000 unless --max-frames raises it); a "
+        "device without a display is profiled over the scene's whole timeline instead",
+    )
+    profile.add_argument(
+        "--max-frames",
+        type=options.frame_count,
+        metavar="N",
+        help="raise the bound on --frames, and on the speech ticks of a device without a display "
+        "(default 36000), up to 5184000",
+    )
+    profile.add_argument(
+        "--fps", type=options.fps, help="scene time step (default: the device's refresh rate; devices with a display)"
+    )
+    profile.add_argument(
+        "--trace",
+        type=path,
+        metavar="FILE",
+        help="write a Chrome trace-event JSON of the frames or speech ticks (opens in Perfetto)",
+    )
+    profile.add_argument(
+        "--chart", type=path, metavar="FILE", help="write a frame-time chart PNG (devices with a display)"
+    )
     profile.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    _backend_option(profile)
     profile.set_defaults(run=_profile)
 
     devices = commands.add_parser("devices", help="list the device profiles")
@@ -212,52 +256,81 @@ def _parser() -> argparse.ArgumentParser:
 
     lint = commands.add_parser("lint", help="find every overlap, cut, hidden widget and readability problem")
     lint.add_argument("scenes", type=path, nargs="+", help="scene files")
-    lint.add_argument("--device", type=path,
-                      help="a device name, a profile .toml or 'all' (default: each scene's targets)")
-    lint.add_argument("--at", type=options.seconds,
-                      help="check one moment (e.g. 2.5s); default: every timeline event and across time")
-    lint.add_argument("--ambient", type=options.lux, default=None,
-                      help="world light in lux for low-contrast (default 250, indoors; 10000 is daylight)")
+    lint.add_argument(
+        "--device", type=path, help="a device name, a profile .toml or 'all' (default: each scene's targets)"
+    )
+    lint.add_argument(
+        "--at", type=options.seconds, help="check one moment (e.g. 2.5s); default: every timeline event and across time"
+    )
+    lint.add_argument(
+        "--ambient",
+        type=options.lux,
+        default=None,
+        help="world light in lux for low-contrast (default 250, indoors; 10000 is daylight)",
+    )
     lint.add_argument("--json", action="store_true", help="print one JSON object")
     lint.set_defaults(run=_lint)
 
     sheet = commands.add_parser("sheet", help="a contact sheet of scenes x devices (x times), lint marked")
     sheet.add_argument("scenes", type=path, nargs="+", help="scene files")
-    sheet.add_argument("--devices", type=path,
-                       help="comma-separated device names, or 'all' (default: each scene's targets)")
+    sheet.add_argument(
+        "--devices", type=path, help="comma-separated device names, or 'all' (default: each scene's targets)"
+    )
     sheet.add_argument("--at", type=options.seconds, action="append", help="a moment to show (repeatable; default 0)")
     sheet.add_argument("--out", type=path, required=True, help="the PNG to write")
     sheet.add_argument("--jobs", type=options.jobs, help="worker processes (default: one per core)")
+    _backend_option(sheet)
     sheet.set_defaults(run=_sheet)
 
-    emulate = commands.add_parser("emulate", help="open the desktop emulator on a scene (python -m emulator)",
-                                  add_help=False)
+    emulate = commands.add_parser(
+        "emulate", help="open the desktop emulator on a scene (python -m emulator)", add_help=False
+    )
     emulate.add_argument("rest", nargs=argparse.REMAINDER)
     emulate.set_defaults(run=_emulate)
 
     text = commands.add_parser("text", help="text tools")
     text_commands = text.add_subparsers(dest="text_command", required=True, metavar="TOOL")
-    measure = text_commands.add_parser(
-        "measure", help="the lines and pixel widths the renderer will draw for a string")
+    measure = text_commands.add_parser("measure", help="the lines and pixel widths the renderer will draw for a string")
     measure.add_argument("text", help="the text (\\n in it starts a new paragraph)")
-    measure.add_argument("--size", default="body",
-                         help="font size: px (24), degrees (0.9deg) or a role (small, body, title, large, display)")
-    measure.add_argument("--width", help="wrap width: px (300), degrees (12deg), a percent of the device's safe "
-                                         "width (50%%) or auto (the whole safe width); default: no wrapping")
+    measure.add_argument(
+        "--size",
+        default="body",
+        help="font size: px (24), degrees (0.9deg) or a role (small, body, title, large, display)",
+    )
+    measure.add_argument(
+        "--width",
+        help="wrap width: px (300), degrees (12deg), a percent of the device's safe "
+        "width (50%%) or auto (the whole safe width); default: no wrapping",
+    )
     measure.add_argument("--weight", default="regular", choices=("regular", "bold"))
     measure.add_argument("--lang", default="", help="language tag, e.g. ja, ar, th")
     measure.add_argument("--direction", default="auto", choices=("auto", "ltr", "rtl"))
-    measure.add_argument("--max-lines", type=options.line_count, default=None,
-                         help="keep at most this many lines, 1 or more (default: no limit)")
+    measure.add_argument(
+        "--max-lines",
+        type=options.line_count,
+        default=None,
+        help="keep at most this many lines, 1 or more (default: no limit)",
+    )
     measure.add_argument("--overflow", default="ellipsis", choices=("ellipsis", "clip", "keep-end"))
-    measure.add_argument("--device", type=path, default="quark-s1",
-                         help="profile that converts degrees and percents (default quark-s1)")
+    measure.add_argument(
+        "--device", type=path, default="quark-s1", help="profile that converts degrees and percents (default quark-s1)"
+    )
     measure.add_argument("--json", action="store_true", help="print one JSON object")
     measure.set_defaults(run=_measure)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scene files")
     schema.set_defaults(run=_schema)
     return parser
+
+
+def _backend_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--backend",
+        choices=BACKEND_NAMES,
+        default="cpu",
+        help="raster backend: cpu (the reference, default) or gl (moderngl; the CPU draws "
+        "instead, after a warning, where no GL context can be made)",
+    )
 
 
 # -- hud render ----------------------------------------------------------------------------------
@@ -271,8 +344,11 @@ def _render(args: argparse.Namespace) -> int:
     if args.duration is not None:
         options.check_time(args.duration, "--duration", bounds)
     if args.preview and Path(args.preview).suffix.lower() not in (".gif", ".png", ".apng"):
-        raise OptionError("--preview", f"{escape(args.preview)}: the animated preview must be .gif, .png or .apng "
-                                       "(APNG)", "give a file name ending in .gif or .png")
+        raise OptionError(
+            "--preview",
+            f"{escape(args.preview)}: the animated preview must be .gif, .png or .apng (APNG)",
+            "give a file name ending in .gif or .png",
+        )
     options.check_scene_file(args.scene)
     options.check_device_option(args.device)
     scene = load_scene(args.scene)
@@ -281,27 +357,33 @@ def _render(args: argparse.Namespace) -> int:
     if not device.has_display:
         for flag, value in (("--at", args.at), ("--frames", args.frames), ("--preview", args.preview)):
             if value is not None:
-                raise OptionError(flag, f"{device.name} has no display, so there are no images; its speech covers "
-                                        "the whole timeline", f"drop {flag}")
+                raise OptionError(
+                    flag,
+                    f"{device.name} has no display, so there are no images; its speech covers the whole timeline",
+                    f"drop {flag}",
+                )
         _check_speech_length(args, scene, bounds)
         options.check_output_folder(out, "--out", "the speech files")
         return _speak(args, scene, device, out)
     if args.frames or args.preview:
-        return _render_sequence(args, scene, Renderer(scene, device), bounds)
+        return _render_sequence(args, scene, Renderer(scene, device, backend=args.backend), bounds)
     at = args.at if args.at is not None else 0.0
-    speaks = speaks_on(scene, device)   # widgets with speak = "always" are spoken on display devices too
+    speaks = speaks_on(scene, device)  # widgets with speak = "always" are spoken on display devices too
     if speaks:
         _check_speech_length(args, scene, bounds)
     options.check_output_folder(out, "--out", "the images")
-    renderer = Renderer(scene, device, profiler=Profiler(device.frame_budget_ms, device.name))
+    renderer = Renderer(scene, device, backend=args.backend)
+    renderer.profiler = Profiler(device.frame_budget_ms, device.name, backend=renderer.backend)
     started = time.perf_counter()
     frame = renderer.frame(at)
     elapsed = (time.perf_counter() - started) * 1000
     written = _save(frame, out)
     stages = ", ".join(f"{stage} {ms:.1f}" for stage, ms in _in_order(frame.timings_ms).items())
     moment = f" at {at:g} s" if at else ""
-    _say(f"{args.scene}{moment} on {device.name}: {len(frame.eyes)} eye(s) {device.width}x{device.height} "
-         f"in {elapsed:.1f} ms ({stages} ms)")
+    _say(
+        f"{args.scene}{moment} on {device.name} ({frame.backend} backend): {len(frame.eyes)} eye(s) "
+        f"{device.width}x{device.height} in {elapsed:.1f} ms ({stages} ms)"
+    )
     for path in written:
         _say(f"  {path}")
     _print_findings(scene, device, at)
@@ -343,16 +425,18 @@ def _speak(args: argparse.Namespace, scene, device, out: Path) -> int:  # noqa: 
     said = [u for u in narrator.utterances if u.start is not None]
     cut = sum(1 for u in narrator.utterances if u.status == "interrupted")
     dropped = sum(1 for u in narrator.utterances if u.status == "dropped")
-    where = "has no display: it speaks" if not device.has_display else "speaks the widgets marked speak = \"always\""
-    _say(f"{args.scene} on {device.name} {where}: {len(narrator.utterances)} utterance(s), {len(said)} said "
-         f"({cut} cut off), {dropped} dropped; {narrator.length(duration):.1f} s of audio in {elapsed:.1f} s "
-         f"({narrator.engine.name})")
+    where = "has no display: it speaks" if not device.has_display else 'speaks the widgets marked speak = "always"'
+    _say(
+        f"{args.scene} on {device.name} {where}: {len(narrator.utterances)} utterance(s), {len(said)} said "
+        f"({cut} cut off), {dropped} dropped; {narrator.length(duration):.1f} s of audio in {elapsed:.1f} s "
+        f"({narrator.engine.name})"
+    )
     summary = narrator.live_summary()
     if summary:
         _say(f"  {summary}")
     for path in written:
         _say(f"  {path}")
-    for line in narrator.transcript().splitlines()[1:]:   # what is said, when, and what became of it
+    for line in narrator.transcript().splitlines()[1:]:  # what is said, when, and what became of it
         _say(line)
     return EXIT_OK
 
@@ -381,7 +465,7 @@ def _render_sequence(args: argparse.Namespace, scene, renderer, bounds: options.
     if folder is not None:
         options.check_output_folder(folder, "--frames", "frames")
     staged = _StagedFolder(folder) if folder is not None else None
-    try:   # the preview is written as the frames come: memory holds one or two of them
+    try:  # the preview is written as the frames come: memory holds one or two of them
         preview = AnimationWriter(Path(args.preview), rate) if args.preview else None
     except OSError as exc:
         if staged is not None:
@@ -393,14 +477,16 @@ def _render_sequence(args: argparse.Namespace, scene, renderer, bounds: options.
         for index in range(count):
             frame = renderer.frame(index / rate)
             if staged is not None:
-                images = {f"{eye}-{index:05d}.png": image for eye, image in
-                          ((name[:-4], img) for name, img in frame.images().items())}
+                images = {
+                    f"{eye}-{index:05d}.png": image
+                    for eye, image in ((name[:-4], img) for name, img in frame.images().items())
+                }
                 try:
                     write_images(images, staged.path)
                 except OSError as exc:
                     raise os_error(exc, folder, "write frames") from None
             if preview is not None:
-                try:   # an unchanged frame keeps its eyes: it lengthens the previous preview frame
+                try:  # an unchanged frame keeps its eyes: it lengthens the previous preview frame
                     if frame.eyes is last_eyes:
                         preview.repeat()
                     else:
@@ -426,7 +512,10 @@ def _render_sequence(args: argparse.Namespace, scene, renderer, bounds: options.
             staged.discard()
         raise
     elapsed = time.perf_counter() - started
-    _say(f"{count} frames of {args.scene} ({duration:g} s at {rate:g} fps) on {device.name} in {elapsed:.1f} s")
+    _say(
+        f"{count} frames of {args.scene} ({duration:g} s at {rate:g} fps) on {device.name} "
+        f"({renderer.backend} backend) in {elapsed:.1f} s"
+    )
     if folder is not None:
         _say(f"  {folder}/{{left,right,preview}}-NNNNN.png")
     if args.preview:
@@ -441,7 +530,7 @@ class _StagedFolder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         parent = folder.absolute().parent
-        self.made = [p for p in (parent, *parent.parents) if not os.path.lexists(p)]   # deepest first
+        self.made = [p for p in (parent, *parent.parents) if not os.path.lexists(p)]  # deepest first
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self.path = temp_folder(folder.absolute())
@@ -466,10 +555,10 @@ class _StagedFolder:
             try:
                 folder.rmdir()
             except OSError:
-                break   # not empty (or not ours any more): keep it and its parents
+                break  # not empty (or not ours any more): keep it and its parents
 
 
-_progress_shown = False   # a progress bar is on the terminal's last line, unfinished
+_progress_shown = False  # a progress bar is on the terminal's last line, unfinished
 
 
 def _progress(done: int, total: int) -> None:
@@ -511,32 +600,53 @@ def _profile(args: argparse.Namespace) -> int:
     device = load_device(args.device or scene.device)
     if device.has_display:
         if args.frames > bounds.frames:
-            fix = (f"raise it to --max-frames {args.frames}" if bounds.raised_frames
-                   else f"pass --max-frames {args.frames} to profile that many on purpose")
+            fix = (
+                f"raise it to --max-frames {args.frames}"
+                if bounds.raised_frames
+                else f"pass --max-frames {args.frames} to profile that many on purpose"
+            )
             raise OptionError("--frames", f"{args.frames} frames are over the bound of {bounds.frames}", fix)
-        profiler: Profiler | SpeechProfiler = Profiler(device.frame_budget_ms, device.name)
-        renderer = Renderer(scene, device, profiler=profiler)
+        renderer = Renderer(scene, device, backend=args.backend)
+        frames = Profiler(device.frame_budget_ms, device.name, backend=renderer.backend)
+        renderer.profiler = frames
+        profiler: Profiler | SpeechProfiler = frames
         rate = args.fps or device.refresh_hz
         for index in range(args.frames):
             renderer.frame(index / rate)
-    else:   # its speech, tick by tick, as `narrate` samples the timeline
+    else:  # its speech, tick by tick, as `narrate` samples the timeline
         if args.chart:
-            raise OptionError("--chart", f"{device.name} has no display, so there is no frame-time chart; its "
-                                         "speech ticks are in the table, --json and --trace", "drop --chart")
+            raise OptionError(
+                "--chart",
+                f"{device.name} has no display, so there is no frame-time chart; its "
+                "speech ticks are in the table, --json and --trace",
+                "drop --chart",
+            )
         if args.fps:
-            raise OptionError("--fps", f"{device.name} has no display: its speech is sampled every "
-                                       f"{SCENE_TICK_S * 1000:g} ms and at every timeline event", "drop --fps")
+            raise OptionError(
+                "--fps",
+                f"{device.name} has no display: its speech is sampled every "
+                f"{SCENE_TICK_S * 1000:g} ms and at every timeline event",
+                "drop --fps",
+            )
         ticks = int(scene.length / SCENE_TICK_S) + 1
         if ticks > bounds.frames:
-            fix = ("profile a shorter scene" if ticks > HARD_MAX_FRAMES else f"raise it to --max-frames {ticks}"
-                   if bounds.raised_frames else f"pass --max-frames {ticks} to profile that many on purpose")
-            raise OptionError("--max-frames", f"the scene's {scene.length:g} s are {ticks} speech ticks, over the "
-                                              f"bound of {bounds.frames}", fix)
+            fix = (
+                "profile a shorter scene"
+                if ticks > HARD_MAX_FRAMES
+                else f"raise it to --max-frames {ticks}"
+                if bounds.raised_frames
+                else f"pass --max-frames {ticks} to profile that many on purpose"
+            )
+            raise OptionError(
+                "--max-frames",
+                f"the scene's {scene.length:g} s are {ticks} speech ticks, over the bound of {bounds.frames}",
+                fix,
+            )
         profiler = SpeechProfiler(SCENE_TICK_S * 1000, device.name)
-        narrator = narrate(scene, device, engine=profiler.engine(tts.engine()), profiler=profiler)
+        narrator = narrate(scene, device, engine=tts.TimedEngine(tts.engine(), profiler), profiler=profiler)
         profiler.add_speech(narrator)
     outputs = [(args.trace, profiler.write_trace, "write the trace")]
-    if isinstance(profiler, Profiler):      # (a chart is refused above for a device without a display)
+    if isinstance(profiler, Profiler):  # (a chart is refused above for a device without a display)
         outputs.append((args.chart, profiler.write_chart, "write the chart"))
     for value, write, what in outputs:
         if value:
@@ -567,10 +677,23 @@ def _devices(args: argparse.Namespace) -> int:
     for name in builtin_names():
         d = load_device(name)
         if d.has_display:
-            colour = f"mono {d.grey_levels} lv" if d.colour == "mono" else (
-                f"rgb {d.max_colours} col" if d.max_colours else "rgb")
-            rows.append((d.name, f"{d.width}x{d.height}", "+".join(d.eyes), colour, f"{d.fov_diag_deg:g}°",
-                         f"{d.refresh_hz:g}", f"{d.px_per_deg:.1f}", d.title))
+            colour = (
+                f"mono {d.grey_levels} lv"
+                if d.colour == "mono"
+                else (f"rgb {d.max_colours} col" if d.max_colours else "rgb")
+            )
+            rows.append(
+                (
+                    d.name,
+                    f"{d.width}x{d.height}",
+                    "+".join(d.eyes),
+                    colour,
+                    f"{d.fov_diag_deg:g}°",
+                    f"{d.refresh_hz:g}",
+                    f"{d.px_per_deg:.1f}",
+                    d.title,
+                )
+            )
         else:
             rows.append((d.name, "none", "-", "audio", "-", "-", "-", d.title))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -593,7 +716,7 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-FIRST_FINDINGS = 5   # `hud render` and `hud validate` show this many lint findings
+FIRST_FINDINGS = 5  # `hud render` and `hud validate` show this many lint findings
 
 
 def _print_findings(scene, device, at: float | None) -> None:  # noqa: ANN001
@@ -620,7 +743,7 @@ def _lint(args: argparse.Namespace) -> int:
         options.check_device_option(device)
     for path in args.scenes:
         options.check_scene_file(path)
-    scenes = [load_scene(path) for path in args.scenes]   # every scene readable before any output
+    scenes = [load_scene(path) for path in args.scenes]  # every scene readable before any output
     profile = load_device(device) if device not in (None, "all") else None
     if profile is not None and not profile.has_display:
         _say(f"{profile.name} has no display: there is nothing to lint (its output is speech)", sys.stderr)
@@ -653,11 +776,15 @@ def _measure(args: argparse.Namespace) -> int:
     options.check_device_option(args.device)
     device = load_device(args.device)
     if not device.has_display:
-        raise OptionError("--device", f"{device.name} has no display: its text is spoken, not drawn",
-                          "measure for a device with a display, e.g. --device quark-s1")
+        raise OptionError(
+            "--device",
+            f"{device.name} has no display: its text is spoken, not drawn",
+            "measure for a device with a display, e.g. --device quark-s1",
+        )
     if len(args.text) > MAX_TEXT_CHARS:
-        raise OptionError("TEXT", f"is {len(args.text)} characters, over the limit of {MAX_TEXT_CHARS}",
-                          "measure a shorter text")
+        raise OptionError(
+            "TEXT", f"is {len(args.text)} characters, over the limit of {MAX_TEXT_CHARS}", "measure a shorter text"
+        )
     theme = Theme(device)
     option = "--size"
     try:
@@ -670,15 +797,33 @@ def _measure(args: argparse.Namespace) -> int:
         raise OptionError(option, exc.problem, exc.fix) from None
     size = theme.text_px(probe.size)
     text = args.text.replace("\\n", "\n")
-    block = measure(text, size, width=width, weight=args.weight, max_lines=args.max_lines or 0,
-                    overflow=args.overflow, lang=args.lang, direction=args.direction)
+    block = measure(
+        text,
+        size,
+        width=width,
+        weight=args.weight,
+        max_lines=args.max_lines or 0,
+        overflow=args.overflow,
+        lang=args.lang,
+        direction=args.direction,
+    )
     if args.json:
-        _say_json({"size_px": size, "width_px": width, "line_height_px": block.line_height,
-                   "height_px": block.height, "truncated": block.truncated,
-                   "lines": [{"text": line.text, "width_px": line.width, "rtl": line.rtl} for line in block.lines]})
+        _say_json(
+            {
+                "size_px": size,
+                "width_px": width,
+                "line_height_px": block.line_height,
+                "height_px": block.height,
+                "truncated": block.truncated,
+                "lines": [{"text": line.text, "width_px": line.width, "rtl": line.rtl} for line in block.lines],
+            }
+        )
         return EXIT_OK
-    _say(f"{len(block.lines)} line(s) at {size} px, {block.height} px tall"
-         + (f", wrapped at {width} px" if width is not None else "") + (" (truncated)" if block.truncated else ""))
+    _say(
+        f"{len(block.lines)} line(s) at {size} px, {block.height} px tall"
+        + (f", wrapped at {width} px" if width is not None else "")
+        + (" (truncated)" if block.truncated else "")
+    )
     for line in block.lines:
         _say(f"{line.width:>6} px  {line.text}")
     return EXIT_OK
@@ -702,14 +847,18 @@ def _wrap_width(value: str | None, probe, theme) -> int | None:  # noqa: ANN001
         except ValueError:
             percent = float("nan")
         if not 0 < percent <= 100:
-            raise FieldError("", f"a percent must be above 0 and at most 100, got {value!r}",
-                             f"e.g. 50% of the {safe} px safe width of {device.name}")
+            raise FieldError(
+                "",
+                f"a percent must be above 0 and at most 100, got {value!r}",
+                f"e.g. 50% of the {safe} px safe width of {device.name}",
+            )
         return max(1, round(safe * percent / 100))
     probe.width = _number_or_text(text)
     pixels = round(theme.px(probe.width))
     if pixels < 1:
-        raise FieldError("", f"must be at least 1 px, got {value}",
-                         "give px, degrees, a percent of the safe width, or auto")
+        raise FieldError(
+            "", f"must be at least 1 px, got {value}", "give px, degrees, a percent of the safe width, or auto"
+        )
     return pixels
 
 

@@ -1,91 +1,138 @@
-"""Device profiles: data files under hud/devices/, loaded into immutable DeviceProfile objects."""
+"""Device profiles: data files under hud/devices/, checked against the declarations in TABLES
+(the value kinds of hud.fields, which widget fields are declared with too) and loaded into
+immutable DeviceProfile objects."""
+
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from hud.errors import DeviceError, escape
+from hud.errors import DeviceError, escape, suggest
+from hud.fields import Bool, Choice, Kind, ListOf, NestedError, Number, Range, Record, Str
 from hud.geometry import Edges
 from hud.limits import MAX_FPS, MAX_PANEL_PIXELS, MAX_PANEL_SIDE, MAX_SCENE_BYTES
+from hud.names import WIDGET_TYPE_NAMES
 
 PROFILE_DIR = Path(__file__).parent / "devices"
-DEFAULT_DEVICE = "quark-s1"   # the profile a scene is for unless it names one
+DEFAULT_DEVICE = "quark-s1"  # the profile a scene is for unless it names one
 EYES = ("left", "right")
 # A profile's name becomes part of output paths (out/<scene>-<name>): a short, safe slug.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
-MAX_TITLE_CHARS = 200            # title and vendor
-MIN_SAFE_SHARE = 0.25            # the safe margins leave at least this share of each side
-
-
-class Range(NamedTuple):
-    """The values a number may take: low..high, each end included unless it is open."""
-
-    low: float
-    high: float
-    unit: str = ""
-    low_open: bool = False
-    high_open: bool = False
-
-    def allows(self, value: float) -> bool:
-        try:
-            if not math.isfinite(value):
-                return False
-        except OverflowError:        # an integer too large for a float
-            return False
-        above = value > self.low if self.low_open else value >= self.low
-        below = value < self.high if self.high_open else value <= self.high
-        return above and below
-
-    def describe(self) -> str:
-        low = f"above {self.low:g}" if self.low_open else f"at least {self.low:g}"
-        high = f"below {self.high:g}" if self.high_open else f"at most {self.high:g}"
-        return f"{low} and {high}{' ' + self.unit if self.unit else ''}"
-
-
-# Every number of a profile, by key (section, key), with the range it must be in.
-RANGES: dict[tuple[str, str], Range] = {
-    ("display", "width"): Range(1, MAX_PANEL_SIDE, "px"),
-    ("display", "height"): Range(1, MAX_PANEL_SIDE, "px"),
-    ("display", "fov_diag_deg"): Range(1, 170, "degrees"),
-    ("display", "refresh_hz"): Range(1, MAX_FPS, "Hz"),
-    ("display", "wavelength_nm"): Range(380, 780, "nm (visible light)"),
-    ("display", "grey_levels"): Range(2, 256),
-    ("display", "max_colours"): Range(2, 256),
-    ("display", "peak_nits"): Range(0, 100_000, "nits", low_open=True),
-    ("display", "image_distance_m"): Range(0.1, 100, "m"),
-    ("optics", "ipd_mm"): Range(30, 100, "mm"),
-    ("optics", "comfort_min_m"): Range(0.1, 100, "m"),
-    ("audio", "max_rate"): Range(1, 3, "x the voice's normal pace"),
-    ("audio", "skip_behind_s"): Range(1, 600, "s"),
-    ("audio", "partial_delay_s"): Range(0, 10, "s"),
-}
-
-# section -> key -> (types, required-when-has-display)
-_SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
-    "device": {"name": ((str,), True), "title": ((str,), False), "vendor": ((str,), False),
-               "has_display": ((bool,), True)},
-    "display": {"eyes": ((list,), True), "width": ((int,), True), "height": ((int,), True),
-                "colour": ((str,), True), "wavelength_nm": ((int, float), False),
-                "grey_levels": ((int,), False), "max_colours": ((int,), False),
-                "fov_diag_deg": ((int, float), True), "refresh_hz": ((int, float), True),
-                "peak_nits": ((int, float), False), "image_distance_m": ((int, float), False),
-                "safe_margin": ((list,), False), "calibration": ((dict,), False)},
-    "optics": {"ipd_mm": ((int, float), False), "comfort_min_m": ((int, float), False)},
-    "audio": {"speakers": ((str,), False), "speak": ((list,), False), "max_rate": ((int, float), False),
-              "skip_behind_s": ((int, float), False), "speak_partials": ((bool,), False),
-              "partial_delay_s": ((int, float), False)},
-    "assumed": {},
-}
+MAX_TITLE_CHARS = 200  # title and vendor
+MIN_SAFE_SHARE = 0.25  # the safe margins leave at least this share of each side
 COLOUR_MODES = ("mono", "rgb")
 SPEAKERS = ("none", "mono", "stereo")
+NOTES_TABLE = "assumed"  # [assumed]: free notes on what a profile had to guess, any keys
+
+Words = Callable[[Any], tuple[str, str] | None]  # a refused value -> (problem, fix); None: the kind's own words
+Problem = tuple[tuple[str | int, ...], str, str]  # (key path in the file, problem, fix)
+Fail = Callable[[tuple[str | int, ...], str, str], DeviceError]  # a Problem as the error that names file:line
+
+
+class Key(NamedTuple):
+    """One key of a profile table: the kind of value it takes (type, range, choices), whether a
+    profile must give it ([display] keys: a profile with a display), and, where the kind's own
+    words would not say it well, what a refusal says."""
+
+    kind: Kind
+    required: bool = False
+    words: Words | None = None
+
+
+def _says(problem: str, fix: str) -> Words:
+    return lambda value: (problem, fix)
+
+
+def _name_words(value: Any) -> tuple[str, str]:
+    return (
+        f"name {escape(repr(value))} is not a short name made of letters, digits, '-', '_' and '.' (it becomes "
+        "part of output paths)",
+        "e.g. name = \"my-glasses\", at most 64 characters, not starting with '.' or '-'",
+    )
+
+
+def _text_words(key: str) -> Words:
+    return _says(f"{key} must be text of at most {MAX_TITLE_CHARS} characters", f"shorten the {key}")
+
+
+def _speak_words(value: Any) -> tuple[str, str] | None:
+    """[audio] speak names widget types: the first that is not one, with the closest that is."""
+    wrong = next((name for name in value if not isinstance(name, str) or name not in WIDGET_TYPE_NAMES), None)
+    if wrong is None:
+        return None
+    return (
+        f"speak lists {escape(repr(wrong))}, which is not a widget type",
+        suggest(wrong, WIDGET_TYPE_NAMES, f"use widget types: {', '.join(sorted(WIDGET_TYPE_NAMES))}"),
+    )
+
+
+_PIXELS = ListOf(Number(integer=True), min_items=2, max_items=2)
+
+# Every table of a profile file and every key it may hold (besides [assumed]).
+TABLES: dict[str, dict[str, Key]] = {
+    "device": {
+        "name": Key(Str(pattern=NAME_PATTERN), True, _name_words),
+        "title": Key(Str(MAX_TITLE_CHARS), words=_text_words("title")),
+        "vendor": Key(Str(MAX_TITLE_CHARS), words=_text_words("vendor")),
+        "has_display": Key(Bool(), True),
+    },
+    "display": {
+        "eyes": Key(
+            ListOf(Choice(EYES), min_items=1, max_items=len(EYES), unique=True),
+            True,
+            _says("eyes must list 'left' and/or 'right' once each", 'e.g. eyes = ["left", "right"]'),
+        ),
+        "width": Key(Number(1, MAX_PANEL_SIDE, integer=True, unit="px"), True),
+        "height": Key(Number(1, MAX_PANEL_SIDE, integer=True, unit="px"), True),
+        "colour": Key(Choice(COLOUR_MODES), True),
+        "fov_diag_deg": Key(Number(1, 170, unit="degrees"), True),
+        "refresh_hz": Key(Number(1, MAX_FPS, unit="Hz"), True),
+        "wavelength_nm": Key(Number(380, 780, unit="nm (visible light)")),
+        "grey_levels": Key(Number(2, 256, integer=True)),
+        "max_colours": Key(Number(2, 256, integer=True)),
+        "peak_nits": Key(Number(0, 100_000, unit="nits", low_open=True)),
+        "image_distance_m": Key(Number(0.1, 100, unit="m")),
+        "safe_margin": Key(
+            ListOf(Number(0, integer=True), min_items=4, max_items=4),
+            words=_says(
+                "safe_margin must be 4 non-negative integers (top, right, bottom, left)",
+                "e.g. safe_margin = [24, 32, 24, 32]",
+            ),
+        ),
+        "calibration": Key(
+            Record({eye: _PIXELS for eye in EYES}),
+            words=_says("calibration maps 'left'/'right' to [dx, dy] integer pixels", "e.g. left = [0, 0]"),
+        ),
+    },
+    "optics": {
+        "ipd_mm": Key(Number(30, 100, unit="mm")),
+        "comfort_min_m": Key(Number(0.1, 100, unit="m")),
+    },
+    "audio": {
+        "speakers": Key(Choice(SPEAKERS)),
+        "speak": Key(ListOf(Choice(WIDGET_TYPE_NAMES)), words=_speak_words),
+        "max_rate": Key(Number(1, 3, unit="x the voice's normal pace")),
+        "skip_behind_s": Key(Number(1, 600, unit="s")),
+        "speak_partials": Key(Bool()),
+        "partial_delay_s": Key(Number(0, 10, unit="s")),
+    },
+}
+# Every number of a profile, by key (section, key), with the range it must be in.
+RANGES: dict[tuple[str, str], Range] = {
+    (section, key): kind.range
+    for section, table in TABLES.items()
+    for key, spec in table.items()
+    if isinstance(kind := spec.kind, Number)
+}
+_UNSET = 0  # peak_nits and max_colours: 0 in a profile built in code means "not published" / "no limit"
 
 
 @dataclass(frozen=True)
@@ -108,20 +155,20 @@ class DeviceProfile:
     peak_nits: float = 0.0
     image_distance_m: float = 2.0
     ipd_mm: float = 63.0
-    comfort_min_m: float = 0.85       # nearest comfortable depth (vergence-accommodation conflict)
+    comfort_min_m: float = 0.85  # nearest comfortable depth (vergence-accommodation conflict)
     safe_margin: Edges = Edges()
     calibration: tuple[tuple[str, tuple[int, int]], ...] = ()
     speakers: str = "stereo"
-    speak: tuple[str, ...] = ()       # widget types spoken on this device even with a display
-    max_rate: float = 1.5             # fastest speech, times the voice's normal pace, to keep up with live text
-    skip_behind_s: float = 6.0        # live words skip to the newest sentence when this far behind at max_rate
-    speak_partials: bool = False      # say a caption's partial result once it stays the same for partial_delay_s
+    speak: tuple[str, ...] = ()  # widget types spoken on this device even with a display
+    max_rate: float = 1.5  # fastest speech, times the voice's normal pace, to keep up with live text
+    skip_behind_s: float = 6.0  # live words skip to the newest sentence when this far behind at max_rate
+    speak_partials: bool = False  # say a caption's partial result once it stays the same for partial_delay_s
     partial_delay_s: float = 1.0
     assumed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        """A profile built in code is held to the same ranges as a profile file."""
+        """A profile built in code is held to the same declarations as a profile file."""
         problem = profile_problem({name: getattr(self, name) for name in self.__dataclass_fields__})
         if problem is not None:
             raise DeviceError(f"device profile: {problem[1]} ({problem[2]})")
@@ -205,7 +252,8 @@ def wavelength_to_rgb(nm: float) -> tuple[int, int, int]:
     else:
         r, g, b = 1.0, 0.0, 0.0
     clamp = lambda v: max(0.0, min(1.0, v))  # noqa: E731
-    return tuple(round(255 * clamp(c) ** 0.8) for c in (r, g, b))  # type: ignore[return-value]
+    red, green, blue = (round(255 * clamp(c) ** 0.8) for c in (r, g, b))
+    return red, green, blue
 
 
 def builtin_names() -> list[str]:
@@ -226,8 +274,7 @@ def load_device(name_or_path: str | Path | DeviceProfile) -> DeviceProfile:
         return _load_file(path)
     if not NAME_PATTERN.fullmatch(text) or not (PROFILE_DIR / f"{text}.toml").is_file():
         names = builtin_names()
-        close = difflib.get_close_matches(text, names, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "see `hud devices`"
+        hint = suggest(text, names, "see `hud devices`")
         raise DeviceError(f"unknown device '{shown}' ({hint} built-in: {', '.join(names)})")
     return _load_file(PROFILE_DIR / f"{text}.toml")
 
@@ -238,23 +285,29 @@ def _read_profile(path: Path) -> str:
     try:
         info = os.stat(path)
     except (OSError, ValueError):
-        raise DeviceError(f"{shown}: device profile file not found (give a built-in name or an existing "
-                          ".toml path)") from None
+        raise DeviceError(
+            f"{shown}: device profile file not found (give a built-in name or an existing .toml path)"
+        ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise DeviceError(f"{shown}: a device profile must be a regular file, not a folder, pipe or device "
-                          "(give the path of a .toml file)")
+        raise DeviceError(
+            f"{shown}: a device profile must be a regular file, not a folder, pipe or device "
+            "(give the path of a .toml file)"
+        )
     if info.st_size > MAX_SCENE_BYTES:
-        raise DeviceError(f"{shown}: device profile is {info.st_size:,} bytes, over the {MAX_SCENE_BYTES:,} byte "
-                          "limit (a profile is a few lines of TOML)")
+        raise DeviceError(
+            f"{shown}: device profile is {info.st_size:,} bytes, over the {MAX_SCENE_BYTES:,} byte "
+            "limit (a profile is a few lines of TOML)"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DeviceError(f"{shown}: cannot read the device profile: {exc.strerror or exc} "
-                          "(check the file's permissions)") from None
+        raise DeviceError(
+            f"{shown}: cannot read the device profile: {exc.strerror or exc} (check the file's permissions)"
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise DeviceError(f"{shown}:{line}: device profile is not UTF-8 text (save it as UTF-8)") from None
 
 
@@ -267,169 +320,175 @@ def _load_file(path: Path) -> DeviceProfile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = toml_error_line(str(exc))
-        raise DeviceError(f"{shown}:{line or 1}: TOML syntax error: {escape(str(exc).split(' (at')[0])} "
-                          "(fix the syntax)") from None
+        raise DeviceError(
+            f"{shown}:{line or 1}: TOML syntax error: {escape(str(exc).split(' (at')[0])} (fix the syntax)"
+        ) from None
     positions = TomlPositions(text)
 
-    def fail(keypath: tuple[str, ...], problem: str, fix: str) -> DeviceError:
+    def fail(keypath: tuple[str | int, ...], problem: str, fix: str) -> DeviceError:
         line = positions.line_of(keypath) or 1
         return DeviceError(f"{shown}:{line}: device profile: {problem} ({fix})")
 
-    _check_schema(data, fail)
-    _check_numbers(data, fail)
-    device = data.get("device", {})
-    has_display = device["has_display"]
-    optics = data.get("optics", {})
-    kwargs: dict[str, object] = {
-        "name": device["name"], "title": device.get("title", device["name"]),
-        "vendor": device.get("vendor", ""), "has_display": has_display,
-        "ipd_mm": float(optics.get("ipd_mm", 63.0)),
-        "comfort_min_m": float(optics.get("comfort_min_m", 0.85)),
-        "speakers": data.get("audio", {}).get("speakers", "stereo"),
-        "max_rate": float(data.get("audio", {}).get("max_rate", 1.5)),
-        "skip_behind_s": float(data.get("audio", {}).get("skip_behind_s", 6.0)),
-        "speak_partials": data.get("audio", {}).get("speak_partials", False),
-        "partial_delay_s": float(data.get("audio", {}).get("partial_delay_s", 1.0)),
-        "assumed": tuple(sorted((str(k), str(v)) for k, v in data.get("assumed", {}).items())),
-        "source": str(path),
-    }
-    if kwargs["speakers"] not in SPEAKERS:
-        raise fail(("audio", "speakers"), f"speakers must be one of {', '.join(SPEAKERS)}", "fix the value")
-    kwargs["speak"] = _speak_types(data.get("audio", {}).get("speak", []), fail)
+    values = _checked_tables(data, fail)
+    has_display = values["device"]["has_display"]
     if has_display:
-        kwargs.update(_display_fields(data.get("display", {}), fail))
+        for key, spec in TABLES["display"].items():
+            if spec.required and key not in values["display"]:
+                raise fail(("display",), f"[display] is missing '{key}'", f"add {key} = ...")
     elif "display" in data:
-        raise fail(("display",), "a profile with has_display = false has no [display] table",
-                   "remove [display] or set has_display = true")
-    problem = profile_problem(kwargs)
+        raise fail(
+            ("display",),
+            "a profile with has_display = false has no [display] table",
+            "remove [display] or set has_display = true",
+        )
+    fields = _profile_fields(values)
+    fields["assumed"] = tuple(sorted((str(k), str(v)) for k, v in data.get(NOTES_TABLE, {}).items()))
+    fields["source"] = str(path)
+    problem = profile_problem(fields)
     if problem is not None:
         raise fail(*problem)
-    return DeviceProfile(**kwargs)  # type: ignore[arg-type]
+    return DeviceProfile(**fields)
 
 
-def profile_problem(values: dict[str, object]) -> tuple[tuple[str, ...], str, str] | None:
-    """The first value of a profile (DeviceProfile fields by name) outside its range, as
-    (key path in the file, problem, fix); None when every value is allowed."""
-    name, title, vendor = values.get("name", ""), values.get("title", ""), values.get("vendor", "")
-    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-        return (("device", "name"), f"name {escape(repr(name))} is not a short name made of letters, digits, "
-                "'-', '_' and '.' (it becomes part of output paths)",
-                "e.g. name = \"my-glasses\", at most 64 characters, not starting with '.' or '-'")
-    for key, text in (("title", title), ("vendor", vendor)):
-        if not isinstance(text, str) or len(text) > MAX_TITLE_CHARS:
-            return (("device", key), f"{key} must be text of at most {MAX_TITLE_CHARS} characters",
-                    f"shorten the {key}")
-    keys = [("optics", "ipd_mm"), ("optics", "comfort_min_m"), *(key for key in RANGES if key[0] == "audio")]
-    if values.get("has_display"):
-        keys += [key for key in RANGES if key[0] == "display"]
-    for section, key in keys:
-        value = values.get(key)
-        if key in ("peak_nits", "max_colours") and value == 0:   # 0: not published / no limit
+def _checked_tables(data: dict[str, Any], fail: Fail) -> dict[str, dict[str, Any]]:
+    """The file's tables by their declarations (TABLES), each value converted by its key's kind.
+    The first problem is raised through `fail`: unknown tables and keys and values of the wrong
+    type anywhere in the file first, then a missing [device] key, then refused values."""
+    names = [*TABLES, NOTES_TABLE]
+    for section, table in data.items():
+        if section not in names:
+            raise fail(
+                (section,),
+                f"unknown table [{escape(section)}]",
+                suggest(section, names, f"use one of {', '.join(names)}", quote="[{}]"),
+            )
+        if not isinstance(table, dict):
+            raise fail((section,), f"'{section}' must be a table", f"write it as [{section}]")
+        if section == NOTES_TABLE:
             continue
-        allowed = RANGES[(section, key)]
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and not allowed.allows(value):
-            return ((section, key), f"{key} must be {allowed.describe()}, got {value!r}", "fix the value")
+        for key, value in table.items():
+            spec = TABLES[section].get(key)
+            if spec is None:
+                raise fail(
+                    (section, key),
+                    f"unknown key '{escape(key)}' in [{section}]",
+                    suggest(key, TABLES[section], "remove it"),
+                )
+            types = spec.kind.value_types
+            if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+                raise fail(
+                    (section, key),
+                    f"'{key}' must be a {_type_words(types)}, got {escape(_short(value))}",
+                    "fix the value",
+                )
+    if "device" not in data:
+        raise fail(("device",), "missing [device] table", "add [device] with name and has_display")
+    for key, spec in TABLES["device"].items():
+        if spec.required and key not in data["device"]:
+            raise fail(("device",), f"[device] is missing '{key}'", f"add {key} = ...")
+    values: dict[str, dict[str, Any]] = {}
+    for section, table in TABLES.items():
+        given = data.get(section, {})
+        values[section] = {}
+        for key, spec in table.items():
+            if key in given:
+                converted, problem = _converted(section, key, spec, given[key])
+                if problem is not None:
+                    raise fail(*problem)
+                values[section][key] = converted
+    return values
+
+
+def _converted(section: str, key: str, spec: Key, value: Any) -> tuple[Any, Problem | None]:
+    """(`value` as the key's kind converts it, None), or (None, the problem) when the kind refuses it."""
+    try:
+        return spec.kind.coerce(value), None
+    except ValueError as exc:
+        below = exc.path if isinstance(exc, NestedError) else ()
+        words = (spec.words(value) if spec.words is not None else None) or _kind_words(key, spec.kind, value, exc)
+        return None, ((section, key, *below), *words)
+
+
+def _kind_words(key: str, kind: Kind, value: Any, refusal: ValueError) -> tuple[str, str]:
+    """What a profile says when `kind` refuses `value`: a number's range, a choice's choices,
+    else the kind's own words."""
+    if isinstance(kind, Number):
+        return f"{key} must be {kind.range.describe()}, got {value!r}", "fix the value"
+    if isinstance(kind, Choice):
+        return f"{key} must be one of {', '.join(kind.choices)}, got {escape(repr(value))}", "fix the value"
+    return f"'{key}' {refusal.args[0]}", refusal.args[1] if len(refusal.args) > 1 else "fix the value"
+
+
+def _type_words(types: tuple[type, ...]) -> str:
+    return " or ".join(dict.fromkeys("number" if t in (int, float) else t.__name__ for t in types))
+
+
+def _profile_fields(values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """DeviceProfile fields from a file's converted tables (a key the file leaves out keeps the
+    field's default)."""
+    device, display = values["device"], values["display"]
+    fields: dict[str, object] = {
+        **values["optics"],
+        **values["audio"],
+        "name": device["name"],
+        "title": device.get("title", device["name"]),
+        "vendor": device.get("vendor", ""),
+        "has_display": device["has_display"],
+    }
+    if device["has_display"]:
+        fields.update(
+            {key: value for key, value in display.items() if key not in ("eyes", "safe_margin", "calibration")}
+        )
+        fields["eyes"] = tuple(eye for eye in EYES if eye in display["eyes"])
+        fields["safe_margin"] = Edges(*display.get("safe_margin", (0, 0, 0, 0)))
+        fields["calibration"] = tuple(
+            sorted((eye, tuple(offset)) for eye, offset in display.get("calibration", {}).items())
+        )
+    return fields
+
+
+def profile_problem(values: dict[str, Any]) -> Problem | None:
+    """The first value of a profile (DeviceProfile fields by name) that its declaration in TABLES
+    refuses or that does not fit the others, as (key path in the file, problem, fix); None when
+    every value is allowed. A profile built in code is held to this as a file is."""
+    sections = ["device", "optics", "audio"] + (["display"] if values.get("has_display") else [])
+    for section in sections:
+        for key, spec in TABLES[section].items():
+            if key not in values or not isinstance(spec.kind, (Number, Str)):
+                continue
+            if key in ("peak_nits", "max_colours") and values[key] == _UNSET:
+                continue
+            problem = _converted(section, key, spec, values[key])[1]
+            if problem is not None:
+                return problem
     if not values.get("has_display"):
         return None
-    width, height = int(values.get("width", 0)), int(values.get("height", 0))  # type: ignore[call-overload]
+    width, height = int(values.get("width", 0)), int(values.get("height", 0))
     if width * height > MAX_PANEL_PIXELS:
-        return (("display", "width"), f"a {width}x{height} panel has {width * height:,} pixels, over the limit of "
-                f"{MAX_PANEL_PIXELS:,} per eye", "use a smaller width or height")
+        return (
+            ("display", "width"),
+            f"a {width}x{height} panel has {width * height:,} pixels, over the limit of {MAX_PANEL_PIXELS:,} per eye",
+            "use a smaller width or height",
+        )
     margin = values.get("safe_margin", Edges())
     if isinstance(margin, Edges):
         usable_w, usable_h = width - margin.left - margin.right, height - margin.top - margin.bottom
         if min(margin) < 0 or usable_w < width * MIN_SAFE_SHARE or usable_h < height * MIN_SAFE_SHARE:
-            return (("display", "safe_margin"), f"safe_margin [{margin.top}, {margin.right}, {margin.bottom}, "
-                    f"{margin.left}] leaves {usable_w}x{usable_h} of the {width}x{height} panel",
-                    f"margins must be non-negative and leave at least {MIN_SAFE_SHARE:.0%} of each side")
-    for eye, (dx, dy) in values.get("calibration", ()):  # type: ignore[misc]
+            return (
+                ("display", "safe_margin"),
+                f"safe_margin [{margin.top}, {margin.right}, {margin.bottom}, "
+                f"{margin.left}] leaves {usable_w}x{usable_h} of the {width}x{height} panel",
+                f"margins must be non-negative and leave at least {MIN_SAFE_SHARE:.0%} of each side",
+            )
+    calibration = values.get("calibration", ())
+    for eye, (dx, dy) in calibration if isinstance(calibration, tuple) else ():
         if abs(dx) > width // 2 or abs(dy) > height // 2:
-            return (("display", "calibration", eye), f"calibration {eye} = [{dx}, {dy}] moves the image by more "
-                    f"than half the panel", f"keep |dx| <= {width // 2} and |dy| <= {height // 2} px")
+            return (
+                ("display", "calibration", eye),
+                f"calibration {eye} = [{dx}, {dy}] moves the image by more than half the panel",
+                f"keep |dx| <= {width // 2} and |dy| <= {height // 2} px",
+            )
     return None
-
-
-def _speak_types(value: list, fail) -> tuple[str, ...]:  # noqa: ANN001
-    """[audio] speak: the widget types a display device speaks too (e.g. ["nav_arrow"])."""
-    from hud.widgets import WIDGET_TYPES
-
-    for name in value:
-        if not isinstance(name, str) or name not in WIDGET_TYPES:
-            close = difflib.get_close_matches(str(name), list(WIDGET_TYPES), n=1)
-            raise fail(("audio", "speak"), f"speak lists {escape(repr(name))}, which is not a widget type",
-                       f"did you mean '{close[0]}'?" if close else f"use widget types: {', '.join(sorted(WIDGET_TYPES))}")
-    return tuple(value)
-
-
-def _check_schema(data: dict, fail) -> None:  # noqa: ANN001
-    for section, table in data.items():
-        if section not in _SCHEMA:
-            close = difflib.get_close_matches(section, list(_SCHEMA), n=1)
-            raise fail((section,), f"unknown table [{escape(section)}]",
-                       f"did you mean [{close[0]}]?" if close else f"use one of {', '.join(_SCHEMA)}")
-        if not isinstance(table, dict):
-            raise fail((section,), f"'{section}' must be a table", f"write it as [{section}]")
-        if section == "assumed":
-            continue
-        for key, value in table.items():
-            spec = _SCHEMA[section].get(key)
-            if spec is None:
-                close = difflib.get_close_matches(key, list(_SCHEMA[section]), n=1)
-                raise fail((section, key), f"unknown key '{escape(key)}' in [{section}]",
-                           f"did you mean '{close[0]}'?" if close else "remove it")
-            types = spec[0]
-            if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-                names = " or ".join("number" if t in (int, float) else t.__name__ for t in types)
-                raise fail((section, key), f"'{key}' must be a {names}, got {escape(_short(value))}", "fix the value")
-    device = data.get("device")
-    if device is None:
-        raise fail(("device",), "missing [device] table", "add [device] with name and has_display")
-    for key in ("name", "has_display"):
-        if key not in device:
-            raise fail(("device",), f"[device] is missing '{key}'", f"add {key} = ...")
-
-
-def _check_numbers(data: dict, fail) -> None:  # noqa: ANN001
-    """Every number the file gives, against its range (nan and inf are never allowed)."""
-    for (section, key), allowed in RANGES.items():
-        value = data.get(section, {}).get(key)
-        if value is not None and not allowed.allows(value):
-            raise fail((section, key), f"{key} must be {allowed.describe()}, got {value!r}", "fix the value")
-
-
-def _display_fields(display: dict, fail) -> dict[str, object]:  # noqa: ANN001
-    for key, (_, required) in _SCHEMA["display"].items():
-        if required and key not in display:
-            raise fail(("display",), f"[display] is missing '{key}'", f"add {key} = ...")
-    eyes = display["eyes"]
-    if not eyes or not all(isinstance(e, str) and e in EYES for e in eyes) or len(set(eyes)) != len(eyes):
-        raise fail(("display", "eyes"), "eyes must list 'left' and/or 'right' once each", 'e.g. eyes = ["left", "right"]')
-    ordered = tuple(e for e in EYES if e in eyes)
-    colour = display["colour"]
-    if colour not in COLOUR_MODES:
-        raise fail(("display", "colour"), f"colour must be one of {', '.join(COLOUR_MODES)}, got "
-                   f"{escape(repr(colour))}", "fix the value")
-    margin = display.get("safe_margin", [0, 0, 0, 0])
-    if len(margin) != 4 or not all(isinstance(m, int) and not isinstance(m, bool) and m >= 0 for m in margin):
-        raise fail(("display", "safe_margin"), "safe_margin must be 4 non-negative integers (top, right, bottom, left)",
-                   "e.g. safe_margin = [24, 32, 24, 32]")
-    calibration = []
-    for eye, offset in display.get("calibration", {}).items():
-        valid = isinstance(offset, list) and len(offset) == 2 and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in offset)
-        if eye not in EYES or not valid:
-            raise fail(("display", "calibration", eye), "calibration maps 'left'/'right' to [dx, dy] integer pixels",
-                       "e.g. left = [0, 0]")
-        calibration.append((eye, (offset[0], offset[1])))
-    return {
-        "eyes": ordered, "width": display["width"], "height": display["height"], "colour": colour,
-        "wavelength_nm": float(display.get("wavelength_nm", 523.0)),
-        "grey_levels": display.get("grey_levels", 256), "max_colours": display.get("max_colours", 0),
-        "fov_diag_deg": float(display["fov_diag_deg"]), "refresh_hz": float(display["refresh_hz"]),
-        "peak_nits": float(display.get("peak_nits", 0)),
-        "image_distance_m": float(display.get("image_distance_m", 2.0)),
-        "safe_margin": Edges(*margin), "calibration": tuple(sorted(calibration)),
-    }
 
 
 def _short(value: object) -> str:

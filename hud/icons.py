@@ -14,10 +14,11 @@ polylines with at most 10 degrees per segment.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable
 from typing import NamedTuple
+
+from hud.errors import closest
 
 __all__ = [
     "ICON_NAMES",
@@ -453,8 +454,8 @@ def icon_paths(name: str, *, exit: int | None = None) -> tuple[IconPath, ...]:
     try:
         paths = _STATIC[name]
     except (KeyError, TypeError):
-        closest = difflib.get_close_matches(str(name), ICON_NAMES, n=1, cutoff=0.0)
-        hint = f"; did you mean {closest[0]!r}?" if closest else ""
+        match = closest(name, ICON_NAMES, cutoff=0.0)
+        hint = f"; did you mean {match!r}?" if match is not None else ""
         raise KeyError(f"unknown icon {name!r}{hint}") from None
     if exit is not None:
         raise ValueError(f"exit only applies to 'roundabout', not {name!r}")

@@ -6,6 +6,7 @@ raise HudError subclasses). Paths are checked here too: a scene or profile must 
 readable regular file under its size limit, and an output path must be writable, so that
 a render never stops half-way for a reason known at the start.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,11 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hud.errors import DeviceError, HudError, OptionError, SceneError, escape
-from hud.limits import (HARD_MAX_DURATION_S, HARD_MAX_FRAMES, MAX_DURATION_S, MAX_FPS, MAX_FRAMES, MIN_FPS,
-                        MAX_SCENE_BYTES)
+from hud.limits import (
+    HARD_MAX_DURATION_S,
+    HARD_MAX_FRAMES,
+    MAX_DURATION_S,
+    MAX_FPS,
+    MAX_FRAMES,
+    MAX_SCENE_BYTES,
+    MIN_FPS,
+)
 
-FRAMES_PER_BOUND_SECOND = MAX_FRAMES / MAX_DURATION_S   # --max-duration raises the frame bound at this rate
-MAX_AMBIENT_LUX = 200_000.0                               # brighter than direct sunlight
+FRAMES_PER_BOUND_SECOND = MAX_FRAMES / MAX_DURATION_S  # --max-duration raises the frame bound at this rate
+MAX_AMBIENT_LUX = 200_000.0  # brighter than direct sunlight
 
 
 # -- argparse types ------------------------------------------------------------------------------
@@ -38,15 +46,18 @@ def _whole(text: str, example: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {escape(repr(text))} (e.g. {example})") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {escape(repr(text))} (e.g. {example})"
+        ) from None
 
 
 def fps(text: str) -> float:
     """Frames per second: above MIN_FPS, at most MAX_FPS."""
     value = _number(text, "--fps 30")
     if not MIN_FPS < value <= MAX_FPS:
-        raise argparse.ArgumentTypeError(f"must be above {MIN_FPS:g} and at most {MAX_FPS:g} frames per second, "
-                                         f"got {value:g} (e.g. --fps 30)")
+        raise argparse.ArgumentTypeError(
+            f"must be above {MIN_FPS:g} and at most {MAX_FPS:g} frames per second, got {value:g} (e.g. --fps 30)"
+        )
     return value
 
 
@@ -60,8 +71,9 @@ def seconds(text: str) -> float:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{exc} (e.g. 2.5s or 300ms)") from None
     if not math.isfinite(value) or value > HARD_MAX_DURATION_S:
-        raise argparse.ArgumentTypeError(f"must be at most {HARD_MAX_DURATION_S:g} s, got {escape(text.strip())} "
-                                         "(e.g. 2.5s or 300ms)")
+        raise argparse.ArgumentTypeError(
+            f"must be at most {HARD_MAX_DURATION_S:g} s, got {escape(text.strip())} (e.g. 2.5s or 300ms)"
+        )
     return value
 
 
@@ -93,8 +105,9 @@ def lux(text: str) -> float:
     """World light in lux: 0 to MAX_AMBIENT_LUX."""
     value = _number(text, "--ambient 10000")
     if not 0 <= value <= MAX_AMBIENT_LUX:
-        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_AMBIENT_LUX:g} lux, got {value:g} "
-                                         "(250 indoors, 10000 daylight)")
+        raise argparse.ArgumentTypeError(
+            f"must be between 0 and {MAX_AMBIENT_LUX:g} lux, got {value:g} (250 indoors, 10000 daylight)"
+        )
     return value
 
 
@@ -130,8 +143,12 @@ class Bounds:
         --max-frames sets the frame bound on its own (for a high --fps)."""
         bound_s = duration if duration is not None else MAX_DURATION_S
         scaled = max(MAX_FRAMES, math.ceil(bound_s * FRAMES_PER_BOUND_SECOND))
-        return cls(bound_s, frames if frames is not None else min(scaled, HARD_MAX_FRAMES),
-                   duration is not None, frames is not None)
+        return cls(
+            bound_s,
+            frames if frames is not None else min(scaled, HARD_MAX_FRAMES),
+            duration is not None,
+            frames is not None,
+        )
 
 
 def check_time(value: float, option: str, bounds: Bounds, what: str = "") -> None:
@@ -141,14 +158,22 @@ def check_time(value: float, option: str, bounds: Bounds, what: str = "") -> Non
     shown = what or f"{value:g} s"
     part = "render a part with --duration, or " if what else ""
     if value > HARD_MAX_DURATION_S:
-        raise OptionError(option, f"{shown} is over the hard limit of {HARD_MAX_DURATION_S:g} s",
-                          "render a shorter part with --duration")
+        raise OptionError(
+            option,
+            f"{shown} is over the hard limit of {HARD_MAX_DURATION_S:g} s",
+            "render a shorter part with --duration",
+        )
     if bounds.raised_duration:
-        raise OptionError(option, f"{shown} is over --max-duration {bounds.duration_s:g} s",
-                          f"{part}raise it to --max-duration {math.ceil(value)}")
-    raise OptionError(option, f"{shown} is over the bound of {bounds.duration_s:g} s",
-                      f"{part}pass --max-duration {math.ceil(value)} to render that much on purpose, up to "
-                      f"{HARD_MAX_DURATION_S:g}")
+        raise OptionError(
+            option,
+            f"{shown} is over --max-duration {bounds.duration_s:g} s",
+            f"{part}raise it to --max-duration {math.ceil(value)}",
+        )
+    raise OptionError(
+        option,
+        f"{shown} is over the bound of {bounds.duration_s:g} s",
+        f"{part}pass --max-duration {math.ceil(value)} to render that much on purpose, up to {HARD_MAX_DURATION_S:g}",
+    )
 
 
 def check_frames(count: int, duration: float, rate: float, option: str, bounds: Bounds) -> None:
@@ -157,11 +182,14 @@ def check_frames(count: int, duration: float, rate: float, option: str, bounds: 
         return
     made = f"{count} frames ({duration:g} s at {rate:g} fps)"
     if count > HARD_MAX_FRAMES:
-        raise OptionError(option, f"{made} are over the hard limit of {HARD_MAX_FRAMES} frames",
-                          "lower --fps or --duration")
-    raise OptionError(option, f"{made} are over the bound of {bounds.frames} frames",
-                      f"lower --fps or --duration, or pass --max-frames {count} to render them on purpose, "
-                      f"up to {HARD_MAX_FRAMES}")
+        raise OptionError(
+            option, f"{made} are over the hard limit of {HARD_MAX_FRAMES} frames", "lower --fps or --duration"
+        )
+    raise OptionError(
+        option,
+        f"{made} are over the bound of {bounds.frames} frames",
+        f"lower --fps or --duration, or pass --max-frames {count} to render them on purpose, up to {HARD_MAX_FRAMES}",
+    )
 
 
 # -- paths ----------------------------------------------------------------------------------------
@@ -177,8 +205,11 @@ def check_device_option(value: str | None) -> None:
     if value is None:
         return
     if not value.strip():
-        raise OptionError("--device", "is empty", "give a built-in name such as quark-s1 (see `hud devices`) "
-                                                  "or the path of a profile .toml")
+        raise OptionError(
+            "--device",
+            "is empty",
+            "give a built-in name such as quark-s1 (see `hud devices`) or the path of a profile .toml",
+        )
     if value.endswith(".toml") or "/" in value or os.sep in value or Path(value).exists():
         problem = _input_problem(value, MAX_SCENE_BYTES, "device profile")
         if problem is not None:
@@ -203,8 +234,10 @@ def _input_problem(path: str, limit: int, what: str) -> tuple[str, str] | None:
     if not stat.S_ISREG(info.st_mode):
         return "is not a regular file (a pipe, a socket or a device)", f"give the path of a {what} (.toml)"
     if info.st_size > limit:
-        return (f"is {_size(info.st_size)}, over the {_size(limit)} limit of a {what}",
-                "split it, or remove what it does not need")
+        return (
+            f"is {_size(info.st_size)}, over the {_size(limit)} limit of a {what}",
+            "split it, or remove what it does not need",
+        )
     if not os.access(path, os.R_OK):
         return "cannot read the file (permission denied)", "check its permissions"
     return None
@@ -232,8 +265,10 @@ def check_output_file(path: Path, option: str, what: str) -> None:
         except OSError as exc:
             raise HudError(f"{path}: cannot write {what}: {exc.strerror} (choose another file)") from None
         if not stat.S_ISREG(mode):
-            raise HudError(f"{path}: cannot write {what}: it is not a regular file (a device, a pipe or a link) "
-                           "(choose another file)")
+            raise HudError(
+                f"{path}: cannot write {what}: it is not a regular file (a device, a pipe or a link) "
+                "(choose another file)"
+            )
     _check_writable_parent(path, what, "file")
 
 
@@ -247,8 +282,9 @@ def _check_writable_parent(path: Path, what: str, kind: str) -> None:
     if not existing.is_dir():
         raise HudError(f"{path}: cannot write {what}: {existing} is a file, not a folder (choose another {kind})")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise HudError(f"{path}: cannot write {what}: {existing} is not writable "
-                       f"(check its permissions or choose another {kind})")
+        raise HudError(
+            f"{path}: cannot write {what}: {existing} is not writable (check its permissions or choose another {kind})"
+        )
 
 
 def _size(count: int) -> str:

@@ -6,6 +6,7 @@ where there is none (and spoken on a display too for widgets with speak = "alway
     out.update(t)                                   # a Frame on the S1, speech on the G1
     out.export("out/")                              # PNGs and/or speech.json + speech.wav
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,14 @@ class Output:
     (pygame.mixer); otherwise speech is only scheduled and can be exported.
     """
 
-    def __init__(self, target: Scene | Widget, device: str | Path | DeviceProfile | None = None, *,
-                 audible: bool = False, language: str | None = None) -> None:
+    def __init__(
+        self,
+        target: Scene | Widget,
+        device: str | Path | DeviceProfile | None = None,
+        *,
+        audible: bool = False,
+        language: str | None = None,
+    ) -> None:
         name = device if device is not None else (target.device if isinstance(target, Scene) else "quark-s1")
         self.device = name if isinstance(name, DeviceProfile) else load_device(name)
         self.target = target
@@ -58,5 +65,5 @@ class Output:
         if self.frame is not None:
             written += self.frame.save(out_dir)
         if self.narrator is not None:
-            written += self.narrator.export(out_dir)   # queued speech played out in the files only
+            written += self.narrator.export(out_dir)  # queued speech played out in the files only
         return written

@@ -7,35 +7,49 @@ trace and a frame-time chart. A renderer without a profiler takes no timings at 
 Devices without a display have no frames: `SpeechProfiler` times the ticks of their speech
 (the change scan, the scheduling and the synthesis it asks for) against the tick budget.
 """
+
 from __future__ import annotations
 
 import bisect
 import json
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-if TYPE_CHECKING:
-    from hud.speech.narrator import Narrator
-    from hud.speech.tts import Engine
-
 STAGES = ("update", "compose", "layout", "paint", "raster", "panel", "sink")
 EYE_STAGES = ("raster", "panel")
-FRAME_TID = 1                     # the trace's frame track
+FRAME_TID = 1  # the trace's frame track
 # Where a stage may run in a frame: update, compose and layout arrange (in any order, and
 # again when a widget changed size), then paint, then each eye's raster and panel, then the sink.
 STAGE_PHASE = {"update": 0, "compose": 0, "layout": 0, "paint": 1, "raster": 2, "panel": 2, "sink": 3}
-STAGE_COLOURS = {"update": (150, 150, 150), "compose": (255, 110, 200), "layout": (80, 160, 255), "paint": (170, 110, 255),
-                 "raster": (60, 200, 120), "panel": (240, 190, 60), "sink": (240, 110, 80)}
-SPEECH_STAGES = ("scan", "schedule", "synthesize")   # a speech tick's stages (devices without a display)
-TICK_TID = 1                      # the speech trace's tick track
+STAGE_COLOURS = {
+    "update": (150, 150, 150),
+    "compose": (255, 110, 200),
+    "layout": (80, 160, 255),
+    "paint": (170, 110, 255),
+    "raster": (60, 200, 120),
+    "panel": (240, 190, 60),
+    "sink": (240, 110, 80),
+}
+SPEECH_STAGES = ("scan", "schedule", "synthesize")  # a speech tick's stages (devices without a display)
+TICK_TID = 1  # the speech trace's tick track
 TICK_STATS = ("mean_ms", "p50_ms", "p95_ms", "max_ms")
 Result = TypeVar("Result")
+
+
+class Narration(Protocol):
+    """What the speech profiler reads of a finished narrator (hud.speech.narrator.Narrator)."""
+
+    @property
+    def utterances(self) -> Sequence[Any]: ...
+
+    def record(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -53,11 +67,11 @@ class FrameRecord:
     """What one frame cost."""
 
     index: int
-    t: float                       # scene time of the frame (seconds)
-    start: float                   # wall clock when the frame began (perf_counter seconds)
+    t: float  # scene time of the frame (seconds)
+    start: float  # wall clock when the frame began (perf_counter seconds)
     spans: list[Span] = field(default_factory=list)
-    dirty_px: int = 0              # pixels re-rastered, all eyes together
-    lit_px: int = 0                # pixels emitting light, all eyes together
+    dirty_px: int = 0  # pixels re-rastered, all eyes together
+    lit_px: int = 0  # pixels emitting light, all eyes together
 
     def stage_ms(self, stage: str) -> float:
         return sum(span.ms for span in self.spans if span.stage == stage)
@@ -68,11 +82,13 @@ class FrameRecord:
 
 
 class Profiler:
-    """Collects FrameRecords for one device's frame budget."""
+    """Collects FrameRecords for one device's frame budget (drawn by the raster `backend` that
+    drew them, "cpu" or "gl", where the caller names it)."""
 
-    def __init__(self, budget_ms: float, device: str = "") -> None:
+    def __init__(self, budget_ms: float, device: str = "", backend: str = "") -> None:
         self.budget_ms = budget_ms
         self.device = device
+        self.backend = backend
         self.records: list[FrameRecord] = []
 
     # -- recording ---------------------------------------------------------------------------
@@ -88,12 +104,13 @@ class Profiler:
 
     # -- summaries ---------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
-        """{"device", "frames", "budget_ms", "missed", "missed_share", "total": stats,
+        """{"device", "backend", "frames", "budget_ms", "missed", "missed_share", "total": stats,
         "stages": {stage: stats}, "dirty_px": stats, "lit_px": stats}."""
         totals = [r.total_ms for r in self.records]
         missed = sum(1 for total in totals if total > self.budget_ms)
         return {
             "device": self.device,
+            "backend": self.backend,
             "frames": len(self.records),
             "budget_ms": round(self.budget_ms, 3),
             "missed": missed,
@@ -107,13 +124,18 @@ class Profiler:
     def table(self) -> str:
         """The summary as a plain-text table."""
         data = self.summary()
-        lines = [f"{data['frames']} frames on {data['device'] or 'device'}, budget {data['budget_ms']:.2f} ms: "
-                 f"{data['missed']} over budget ({100 * data['missed_share']:.1f} %)",
-                 f"{'stage':<8} {'mean':>8} {'p50':>8} {'p90':>8} {'p99':>8} {'max':>8}  (ms)"]
+        backend = f" ({data['backend']} backend)" if data["backend"] else ""
+        lines = [
+            f"{data['frames']} frames on {data['device'] or 'device'}{backend}, "
+            f"budget {data['budget_ms']:.2f} ms: "
+            f"{data['missed']} over budget ({100 * data['missed_share']:.1f} %)",
+            f"{'stage':<8} {'mean':>8} {'p50':>8} {'p90':>8} {'p99':>8} {'max':>8}  (ms)",
+        ]
         rows = [(stage, data["stages"][stage]) for stage in STAGES] + [("total", data["total"])]
         for name, row in rows:
-            lines.append(f"{name:<8} " + " ".join(f"{row[k]:>8.3f}" for k in
-                                                   ("mean_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms")))
+            lines.append(
+                f"{name:<8} " + " ".join(f"{row[k]:>8.3f}" for k in ("mean_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms"))
+            )
         for key, label in (("dirty_px", "dirty px/frame"), ("lit_px", "lit px/frame")):
             row = data[key]
             lines.append(f"{label:<15} mean {row['mean']:.0f}  p50 {row['p50']:.0f}  max {row['max']:.0f}")
@@ -141,25 +163,45 @@ class Profiler:
         for name, tid in tracks.items():
             events.append({"ph": "M", "pid": 1, "tid": tid, "name": "thread_name", "args": {"name": name}})
             events.append({"ph": "M", "pid": 1, "tid": tid, "name": "thread_sort_index", "args": {"sort_index": tid}})
-        cursor = 0   # ns: the end of the last event on the frame track (clock rounding never makes overlaps)
+        cursor = 0  # ns: the end of the last event on the frame track (clock rounding never makes overlaps)
         for record in self.records:
             begin = cursor = max(_ns(record.start - origin), cursor)
             stage_events = []
             for span in sorted(record.spans, key=lambda s: s.start):
                 start = max(_ns(span.start - origin), cursor)
                 cursor = max(_ns(span.start - origin + span.ms / 1000), start)
-                event = {"ph": "X", "pid": 1, "tid": FRAME_TID, "name": span.stage, "cat": "stage",
-                         "ts": start / 1000, "dur": (cursor - start) / 1000}
+                event = {
+                    "ph": "X",
+                    "pid": 1,
+                    "tid": FRAME_TID,
+                    "name": span.stage,
+                    "cat": "stage",
+                    "ts": start / 1000,
+                    "dur": (cursor - start) / 1000,
+                }
                 if span.eye:
                     event["args"] = {"eye": span.eye}
                 stage_events.append(event)
                 if span.eye and span.stage in EYE_STAGES:
                     stage_events.append({**event, "tid": tracks[f"{span.eye} {span.stage}"], "cat": "eye"})
-            events.append({"ph": "X", "pid": 1, "tid": FRAME_TID, "name": f"frame {record.index}", "cat": "frame",
-                           "ts": begin / 1000, "dur": (cursor - begin) / 1000,
-                           "args": {"t": record.t, "total_ms": round(record.total_ms, 4),
-                                    "over_budget": record.total_ms > self.budget_ms,
-                                    "dirty_px": record.dirty_px, "lit_px": record.lit_px}})
+            events.append(
+                {
+                    "ph": "X",
+                    "pid": 1,
+                    "tid": FRAME_TID,
+                    "name": f"frame {record.index}",
+                    "cat": "frame",
+                    "ts": begin / 1000,
+                    "dur": (cursor - begin) / 1000,
+                    "args": {
+                        "t": record.t,
+                        "total_ms": round(record.total_ms, 4),
+                        "over_budget": record.total_ms > self.budget_ms,
+                        "dirty_px": record.dirty_px,
+                        "lit_px": record.lit_px,
+                    },
+                }
+            )
             events += stage_events
         return {"traceEvents": events, "displayTimeUnit": "ms"}
 
@@ -199,10 +241,13 @@ class Profiler:
                 draw.rectangle([x0, top - 4, x0 + bar - 1, top - 1], fill=(255, 60, 60))
         draw.line([(left, bottom), (right, bottom)], fill=(200, 200, 200))
         data = self.summary()
-        draw.text((left, bottom + 14), f"{data['frames']} frames  budget {self.budget_ms:.2f} ms  "
-                                       f"missed {data['missed']}  p50 {data['total']['p50_ms']:.2f} ms  "
-                                       f"p99 {data['total']['p99_ms']:.2f} ms  max {data['total']['max_ms']:.2f} ms",
-                  fill=(220, 220, 220))
+        draw.text(
+            (left, bottom + 14),
+            f"{data['frames']} frames  budget {self.budget_ms:.2f} ms  "
+            f"missed {data['missed']}  p50 {data['total']['p50_ms']:.2f} ms  "
+            f"p99 {data['total']['p99_ms']:.2f} ms  max {data['total']['max_ms']:.2f} ms",
+            fill=(220, 220, 220),
+        )
         for row, stage in enumerate(STAGES):
             y = top + 8 + row * 18
             draw.rectangle([right + 16, y, right + 28, y + 12], fill=STAGE_COLOURS[stage])
@@ -223,28 +268,25 @@ class SpeechProfiler:
     """Collects one FrameRecord per speech tick of a device without a display, for its tick budget.
 
     `Narrator.update(t, profiler)` opens a tick, laps "scan" (the change tracker) and ends it
-    with "schedule" (the scheduler's decisions). The engine from `engine()` times every speech
-    synthesis call: a call made inside a tick is cut out of the stage it ran in as a
-    "synthesize" span of its own; calls outside the ticks (the queue played out after the
-    timeline) are counted apart. `add_speech(narrator)` keeps what the listener got."""
+    with "schedule" (the scheduler's decisions). A speech engine wrapped as
+    `hud.speech.tts.TimedEngine(engine, profiler)` times every synthesis call through `timed`:
+    a call made inside a tick is cut out of the stage it ran in as a "synthesize" span of its
+    own; calls outside the ticks (the queue played out after the timeline) are counted apart.
+    `add_speech(narrator)` keeps what the listener got."""
 
     def __init__(self, budget_ms: float, device: str = "") -> None:
         self.budget_ms = budget_ms
         self.device = device
         self.records: list[FrameRecord] = []
         self.speech: dict[str, Any] = {}
-        self.calls = 0                 # synthesis calls inside ticks
-        self.outside_calls = 0         # and outside them, with their time
+        self.calls = 0  # synthesis calls inside ticks
+        self.outside_calls = 0  # and outside them, with their time
         self.outside_ms = 0.0
         self._open = False
-        self._clock = 0.0              # where the running stage began
-        self._synthesis: list[Span] = []   # synthesis calls since the last lap
+        self._clock = 0.0  # where the running stage began
+        self._synthesis: list[Span] = []  # synthesis calls since the last lap
 
     # -- recording ---------------------------------------------------------------------------
-    def engine(self, engine: Engine) -> ProfiledEngine:
-        """`engine`, with every call timed into this profiler."""
-        return ProfiledEngine(engine, self)
-
     def begin(self, t: float) -> None:
         """Open a tick at scene time `t` (seconds)."""
         self._clock = time.perf_counter()
@@ -281,13 +323,18 @@ class SpeechProfiler:
                 self.outside_calls += 1
                 self.outside_ms += ms
 
-    def add_speech(self, narrator: Narrator) -> None:
+    def add_speech(self, narrator: Narration) -> None:
         """Keep what the listener got from a finished narrator: live words from arrival to
         speech, words skipped, the speeds used."""
         record = narrator.record()
         speeds = sorted({u.rate for u in narrator.utterances if u.live and u.start is not None})
-        self.speech = {"engine": record["engine"], "utterances": len(record["utterances"]),
-                       "latency": record["latency"], "skipped_words": record["skipped_words"], "speeds": speeds}
+        self.speech = {
+            "engine": record["engine"],
+            "utterances": len(record["utterances"]),
+            "latency": record["latency"],
+            "skipped_words": record["skipped_words"],
+            "speeds": speeds,
+        }
 
     # -- summaries ---------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
@@ -313,15 +360,19 @@ class SpeechProfiler:
         """The summary as a plain-text table."""
         data = self.summary()
         ticks = f"{data['ticks']} speech tick{'s' if data['ticks'] != 1 else ''}"
-        lines = [f"{ticks} on {data['device'] or 'device'}, budget {data['budget_ms']:.2f} ms: "
-                 f"{data['over_budget']} over budget ({100 * data['over_budget_share']:.1f} %)",
-                 f"{'stage':<11} {'mean':>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)"]
+        lines = [
+            f"{ticks} on {data['device'] or 'device'}, budget {data['budget_ms']:.2f} ms: "
+            f"{data['over_budget']} over budget ({100 * data['over_budget_share']:.1f} %)",
+            f"{'stage':<11} {'mean':>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)",
+        ]
         rows = [(stage, data["stages"][stage]) for stage in SPEECH_STAGES] + [("total", data["total"])]
         for name, row in rows:
             lines.append(f"{name:<11} " + " ".join(f"{row[key]:>8.3f}" for key in TICK_STATS))
         after = data["after_timeline"]
-        lines.append(f"synthesis calls: {data['synthesis_calls']} in ticks; {after['synthesis_calls']} after the "
-                     f"timeline, as the queue played out ({after['synthesis_ms']:.1f} ms)")
+        lines.append(
+            f"synthesis calls: {data['synthesis_calls']} in ticks; {after['synthesis_calls']} after the "
+            f"timeline, as the queue played out ({after['synthesis_ms']:.1f} ms)"
+        )
         speech = data["speech"]
         if speech and not (speech["latency"]["words"] or speech["skipped_words"]):
             lines.append("live words: none (no caption or growing text was said)")
@@ -346,50 +397,45 @@ class SpeechProfiler:
             {"ph": "M", "pid": 1, "name": "process_name", "args": {"name": f"hud {self.device} speech".strip()}},
             {"ph": "M", "pid": 1, "tid": TICK_TID, "name": "thread_name", "args": {"name": "tick"}},
         ]
-        cursor = 0   # ns: the end of the last event
+        cursor = 0  # ns: the end of the last event
         for record in self.records:
             begin = cursor = max(_ns(record.start - origin), cursor)
             stage_events = []
             for span in record.spans:
                 start = max(_ns(span.start - origin), cursor)
                 cursor = max(_ns(span.start - origin + span.ms / 1000), start)
-                stage_events.append({"ph": "X", "pid": 1, "tid": TICK_TID, "name": span.stage, "cat": "speech",
-                                     "ts": start / 1000, "dur": (cursor - start) / 1000})
-            events.append({"ph": "X", "pid": 1, "tid": TICK_TID, "name": f"tick {record.index}", "cat": "tick",
-                           "ts": begin / 1000, "dur": (cursor - begin) / 1000,
-                           "args": {"t": record.t, "total_ms": round(record.total_ms, 4),
-                                    "over_budget": record.total_ms > self.budget_ms}})
+                stage_events.append(
+                    {
+                        "ph": "X",
+                        "pid": 1,
+                        "tid": TICK_TID,
+                        "name": span.stage,
+                        "cat": "speech",
+                        "ts": start / 1000,
+                        "dur": (cursor - start) / 1000,
+                    }
+                )
+            events.append(
+                {
+                    "ph": "X",
+                    "pid": 1,
+                    "tid": TICK_TID,
+                    "name": f"tick {record.index}",
+                    "cat": "tick",
+                    "ts": begin / 1000,
+                    "dur": (cursor - begin) / 1000,
+                    "args": {
+                        "t": record.t,
+                        "total_ms": round(record.total_ms, 4),
+                        "over_budget": record.total_ms > self.budget_ms,
+                    },
+                }
+            )
             events += stage_events
         return {"traceEvents": events, "displayTimeUnit": "ms"}
 
     def write_trace(self, path: str | Path) -> None:
         _write_atomic(Path(path), json.dumps(self.chrome_trace()).encode())
-
-
-class ProfiledEngine:
-    """A speech engine that says what `engine` says, every call timed into a SpeechProfiler."""
-
-    def __init__(self, engine: Engine, profiler: SpeechProfiler) -> None:
-        self.engine = engine
-        self.profiler = profiler
-        self.name = engine.name
-        self.sample_rate = engine.sample_rate
-
-    @property
-    def gap_samples(self) -> int:
-        return self.engine.gap_samples
-
-    def synthesize(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
-        return self.profiler.timed(self.engine.synthesize, text, language, rate)
-
-    def synthesize_piece(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
-        return self.profiler.timed(self.engine.synthesize_piece, text, language, rate)
-
-    def piece_samples(self, piece: str, language: str, rate: float = 1.0) -> int:
-        return self.profiler.timed(self.engine.piece_samples, piece, language, rate)
-
-    def samples(self, text: str, language: str, rate: float = 1.0) -> int:
-        return self.profiler.timed(self.engine.samples, text, language, rate)
 
 
 def tick_stats(values: list[float]) -> dict[str, float]:
@@ -398,7 +444,7 @@ def tick_stats(values: list[float]) -> dict[str, float]:
         return {key: 0.0 for key in TICK_STATS}
     ordered = sorted(values)
     p50, p95 = (ordered[max(0, math.ceil(q * len(ordered)) - 1)] for q in (0.5, 0.95))
-    return {key: round(float(value), 4) for key, value in zip(TICK_STATS, (np.mean(ordered), p50, p95, ordered[-1]))}
+    return {key: round(value, 4) for key, value in zip(TICK_STATS, (float(np.mean(ordered)), p50, p95, ordered[-1]))}
 
 
 def stats(values: list[float], unit: str = "_ms") -> dict[str, float]:
@@ -440,8 +486,10 @@ def trace_problems(trace: dict[str, Any]) -> list[str]:
             while stack and _start(event) >= _end(stack[-1]):
                 stack.pop()
             if stack and _end(event) > _end(stack[-1]):
-                problems.append(f"track {tid}: {event['name']!r} at {event['ts']} us starts inside "
-                                f"{stack[-1]['name']!r} and ends after it")
+                problems.append(
+                    f"track {tid}: {event['name']!r} at {event['ts']} us starts inside "
+                    f"{stack[-1]['name']!r} and ends after it"
+                )
             stack.append(event)
     frames = sorted((e for e in complete if e.get("cat") == "frame"), key=_start)
     for before, after in zip(frames, frames[1:]):
@@ -471,7 +519,7 @@ def trace_problems(trace: dict[str, Any]) -> list[str]:
 def _frame_of(event: dict[str, Any], frames: list[dict[str, Any]], starts: list[int]) -> dict[str, Any] | None:
     """The latest frame (of `frames`, sorted by their `starts`) that holds `event` whole."""
     index = bisect.bisect_right(starts, _start(event)) - 1
-    for frame in frames[max(index - 1, 0):index + 1][::-1]:
+    for frame in frames[max(index - 1, 0) : index + 1][::-1]:
         if _start(frame) <= _start(event) and _end(event) <= _end(frame):
             return frame
     return None
@@ -482,7 +530,7 @@ def _order_problems(frame: dict[str, Any], stages: list[dict[str, Any]]) -> list
     problems = []
     phase = 0
     rastered: dict[str, int] = {}
-    for event in stages:   # in time order
+    for event in stages:  # in time order
         name = event["name"]
         if name not in STAGE_PHASE:
             problems.append(f"{frame['name']}: unknown stage {name!r}")

@@ -4,36 +4,41 @@ One row per (scene, time), one column per device. A cell shows the frame's previ
 in the panel's colour) scaled into a common box, under a label ("scene @ t s · device") and
 the lint count; its outline is red for errors, amber for warnings only, grey when clean. A
 device without a display shows what it says instead. Cells render in worker processes, each
-loading its scene from the file (widgets do not pickle): pass paths, device names and times.
+loading its scene from the file (widgets do not pickle): pass paths, device names, times and
+the raster backend's name; each worker opens its own backend (a GL context is never shared
+across processes).
 """
+
 from __future__ import annotations
 
 import argparse
 import multiprocessing
 import os
+import warnings
+from collections.abc import Iterable
 from itertools import product
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 from PIL import Image
 
 from hud.devices import builtin_names, load_device
 from hud.errors import HudError
+from hud.raster import BackendWarning
 
-PREVIEW_W, PREVIEW_H = 560, 300   # the box a preview is scaled into (aspect kept, letterboxed)
-INSET = 8                         # between the cell's outline and its label and preview
-LABEL_H = 52                      # the label band: "scene @ t s · device", then the lint count
-CELL_W = PREVIEW_W + 2 * INSET    # one cell, outline included
+PREVIEW_W, PREVIEW_H = 560, 300  # the box a preview is scaled into (aspect kept, letterboxed)
+INSET = 8  # between the cell's outline and its label and preview
+LABEL_H = 52  # the label band: "scene @ t s · device", then the lint count
+CELL_W = PREVIEW_W + 2 * INSET  # one cell, outline included
 CELL_H = LABEL_H + PREVIEW_H + INSET
-GAP = 16                          # between cells and around the sheet
-TITLE_H = 44                      # the summary line at the top
-OUTLINE = 4                       # outline width; a clean cell's is thinner
+GAP = 16  # between cells and around the sheet
+TITLE_H = 44  # the summary line at the top
+OUTLINE = 4  # outline width; a clean cell's is thinner
 CLEAN_OUTLINE = 2
 
-BACKDROP = (30, 31, 36)           # the sheet
+BACKDROP = (30, 31, 36)  # the sheet
 CELL_FILL = (14, 15, 18)
-LETTERBOX = (6, 6, 8)             # around a scaled preview
+LETTERBOX = (6, 6, 8)  # around a scaled preview
 ERROR_COLOUR = (235, 52, 52)
 WARNING_COLOUR = (245, 170, 30)
 CLEAN_COLOUR = (110, 112, 120)
@@ -42,11 +47,12 @@ DIM_COLOUR = (150, 152, 160)
 SPEAKING_COLOUR = (255, 214, 90)
 
 LABEL_PX, STATUS_PX, TITLE_PX, SPEECH_PX = 17, 15, 20, 15
-SPEECH_LINES = 8                  # transcript lines a display-less cell shows
-RULES_SHOWN = 3                   # rule ids named after the lint count
+SPEECH_LINES = 8  # transcript lines a display-less cell shows
+RULES_SHOWN = 3  # rule ids named after the lint count
 
-Job = tuple[int, str, str, float]                       # (cell index, scene path, device, time)
-Result = tuple[int, np.ndarray | str, int, int]         # (cell index, pixels or a message, errors, warnings)
+Job = tuple[int, str, str, float, str]  # (cell index, scene path, device, time, backend)
+# (cell index, pixels or a message, errors, warnings, why the backend asked for could not draw it)
+Result = tuple[int, np.ndarray | str, int, int, tuple[str, ...]]
 
 
 def main(args: argparse.Namespace) -> int:
@@ -58,13 +64,17 @@ def main(args: argparse.Namespace) -> int:
     times = [_parse_at(parse_time, value) for value in (args.at or ["0"])]
     if args.jobs is not None and args.jobs < 1:
         raise HudError(f"--jobs must be at least 1, got {args.jobs}")
-    scenes = [load_scene(path) for path in args.scenes]   # every scene readable before any work
+    scenes = [load_scene(path) for path in args.scenes]  # every scene readable before any work
     devices = _device_specs(args.devices, [scene.targets for scene in scenes])
     rows = [(path, t) for path in args.scenes for t in times]
-    jobs: list[Job] = [(index, path, spec, t) for index, ((path, t), spec) in enumerate(product(rows, devices))]
-    cells, errors, warnings = _run(jobs, args.jobs or os.cpu_count() or 1)
-    title = (f"{_plural(len(scenes), 'scene')} x {_plural(len(devices), 'device')} x {_plural(len(times), 'time')}: "
-             f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    jobs: list[Job] = [
+        (index, path, spec, t, args.backend) for index, ((path, t), spec) in enumerate(product(rows, devices))
+    ]
+    cells, errors, warning_count = _run(jobs, args.jobs or os.cpu_count() or 1)
+    title = (
+        f"{_plural(len(scenes), 'scene')} x {_plural(len(devices), 'device')} x {_plural(len(times), 'time')}: "
+        f"{_plural(errors, 'error')}, {_plural(warning_count, 'warning')}"
+    )
     sheet = compose(cells, len(rows), len(devices), title)
     from hud.sinks import write_images
 
@@ -72,7 +82,7 @@ def main(args: argparse.Namespace) -> int:
         write_images({out.name: sheet}, out.parent)
     except OSError as exc:
         raise HudError(f"{out}: cannot write the sheet: {exc.strerror or exc} (choose another file)") from None
-    print(f"wrote {out} ({len(rows)} rows x {len(devices)} columns, {errors} errors, {warnings} warnings)")
+    print(f"wrote {out} ({len(rows)} rows x {len(devices)} columns, {errors} errors, {warning_count} warnings)")
     return 0
 
 
@@ -110,25 +120,30 @@ def _device_specs(option: str | None, targets: list[tuple[str, ...]]) -> list[st
             raise HudError(f"--devices {option!r}: an empty device name (e.g. --devices quark-s1,even-g2)")
     specs = list(dict.fromkeys(specs))
     for spec in specs:
-        load_device(spec)   # DeviceError: unknown device '...' (did you mean ...?)
+        load_device(spec)  # DeviceError: unknown device '...' (did you mean ...?)
     return specs
 
 
 # -- rendering the cells -------------------------------------------------------------------------
 def _run(jobs: list[Job], processes: int) -> tuple[list[np.ndarray], int, int]:
     """Every cell's pixels (in job order) and the lint totals: inline for one process or one cell,
-    else in a pool of `processes` workers."""
+    else in a pool of `processes` workers. A backend that could not run is warned about once,
+    however many workers found it so."""
     processes = min(processes, len(jobs))
     cells: list[np.ndarray | None] = [None] * len(jobs)
-    errors = warnings = 0
+    errors = lint_warnings = 0
+    warned: set[str] = set()
 
     def collect(results: Iterable[Result]) -> None:
-        nonlocal errors, warnings
-        for done, (index, pixels, cell_errors, cell_warnings) in enumerate(results, 1):
+        nonlocal errors, lint_warnings
+        for done, (index, pixels, cell_errors, cell_warnings, backend_notes) in enumerate(results, 1):
             if isinstance(pixels, str):
                 raise HudError(pixels)
             cells[index] = pixels
-            errors, warnings = errors + cell_errors, warnings + cell_warnings
+            errors, lint_warnings = errors + cell_errors, lint_warnings + cell_warnings
+            for note in sorted(set(backend_notes) - warned):
+                warned.add(note)
+                warnings.warn(note, BackendWarning, stacklevel=2)
             _progress(done, len(jobs))
 
     if processes <= 1:
@@ -136,22 +151,29 @@ def _run(jobs: list[Job], processes: int) -> tuple[list[np.ndarray], int, int]:
     else:
         with multiprocessing.Pool(processes) as pool:
             collect(pool.imap_unordered(cell_job, jobs))
-    return [cell for cell in cells if cell is not None], errors, warnings
+    return [cell for cell in cells if cell is not None], errors, lint_warnings
 
 
 def cell_job(job: Job) -> Result:
-    """Pool worker: one cell from (index, scene path, device, time). A HudError comes back as its
-    message (exceptions with their own constructor arguments do not unpickle)."""
-    index, scene_path, device, t = job
-    try:
-        pixels, errors, warnings = render_cell(scene_path, device, t)
-    except HudError as exc:
-        return index, str(exc), 0, 0
-    return index, pixels, errors, warnings
+    """Pool worker: one cell from (index, scene path, device, time, backend). A HudError comes
+    back as its message (exceptions with their own constructor arguments do not unpickle), and
+    a BackendWarning as its text, for the parent to show once."""
+    index, scene_path, device, t, backend = job
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BackendWarning)
+        try:
+            pixels, errors, lint_warnings = render_cell(scene_path, device, t, backend)
+        except HudError as exc:
+            return index, str(exc), 0, 0, ()
+    notes = tuple(str(w.message) for w in caught if issubclass(w.category, BackendWarning))
+    for other in (w for w in caught if not issubclass(w.category, BackendWarning)):
+        warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    return index, pixels, errors, lint_warnings, notes
 
 
-def render_cell(scene_path: str, device: str, t: float) -> tuple[np.ndarray, int, int]:
-    """One cell (CELL_H x CELL_W RGB) and its (errors, warnings) at time `t`."""
+def render_cell(scene_path: str, device: str, t: float, backend: str = "cpu") -> tuple[np.ndarray, int, int]:
+    """One cell (CELL_H x CELL_W RGB) and its (errors, warnings) at time `t`, the frame drawn by
+    `backend` ("cpu" or "gl")."""
     from hud.lint import counts, lint
     from hud.renderer import Renderer
     from hud.scene import load_scene
@@ -160,23 +182,24 @@ def render_cell(scene_path: str, device: str, t: float) -> tuple[np.ndarray, int
     profile = load_device(device)
     name = scene.title or Path(scene_path).stem
     canvas = _Canvas(CELL_W, CELL_H, CELL_FILL)
-    canvas.text(f"{name} @ {t:g} s · {profile.name}", INSET, INSET, LABEL_PX, TEXT_COLOUR, CELL_W - 2 * INSET,
-                weight="bold")
+    canvas.text(
+        f"{name} @ {t:g} s · {profile.name}", INSET, INSET, LABEL_PX, TEXT_COLOUR, CELL_W - 2 * INSET, weight="bold"
+    )
     box = (INSET, LABEL_H, PREVIEW_W, PREVIEW_H)
     canvas.fill(box, LETTERBOX)
     if profile.has_display:
         findings = lint(scene, profile, at=t)
-        errors, warnings = counts(findings)
+        errors, lint_warnings = counts(findings)
         status, colour = _lint_line(findings)
-        canvas.image(Renderer(scene, profile).frame(t).preview(), box)
+        canvas.image(Renderer(scene, profile, backend=backend).frame(t).preview(), box)
     else:
-        errors = warnings = 0
+        errors = lint_warnings = 0
         status, colour = "no display: what it says over the whole timeline", DIM_COLOUR
         _speech(canvas, scene, profile, t, box)
     canvas.text(status, INSET, INSET + LABEL_PX + 10, STATUS_PX, colour, CELL_W - 2 * INSET)
-    outline = ERROR_COLOUR if errors else WARNING_COLOUR if warnings else CLEAN_COLOUR
-    canvas.outline(outline, OUTLINE if errors or warnings else CLEAN_OUTLINE)
-    return canvas.pixels(), errors, warnings
+    outline = ERROR_COLOUR if errors else WARNING_COLOUR if lint_warnings else CLEAN_COLOUR
+    canvas.outline(outline, OUTLINE if errors or lint_warnings else CLEAN_OUTLINE)
+    return canvas.pixels(), errors, lint_warnings
 
 
 def _speech(canvas: _Canvas, scene, profile, t: float, box: tuple[int, int, int, int]) -> None:  # noqa: ANN001
@@ -188,13 +211,17 @@ def _speech(canvas: _Canvas, scene, profile, t: float, box: tuple[int, int, int,
     x, y, width, bottom = x + 10, y + 8, width - 20, y + height - 8
     try:
         record = narrate(scene, profile).record()
-    except HudError as exc:   # SpeechEngineError: no espeak-ng; a device that can neither show nor say
+    except HudError as exc:  # SpeechEngineError: no espeak-ng; a device that can neither show nor say
         canvas.text(str(exc), x, y, SPEECH_PX, WARNING_COLOUR, width, max_lines=SPEECH_LINES)
         return
     utterances = record["utterances"]
-    y += canvas.text(f"{len(utterances)} utterance(s), {record['duration']:.1f} s of audio", x, y, SPEECH_PX,
-                     DIM_COLOUR, width) + 4
-    lines = SPEECH_LINES - 2   # the header above, and room for "... N more" below
+    y += (
+        canvas.text(
+            f"{len(utterances)} utterance(s), {record['duration']:.1f} s of audio", x, y, SPEECH_PX, DIM_COLOUR, width
+        )
+        + 4
+    )
+    lines = SPEECH_LINES - 2  # the header above, and room for "... N more" below
     for index, u in enumerate(utterances):
         if lines <= 0 or y >= bottom:
             canvas.text(f"... {len(utterances) - index} more", x, y, SPEECH_PX, DIM_COLOUR, width)
@@ -202,11 +229,20 @@ def _speech(canvas: _Canvas, scene, profile, t: float, box: tuple[int, int, int,
         said = u["start"] is not None
         now = said and u["end"] is not None and u["start"] <= t < u["end"]
         colour = SPEAKING_COLOUR if now else TEXT_COLOUR if said else DIM_COLOUR
-        canvas.text(f"{u['start'] if said else u['queued_at']:.1f} s", x, y, SPEECH_PX, colour if now else DIM_COLOUR,
-                    60)
+        canvas.text(
+            f"{u['start'] if said else u['queued_at']:.1f} s", x, y, SPEECH_PX, colour if now else DIM_COLOUR, 60
+        )
         words = u["text"] + ("" if u["status"] in ("spoken", "speaking") else f" ({u['status']})")
-        used = canvas.text(words, x + 64, y, SPEECH_PX, colour, width - 64, max_lines=min(2, lines),
-                           weight="bold" if now else "regular")
+        used = canvas.text(
+            words,
+            x + 64,
+            y,
+            SPEECH_PX,
+            colour,
+            width - 64,
+            max_lines=min(2, lines),
+            weight="bold" if now else "regular",
+        )
         lines -= max(1, round(used / canvas.line_height(SPEECH_PX)))
         y += used + 3
 
@@ -216,12 +252,12 @@ def _lint_line(findings: list) -> tuple[str, tuple[int, int, int]]:
     (the rules of the worst severity), or "lint: clean"."""
     from hud.lint import ERROR, WARNING, counts
 
-    errors, warnings = counts(findings)
+    errors, lint_warnings = counts(findings)
     if not findings:
         return "lint: clean", DIM_COLOUR
     worst = ERROR if errors else WARNING
     rules = list(dict.fromkeys(f.rule for f in findings if f.severity == worst))
-    tally = ", ".join(_plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n)
+    tally = ", ".join(_plural(n, word) for n, word in ((errors, "error"), (lint_warnings, "warning")) if n)
     shown = ", ".join(rules[:RULES_SHOWN]) + (", ..." if len(rules) > RULES_SHOWN else "")
     return f"{tally}: {shown}", ERROR_COLOUR if errors else WARNING_COLOUR
 
@@ -253,12 +289,19 @@ def compose(cells: list[np.ndarray], rows: int, columns: int, title: str) -> Ima
     sheet = np.empty((height, width, 3), dtype=np.uint8)
     sheet[:] = BACKDROP
     band = _Canvas(width, TITLE_H, BACKDROP)
-    band.text(title, GAP, (TITLE_H + GAP - band.line_height(TITLE_PX)) // 2, TITLE_PX, TEXT_COLOUR, width - 2 * GAP,
-              weight="bold")
+    band.text(
+        title,
+        GAP,
+        (TITLE_H + GAP - band.line_height(TITLE_PX)) // 2,
+        TITLE_PX,
+        TEXT_COLOUR,
+        width - 2 * GAP,
+        weight="bold",
+    )
     sheet[:TITLE_H] = band.pixels()
     for index, cell in enumerate(cells):
         x, y = cell_origin(*divmod(index, columns))
-        sheet[y:y + CELL_H, x:x + CELL_W] = cell
+        sheet[y : y + CELL_H, x : x + CELL_W] = cell
     return Image.fromarray(sheet, "RGB")
 
 
@@ -274,12 +317,16 @@ class _Canvas:
 
     def fill(self, box: tuple[int, int, int, int], colour: tuple[int, int, int]) -> None:
         x, y, w, h = box
-        self.rgb[y:y + h, x:x + w] = np.asarray(colour, dtype=np.float32) / 255
+        self.rgb[y : y + h, x : x + w] = np.asarray(colour, dtype=np.float32) / 255
 
     def outline(self, colour: tuple[int, int, int], width: int) -> None:
         height, full = self.rgb.shape[:2]
-        for box in ((0, 0, full, width), (0, height - width, full, width), (0, 0, width, height),
-                    (full - width, 0, width, height)):
+        for box in (
+            (0, 0, full, width),
+            (0, height - width, full, width),
+            (0, 0, width, height),
+            (full - width, 0, width, height),
+        ):
             self.fill(box, colour)
 
     def image(self, image: Image.Image, box: tuple[int, int, int, int]) -> None:
@@ -289,7 +336,7 @@ class _Canvas:
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         scaled = np.asarray(image.convert("RGB").resize(size, Image.Resampling.LANCZOS), dtype=np.float32) / 255
         left, top = x + (w - size[0]) // 2, y + (h - size[1]) // 2
-        self.rgb[top:top + size[1], left:left + size[0]] = scaled
+        self.rgb[top : top + size[1], left : left + size[0]] = scaled
 
     @staticmethod
     def line_height(size: int) -> int:
@@ -297,17 +344,30 @@ class _Canvas:
 
         return layout_text("Ag", size).line_height
 
-    def text(self, text: str, x: int, y: int, size: int, colour: tuple[int, int, int], width: int, *,
-             max_lines: int = 1, weight: str = "regular") -> int:
+    def text(
+        self,
+        text: str,
+        x: int,
+        y: int,
+        size: int,
+        colour: tuple[int, int, int],
+        width: int,
+        *,
+        max_lines: int = 1,
+        weight: str = "regular",
+    ) -> int:
         """Draw `text` with its top-left at (x, y), wrapped at `width` px onto at most `max_lines`
         lines (then an ellipsis); returns the height drawn."""
         from hud.paint import Glyphs, line_glyphs
         from hud.text import layout_text
 
         block = layout_text(" ".join(text.split()), size, weight, width, max_lines, "ellipsis", 1.25, "", "ltr")
-        items = [item for row, line in enumerate(block.lines)
-                 for item in line_glyphs(line, size, x, y + row * block.line_height + block.baseline)]
-        self.raster.draw(self.rgb, Glyphs(tuple(items), tuple(c / 255 for c in colour)), 0, 0)
+        items = [
+            item
+            for row, line in enumerate(block.lines)
+            for item in line_glyphs(line, size, x, y + row * block.line_height + block.baseline)
+        ]
+        self.raster.draw_command(self.rgb, Glyphs(tuple(items), tuple(c / 255 for c in colour)), 0, 0)
         return block.height
 
     def pixels(self) -> np.ndarray:

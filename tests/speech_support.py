@@ -1,4 +1,5 @@
 """What the live-speech tests share: an engine with exact timing, and the words a narrator said."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,26 +1,36 @@
 """The `hud` command: devices, render, validate, run as a user would (a fresh interpreter each time)."""
+
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import EXAMPLES, ROOT
+
 BUILTIN = ["quark-s1", "quark-g1", "even-g1", "even-g2", "vuzix-z100", "frame", "meta-ray-ban-display"]
-EXAMPLES = sorted((ROOT / "scenes").glob("*.toml"))
 NAVIGATION = "scenes/navigation.toml"
 Rendered = tuple[subprocess.CompletedProcess[str], Path]  # the result of `hud render` and its --out folder
 
 
-def hud(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m hud ARGS` from the repository root."""
-    return subprocess.run([sys.executable, "-m", "hud", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+def hud(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m hud ARGS` from the repository root (with `env` added to the environment)."""
+    return subprocess.run(
+        [sys.executable, "-m", "hud", *map(str, args)],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -114,6 +124,55 @@ def test_render_for_a_device_without_display_speaks(tmp_path: Path) -> None:
     assert files_in(out) == ["speech.json", "speech.wav"]
 
 
+# -- --backend --------------------------------------------------------------------------------
+NO_EGL = {"__EGL_VENDOR_LIBRARY_FILENAMES": "/nonexistent/egl-vendor.json"}  # glvnd's EGL then finds no driver
+GL_FALLBACK = "warning: the GL backend cannot run here ("
+
+
+def drawn_by(stdout: str) -> str:
+    """The raster backend `hud render` says drew the frame."""
+    found = re.search(r" \((cpu|gl) backend\): ", stdout)
+    assert found is not None, stdout
+    return found.group(1)
+
+
+def test_render_on_the_gl_backend_draws_what_the_cpu_draws(tmp_path: Path, quark_s1_render: Rendered) -> None:
+    """--backend gl writes the same files, within the parity tolerance (2 grey levels on all but
+    0.5 % of the pixels); the header names the backend that drew, and the CPU draws only after
+    one warning line."""
+    result = hud("render", NAVIGATION, "--device", "quark-s1", "--backend", "gl", "--out", tmp_path / "gl")
+    assert result.returncode == 0, result.stderr
+    backend = drawn_by(result.stdout)
+    fallback = [line for line in result.stderr.splitlines() if line.startswith(GL_FALLBACK)]
+    assert len(fallback) == (backend == "cpu"), result.stderr
+    cpu_result, cpu_out = quark_s1_render
+    assert drawn_by(cpu_result.stdout) == "cpu"
+    assert files_in(tmp_path / "gl") == files_in(cpu_out)
+    for eye in ("left.png", "right.png"):
+        gl, cpu = (np.asarray(Image.open(folder / eye), dtype=np.int16) for folder in (tmp_path / "gl", cpu_out))
+        assert gl.shape == cpu.shape
+        assert np.mean(np.abs(gl - cpu) > 2) <= 0.005, eye
+
+
+def test_without_a_gl_context_the_cpu_draws_after_one_warning_line(tmp_path: Path) -> None:
+    result = hud("render", NAVIGATION, "--device", "quark-s1", "--backend", "gl", "--out", tmp_path / "out", env=NO_EGL)
+    assert result.returncode == 0, result.stderr
+    if drawn_by(result.stdout) == "gl":
+        pytest.skip("this EGL does not load its driver through glvnd, so the test cannot take the context away")
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(GL_FALLBACK) and line.endswith("): drawing on the CPU backend"), line
+    assert files_in(tmp_path / "out") == ["layout.json", "left.png", "preview.png", "right.png"]
+
+
+@pytest.mark.parametrize(
+    "command", [["render", NAVIGATION], ["profile", NAVIGATION], ["sheet", NAVIGATION, "--out", "sheet.png"]]
+)
+def test_an_unknown_backend_is_one_line(command: list[str]) -> None:
+    line = assert_one_line_error(hud(*command, "--backend", "vulkan"))
+    assert line == "--backend: invalid choice: 'vulkan' (choose from 'cpu', 'gl')"
+    assert not (ROOT / "sheet.png").exists()
+
+
 @pytest.mark.parametrize("name, hint", [("quark-s2", "did you mean 'quark-s1'?"), ("nosuch", "quark-s1")])
 def test_render_unknown_device(tmp_path: Path, name: str, hint: str) -> None:
     """An unknown device name is one line naming it, with a close name or the list of names."""
@@ -145,13 +204,17 @@ def test_render_with_a_user_profile_file(tmp_path: Path, custom_profile: Path) -
             assert (image.size, image.mode) == ((800, 480), "L")
 
 
-@pytest.mark.parametrize("old, new, words", [
-    ("width = 800", "widht = 800", ["unknown key 'widht' in [display]", "did you mean 'width'?"]),
-    ("width = 800", 'width = "800"', ["'width' must be a number", "'800'"]),
-    ("refresh_hz = 60", "refresh_hz = 0", ["refresh_hz must be", "got 0"]),
-])
-def test_render_with_a_broken_user_profile(tmp_path: Path, custom_profile: Path, old: str, new: str,
-                                           words: list[str]) -> None:
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        ("width = 800", "widht = 800", ["unknown key 'widht' in [display]", "did you mean 'width'?"]),
+        ("width = 800", 'width = "800"', ["'width' must be a number", "'800'"]),
+        ("refresh_hz = 60", "refresh_hz = 0", ["refresh_hz must be", "got 0"]),
+    ],
+)
+def test_render_with_a_broken_user_profile(
+    tmp_path: Path, custom_profile: Path, old: str, new: str, words: list[str]
+) -> None:
     """A bad profile file is one `file:LINE:` error, exit 2, nothing written."""
     text = custom_profile.read_text(encoding="utf-8").replace(old, new)
     custom_profile.write_text(text, encoding="utf-8")
@@ -165,8 +228,9 @@ def test_render_with_a_broken_user_profile(tmp_path: Path, custom_profile: Path,
 
 def test_render_missing_profile_file(tmp_path: Path) -> None:
     """A profile path that does not exist is one line, exit 2."""
-    line = assert_one_line_error(hud("render", NAVIGATION, "--device", tmp_path / "gone.toml",
-                                     "--out", tmp_path / "out"))
+    line = assert_one_line_error(
+        hud("render", NAVIGATION, "--device", tmp_path / "gone.toml", "--out", tmp_path / "out")
+    )
     assert "gone.toml" in line and "not found" in line
 
 
@@ -246,13 +310,14 @@ def test_escape_sequences_in_a_size_are_shown_escaped(tmp_path: Path) -> None:
 def test_validate_lint_and_measure_output_is_escaped(tmp_path: Path) -> None:
     """A valid scene whose id and text hold controls: every printed line shows them escaped."""
     scene = tmp_path / "odd\x1b[2Jname.toml"
-    scene.write_text('[[widgets]]\ntype = "text"\nid = "a\\u202eb"\ntext = "hi\\u001b[31m there"\nsize = 6\n',
-                     encoding="utf-8")
+    scene.write_text(
+        '[[widgets]]\ntype = "text"\nid = "a\\u202eb"\ntext = "hi\\u001b[31m there"\nsize = 6\n', encoding="utf-8"
+    )
     shown = str(scene).replace("\x1b", "\\x1b")
     validate = hud("validate", scene)
     assert validate.returncode == 0, validate.stderr
     assert validate.stdout.startswith(f"{shown}: ok (1 widgets")
-    assert "\\x1b[31m" in validate.stderr and "\\u202e" in validate.stderr   # the lint findings
+    assert "\\x1b[31m" in validate.stderr and "\\u202e" in validate.stderr  # the lint findings
     lint = hud("lint", scene)
     assert lint.returncode == 1 and "\\u202e" in lint.stdout
     lint_json = hud("lint", scene, "--json")

@@ -1,4 +1,5 @@
 """`hud render --at`, `hud render --frames/--preview` and `hud profile`, run as a user runs them."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,20 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-ROOT = Path(__file__).resolve().parents[1]
-SUMMARY_KEYS = {"device", "frames", "budget_ms", "missed", "missed_share", "total", "stages", "dirty_px", "lit_px"}
+from paths import ROOT
+
+SUMMARY_KEYS = {
+    "device",
+    "backend",
+    "frames",
+    "budget_ms",
+    "missed",
+    "missed_share",
+    "total",
+    "stages",
+    "dirty_px",
+    "lit_px",
+}
 
 
 def hud(*args: str) -> subprocess.CompletedProcess:
@@ -32,6 +45,7 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
 
 
 # -- render --at ----------------------------------------------------------------------------------
+
 
 def test_render_at_a_time(tmp_path: Path) -> None:
     later, start = tmp_path / "later", tmp_path / "start"
@@ -55,8 +69,14 @@ def test_render_shows_every_stage_of_a_timeline_scene(tmp_path: Path) -> None:
     result = hud("render", "scenes/city-walk-timeline.toml", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     timings = result.stdout.splitlines()[0].split(" ms (")[1].removesuffix(" ms)")
-    assert [part.split()[0] for part in timings.split(", ")] == ["update", "compose", "layout", "paint", "raster",
-                                                                  "panel"]
+    assert [part.split()[0] for part in timings.split(", ")] == [
+        "update",
+        "compose",
+        "layout",
+        "paint",
+        "raster",
+        "panel",
+    ]
 
 
 @pytest.mark.parametrize("value", ["2.5 seconds", "soon", "-1s"])
@@ -68,6 +88,7 @@ def test_render_bad_at(tmp_path: Path, value: str) -> None:
 
 
 # -- render --frames / --preview ------------------------------------------------------------------
+
 
 def _runs(frames: list[np.ndarray]) -> int:
     """Runs of identical consecutive images (animated PNG and GIF writers merge them)."""
@@ -87,8 +108,18 @@ def _animation(path: Path) -> tuple[int, bool, int, list[np.ndarray]]:
 def test_render_frames_and_gif_preview(tmp_path: Path) -> None:
     folder = tmp_path / "frames"
     gif = folder / "anim.gif"
-    result = hud("render", "scenes/streamed-caption.toml", "--frames", str(folder), "--fps", "10",
-                 "--duration", "1s", "--preview", str(gif))
+    result = hud(
+        "render",
+        "scenes/streamed-caption.toml",
+        "--frames",
+        str(folder),
+        "--fps",
+        "10",
+        "--duration",
+        "1s",
+        "--preview",
+        str(gif),
+    )
     assert result.returncode == 0, result.stderr
     assert "11 frames" in result.stdout
     names = sorted(p.name for p in folder.iterdir())
@@ -120,8 +151,18 @@ def test_render_apng_preview(tmp_path: Path) -> None:
 def test_render_frames_of_a_fade_in(tmp_path: Path) -> None:
     """A fade-in changes every frame: the preview keeps each of those frames, in order."""
     gif, folder = tmp_path / "burst.gif", tmp_path / "f"
-    result = hud("render", "scenes/notification-burst.toml", "--fps", "20", "--duration", "800ms",
-                 "--preview", str(gif), "--frames", str(folder))
+    result = hud(
+        "render",
+        "scenes/notification-burst.toml",
+        "--fps",
+        "20",
+        "--duration",
+        "800ms",
+        "--preview",
+        str(gif),
+        "--frames",
+        str(folder),
+    )
     assert result.returncode == 0, result.stderr
     previews = [pixels(folder / f"preview-{i:05d}.png") for i in range(17)]
     assert not (folder / "preview-00017.png").exists()
@@ -138,13 +179,15 @@ def test_render_preview_bad_suffix(tmp_path: Path) -> None:
 
 
 def test_render_bad_duration(tmp_path: Path) -> None:
-    line = one_line_error(hud("render", "scenes/streamed-caption.toml", "--frames", str(tmp_path / "f"),
-                              "--duration", "long"))
+    line = one_line_error(
+        hud("render", "scenes/streamed-caption.toml", "--frames", str(tmp_path / "f"), "--duration", "long")
+    )
     assert line.startswith("--duration: ")
     assert not (tmp_path / "f").exists()
 
 
 # -- profile --------------------------------------------------------------------------------------
+
 
 def test_profile_json() -> None:
     result = hud("profile", "scenes/notification-burst.toml", "--device", "quark-s1", "--frames", "20", "--json")
@@ -153,18 +196,44 @@ def test_profile_json() -> None:
     assert len(lines) == 1
     data = json.loads(lines[0])
     assert set(data) == SUMMARY_KEYS
-    assert data["frames"] == 20 and data["device"] == "quark-s1"
+    assert data["frames"] == 20 and data["device"] == "quark-s1" and data["backend"] == "cpu"
     assert data["budget_ms"] == pytest.approx(1000 / 60, abs=0.001)
     assert 0 <= data["missed"] <= 20
     assert set(data["stages"]) == {"update", "compose", "layout", "paint", "raster", "panel", "sink"}
 
 
+def test_profile_on_the_gl_backend() -> None:
+    """--backend gl: the summary names the backend that drew (the CPU only after one warning)."""
+    result = hud(
+        "profile", "scenes/navigation.toml", "--device", "quark-s1", "--frames", "5", "--backend", "gl", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["frames"] == 5 and data["backend"] in ("gl", "cpu")
+    fallback = [line for line in result.stderr.splitlines() if line.startswith("warning: the GL backend cannot run")]
+    assert len(fallback) == (data["backend"] == "cpu"), result.stderr
+    table = hud("profile", "scenes/navigation.toml", "--device", "quark-s1", "--frames", "5", "--backend", "gl")
+    assert table.stdout.startswith(f"5 frames on quark-s1 ({data['backend']} backend), budget 16.67 ms: ")
+
+
 def test_profile_trace_and_chart(tmp_path: Path) -> None:
     trace, chart = tmp_path / "out" / "trace.json", tmp_path / "out" / "chart.png"
-    result = hud("profile", "scenes/notification-burst.toml", "--device", "quark-s1", "--frames", "40",
-                 "--fps", "10", "--trace", str(trace), "--chart", str(chart))
+    result = hud(
+        "profile",
+        "scenes/notification-burst.toml",
+        "--device",
+        "quark-s1",
+        "--frames",
+        "40",
+        "--fps",
+        "10",
+        "--trace",
+        str(trace),
+        "--chart",
+        str(chart),
+    )
     assert result.returncode == 0, result.stderr
-    assert "40 frames on quark-s1" in result.stdout
+    assert "40 frames on quark-s1 (cpu backend), budget" in result.stdout
     assert str(trace) in result.stdout and str(chart) in result.stdout
     events = json.loads(trace.read_text())["traceEvents"]
     assert sum(1 for e in events if e.get("cat") == "frame") == 40
@@ -176,8 +245,9 @@ def test_profile_trace_and_chart(tmp_path: Path) -> None:
 
 def test_profile_device_without_a_display_refuses_a_chart(tmp_path: Path) -> None:
     chart = tmp_path / "chart.png"
-    line = one_line_error(hud("profile", "scenes/notification-burst.toml", "--device", "quark-g1",
-                              "--chart", str(chart)))
+    line = one_line_error(
+        hud("profile", "scenes/notification-burst.toml", "--device", "quark-g1", "--chart", str(chart))
+    )
     assert "quark-g1" in line and "--chart" in line
     assert not chart.exists()
 

@@ -1,4 +1,5 @@
 """Tests for device profiles: loading, published values, optics and stereo geometry."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -195,3 +196,67 @@ def test_wavelength_to_rgb_spectrum_ends() -> None:
 def test_panel_rgb_mono_uses_wavelength_and_colour_is_white() -> None:
     assert load_device("quark-s1").panel_rgb == wavelength_to_rgb(523)
     assert load_device("meta-ray-ban-display").panel_rgb == (255, 255, 255)
+
+
+# -- the declarations every profile is checked against --------------------------------------------
+def profile_file(tmp_path: Path, old: str, new: str) -> Path:
+    assert old in QUARK_S1, old
+    path = tmp_path / "p.toml"
+    path.write_text(QUARK_S1.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(DeviceError) as info:
+        load_device(path)
+    return str(info.value)
+
+
+def test_speak_names_the_widget_types_without_importing_them() -> None:
+    """[audio] speak is checked against the names in hud.names, which are the registered types."""
+    from hud.names import WIDGET_TYPE_NAMES
+    from hud.widgets import WIDGET_TYPES
+
+    assert sorted(WIDGET_TYPE_NAMES) == sorted(WIDGET_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            'colour = "mono"',
+            'colour = "green"',
+            "device profile: colour must be one of mono, rgb, got 'green' (fix the value)",
+        ),
+        ('speakers = "stereo"', 'speakers = "loud"', "speakers must be one of none, mono, stereo, got 'loud'"),
+        (
+            'speakers = "stereo"',
+            'speakers = "stereo"\nspeak = ["zzzz"]',
+            "speak lists 'zzzz', which is not a widget type (use widget types: caption, column, ",
+        ),
+        ("ipd_mm = 63.0", 'ipd_mm = "wide"', "device profile: 'ipd_mm' must be a number, got 'wide' (fix the value)"),
+        ("width = 640", "width = 640.5", "'width' must be a number, got 640.5"),
+        ('eyes = ["left", "right"]', "eyes = []", "eyes must list 'left' and/or 'right' once each"),
+        ('eyes = ["left", "right"]', 'eyes = ["left", "left"]', "eyes must list 'left' and/or 'right' once each"),
+        ("safe_margin = [24, 32, 24, 32]", "safe_margin = [24, 32, 24]", "safe_margin must be 4 non-negative integers"),
+        ("left = [0, 0]", "middle = [0, 0]", "calibration maps 'left'/'right' to [dx, dy] integer pixels"),
+        ("[display]", "[displays]", "unknown table [displays] (did you mean [display]?)"),
+        ("[display]", "[screen]", "unknown table [screen] (use one of device, display, optics, audio, assumed)"),
+    ],
+)
+def test_each_key_is_checked_by_its_declaration(tmp_path: Path, old: str, new: str, says: str) -> None:
+    message = refusal(profile_file(tmp_path, old, new))
+    line = QUARK_S1.splitlines().index(old) + 1 + new.count("\n")  # the line `new` ends on
+    assert says in message and "\n" not in message, message
+    assert f"p.toml:{line}: device profile: " in message, message
+
+
+def test_profiles_built_in_code_are_checked_by_the_same_declarations() -> None:
+    quark = load_device("quark-s1")
+    with pytest.raises(DeviceError, match=r"^device profile: width must be at least 1 and at most 4096 px, got 'x' "):
+        dataclasses.replace(quark, width="x")
+    with pytest.raises(DeviceError, match=r"^device profile: name '\.\./x' is not a short name"):
+        dataclasses.replace(quark, name="../x")
+    with pytest.raises(DeviceError, match=r"^device profile: vendor must be text of at most 200 characters"):
+        dataclasses.replace(quark, vendor="v" * 201)
+    assert dataclasses.replace(quark, peak_nits=0.0).peak_nits == 0.0  # 0: not published

@@ -5,6 +5,7 @@ three stages back to back, synthesis cut out of the scheduling it ran in, the li
 (word latency, skipped words, speeds) reported, and options a speech profile has no use for
 refused in one line. Run in-process through `hud.cli.main`.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,21 @@ from hud.scene import load_scene
 from hud.speech import tts
 from hud.speech.narrator import SCENE_TICK_S, narrate
 
-ROOT = Path(__file__).resolve().parents[1]
-CAPTION = str(ROOT / "scenes/streamed-caption.toml")
-SUMMARY_KEYS = {"device", "ticks", "budget_ms", "over_budget", "over_budget_share", "total", "stages",
-                "synthesis_calls", "after_timeline", "speech"}
+from paths import SCENES
+
+CAPTION = str(SCENES / "streamed-caption.toml")
+SUMMARY_KEYS = {
+    "device",
+    "ticks",
+    "budget_ms",
+    "over_budget",
+    "over_budget_share",
+    "total",
+    "stages",
+    "synthesis_calls",
+    "after_timeline",
+    "speech",
+}
 
 
 def run_hud(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -89,12 +101,14 @@ def test_profile_trace_holds_the_ticks(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize("option, value", [("--chart", "chart.png"), ("--fps", "30")])
-def test_profile_refuses_frame_options_without_a_display(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                         option: str, value: str) -> None:
+def test_profile_refuses_frame_options_without_a_display(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
     trace = tmp_path / "trace.json"
     argument = str(tmp_path / value) if option == "--chart" else value
-    code, out, err = run_hud(capsys, "profile", CAPTION, "--device", "quark-g1", option, argument,
-                             "--trace", str(trace))
+    code, out, err = run_hud(
+        capsys, "profile", CAPTION, "--device", "quark-g1", option, argument, "--trace", str(trace)
+    )
     assert code == 2 and out == ""
     lines = err.splitlines()
     assert len(lines) == 1 and "Traceback" not in err
@@ -105,15 +119,16 @@ def test_profile_refuses_frame_options_without_a_display(tmp_path: Path, capsys:
 def test_profile_refuses_a_scene_over_the_tick_bound(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_hud(capsys, "profile", CAPTION, "--device", "quark-g1", "--max-frames", "50")
     assert code == 2, (out, err)
-    assert err.strip() == ("--max-frames: the scene's 6 s are 121 speech ticks, over the bound of 50 "
-                           "(raise it to --max-frames 121)")
+    assert err.strip() == (
+        "--max-frames: the scene's 6 s are 121 speech ticks, over the bound of 50 (raise it to --max-frames 121)"
+    )
 
 
 def test_ticks_put_synthesis_between_the_stages() -> None:
     """Each tick is scan, then scheduling, with every synthesis call a span of its own cut out
     of the scheduling it ran in: back to back, nothing counted twice."""
     profiler = SpeechProfiler(SCENE_TICK_S * 1000, "quark-g1")
-    engine = profiler.engine(tts.engine())
+    engine = tts.TimedEngine(tts.engine(), profiler)
     narrator = narrate(load_scene(CAPTION), "quark-g1", engine=engine, profiler=profiler)
     assert len(profiler.records) == ticks_of(CAPTION)
     synthesized = 0
@@ -130,4 +145,4 @@ def test_ticks_put_synthesis_between_the_stages() -> None:
     assert engine.gap_samples == tts.engine().gap_samples
     assert engine.samples("West Lake", "en", 1.2) == len(engine.synthesize("West Lake", "en", 1.2))
     assert engine.piece_samples("断桥", "zh") == len(engine.synthesize_piece("断桥", "zh"))
-    assert profiler.outside_calls >= 4     # the calls just made, outside any tick
+    assert profiler.outside_calls >= 4  # the calls just made, outside any tick

@@ -3,6 +3,7 @@
 These tests use a stand-in engine whose durations are exact (0.05 s per character), so the
 timing of every decision is known; tests/test_speech_render.py covers the real espeak-ng engine.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,7 @@ from hud.speech.language import detect, template_language
 from hud.speech.narrator import Narrator, narrate
 from hud.speech.normalize import money, speakable
 from hud.speech.schedule import Scheduler
-from hud.speech.templates import (distance_words, nav_instruction, notification_text, price_card_text,
-                                  short_product_name)
+from hud.speech.templates import distance_words, nav_instruction, notification_text, price_card_text, short_product_name
 from hud.widgets import Caption, Column, NavArrow, Notification, PriceCard, Text
 
 SECONDS_PER_CHAR = 0.05
@@ -56,14 +56,17 @@ def test_nav_examples_in_both_languages():
     assert nav_instruction(zh, "zh", 120) == "前方120米左转，进入文三路"
 
 
-@pytest.mark.parametrize("maneuver, en, zh", [
-    ("right", "In 200 metres, turn right onto Hubin Road", "前方200米右转，进入湖滨路"),
-    ("slight-left", "In 200 metres, bear left onto Hubin Road", "前方200米向左前方行驶，进入湖滨路"),
-    ("sharp-right", "In 200 metres, turn sharp right onto Hubin Road", "前方200米向右后方转弯，进入湖滨路"),
-    ("u-turn", "In 200 metres, make a U-turn onto Hubin Road", "前方200米掉头，进入湖滨路"),
-    ("straight", "Continue straight for 200 metres on Hubin Road", "沿湖滨路直行200米"),
-    ("arrive", "In 200 metres, you will arrive at Hubin Road", "前方200米到达湖滨路"),
-])
+@pytest.mark.parametrize(
+    "maneuver, en, zh",
+    [
+        ("right", "In 200 metres, turn right onto Hubin Road", "前方200米右转，进入湖滨路"),
+        ("slight-left", "In 200 metres, bear left onto Hubin Road", "前方200米向左前方行驶，进入湖滨路"),
+        ("sharp-right", "In 200 metres, turn sharp right onto Hubin Road", "前方200米向右后方转弯，进入湖滨路"),
+        ("u-turn", "In 200 metres, make a U-turn onto Hubin Road", "前方200米掉头，进入湖滨路"),
+        ("straight", "Continue straight for 200 metres on Hubin Road", "沿湖滨路直行200米"),
+        ("arrive", "In 200 metres, you will arrive at Hubin Road", "前方200米到达湖滨路"),
+    ],
+)
 def test_every_maneuver_has_both_languages(maneuver, en, zh):
     assert nav_instruction(NavArrow(maneuver=maneuver, street="Hubin Road"), "en", 200) == en
     assert nav_instruction(NavArrow(maneuver=maneuver, street="湖滨路"), "zh", 200) == zh
@@ -74,23 +77,38 @@ def test_nav_now_roundabout_distances_and_eta():
     assert nav_instruction(left, "en", 3) == "Turn left now onto Wensan Road"
     assert nav_instruction(NavArrow(maneuver="left", street="文三路"), "zh", 0) == "现在左转，进入文三路"
     assert nav_instruction(left, "en", 500, first=True) == "In 500 metres, turn left onto Wensan Road; 8 minutes to go"
-    assert nav_instruction(NavArrow(maneuver="left", street="文三路", eta_min=8), "zh", 500, first=True) == \
-        "前方500米左转，进入文三路，预计8分钟后到达"
+    assert (
+        nav_instruction(NavArrow(maneuver="left", street="文三路", eta_min=8), "zh", 500, first=True)
+        == "前方500米左转，进入文三路，预计8分钟后到达"
+    )
     ring = NavArrow(maneuver="roundabout", exit=3)
     assert nav_instruction(ring, "en", 300) == "In 300 metres, at the roundabout, take the third exit"
     assert nav_instruction(ring, "zh", 300) == "前方300米进入环岛，从第三出口离开"
     assert nav_instruction(NavArrow(maneuver="arrive"), "en", 2) == "You have arrived at your destination"
-    assert [distance_words(d, "en") for d in (1, 47, 120, 1240, 15400)] == \
-        ["1 metre", "45 metres", "120 metres", "1.2 kilometres", "15 kilometres"]
+    assert [distance_words(d, "en") for d in (1, 47, 120, 1240, 15400)] == [
+        "1 metre",
+        "45 metres",
+        "120 metres",
+        "1.2 kilometres",
+        "15 kilometres",
+    ]
     assert [distance_words(d, "zh") for d in (47, 1000, 2500)] == ["45米", "1公里", "2.5公里"]
 
 
 def test_price_card_examples():
-    card = PriceCard(product="Sony WH-1000XM5 Wireless Noise Cancelling Headphones", price=2199, store="Taobao",
-                     compare=[{"store": "JD", "price": 2499}, {"store": "Pinduoduo", "price": 2299}])
+    card = PriceCard(
+        product="Sony WH-1000XM5 Wireless Noise Cancelling Headphones",
+        price=2199,
+        store="Taobao",
+        compare=[{"store": "JD", "price": 2499}, {"store": "Pinduoduo", "price": 2299}],
+    )
     assert price_card_text(card, "en") == "Sony WH-1000XM5, 2,199 yuan on Taobao, 300 less than JD"
-    zh = PriceCard(product="索尼 WH-1000XM5 头戴式无线降噪耳机", price=2199, store="淘宝",
-                   compare=[{"store": "京东", "price": 2499}])
+    zh = PriceCard(
+        product="索尼 WH-1000XM5 头戴式无线降噪耳机",
+        price=2199,
+        store="淘宝",
+        compare=[{"store": "京东", "price": 2499}],
+    )
     assert price_card_text(zh, "zh") == "索尼 WH-1000XM5，淘宝2199元，比京东便宜300元"
     dearer = PriceCard(product="AirPods Pro 2", price=1899, store="JD", compare=[{"store": "Taobao", "price": 1799}])
     assert price_card_text(dearer, "en") == "AirPods Pro 2, 1,899 yuan on JD, 100 more than Taobao"
@@ -143,7 +161,7 @@ def test_a_card_is_spoken_once_and_again_when_it_changes_or_reappears():
     tracker = ChangeTracker()
     assert [m.text for m in tracker.scan(root)[0]] == ["Alipay: paid 18 yuan"]
     assert tracker.scan(root) == ([], [])
-    card.brightness = 0.5                     # drawn differently, says the same
+    card.brightness = 0.5  # drawn differently, says the same
     assert tracker.scan(root) == ([], [])
     card.title = "Paid ¥20.00"
     assert [m.why for m in tracker.scan(root)[0]] == ["changed"]
@@ -208,7 +226,7 @@ def test_nav_distance_is_announced_at_thresholds_not_every_metre():
     queued = [(round(u.queued_at, 2), u.message.text, u.message.priority) for u in narrator.utterances]
     assert queued == [
         (0.0, "In 600 metres, turn left onto Wensan Road", "normal"),
-        (1.7, "In 500 metres, turn left onto Wensan Road", "normal"),     # 600 - 60 m/s * 1.7 s = 498 m
+        (1.7, "In 500 metres, turn left onto Wensan Road", "normal"),  # 600 - 60 m/s * 1.7 s = 498 m
         (6.7, "In 200 metres, turn left onto Wensan Road", "normal"),
         (9.2, "In 50 metres, turn left onto Wensan Road", "urgent"),
         (9.85, "Turn left now onto Wensan Road", "urgent"),
@@ -260,7 +278,7 @@ def test_high_priority_interrupts_and_normal_waits():
     caption, pay, gate = by_source["live"], by_source["pay"], by_source["gate"]
     assert caption.start == 0.0 and caption.status == "interrupted" and caption.end == 1.0
     assert "interrupted by #3 (high priority" in caption.reason
-    assert pay.start is None or pay.start > 1.0                     # normal waits for the caption
+    assert pay.start is None or pay.start > 1.0  # normal waits for the caption
     assert gate.start == 1.0 and gate.status == "spoken"
     # The caption goes on right after the gate change, from the start of the phrase it was cut
     # in; then the payment (queued before it) is said.
@@ -290,7 +308,9 @@ def test_waiting_caption_words_merge_and_are_never_dropped():
     feed(tracker, scheduler, caption, 1.5)
     scheduler.finish()
     assert [(u.message.text, u.status) for u in scheduler.utterances] == [
-        ("The first sentence is long.", "spoken"), ("Then a second. And a third.", "spoken")]
+        ("The first sentence is long.", "spoken"),
+        ("Then a second. And a third.", "spoken"),
+    ]
     assert [d.action for d in scheduler.decisions if d.utterance == 2] == ["queue", "merge", "start", "finish"]
     assert [d.t for d in scheduler.decisions] == sorted(d.t for d in scheduler.decisions)
 
@@ -311,24 +331,33 @@ def test_hidden_widget_takes_its_queued_speech_with_it():
 
 
 def test_a_closed_notification_is_still_said_within_its_grace():
-    narrator = speak(BURST.replace('show = { transition = "none", duration = "0s" }\n[[timeline]]\nat = "1s"',
-                                   'show = { transition = "none", duration = "0s", hide_after = "0.3s" }\n'
-                                   '[[timeline]]\nat = "1s"'))
+    narrator = speak(
+        BURST.replace(
+            'show = { transition = "none", duration = "0s" }\n[[timeline]]\nat = "1s"',
+            'show = { transition = "none", duration = "0s", hide_after = "0.3s" }\n[[timeline]]\nat = "1s"',
+        )
+    )
     pay = [u for u in narrator.utterances if u.message.source == "pay"]
     keep = next(d for d in narrator.decisions if d.action == "keep")
     assert keep.t == 0.8 and keep.utterance == pay[0].id
-    assert pay[-1].status == "spoken" and pay[-1].start < 0.8 + 10.0      # said after its card closed
+    assert pay[-1].status == "spoken" and pay[-1].start < 0.8 + 10.0  # said after its card closed
     # (a long text: a caption this far behind would skip to its newest sentence)
-    late = speak(BURST.replace('type = "caption"\nid = "live"', 'type = "text"\nid = "live"').replace(
-        'append = "Good morning', 'append = "' + "A very long announcement. " * 12 + 'Good morning').replace(
-        'show = { transition = "none", duration = "0s" }\n[[timeline]]\nat = "1s"',
-        'show = { transition = "none", duration = "0s", hide_after = "0.3s" }\n[[timeline]]\nat = "30s"'))
+    late = speak(
+        BURST.replace('type = "caption"\nid = "live"', 'type = "text"\nid = "live"')
+        .replace('append = "Good morning', 'append = "' + "A very long announcement. " * 12 + "Good morning")
+        .replace(
+            'show = { transition = "none", duration = "0s" }\n[[timeline]]\nat = "1s"',
+            'show = { transition = "none", duration = "0s", hide_after = "0.3s" }\n[[timeline]]\nat = "30s"',
+        )
+    )
     pay = [u for u in late.utterances if u.message.source == "pay"]
     assert pay[-1].status == "dropped" and pay[-1].reason.startswith("stale: its card closed at 0.80 s")
 
 
 def test_an_imminent_turn_interrupts_even_a_high_priority_notification():
-    scene = BURST.replace('at = "0s"\ntarget = "live"', 'at = "9s"\ntarget = "live"') + """
+    scene = (
+        BURST.replace('at = "0s"\ntarget = "live"', 'at = "9s"\ntarget = "live"')
+        + """
 [[widgets]]
 type = "nav_arrow"
 id = "turn"
@@ -340,6 +369,7 @@ at = "1.5s"
 target = "turn"
 set = { visible = true, distance_m = 40 }
 """
+    )
     narrator = speak(scene)
     gate = next(u for u in narrator.utterances if u.message.source == "gate")
     turn = next(u for u in narrator.utterances if u.message.source == "turn")
@@ -356,7 +386,9 @@ def test_every_decision_is_recorded_in_time_order():
     for utterance in narrator.utterances:
         mine = [d.action for d in narrator.decisions if d.utterance == utterance.id]
         assert mine[0] == "queue" or (utterance.repeat_of and mine[0] in ("repeat", "resume"))
-        assert mine[-1] in {"spoken": ("finish",), "interrupted": ("interrupt",), "dropped": ("drop",)}[utterance.status]
+        assert (
+            mine[-1] in {"spoken": ("finish",), "interrupted": ("interrupt",), "dropped": ("drop",)}[utterance.status]
+        )
 
 
 def test_display_device_speaks_only_opted_in_widgets():
@@ -387,8 +419,8 @@ def test_python_api_follows_a_changing_tree():
     assert [d.action for d in decisions] == ["queue", "start"]
     narrator.update(5.0)
     track = narrator.mix()
-    assert track.shape[1] == 2 and np.abs(track[: int(0.4 * 22050)]).max() == 0   # silent before it appeared
-    assert np.abs(track[int(0.6 * 22050):int(1.0 * 22050)]).max() > 0.1
+    assert track.shape[1] == 2 and np.abs(track[: int(0.4 * 22050)]).max() == 0  # silent before it appeared
+    assert np.abs(track[int(0.6 * 22050) : int(1.0 * 22050)]).max() > 0.1
 
 
 def test_a_display_profile_can_opt_in_widget_types(tmp_path):
@@ -397,8 +429,12 @@ def test_a_display_profile_can_opt_in_widget_types(tmp_path):
 
     s1 = (Path(__file__).resolve().parents[1] / "hud" / "devices" / "quark-s1.toml").read_text(encoding="utf-8")
     profile = tmp_path / "s1-spoken-nav.toml"
-    profile.write_text(s1.replace('name = "quark-s1"', 'name = "s1-spoken-nav"')
-                       .replace('[audio]\n', '[audio]\nspeak = ["nav_arrow"]\n'), encoding="utf-8")
+    profile.write_text(
+        s1.replace('name = "quark-s1"', 'name = "s1-spoken-nav"').replace(
+            "[audio]\n", '[audio]\nspeak = ["nav_arrow"]\n'
+        ),
+        encoding="utf-8",
+    )
     scene = """
 [scene]
 title = "profile opt-in"
@@ -418,8 +454,11 @@ text = "Shown, not said"
     assert said(speak(scene, device=str(profile))) == ["In 120 metres, turn left"]
     assert load_device(str(profile)).speak == ("nav_arrow",)
     profile.write_text(profile.read_text(encoding="utf-8").replace('"nav_arrow"]', '"nav_arow"]'), encoding="utf-8")
-    with pytest.raises(DeviceError, match=r"speak lists 'nav_arow', which is not a widget type \(did you mean "
-                                          r"'nav_arrow'\?\)"):
+    with pytest.raises(
+        DeviceError,
+        match=r"speak lists 'nav_arow', which is not a widget type \(did you mean "
+        r"'nav_arrow'\?\)",
+    ):
         load_device(str(profile))
 
 
@@ -441,8 +480,12 @@ def test_the_speaker_is_named_once_per_turn_with_all_their_waiting_words():
     feed(tracker, scheduler, root, 20.0)
     scheduler.finish()
     spoken = [u.message.text for u in scheduler.utterances if u.status == "spoken"]
-    assert spoken == ["Something long is being said first.", "Anna: Hello there. How are you?",
-                      "Fine, thanks.", "Ben: Me too."]
+    assert spoken == [
+        "Something long is being said first.",
+        "Anna: Hello there. How are you?",
+        "Fine, thanks.",
+        "Ben: Me too.",
+    ]
 
 
 def test_a_jittering_distance_announces_each_threshold_once():
@@ -509,7 +552,7 @@ def test_decisions_stay_in_time_order_when_a_closed_card_is_cut_off_late():
     scheduler.finish()
     times = [d.t for d in scheduler.decisions]
     assert times == sorted(times)
-    assert not any(u.repeat_of for u in scheduler.utterances)   # too late to say it again
+    assert not any(u.repeat_of for u in scheduler.utterances)  # too late to say it again
 
 
 def test_a_device_without_speakers_says_nothing(tmp_path):
@@ -519,12 +562,13 @@ def test_a_device_without_speakers_says_nothing(tmp_path):
 
     s1 = (Path(__file__).resolve().parents[1] / "hud" / "devices" / "quark-s1.toml").read_text(encoding="utf-8")
     quiet = tmp_path / "quiet.toml"
-    quiet.write_text(s1.replace('name = "quark-s1"', 'name = "quiet"').replace('speakers = "stereo"',
-                                                                                'speakers = "none"'))
+    quiet.write_text(
+        s1.replace('name = "quark-s1"', 'name = "quiet"').replace('speakers = "stereo"', 'speakers = "none"')
+    )
     loud = Text(text="Speed limit 30", speak="always")
     assert not speaks_on(Column(loud), load_device(str(quiet)))
     assert speaks_on(Column(loud), load_device("quark-s1"))
-    inherited = Column(Column(Text(text="not this"), speak="never"), speak="always")     # auto inherits never
+    inherited = Column(Column(Text(text="not this"), speak="never"), speak="always")  # auto inherits never
     assert not speaks_on(inherited, load_device("quark-s1"))
     blind = tmp_path / "blind.toml"
     blind.write_text('[device]\nname = "blind"\nhas_display = false\n[audio]\nspeakers = "none"\n')
@@ -535,8 +579,10 @@ def test_a_device_without_speakers_says_nothing(tmp_path):
 def test_one_han_character_does_not_make_english_text_chinese():
     assert detect("Dinner with 王总 tonight") == "en"
     assert detect("Messages: Mom, 晚上回家吃饭吗？") == "zh"
-    assert notification_text(Notification(app="Find My", title="AirPods left behind"), "en") == \
-        "Find My: AirPods left behind"
+    assert (
+        notification_text(Notification(app="Find My", title="AirPods left behind"), "en")
+        == "Find My: AirPods left behind"
+    )
     assert notification_text(Notification(app="WeChat", title="Anna sent a photo"), "en") == "WeChat: Anna sent a photo"
 
 

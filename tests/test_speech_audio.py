@@ -1,5 +1,6 @@
 """Speech audio: earcons (shape, level, envelopes, distinctness, panning), stereo panning and
 mixing, fades and the limiter, atomic 16-bit WAV files, and the loudness analysis helpers."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,8 +10,21 @@ import wave
 import numpy as np
 import pytest
 
-from hud.speech.audio import (SAMPLE_RATE, active_spans, channel_rms_db, fade_out, limit, mix_into,
-                              pan_stereo, read_wav, rms_db, silence, to_pcm16, truncate, write_wav)
+from hud.speech.audio import (
+    SAMPLE_RATE,
+    active_spans,
+    channel_rms_db,
+    fade_out,
+    limit,
+    mix_into,
+    pan_stereo,
+    read_wav,
+    rms_db,
+    silence,
+    to_pcm16,
+    truncate,
+    write_wav,
+)
 from hud.speech.earcons import EARCON_PAN, EARCONS, earcon, earcon_duration
 
 # Largest cosine similarity allowed between two earcons' magnitude spectra. Measured values are
@@ -37,6 +51,7 @@ def centroid(clip: np.ndarray) -> float:
 
 # --- earcons ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", EARCONS)
 def test_earcon_shape_level_and_envelope(name):
     clip = earcon(name)
@@ -58,7 +73,8 @@ def test_earcon_cached_read_only_and_deterministic(name):
     with pytest.raises(ValueError):
         clip[0, 0] = 1.0
     from hud.speech import earcons
-    fresh = earcons._render.__wrapped__(name, SAMPLE_RATE)   # bypass the cache: a second synthesis
+
+    fresh = earcons._render.__wrapped__(name, SAMPLE_RATE)  # bypass the cache: a second synthesis
     assert np.array_equal(fresh, clip)
 
 
@@ -76,6 +92,14 @@ def test_unknown_earcon_names_the_valid_ones():
         earcon_duration("ding")
 
 
+def test_a_notification_can_name_only_earcons_that_are_synthesised():
+    from hud.widgets import Notification
+
+    choices = Notification.props["earcon"].kind.inner.choices
+    assert set(choices) == set(EARCONS) - {"skip"}
+    assert all(earcon_duration(name) > 0 for name in choices)
+
+
 def test_arrival_is_the_longest():
     assert max(EARCONS, key=earcon_duration) == "arrival"
     assert earcon_duration("arrival") == pytest.approx(0.6, abs=0.1)
@@ -85,15 +109,15 @@ def test_earcons_pairwise_distinct():
     n = max(len(earcon(name)) for name in EARCONS)
     spectra = {name: spectrum(earcon(name), n) for name in EARCONS}
     scores = {(a, b): float(spectra[a] @ spectra[b]) for a, b in itertools.combinations(EARCONS, 2)}
-    print("\n".join(f"{a:>12} ~ {b:<12} {score:.3f}" for (a, b), score in scores.items()))   # pytest -s shows them
+    print("\n".join(f"{a:>12} ~ {b:<12} {score:.3f}" for (a, b), score in scores.items()))  # pytest -s shows them
     for pair, score in scores.items():
         assert score < MAX_SIMILARITY, f"{pair} sound alike: spectral similarity {score:.3f}"
-    assert spectra["payment"] @ spectra["payment"] == pytest.approx(1.0)   # the metric's sanity
+    assert spectra["payment"] @ spectra["payment"] == pytest.approx(1.0)  # the metric's sanity
 
 
 def test_turn_cues_differ_in_mono():
     """Falling for left, rising for right, so a wearer with one earbud still tells them apart."""
-    half = int(0.1 * SAMPLE_RATE)                  # the second tick starts at 0.1 s
+    half = int(0.1 * SAMPLE_RATE)  # the second tick starts at 0.1 s
     left, right = earcon("turn-left"), earcon("turn-right")
     assert centroid(left[:half]) > centroid(left[half:]) * 1.2
     assert centroid(right[:half]) * 1.2 < centroid(right[half:])
@@ -108,19 +132,20 @@ def test_earcon_panning():
     assert right_r - right_l >= 10
     for name in EARCONS:
         if EARCON_PAN[name] == 0:
-            l, r = channel_rms_db(earcon(name))
-            assert abs(l - r) < 0.5, name
+            left, right = channel_rms_db(earcon(name))
+            assert abs(left - right) < 0.5, name
     assert EARCON_PAN["turn-left"] < -0.5 and EARCON_PAN["turn-right"] > 0.5
 
 
 # --- panning, mixing, fades, limiter ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("pan", [-1.0, -0.8, -0.3, 0.0, 0.5, 1.0, 2.0])
 def test_pan_constant_power(pan):
     mono = tone(0.05)
     st = pan_stereo(mono, pan)
     assert st.shape == (len(mono), 2) and st.dtype == np.float32
-    np.testing.assert_allclose(st[:, 0] ** 2 + st[:, 1] ** 2, mono ** 2, atol=1e-6)
+    np.testing.assert_allclose(st[:, 0] ** 2 + st[:, 1] ** 2, mono**2, atol=1e-6)
 
 
 def test_pan_positions():
@@ -145,20 +170,20 @@ def test_mix_into_places_at_the_right_sample():
     mix_into(track, impulse, 1.0)
     assert np.flatnonzero(track[:, 0]).tolist() == [22050]
     assert track[22050].tolist() == [0.5, 0.25]
-    mix_into(track, impulse, 1.0, gain=2.0)        # adds, with gain
+    mix_into(track, impulse, 1.0, gain=2.0)  # adds, with gain
     assert track[22050].tolist() == [1.5, 0.75]
 
 
 def test_mix_into_clips_at_both_ends():
     track = silence(1.0)
     clip = np.ones((SAMPLE_RATE // 2, 2), dtype=np.float32)
-    mix_into(track, clip, -0.25)                   # first quarter second cut off
-    mix_into(track, clip, 0.75)                    # last quarter second past the end
+    mix_into(track, clip, -0.25)  # first quarter second cut off
+    mix_into(track, clip, 0.75)  # last quarter second past the end
     assert track[: SAMPLE_RATE // 4 + 10, 0].sum() == pytest.approx(SAMPLE_RATE // 4, abs=2)
     assert len(track) == SAMPLE_RATE
     assert track[-1, 0] == 1.0 and track[0, 0] == 1.0
-    assert not track[SAMPLE_RATE // 4 + 2: 3 * SAMPLE_RATE // 4 - 2].any()
-    mix_into(track, clip, 5.0)                     # entirely past the end: nothing happens
+    assert not track[SAMPLE_RATE // 4 + 2 : 3 * SAMPLE_RATE // 4 - 2].any()
+    mix_into(track, clip, 5.0)  # entirely past the end: nothing happens
     mix_into(track, clip, -5.0)
     assert track.sum() == pytest.approx(SAMPLE_RATE, abs=4)
 
@@ -176,13 +201,13 @@ def test_mix_into_mono_is_centred():
 def test_fade_out_and_truncate():
     clip = pan_stereo(np.ones(SAMPLE_RATE, dtype=np.float32), 0.0)
     faded = fade_out(clip, 0.1)
-    assert faded is not clip and clip[-1, 0] > 0.7          # a copy; the original is untouched
+    assert faded is not clip and clip[-1, 0] > 0.7  # a copy; the original is untouched
     assert np.all(faded[-1] == 0) and np.all(faded[: -int(0.1 * SAMPLE_RATE)] == clip[0])
-    assert np.all(np.diff(faded[-int(0.1 * SAMPLE_RATE):, 0]) <= 0)   # monotonic ramp down
+    assert np.all(np.diff(faded[-int(0.1 * SAMPLE_RATE) :, 0]) <= 0)  # monotonic ramp down
     cut = truncate(tone(2.0), 0.5)
     assert len(cut) == SAMPLE_RATE // 2 and cut[-1] == 0
     np.testing.assert_array_equal(cut[:1000], tone(2.0)[:1000])
-    assert len(truncate(tone(0.2), 1.0)) == len(tone(0.2))   # shorter than the cut: all of it, faded
+    assert len(truncate(tone(0.2), 1.0)) == len(tone(0.2))  # shorter than the cut: all of it, faded
     assert len(fade_out(np.zeros((0, 2), np.float32))) == 0
 
 
@@ -192,8 +217,8 @@ def test_limit():
     loud = np.linspace(-4, 4, 10001, dtype=np.float32)
     out = limit(loud)
     assert out is not loud and np.abs(out).max() <= np.float32(0.98)
-    assert np.all(np.diff(out) >= 0)                         # still monotonic: no fold-over
-    assert out[np.argmin(np.abs(loud - 0.9))] > 0.85         # a knee, not a hard clip at 0.8
+    assert np.all(np.diff(out) >= 0)  # still monotonic: no fold-over
+    assert out[np.argmin(np.abs(loud - 0.9))] > 0.85  # a knee, not a hard clip at 0.8
     summed = silence(1.0)
     for _ in range(4):
         mix_into(summed, earcon("error"), 0.0)
@@ -203,6 +228,7 @@ def test_limit():
 
 
 # --- WAV files -------------------------------------------------------------------------------
+
 
 def test_to_pcm16_rounds_and_clips():
     pcm = np.frombuffer(to_pcm16(np.array([[0.0, 1.0], [-1.0, 2.0], [-3.0, 0.5]], np.float32)), "<i2")
@@ -220,7 +246,7 @@ def test_wav_round_trip(tmp_path):
     back, rate = read_wav(path)
     assert rate == SAMPLE_RATE and back.dtype == np.float32 and back.shape == track.shape
     np.testing.assert_allclose(back, track, atol=1e-4)
-    write_wav(str(path), track[:100], rate=44100)            # str paths, other rates, overwrite
+    write_wav(str(path), track[:100], rate=44100)  # str paths, other rates, overwrite
     back, rate = read_wav(str(path))
     assert rate == 44100 and len(back) == 100
     assert os.listdir(tmp_path) == ["out.wav"]
@@ -243,6 +269,7 @@ def test_write_wav_is_atomic(tmp_path, monkeypatch):
 
     def failing_replace(src, dst):
         raise OSError("disk on fire")
+
     monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk on fire"):
         write_wav(path, earcon("payment"))
@@ -251,6 +278,7 @@ def test_write_wav_is_atomic(tmp_path, monkeypatch):
 
     def failing_frames(self, data):
         raise RuntimeError("interrupted mid-write")
+
     monkeypatch.setattr(wave.Wave_write, "writeframes", failing_frames)
     with pytest.raises(RuntimeError):
         write_wav(tmp_path / "new.wav", earcon("payment"))
@@ -258,22 +286,23 @@ def test_write_wav_is_atomic(tmp_path, monkeypatch):
     monkeypatch.undo()
 
     bad = silence(0.1)
-    bad[5, 1] = np.nan                                       # NaN audio is an error, raised before any file
+    bad[5, 1] = np.nan  # NaN audio is an error, raised before any file
     with pytest.raises(ValueError, match="NaN"):
         write_wav(path, bad)
     with pytest.raises(ValueError):
-        write_wav(path, tone(0.1))                           # mono is not accepted: pan it first
+        write_wav(path, tone(0.1))  # mono is not accepted: pan it first
     assert os.listdir(tmp_path) == ["cue.wav"] and path.read_bytes() == b"previous contents"
 
 
 # --- analysis --------------------------------------------------------------------------------
 
+
 def test_rms_db():
     assert rms_db(np.ones((100, 2), np.float32)) == pytest.approx(0.0)
     assert rms_db(tone(1.0, amp=1.0)) == pytest.approx(-3.01, abs=0.01)
     assert rms_db(np.zeros((100, 2))) == -120.0 and rms_db(np.zeros((0, 2))) == -120.0
-    l, r = channel_rms_db(np.stack([tone(1.0, amp=1.0), tone(1.0, amp=0.1)], axis=1))
-    assert l == pytest.approx(-3.01, abs=0.01) and r == pytest.approx(-23.01, abs=0.01)
+    left, right = channel_rms_db(np.stack([tone(1.0, amp=1.0), tone(1.0, amp=0.1)], axis=1))
+    assert left == pytest.approx(-3.01, abs=0.01) and right == pytest.approx(-23.01, abs=0.01)
 
 
 def test_active_spans_two_tones():
@@ -289,11 +318,11 @@ def test_active_spans_two_tones():
 
 def test_active_spans_joins_words():
     track = silence(3.0)
-    for i in range(5):                                       # five 0.2 s "words" with 0.08 s pauses
+    for i in range(5):  # five 0.2 s "words" with 0.08 s pauses
         mix_into(track, tone(0.2, 300 + 40 * i), 0.5 + 0.28 * i)
     spans = active_spans(track)
     assert len(spans) == 1
     assert spans[0][0] == pytest.approx(0.5, abs=0.03) and spans[0][1] == pytest.approx(0.5 + 0.28 * 4 + 0.2, abs=0.03)
-    assert len(active_spans(track, min_gap=0.05)) == 5       # a shorter min_gap keeps them apart
-    spans = active_spans(tone(1.0))                           # mono, running to the very end
+    assert len(active_spans(track, min_gap=0.05)) == 5  # a shorter min_gap keeps them apart
+    spans = active_spans(tone(1.0))  # mono, running to the very end
     assert spans == [(0.0, pytest.approx(1.0))]

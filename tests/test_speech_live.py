@@ -6,12 +6,13 @@ Scene tests run the scene files in tests/speech/ (one per behaviour, in English 
 through the real espeak-ng engine. Tests whose times must be exact use PacedEngine, a stand-in
 that speaks every character in 0.06 s divided by the speed.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -21,25 +22,34 @@ from hud.errors import DeviceError
 from hud.scene import Scene, load_scene
 from hud.speech.narrator import Narrator, narrate
 from hud.widgets import Caption, Column, NavArrow, Notification, Widget
+
+from paths import SPEECH_SCENES as SCENES
 from speech_support import SECONDS_PER_CHAR, PacedEngine, heard_or_skipped, spoken, words
 
-SCENES = Path(__file__).resolve().parent / "speech"
 PARTIALS_DEVICE = SCENES / "quark-g1-partials.toml"
-LAG_S = 4.0            # the voice ends this soon after the last word arrives, up to a fast talker
+LAG_S = 4.0  # the voice ends this soon after the last word arrives, up to a fast talker
 
-TOUR_EN = ("Good morning everyone, and welcome to Hangzhou. Today we will walk around West Lake, visit the Broken "
-           "Bridge, and take a boat to the island in the middle of the lake. The lake has been famous for more than "
-           "a thousand years, and poets wrote about it in every season. On your left you can see the Baochu Pagoda "
-           "on the hill. It was first built in the tenth century and rebuilt many times since. In spring the willows "
-           "along the causeway turn bright green, and in summer lotus flowers cover the water near the shore. After "
-           "the boat ride we will have lunch at a restaurant famous for its fish in vinegar sauce. ")
-TOUR_ZH = ("各位早上好，欢迎来到杭州。今天我们先沿着西湖走一走，看看断桥，然后坐船去湖中间的小岛。西湖已经有一千多年的"
-           "名气了，古代的诗人一年四季都在写它。大家看左边山上的那座塔，叫保俶塔，最早建于十世纪，后来又重建了很多次。"
-           "春天的时候，苏堤两边的柳树会变成嫩绿色；到了夏天，岸边的水面上开满了荷花。")
-WAY_29 = ("Go straight ahead for two hundred metres, then turn left at the second crossing and follow Hubin Road "
-          "to the musical fountain; the subway station is across from it.")
-WAY_23 = ("Go straight ahead for two hundred metres, then turn left at the second crossing and walk to the subway "
-          "station entrance over there.")
+TOUR_EN = (
+    "Good morning everyone, and welcome to Hangzhou. Today we will walk around West Lake, visit the Broken "
+    "Bridge, and take a boat to the island in the middle of the lake. The lake has been famous for more than "
+    "a thousand years, and poets wrote about it in every season. On your left you can see the Baochu Pagoda "
+    "on the hill. It was first built in the tenth century and rebuilt many times since. In spring the willows "
+    "along the causeway turn bright green, and in summer lotus flowers cover the water near the shore. After "
+    "the boat ride we will have lunch at a restaurant famous for its fish in vinegar sauce. "
+)
+TOUR_ZH = (
+    "各位早上好，欢迎来到杭州。今天我们先沿着西湖走一走，看看断桥，然后坐船去湖中间的小岛。西湖已经有一千多年的"
+    "名气了，古代的诗人一年四季都在写它。大家看左边山上的那座塔，叫保俶塔，最早建于十世纪，后来又重建了很多次。"
+    "春天的时候，苏堤两边的柳树会变成嫩绿色；到了夏天，岸边的水面上开满了荷花。"
+)
+WAY_29 = (
+    "Go straight ahead for two hundred metres, then turn left at the second crossing and follow Hubin Road "
+    "to the musical fountain; the subway station is across from it."
+)
+WAY_23 = (
+    "Go straight ahead for two hundred metres, then turn left at the second crossing and walk to the subway "
+    "station entrance over there."
+)
 
 
 class UnpacedEngine:
@@ -78,10 +88,17 @@ def voice_end(narrator: Narrator) -> float:
     return max(u.end for u in narrator.utterances if u.end is not None)
 
 
-def stream_caption(text: str, rate: float, *, chunk: int = 4, lang: str = "en",
-                   device: str | Path | DeviceProfile = "quark-g1", engine: object | None = None,
-                   seconds: float | None = None, during: Callable[[float, Widget], None] | None = None,
-                   ) -> tuple[Narrator, list[str], float]:
+def stream_caption(
+    text: str,
+    rate: float,
+    *,
+    chunk: int = 4,
+    lang: str = "en",
+    device: str | Path | DeviceProfile = "quark-g1",
+    engine: object | None = None,
+    seconds: float | None = None,
+    during: Callable[[float, Widget], None] | None = None,
+) -> tuple[Narrator, list[str], float]:
     """Commit `text` to a caption (id "cap", beside a hidden turn "nav" and a hidden high-priority
     payment "pay") `chunk` words (or CJK characters) at a time, `rate` a second, for at most
     `seconds`; `during(t, root)` may change the tree before each update. Returns the narrator
@@ -97,7 +114,7 @@ def stream_caption(text: str, rate: float, *, chunk: int = 4, lang: str = "en",
     for index in range(0, len(units), chunk):
         if seconds is not None and t >= seconds:
             break
-        piece = joint.join(units[index:index + chunk])
+        piece = joint.join(units[index : index + chunk])
         caption.append(piece)
         committed += words(piece)
         if during is not None:
@@ -135,7 +152,7 @@ def test_at_2_5_words_a_second_a_navigation_update_in_the_middle_loses_no_captio
     nav = [u for u in narrator.utterances if u.message.source == "nav"]
     assert [u.status for u in nav] == ["spoken"]
     after = [u for u in spoken(narrator) if u.live and u.start > nav[0].start]
-    assert after and after[0].message.text.startswith("Guide: ")       # named again after the turn
+    assert after and after[0].message.text.startswith("Guide: ")  # named again after the turn
 
 
 @pytest.mark.parametrize("name", ["slow-caption-nav-en.toml", "slow-caption-nav-zh.toml"])
@@ -153,7 +170,7 @@ def test_a_slow_caption_with_navigation_in_the_middle_is_heard_whole(name):
         assert following.message.text.startswith(speaker + colon)
     live = [u for u in spoken(narrator) if u.live]
     named = [u for u in live if u.message.text.startswith(speaker + colon)]
-    assert len(named) == 1 + len(turns)         # once per turn, and again after each instruction
+    assert len(named) == 1 + len(turns)  # once per turn, and again after each instruction
 
 
 # -- keeping up ----------------------------------------------------------------------------------
@@ -169,11 +186,13 @@ def test_a_fast_caption_is_heard_whole_and_the_voice_keeps_up(name):
     assert record["skipped_words"] == 0
     assert record["latency"]["words"] == len(committed)
     assert record["latency"]["max"] <= LAG_S
-    assert max(u.rate for u in narrator.utterances) > 1.0          # it had to speed up
+    assert max(u.rate for u in narrator.utterances) > 1.0  # it had to speed up
 
 
-@pytest.mark.parametrize("lang, rate, chunk", [("en", 2.0, 3), ("en", 3.3, 4), ("en", 4.0, 4), ("en", 5.0, 5),
-                                                ("zh", 4.0, 4), ("zh", 6.0, 6), ("zh", 8.0, 8)])
+@pytest.mark.parametrize(
+    "lang, rate, chunk",
+    [("en", 2.0, 3), ("en", 3.3, 4), ("en", 4.0, 4), ("en", 5.0, 5), ("zh", 4.0, 4), ("zh", 6.0, 6), ("zh", 8.0, 8)],
+)
 def test_a_minute_of_streaming_ends_within_4_s_of_the_last_word(lang, rate, chunk):
     text = (TOUR_EN if lang == "en" else TOUR_ZH) * 4
     narrator, committed, last = stream_caption(text, rate, chunk=chunk, lang=lang, seconds=60.0)
@@ -192,14 +211,15 @@ def test_the_pace_rises_with_waiting_speech_and_comes_back_to_normal():
             root.find("cap").append(burst_words)
 
     device = dataclasses.replace(load_device("quark-g1"), skip_behind_s=600)
-    narrator, committed, _ = stream_caption(f"{WAY_29} {WAY_29} {WAY_29}", 2.0, chunk=2, engine=PacedEngine(),
-                                            device=device, during=burst)
+    narrator, committed, _ = stream_caption(
+        f"{WAY_29} {WAY_29} {WAY_29}", 2.0, chunk=2, engine=PacedEngine(), device=device, during=burst
+    )
     rates = [u.rate for u in spoken(narrator) if u.live]
     assert rates[0] == 1.0
     assert max(rates) == 1.5
     assert rates[-1] == 1.0
     assert all(rate == round(round(rate / 0.05) * 0.05, 2) and 1.0 <= rate <= 1.5 for rate in rates)
-    assert all(before - after <= 0.2 + 1e-9 for before, after in zip(rates, rates[1:]))   # slows gently
+    assert all(before - after <= 0.2 + 1e-9 for before, after in zip(rates, rates[1:]))  # slows gently
     assert heard(narrator) == committed[:4] + words(burst_words) + committed[4:]
 
 
@@ -242,13 +262,13 @@ def test_far_too_fast_a_stream_skips_to_the_newest_sentence_with_an_earcon(name)
     live = [u for u in spoken(narrator) if u.live]
     for u in skips:
         assert u.message.earcon == "skip"
-        assert live[live.index(u) - 1].rate == narrator.device.max_rate        # still behind at full speed
+        assert live[live.index(u) - 1].rate == narrator.device.max_rate  # still behind at full speed
         behind = float(re.fullmatch(r"behind by ([\d.]+) s", u.skipped["why"]).group(1))
         assert behind > narrator.device.skip_behind_s
         assert u.skipped["words"] == len(words(u.skipped["text"]))
     assert all(u.message.earcon is None for u in narrator.utterances if not u.skipped)
     said, lost = heard(narrator), [word for u in skips for word in words(u.skipped["text"])]
-    assert heard_or_skipped(narrator) == committed          # the skipped words are exactly the ones not heard
+    assert heard_or_skipped(narrator) == committed  # the skipped words are exactly the ones not heard
     assert len(said) + len(lost) == len(committed)
     record = narrator.record()
     assert record["skipped_words"] == len(lost)
@@ -276,9 +296,9 @@ def test_a_revised_chinese_translation_says_every_new_part_once():
     assert "两百米然后左转" in said
     assert "地铁站入口" in said
     assert said.count("直走") == 1
-    assert "更正：" in said and "第二个路口" in said      # the inserted numeral is said as a correction
+    assert "更正：" in said and "第二个路口" in said  # the inserted numeral is said as a correction
     plain = "".join(heard(narrator))
-    assert plain == "直走两百米然后左转走到地铁站入口"        # each word once, outside the correction
+    assert plain == "直走两百米然后左转走到地铁站入口"  # each word once, outside the correction
 
 
 def test_a_said_left_that_becomes_right_is_corrected_and_nothing_else_repeats():
@@ -287,7 +307,7 @@ def test_a_said_left_that_becomes_right_is_corrected_and_nothing_else_repeats():
     assert texts[0] == "Passer-by: Go straight ahead, then turn left"
     assert any(text.startswith("Correction: right") for text in texts[1:])
     said = " ".join(texts)
-    assert "Walk" not in said                          # "Go" -> "Walk" changes no fact: not repeated
+    assert "Walk" not in said  # "Go" -> "Walk" changes no fact: not repeated
     assert said.count("straight ahead") == 1
     assert "at the bank" in said
     corrections = [word.word for u in spoken(narrator) for word in u.words if word.correction]
@@ -309,10 +329,10 @@ def test_partial_results_are_spoken_once_unchanged_for_the_delay():
     assert narrator.device.speak_partials and narrator.device.partial_delay_s == 0.8
     partial = next(u for u in spoken(narrator) if "second" in u.message.text)
     assert partial.message.text == "the second"
-    assert partial.queued_at == pytest.approx(2.3 + 0.8, abs=0.051)   # "the second" since 2.3 s
-    assert "sec" not in heard(narrator)                                # "the sec" changed too soon
+    assert partial.queued_at == pytest.approx(2.3 + 0.8, abs=0.051)  # "the second" since 2.3 s
+    assert "sec" not in heard(narrator)  # "the sec" changed too soon
     correction = next(u for u in spoken(narrator) if u.start > partial.start)
-    assert correction.message.text.startswith("Correction: third")     # the commit revised a number
+    assert correction.message.text.startswith("Correction: third")  # the commit revised a number
     assert "crossing" in [word.word for word in correction.words]
 
 
@@ -354,14 +374,14 @@ def test_an_urgent_turn_cuts_a_caption_off_and_the_caption_resumes_right_after(n
     assert turn.message.priority == "urgent" and turn.start == cut.end
     again = next(u for u in narrator.utterances if u.repeat_of == cut.id)
     assert again.live and again.resumes
-    assert again.start == pytest.approx(turn.end + 0.25, abs=0.01)     # next, after the usual pause
+    assert again.start == pytest.approx(turn.end + 0.25, abs=0.01)  # next, after the usual pause
     assert any(d.action == "resume" and d.utterance == again.id for d in narrator.decisions)
     speaker = narrated.root.find("live").speaker
-    assert again.message.text.startswith(speaker)                          # named again after the turn
-    assert all(word.heard <= cut.end for word in cut.words)                 # what it says it heard was heard
-    assert heard(narrator) == words(caption_text(narrated))                 # the cut phrase once
+    assert again.message.text.startswith(speaker)  # named again after the turn
+    assert all(word.heard <= cut.end for word in cut.words)  # what it says it heard was heard
+    assert heard(narrator) == words(caption_text(narrated))  # the cut phrase once
     resumed = re.escape(again.words[0].word)
-    assert re.search(rf"[,;:.!?，。：]\s*{resumed}", cut.message.text)      # from the start of its phrase
+    assert re.search(rf"[,;:.!?，。：]\s*{resumed}", cut.message.text)  # from the start of its phrase
 
 
 def test_a_high_priority_notification_that_cuts_a_caption_off_is_said_before_it_resumes():
@@ -413,14 +433,16 @@ def test_the_record_holds_each_words_arrival_and_when_it_was_heard():
             assert set(word) <= {"word", "arrived", "heard", "correction"}
             assert entry["start"] <= word["heard"] <= entry["end"]
             assert word["heard"] >= word["arrived"]
-    assert record["skipped_words"] == sum(entry["skipped"]["words"] for entry in record["utterances"]
-                                          if entry["skipped"])
+    assert record["skipped_words"] == sum(
+        entry["skipped"]["words"] for entry in record["utterances"] if entry["skipped"]
+    )
     assert record["skipped_words"] > 0
 
 
 def test_a_narrator_without_live_words_records_no_latency():
-    narrator = Narrator(Column(NavArrow(maneuver="left", distance_m=300, street="Wensan Road")), "quark-g1",
-                        engine=PacedEngine())
+    narrator = Narrator(
+        Column(NavArrow(maneuver="left", distance_m=300, street="Wensan Road")), "quark-g1", engine=PacedEngine()
+    )
     narrator.update(0.0)
     narrator.finish()
     record = narrator.record()
@@ -463,15 +485,23 @@ def write_profile(tmp_path: Path, audio: str) -> Path:
 
 def test_the_g1_has_the_documented_audio_defaults():
     device = load_device("quark-g1")
-    assert (device.max_rate, device.skip_behind_s, device.speak_partials, device.partial_delay_s) == \
-        (1.5, 6.0, False, 1.0)
+    assert (device.max_rate, device.skip_behind_s, device.speak_partials, device.partial_delay_s) == (
+        1.5,
+        6.0,
+        False,
+        1.0,
+    )
 
 
 def test_audio_settings_load_from_a_profile(tmp_path):
     path = write_profile(tmp_path, "max_rate = 1.25\nskip_behind_s = 10\nspeak_partials = true\npartial_delay_s = 0.5")
     device = load_device(path)
-    assert (device.max_rate, device.skip_behind_s, device.speak_partials, device.partial_delay_s) == \
-        (1.25, 10.0, True, 0.5)
+    assert (device.max_rate, device.skip_behind_s, device.speak_partials, device.partial_delay_s) == (
+        1.25,
+        10.0,
+        True,
+        0.5,
+    )
     narrator = Narrator(Caption(text="Hello"), path, engine=PacedEngine())
     assert (narrator.scheduler.pace.max_rate, narrator.scheduler.pace.skip_after) == (1.25, 10.0)
     assert narrator.tracker.partial_delay == 0.5
@@ -479,21 +509,28 @@ def test_audio_settings_load_from_a_profile(tmp_path):
 
 def test_the_partials_profile_of_these_tests_loads():
     device = load_device(PARTIALS_DEVICE)
-    assert (device.name, device.has_display, device.speak_partials, device.partial_delay_s) == \
-        ("quark-g1-partials", False, True, 0.8)
+    assert (device.name, device.has_display, device.speak_partials, device.partial_delay_s) == (
+        "quark-g1-partials",
+        False,
+        True,
+        0.8,
+    )
 
 
-@pytest.mark.parametrize("setting, problem", [
-    ("max_rate = 4", "max_rate must be"),
-    ("max_rate = 0.5", "max_rate must be"),
-    ("max_rate = nan", "max_rate must be"),
-    ("skip_behind_s = 0", "skip_behind_s must be"),
-    ("partial_delay_s = -1", "partial_delay_s must be"),
-    ("partial_delay_s = 60", "partial_delay_s must be"),
-    ('max_rate = "fast"', "'max_rate' must be a number"),
-    ("speak_partials = 1", "'speak_partials' must be a bool"),
-    ("skip_behind = 6", "unknown key 'skip_behind' in [audio] (did you mean 'skip_behind_s'?)"),
-])
+@pytest.mark.parametrize(
+    "setting, problem",
+    [
+        ("max_rate = 4", "max_rate must be"),
+        ("max_rate = 0.5", "max_rate must be"),
+        ("max_rate = nan", "max_rate must be"),
+        ("skip_behind_s = 0", "skip_behind_s must be"),
+        ("partial_delay_s = -1", "partial_delay_s must be"),
+        ("partial_delay_s = 60", "partial_delay_s must be"),
+        ('max_rate = "fast"', "'max_rate' must be a number"),
+        ("speak_partials = 1", "'speak_partials' must be a bool"),
+        ("skip_behind = 6", "unknown key 'skip_behind' in [audio] (did you mean 'skip_behind_s'?)"),
+    ],
+)
 def test_a_bad_audio_setting_is_one_line_naming_the_file_and_line(tmp_path, setting, problem):
     path = write_profile(tmp_path, setting)
     with pytest.raises(DeviceError) as caught:

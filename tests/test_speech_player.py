@@ -2,13 +2,13 @@
 restarts it, mute and audible=False keep it silent, a mixer that cannot open is a warning, and
 the transcript lines. Headless: SDL's dummy audio driver (set per test) mixes in real time
 without a sound card, so Channel.get_busy() tells whether something is playing."""
+
 from __future__ import annotations
 
 import re
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,12 +17,18 @@ from hud.scene import load_scene
 from hud.speech import earcons
 from hud.speech import player as player_module
 from hud.speech.narrator import Narrator, narrate
-from hud.speech.player import LEGEND, MARKS, SPEAKING, LivePlayer, parse_line, play
+from hud.speech.player import LEGEND, MARKS, SPEAKING, LivePlayer, play
 from hud.text.fonts import has_glyph
 from hud.widgets import Column, Notification, Text
 
-ROOT = Path(__file__).resolve().parents[1]
-CITY_WALK = ROOT / "scenes" / "city-walk-timeline.toml"
+from paths import SCENES
+
+CITY_WALK = SCENES / "city-walk-timeline.toml"
+
+
+def lines_of(player: LivePlayer, **options: int) -> list[str]:
+    """The player's transcript as the lines it prints."""
+    return [str(entry) for entry in player.transcript(**options)]
 
 
 @pytest.fixture
@@ -64,10 +70,10 @@ def test_a_notification_plays_on_the_channel(mixer) -> None:
     channel = player.channel
     assert channel.get_busy() and channel.get_sound() is not None and player.busy and player.audible
     clip = player.narrator.clip(player.current)
-    earcon, words = channel.get_sound(), channel.get_queue()     # the earcon first, the words queued after it
+    earcon, words = channel.get_sound(), channel.get_queue()  # the earcon first, the words queued after it
     assert earcon.get_length() == pytest.approx(earcons.earcon_duration("payment"), abs=0.01)
     assert earcon.get_length() + words.get_length() == pytest.approx(len(clip) / player.narrator.rate, abs=0.01)
-    lines = player.transcript_lines()
+    lines = lines_of(player)
     assert lines == [f"0:00.5 {SPEAKING} #1 Alipay: paid 18 yuan, Lv's Noodles"]
     player.stop()
     assert wait_until(lambda: not player.busy, 1.0)
@@ -80,21 +86,21 @@ def test_a_high_priority_notification_interrupts(mixer) -> None:
     player.update(0.5)
     first = player.channel
     words = first.get_queue()
-    assert words is not None                                  # the words wait behind the earcon
+    assert words is not None  # the words wait behind the earcon
     urgent.visible = True
     decisions = player.update(0.8)
-    assert first.get_queue() is not words                     # the interrupted words are unqueued
+    assert first.get_queue() is not words  # the interrupted words are unqueued
     actions = [d.action for d in decisions]
     assert actions[:2] == ["queue", "interrupt"] and "start" in actions
     started = next(d for d in decisions if d.action == "start")
     assert started.utterance == 2 and player.current.id == 2
     second = player.channel
-    assert second is not first and second.get_busy()          # the new one plays at once ...
+    assert second is not first and second.get_busy()  # the new one plays at once ...
     # ... while the old one fades out and its queue (one silent sample in place of the words)
     # plays out; the mixer's thread moves the queue a moment after the channel stops.
     assert wait_until(lambda: not first.get_busy() and first.get_queue() is None, 1.0)
     assert second.get_busy()
-    lines = player.transcript_lines()
+    lines = lines_of(player)
     assert lines[0].startswith("0:00.5 \u2016 #1 Alipay") and lines[0].endswith("(interrupted by #2)")
     assert lines[1].startswith(f"0:00.8 {SPEAKING} #2 Calendar")
     assert lines[2].startswith("0:00.8 \u25cb #3 Alipay") and lines[2].endswith("(again after #1)")
@@ -108,9 +114,9 @@ def test_mute_plays_nothing_and_unmute_resumes(mixer) -> None:
     assert not player.audible
     paid.visible = True
     assert "start" in [d.action for d in player.update(0.5)]
-    assert player.current is not None and not player.busy   # scheduled, not heard
+    assert player.current is not None and not player.busy  # scheduled, not heard
     player.mute(False)
-    assert player.audible and player.busy                    # the utterance resumes where it is
+    assert player.audible and player.busy  # the utterance resumes where it is
     player.mute(True)
     assert wait_until(lambda: not player.busy, 1.0)
     player.update(0.6)
@@ -126,13 +132,13 @@ def test_pause_holds_the_sound(mixer) -> None:
     length = player.channel.get_sound().get_length()
     assert length < 1.0
     time.sleep(length + 0.3)
-    assert player.busy                                       # held, not played out
+    assert player.busy  # held, not played out
     player.pause(False)
     assert wait_until(lambda: not player.busy, length + 1.0)  # and then it plays to the end
 
 
 def test_audible_false_never_touches_pygame(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "pygame", None)         # any `import pygame` now fails
+    monkeypatch.setitem(sys.modules, "pygame", None)  # any `import pygame` now fails
     monkeypatch.setitem(sys.modules, "pygame.mixer", None)
     root, paid, urgent = tree()
     player = LivePlayer(Narrator(root, "quark-g1"), audible=False)
@@ -145,7 +151,7 @@ def test_audible_false_never_touches_pygame(monkeypatch: pytest.MonkeyPatch) -> 
     player.pause()
     player.stop()
     assert not player.audible and player.channel is None and not player.busy
-    assert player.transcript_lines()[1].startswith(f"0:00.8 {SPEAKING} #2 Calendar")
+    assert lines_of(player)[1].startswith(f"0:00.8 {SPEAKING} #2 Calendar")
 
 
 def test_a_mixer_that_cannot_open_is_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,7 +174,7 @@ def test_a_mixer_that_cannot_open_is_one_warning(monkeypatch: pytest.MonkeyPatch
         warnings.simplefilter("always")
         other.update(0.6)
         player.update(0.8)
-    assert caught == []                                          # not warned again
+    assert caught == []  # not warned again
     assert not other.audible and other.failure
     assert pygame.mixer.get_init() is None
 
@@ -184,8 +190,10 @@ def test_a_mixer_already_open_at_another_rate_is_kept(mixer) -> None:
     clip = player.narrator.clip(player.current)
     assert player.channel.get_busy()
     played = player.channel.get_sound().get_length() + player.channel.get_queue().get_length()
-    assert played == pytest.approx(len(clip) / player.narrator.rate, abs=0.01)   # resampled to 44.1 kHz, same length
-    samples = len(mixer.Sound.get_raw(player.channel.get_sound())) + len(mixer.Sound.get_raw(player.channel.get_queue()))
+    assert played == pytest.approx(len(clip) / player.narrator.rate, abs=0.01)  # resampled to 44.1 kHz, same length
+    samples = len(mixer.Sound.get_raw(player.channel.get_sound())) + len(
+        mixer.Sound.get_raw(player.channel.get_queue())
+    )
     assert samples == pytest.approx(len(clip) * 2 * 2 * 2, rel=0.001)  # resampled: twice the samples, 2 ch, 2 bytes
     player.stop()
 
@@ -194,22 +202,23 @@ def test_transcript_lines_of_the_city_walk() -> None:
     narrator = play(CITY_WALK, realtime=False)
     reference = narrate(load_scene(CITY_WALK), "quark-g1")
     assert [(u.message.text, u.status) for u in narrator.utterances] == [
-        (u.message.text, u.status) for u in reference.utterances]
+        (u.message.text, u.status) for u in reference.utterances
+    ]
     player = LivePlayer(narrator, audible=False)
-    lines = player.transcript_lines(limit=50)
+    lines = lines_of(player, limit=50)
     assert len(lines) == len(narrator.utterances)
     assert lines[0] == f"0:00.0 {MARKS['spoken']} #1 In 180 metres, turn left onto Hubin Road; 6 minutes to go"
-    assert any(line.startswith("0:05.1 \u2016 #4 In 50 metres") and line.endswith("(interrupted by #6)")
-               for line in lines)
-    caption = next(line for line in lines if "#2 " in line)     # every word of the caption, merged
+    assert any(
+        line.startswith("0:05.1 \u2016 #4 In 50 metres") and line.endswith("(interrupted by #6)") for line in lines
+    )
+    caption = next(line for line in lines if "#2 " in line)  # every word of the caption, merged
     assert caption.startswith("0:15.8 \u266a #2 Passer-by: Go straight ahead, turn left at the second crossing, then")
-    clocks = [parse_line(line)[0] for line in lines]
-    assert clocks == sorted(clocks)                                   # oldest first, newest at the bottom
-    assert player.transcript_lines(limit=3) == lines[-3:] and player.transcript_lines(limit=0) == []
-    long = player.transcript_lines(text_chars=30)
-    assert all(len(parse_line(line)[2]) < 80 for line in long) and any("\u2026" in line for line in long)
-    assert parse_line("(nothing said yet)") is None
-    assert parse_line(lines[0])[1] == "spoken"
+    clocks = [entry.clock for entry in player.transcript(limit=50)]
+    assert clocks == sorted(clocks)  # oldest first, newest at the bottom
+    assert lines_of(player, limit=3) == lines[-3:] and lines_of(player, limit=0) == []
+    long = player.transcript(text_chars=30)
+    assert all(len(entry.text) < 80 for entry in long) and any("\u2026" in str(entry) for entry in long)
+    assert player.transcript(limit=50)[0].status == "spoken"
 
 
 def test_every_mark_is_in_the_bundled_fonts() -> None:
@@ -223,7 +232,7 @@ def test_play_in_real_time(mixer) -> None:
     took = time.monotonic() - start
     (hello,) = narrator.utterances
     assert hello.status == "spoken" and hello.message.text == "Hello"
-    assert took >= hello.duration - 0.05                              # it took as long as it speaks
+    assert took >= hello.duration - 0.05  # it took as long as it speaks
     assert took < hello.duration + 2.0
     assert not LivePlayer(narrator).busy
     assert np.isclose(hello.start, 0.0)
@@ -231,8 +240,9 @@ def test_play_in_real_time(mixer) -> None:
 
 def test_transcript_lines_show_the_speed_and_the_skipped_words() -> None:
     fast = LivePlayer(play("scenes/streaming-translation.toml", realtime=False), audible=False)
-    assert any(" 导游 Guide: There are more than" in line and line.endswith("(1.5x)")
-               for line in fast.transcript_lines(limit=50))
+    assert any(
+        " 导游 Guide: There are more than" in line and line.endswith("(1.5x)") for line in lines_of(fast, limit=50)
+    )
     behind = LivePlayer(play("tests/speech/skip-en.toml", realtime=False), audible=False)
-    skipped = [line for line in behind.transcript_lines(limit=50) if "skipped" in line]
+    skipped = [line for line in lines_of(behind, limit=50) if "skipped" in line]
     assert skipped and all(re.search(r"\(.*skipped \d+ words.*\)$", line) for line in skipped)

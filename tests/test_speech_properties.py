@@ -14,6 +14,7 @@
 The examples are derandomized (the same on every run, nothing stored) and the engine is a fast
 stand-in that takes a speed, so the pace and the skips are exercised too.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,12 +25,41 @@ from hypothesis import strategies as st
 
 from hud.speech.narrator import Narrator
 from hud.widgets import Caption, Column, NavArrow, Notification, Widget
+
 from speech_support import PacedEngine, heard_or_skipped, spoken, words
 
-SETTINGS = settings(max_examples=500, derandomize=True, database=None, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-ENGLISH = ("walk", "past", "the", "old", "market", "stall", "where", "people", "sell", "tea", "and", "fish",
-           "bridge", "lake", "boat", "garden", "temple", "quiet", "street", "shop", "bright", "lanterns", "hang")
+SETTINGS = settings(
+    max_examples=500,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+ENGLISH = (
+    "walk",
+    "past",
+    "the",
+    "old",
+    "market",
+    "stall",
+    "where",
+    "people",
+    "sell",
+    "tea",
+    "and",
+    "fish",
+    "bridge",
+    "lake",
+    "boat",
+    "garden",
+    "temple",
+    "quiet",
+    "street",
+    "shop",
+    "bright",
+    "lanterns",
+    "hang",
+)
 CHINESE = "我们沿着湖边走过老街看见很多卖茶叶的小店然后坐船去岛上的花园和寺庙"
 SPEAKERS = ("Ann", "Ben", "陈老师")
 SYLLABLES = [consonant + vowel for consonant in "bdfgklmpstvz" for vowel in "aeiou"]
@@ -51,7 +81,7 @@ def check_timing(narrator: Narrator) -> None:
     speeds are steps of 0.05 from 1.0 to the device's max_rate, and only live text is sped up."""
     for u in spoken(narrator):
         for word in u.words:
-            assert word.arrived <= word.heard + 0.001       # (heard is rounded to the millisecond)
+            assert word.arrived <= word.heard + 0.001  # (heard is rounded to the millisecond)
             assert u.start - 0.001 <= word.heard <= u.end + 0.001
         if u.skipped:
             assert u.message.earcon == "skip"
@@ -163,10 +193,12 @@ def test_every_committed_word_is_heard_or_skipped_once_in_order_through_both(ste
 
 
 # -- revisions -------------------------------------------------------------------------------------
-EDIT = st.one_of(st.tuples(st.just("append"), st.integers(1, 6), st.booleans()),
-                 st.tuples(st.just("replace"), st.floats(0.0, 1.0), st.booleans()),
-                 st.tuples(st.just("insert"), st.floats(0.0, 1.0), st.booleans()),
-                 st.tuples(st.just("delete"), st.floats(0.0, 1.0)))
+EDIT = st.one_of(
+    st.tuples(st.just("append"), st.integers(1, 6), st.booleans()),
+    st.tuples(st.just("replace"), st.floats(0.0, 1.0), st.booleans()),
+    st.tuples(st.just("insert"), st.floats(0.0, 1.0), st.booleans()),
+    st.tuples(st.just("delete"), st.floats(0.0, 1.0)),
+)
 VERSIONS = st.lists(st.tuples(st.lists(EDIT, min_size=1, max_size=3), st.floats(0.1, 4.0)), min_size=1, max_size=12)
 
 
@@ -214,9 +246,9 @@ class Revised:
     """A translation revised version after version, and what was said of it."""
 
     narrator: Narrator
-    final: str                 # the text in the end
-    appended: list[str]        # every word put at its end by a version that took no word out
-    last_sentence: list[str]   # the final version's new sentence
+    final: str  # the text in the end
+    appended: list[str]  # every word put at its end by a version that took no word out
+    last_sentence: list[str]  # the final version's new sentence
 
 
 def revise(versions: list[tuple[list[tuple], float]], ending: int) -> Revised:
@@ -235,7 +267,7 @@ def revise(versions: list[tuple[list[tuple], float]], ending: int) -> Revised:
         added: list[str] = []
         text = revised(text, edits, fresh, added)
         if not any(edit[0] in ("delete", "replace") for edit in edits):
-            appended += added    # (words added where said words went may be their revision: not repeated)
+            appended += added  # (words added where said words went may be their revision: not repeated)
         caption.translation = " ".join(text)
         narrator.update(t)
     if not text[-1].endswith("."):
@@ -253,7 +285,7 @@ def test_a_revised_translation_says_no_word_twice_and_its_last_sentence_whole(ve
     done = revise(versions, ending)
     plain = [word.word for u in spoken(done.narrator) for word in u.words if not word.correction]
     assert len(plain) == len(set(plain))
-    assert plain[-len(done.last_sentence):] == done.last_sentence
+    assert plain[-len(done.last_sentence) :] == done.last_sentence
     check_timing(done.narrator)
 
 

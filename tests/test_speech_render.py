@@ -4,6 +4,7 @@ The WAV checks listen by proxy: speech is loud where the transcript says somethi
 silent elsewhere, utterances last about as long as their words need, and a left turn's earcon is
 louder in the left ear.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,8 @@ from hud.scene import load_scene, parse_scene
 from hud.speech import audio, earcons, tts
 from hud.speech.narrator import EARCON_GAP_S, narrate
 
-SCENES = sorted((Path(__file__).resolve().parents[1] / "scenes").glob("*.toml"))
+from paths import EXAMPLES as SCENES
+
 RATE = audio.SAMPLE_RATE
 
 
@@ -47,7 +49,7 @@ def test_cli_writes_both_files_with_every_field(city_walk) -> None:
     assert first["text"] == "In 180 metres, turn left onto Hubin Road; 6 minutes to go"
     assert first["earcon"] == "turn-left" and first["pan"] < 0
     statuses = {u["status"] for u in record["utterances"]}
-    assert statuses == {"spoken", "interrupted"}          # a caption's words are never dropped
+    assert statuses == {"spoken", "interrupted"}  # a caption's words are never dropped
     caption = next(u for u in record["utterances"] if u["source"] == "live")
     assert caption["rate"] > 1.0 and caption["skipped"] is None and len(caption["words"]) == 25
     assert all(w["heard"] >= w["arrived"] for w in caption["words"])
@@ -62,20 +64,20 @@ def test_wav_is_loud_where_speech_is_and_silent_elsewhere(city_walk) -> None:
     heard = [(u["start"], u["end"]) for u in record["utterances"] if u["start"] is not None]
     spans = audio.active_spans(track, RATE)
     assert spans, "the track is silent"
-    joined: list[list[float]] = []   # utterances that follow each other at once sound as one stretch
+    joined: list[list[float]] = []  # utterances that follow each other at once sound as one stretch
     for s, e in sorted(heard):
         if joined and s - joined[-1][1] < 0.15:
             joined[-1][1] = max(joined[-1][1], e)
         else:
             joined.append([s, e])
-    for start, end in spans:   # every loud stretch lies inside some utterance
+    for start, end in spans:  # every loud stretch lies inside some utterance
         assert any(s - 0.03 <= start and end <= e + 0.03 for s, e in joined), (start, end)
-    for s, e in heard:         # and every utterance of 0.3 s or more is heard
+    for s, e in heard:  # and every utterance of 0.3 s or more is heard
         if e - s >= 0.3:
-            assert audio.rms_db(track[int(s * RATE):int(e * RATE)]) > -35, (s, e)
+            assert audio.rms_db(track[int(s * RATE) : int(e * RATE)]) > -35, (s, e)
     quiet = np.ones(len(track), bool)
     for s, e in heard:
-        quiet[max(0, int((s - 0.005) * RATE)):int((e + 0.005) * RATE)] = False   # times in speech.json are to the ms
+        quiet[max(0, int((s - 0.005) * RATE)) : int((e + 0.005) * RATE)] = False  # times in speech.json are to the ms
     assert quiet.sum() > RATE // 2  # gaps exist: between utterances, and the tail
     assert np.abs(track[quiet]).max() < 1e-3
     assert np.abs(track).max() <= 0.98
@@ -84,10 +86,11 @@ def test_wav_is_loud_where_speech_is_and_silent_elsewhere(city_walk) -> None:
 def test_utterances_last_as_long_as_their_words_need() -> None:
     engine = tts.engine()
     for text, language, per_unit, units in (
-            ("In 120 metres, turn left onto Wensan Road", "en", (0.25, 0.6), 8),      # seconds per word
-            ("Alipay: payment complete, 4 yuan, Hangzhou Metro", "en", (0.25, 0.6), 7),
-            ("前方120米左转，进入文三路", "zh", (0.15, 0.45), 12),                     # seconds per syllable
-            ("支付宝：支付成功，4元，杭州地铁", "zh", (0.15, 0.45), 12)):
+        ("In 120 metres, turn left onto Wensan Road", "en", (0.25, 0.6), 8),  # seconds per word
+        ("Alipay: payment complete, 4 yuan, Hangzhou Metro", "en", (0.25, 0.6), 7),
+        ("前方120米左转，进入文三路", "zh", (0.15, 0.45), 12),  # seconds per syllable
+        ("支付宝：支付成功，4元，杭州地铁", "zh", (0.15, 0.45), 12),
+    ):
         seconds = engine.duration(text, language)
         assert per_unit[0] * units <= seconds <= per_unit[1] * units, (text, seconds)
     assert engine.duration("Turn left now", "en") < engine.duration("In 120 metres, turn left onto Wensan Road", "en")
@@ -97,11 +100,11 @@ def test_left_turn_earcon_is_louder_in_the_left_ear(city_walk) -> None:
     record, track = city_walk
     first = next(u for u in record["utterances"] if u["earcon"] == "turn-left" and u["start"] is not None)
     length = earcons.earcon_duration("turn-left")
-    left, right = audio.channel_rms_db(track[int(first["start"] * RATE):int((first["start"] + length) * RATE)])
+    left, right = audio.channel_rms_db(track[int(first["start"] * RATE) : int((first["start"] + length) * RATE)])
     assert left - right >= 10
-    words = track[int((first["start"] + length + EARCON_GAP_S) * RATE):int(first["end"] * RATE)]
+    words = track[int((first["start"] + length + EARCON_GAP_S) * RATE) : int(first["end"] * RATE)]
     left, right = audio.channel_rms_db(words)
-    assert abs(left - right) < 0.5          # the words themselves are centred
+    assert abs(left - right) < 0.5  # the words themselves are centred
 
 
 def test_right_turn_earcon_is_louder_in_the_right_ear(tmp_path: Path) -> None:
@@ -119,7 +122,7 @@ def test_interrupted_speech_stops_in_the_wav(city_walk) -> None:
     after = next(u for u in record["utterances"] if u["start"] == cut["end"])
     assert after["priority"] == "urgent" and after["text"].startswith("Turn left now")
     # Only the new utterance's sound follows the cut: its earcon starts at once, panned left.
-    left, right = audio.channel_rms_db(track[int(cut["end"] * RATE):int((cut["end"] + 0.15) * RATE)])
+    left, right = audio.channel_rms_db(track[int(cut["end"] * RATE) : int((cut["end"] + 0.15) * RATE)])
     assert left - right >= 6
 
 
@@ -134,9 +137,11 @@ def test_mono_speakers_get_centred_audio(tmp_path: Path) -> None:
 
 def test_display_device_writes_speech_for_opted_in_widgets(tmp_path: Path, capsys) -> None:
     scene = tmp_path / "opt-in.toml"
-    scene.write_text('[scene]\ntitle = "opt-in"\n[[widgets]]\ntype = "nav_arrow"\nmaneuver = "left"\n'
-                     'distance_m = 80\nspeak = "always"\n[[widgets]]\ntype = "text"\ntext = "Shown only"\n'
-                     'anchor = "bottom"\n')
+    scene.write_text(
+        '[scene]\ntitle = "opt-in"\n[[widgets]]\ntype = "nav_arrow"\nmaneuver = "left"\n'
+        'distance_m = 80\nspeak = "always"\n[[widgets]]\ntype = "text"\ntext = "Shown only"\n'
+        'anchor = "bottom"\n'
+    )
     assert main(["render", str(scene), "--device", "quark-s1", "--out", str(tmp_path / "out")]) == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["layout.json", "left.png", "preview.png", "right.png", "speech.json", "speech.wav"]
@@ -150,8 +155,9 @@ def test_display_device_writes_speech_for_opted_in_widgets(tmp_path: Path, capsy
 
 def test_display_only_flags_on_g1_are_one_line_errors(tmp_path: Path, capsys) -> None:
     for flag, value in (("--at", "2s"), ("--frames", str(tmp_path / "f")), ("--preview", str(tmp_path / "p.gif"))):
-        code = main(["render", "scenes/navigation.toml", "--device", "quark-g1", flag, value,
-                     "--out", str(tmp_path / "o")])
+        code = main(
+            ["render", "scenes/navigation.toml", "--device", "quark-g1", flag, value, "--out", str(tmp_path / "o")]
+        )
         err = capsys.readouterr().err.strip()
         assert code == 2 and len(err.splitlines()) == 1 and "has no display" in err and f"drop {flag}" in err
     assert not (tmp_path / "o").exists()
@@ -160,6 +166,7 @@ def test_display_only_flags_on_g1_are_one_line_errors(tmp_path: Path, capsys) ->
 def test_missing_speech_engine_is_one_clear_line_and_writes_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
     def no_engine():
         return tts.load_engine(sources=())
+
     monkeypatch.setattr(tts, "engine", no_engine)
     code = main(["render", "scenes/navigation.toml", "--device", "quark-g1", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err.strip()
@@ -178,8 +185,10 @@ def test_unwritable_output_is_one_line_and_leaves_no_half_file(tmp_path: Path, c
 
 
 def test_speech_language_option_forces_chinese_templates(tmp_path: Path) -> None:
-    assert main(["render", "scenes/navigation.toml", "--device", "quark-g1", "--language", "zh",
-                 "--out", str(tmp_path)]) == 0
+    assert (
+        main(["render", "scenes/navigation.toml", "--device", "quark-g1", "--language", "zh", "--out", str(tmp_path)])
+        == 0
+    )
     record = json.loads((tmp_path / "speech.json").read_text(encoding="utf-8"))
     assert record["utterances"][0]["text"] == "前方120米左转，进入Wensan Road，预计8分钟后到达"
     assert record["utterances"][0]["voice"] == "cmn"
@@ -189,10 +198,17 @@ def test_the_same_app_code_draws_on_s1_and_speaks_on_g1(tmp_path: Path) -> None:
     import hud
 
     def app(device: str) -> hud.Output:
-        pay = hud.Notification(id="pay", app="Alipay", title="Payment complete", body="¥4.00 · Hangzhou Metro",
-                               icon="wallet", visible=False, anchor="top-right")
+        pay = hud.Notification(
+            id="pay",
+            app="Alipay",
+            title="Payment complete",
+            body="¥4.00 · Hangzhou Metro",
+            icon="wallet",
+            visible=False,
+            anchor="top-right",
+        )
         out = hud.Output(hud.Scene(pay), device=device)
-        for step in range(40):                  # the app's own loop: 2 s at 20 Hz
+        for step in range(40):  # the app's own loop: 2 s at 20 Hz
             t = step / 20
             pay.visible = t >= 0.5
             out.update(t)
@@ -203,7 +219,8 @@ def test_the_same_app_code_draws_on_s1_and_speaks_on_g1(tmp_path: Path) -> None:
     assert g1.frame is None and g1.renderer is None
     spoken = g1.narrator.utterances
     assert [(u.start, u.message.text, u.message.earcon) for u in spoken] == [
-        (0.5, "Alipay: payment complete, 4 yuan, Hangzhou Metro", "payment")]
+        (0.5, "Alipay: payment complete, 4 yuan, Hangzhou Metro", "payment")
+    ]
     names = sorted(p.name for p in g1.export(tmp_path / "g1"))
     assert names == ["speech.json", "speech.wav"]
     assert sorted(p.name for p in s1.export(tmp_path / "s1")) == ["layout.json", "left.png", "preview.png", "right.png"]

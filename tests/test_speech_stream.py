@@ -4,6 +4,7 @@ correct, merging, revisions, corrections, skips, rollbacks and speaker turns.
 A stream is driven here directly: `update` with the text as it is now, `take` for what the voice
 says next (with `skip_after` only when the voice is already at its fastest).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -29,8 +30,17 @@ def say(live: Stream, last_speaker: str = "") -> str:
 
 # -- words -------------------------------------------------------------------------------------
 def test_tokens_are_words_numbers_and_single_ideographs():
-    assert words("Don't worry: it's 2.5 km, 12,000 people, at 12:30!") == \
-        ["Don't", "worry", "it's", "2.5", "km", "12,000", "people", "at", "12:30"]
+    assert words("Don't worry: it's 2.5 km, 12,000 people, at 12:30!") == [
+        "Don't",
+        "worry",
+        "it's",
+        "2.5",
+        "km",
+        "12,000",
+        "people",
+        "at",
+        "12:30",
+    ]
     assert words("去西湖。") == ["去", "西", "湖"]
     assert words("カタカナ and 한국어") == ["カ", "タ", "カ", "ナ", "and", "한국어"]
     assert words(" — … ¡¿ ") == []
@@ -45,12 +55,42 @@ def test_tokens_know_where_they_are_and_when_they_arrived():
 
 def test_a_capitalised_word_inside_a_sentence_is_a_name():
     names = {token.word: token.name for token in tokens_of('Then we met Anna. Later "Bob" said Hi to Main Street', 0)}
-    assert names == {"Then": False, "we": False, "met": False, "Anna": True, "Later": False, "Bob": False,
-                     "said": False, "Hi": True, "to": False, "Main": True, "Street": True}
+    assert names == {
+        "Then": False,
+        "we": False,
+        "met": False,
+        "Anna": True,
+        "Later": False,
+        "Bob": False,
+        "said": False,
+        "Hi": True,
+        "to": False,
+        "Main": True,
+        "Street": True,
+    }
 
 
-@pytest.mark.parametrize("text", ["7", "twenty", "second", "left", "north", "entrance", "not", "never", "isn't",
-                                  "shan't", "two hundred", "左", "二", "百", "不", "没"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7",
+        "twenty",
+        "second",
+        "left",
+        "north",
+        "entrance",
+        "not",
+        "never",
+        "isn't",
+        "shan't",
+        "two hundred",
+        "左",
+        "二",
+        "百",
+        "不",
+        "没",
+    ],
+)
 def test_numbers_directions_and_negations_matter(text):
     assert matters(tokens_of(text, 0))
 
@@ -72,7 +112,13 @@ def test_words_waiting_join_into_one_utterance_in_their_latest_form():
     formed = live.take("", 0.0)
     assert formed.text == "Go straight ahead, then turn left."
     assert [(word.word, word.arrived) for word in formed.words] == [
-        ("Go", 0.0), ("straight", 0.0), ("ahead", 0.5), ("then", 0.5), ("turn", 0.5), ("left", 1.0)]
+        ("Go", 0.0),
+        ("straight", 0.0),
+        ("ahead", 0.5),
+        ("then", 0.5),
+        ("turn", 0.5),
+        ("left", 1.0),
+    ]
     offsets = [word.at for word in formed.words]
     assert offsets == sorted(offsets) and offsets[-1] < len(formed.text)
     assert not live.waiting
@@ -86,7 +132,7 @@ def test_the_next_utterance_starts_at_the_first_unsaid_word():
     live.update("Welcome to West Lake. On your left", 1.0, "", "en")
     assert live.preview("") == "On your left"
     live.update("Welcome to West Lake. On your left is the bridge,", 1.5, "", "en")
-    assert say(live) == "On your left is the bridge"      # never ends on a comma
+    assert say(live) == "On your left is the bridge"  # never ends on a comma
     assert live.update("Welcome to West Lake. On your left is the bridge,", 2.0, "", "en") == []
     assert not live.waiting
 
@@ -109,7 +155,7 @@ def test_the_speaker_is_named_once_per_turn():
     live.update("Hello there. How are you?", 1.0, "Anna", "en")
     assert say(live, "Anna") == "How are you?"
     live.update("Hello there. How are you? Fine.", 2.0, "Anna", "en")
-    assert say(live, "") == "Anna: Fine."          # something else was said in between
+    assert say(live, "") == "Anna: Fine."  # something else was said in between
 
 
 def test_a_speaker_change_keeps_the_waiting_words_with_their_speaker():
@@ -119,8 +165,12 @@ def test_a_speaker_change_keeps_the_waiting_words_with_their_speaker():
     assert notes == ["words of Anna kept for the new speaker's turn"]
     formed = live.take("", 0.0)
     assert (formed.text, formed.speaker) == ("Anna: Hello there. Ben: Good morning.", "Ben")
-    assert [(word.word, word.arrived) for word in formed.words] == \
-        [("Hello", 0.0), ("there", 0.0), ("Good", 1.0), ("morning", 1.0)]
+    assert [(word.word, word.arrived) for word in formed.words] == [
+        ("Hello", 0.0),
+        ("there", 0.0),
+        ("Good", 1.0),
+        ("morning", 1.0),
+    ]
     live.update("Hello there. Good morning. Nice day.", 2.0, "Ben", "en")
     assert say(live, "Ben") == "Nice day."
 
@@ -160,8 +210,13 @@ def test_cleared_text_keeps_its_waiting_words():
     live.update("See you.", 2.0, "Anna", "en")
     formed = live.take("Anna", 0.0)
     assert formed.text == "Then go straight. See you."
-    assert [(word.word, word.arrived) for word in formed.words] == \
-        [("Then", 1.0), ("go", 1.0), ("straight", 1.0), ("See", 2.0), ("you", 2.0)]
+    assert [(word.word, word.arrived) for word in formed.words] == [
+        ("Then", 1.0),
+        ("go", 1.0),
+        ("straight", 1.0),
+        ("See", 2.0),
+        ("you", 2.0),
+    ]
 
 
 def test_clearing_said_text_leaves_nothing_waiting():
@@ -200,12 +255,15 @@ def test_a_said_chinese_direction_that_changes_is_corrected():
     assert say(live).startswith("更正：右转")
 
 
-@pytest.mark.parametrize("before, after, correction", [
-    ("The gate is 12", "The gate is 32", "Correction: 32"),
-    ("We meet at the station", "We don't meet at the station", "Correction: don't"),
-    ("Ask for Anna", "Ask for Maria", "Correction: Maria"),
-    ("Take the second exit", "Take the third exit", "Correction: third"),
-])
+@pytest.mark.parametrize(
+    "before, after, correction",
+    [
+        ("The gate is 12", "The gate is 32", "Correction: 32"),
+        ("We meet at the station", "We don't meet at the station", "Correction: don't"),
+        ("Ask for Anna", "Ask for Maria", "Correction: Maria"),
+        ("Take the second exit", "Take the third exit", "Correction: third"),
+    ],
+)
 def test_numbers_negations_and_names_are_corrected(before, after, correction):
     live = stream()
     live.update(before, 0.0, "", "en")
@@ -302,7 +360,7 @@ def test_without_a_phrase_end_the_skip_keeps_the_newest_words():
     live.update("one two three four", 0.0, "", "en")
     live.update("one two three four five six", 5.0, "", "en")
     live.update("one two three four five six seven eight", 8.0, "", "en")
-    formed = live.take("", 10.0, SKIP_AFTER_S)           # keeps what arrived in the last 3 s
+    formed = live.take("", 10.0, SKIP_AFTER_S)  # keeps what arrived in the last 3 s
     assert formed.text == "seven eight"
     assert formed.skipped["text"] == "one two three four five six"
     assert words(formed.skipped["text"]) + [word.word for word in formed.words] == words(live.text)
@@ -326,8 +384,11 @@ def test_a_skip_drops_an_older_speakers_waiting_words_first():
     live.update("A long story about the old days of the city. It ends.", 1.0, "Ben", "en")
     formed = live.take("", 7.0, SKIP_AFTER_S)
     assert formed.text == "Ben: It ends."
-    assert formed.skipped == {"text": "A long story about the old days of the city.", "words": 10,
-                              "why": "behind by 7.0 s"}
+    assert formed.skipped == {
+        "text": "A long story about the old days of the city.",
+        "words": 10,
+        "why": "behind by 7.0 s",
+    }
 
 
 def test_only_carried_pieces_waiting_keep_the_newest_one():
@@ -364,11 +425,14 @@ def test_a_cut_before_the_first_phrase_ends_says_it_all_again():
     assert say(live) == formed.text
 
 
-@pytest.mark.parametrize("text, speaker", [
-    ("One two, three four. Five six.", "Ben"),       # the speaker changed while it was said
-    ("", "Ann"),                                      # the text was cleared
-    ("Seven eight.", "Ann"),                          # a new passage replaced it
-])
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("One two, three four. Five six.", "Ben"),  # the speaker changed while it was said
+        ("", "Ann"),  # the text was cleared
+        ("Seven eight.", "Ann"),  # a new passage replaced it
+    ],
+)
 def test_a_cut_phrase_is_said_again_after_the_text_moved_on(text, speaker):
     """When the text moved on while an utterance was said (a new speaker, a cleared text, a new
     passage), a cut phrase is still said again, first."""

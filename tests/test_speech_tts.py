@@ -1,4 +1,5 @@
 """Speech synthesis with espeak-ng (hud.speech.tts): the packaged library, a system library, the command."""
+
 from __future__ import annotations
 
 import ast
@@ -45,7 +46,8 @@ def test_the_process_engine_is_the_packaged_espeak_ng(engine: tts.Engine) -> Non
 
 @pytest.mark.parametrize(("text", "language"), [(ZH, "zh"), (EN, "en")])
 def test_a_navigation_sentence_is_seconds_of_audible_normalised_speech(
-        engine: tts.Engine, text: str, language: str) -> None:
+    engine: tts.Engine, text: str, language: str
+) -> None:
     audio = engine.synthesize(text, language)
     assert audio.dtype == np.float32 and audio.ndim == 1
     assert 1.0 <= audio.size / engine.sample_rate <= 6.0
@@ -107,8 +109,10 @@ def test_threads_share_the_engine_safely(engine: tts.Engine) -> None:
     texts = [f"Exit {n} in {n * 100} metres" for n in range(1, 9)]
     expected = [engine.synthesize_voice(text, "en") for text in texts]
     got: dict[int, np.ndarray] = {}
-    threads = [threading.Thread(target=lambda n=n: got.__setitem__(n, engine.synthesize_voice(texts[n], "en")))
-               for n in range(len(texts))]
+    threads = [
+        threading.Thread(target=lambda n=n: got.__setitem__(n, engine.synthesize_voice(texts[n], "en")))
+        for n in range(len(texts))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -120,17 +124,50 @@ def test_threads_share_the_engine_safely(engine: tts.Engine) -> None:
 # -- voices and scripts ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("language", "voice"), [
-    ("zh", "cmn"), ("zh-CN", "cmn"), ("zh-Hans", "cmn"), ("zh-Hans-CN", "cmn"), ("zh_TW", "cmn"),
-    ("zh-HK", "yue"), ("en", "en"), ("en-GB", "en"), ("en-US", "en-us"), ("EN_us", "en-us"),
-    ("ja-JP", "ja"), ("pt-BR", "pt-br"), ("fr-CA", "fr"), ("xx", "en"), ("", "en")])
+@pytest.mark.parametrize(
+    ("language", "voice"),
+    [
+        ("zh", "cmn"),
+        ("zh-CN", "cmn"),
+        ("zh-Hans", "cmn"),
+        ("zh-Hans-CN", "cmn"),
+        ("zh_TW", "cmn"),
+        ("zh-HK", "yue"),
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("en-US", "en-us"),
+        ("EN_us", "en-us"),
+        ("ja-JP", "ja"),
+        ("pt-BR", "pt-br"),
+        ("fr-CA", "fr"),
+        ("xx", "en"),
+        ("", "en"),
+    ],
+)
 def test_voice_for_maps_language_codes_to_voices(language: str, voice: str) -> None:
     assert tts.voice_for(language) == voice
 
 
 def test_every_listed_voice_exists(engine: tts.Engine) -> None:
-    for language in ("zh", "en", "ja", "ko", "ar", "he", "hi", "th", "ru", "fr", "de", "es", "it", "pt", "vi", "el",
-                     "tr"):
+    for language in (
+        "zh",
+        "en",
+        "ja",
+        "ko",
+        "ar",
+        "he",
+        "hi",
+        "th",
+        "ru",
+        "fr",
+        "de",
+        "es",
+        "it",
+        "pt",
+        "vi",
+        "el",
+        "tr",
+    ):
         assert language in tts.VOICES
     for voice in sorted(set(tts.VOICES.values())):
         assert engine.synthesize_voice("1", voice).size > 0, voice
@@ -146,24 +183,31 @@ def test_a_missing_voice_raises_instead_of_speaking_in_the_last_one(engine: tts.
     assert engine.synthesize_voice("hello", "en").size > 0
 
 
-@pytest.mark.parametrize(("text", "language", "runs"), [
-    ("Turn onto 文三路", "en", [("Turn onto ", "en"), ("文三路", "cmn")]),
-    ("文三路, then left", "en", [("文三路, ", "cmn"), ("then left", "en")]),
-    ("“文三路” 120 m", "en-US", [("“文三路” ", "cmn"), ("120 m", "en-us")]),
-    (ZH, "zh", [(ZH, "cmn")]),
-    ("连接 WH-1000XM5 耳机", "zh", [("连接 WH-1000XM5 耳机", "cmn")]),  # cmn reads Latin words in English
-    ("Next: 東京駅まで", "en", [("Next: ", "en"), ("東京駅", "cmn"), ("まで", "ja")]),
-    ("東京駅まで120メートル", "ja", [("東京駅", "cmn"), ("まで120メートル", "ja")]),
-    ("Go to Москва or Αθήνα", "en", [("Go to ", "en"), ("Москва ", "ru"), ("or ", "en"), ("Αθήνα", "el")]),
-    ("Київ", "uk", [("Київ", "uk")]),
-    ("서울 and القاهرة and ירושלים", "en",
-     [("서울 ", "ko"), ("and ", "en"), ("القاهرة ", "ar"), ("and ", "en"), ("ירושלים", "he")]),
-    ("दिल्ली กรุงเทพ", "en", [("दिल्ली ", "hi"), ("กรุงเทพ", "th")]),
-    ("...", "en", [("...", "en")]),
-    ("   ", "en", []),
-])
-def test_script_runs_give_each_script_a_voice_that_reads_it(text: str, language: str,
-                                                            runs: list[tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("text", "language", "runs"),
+    [
+        ("Turn onto 文三路", "en", [("Turn onto ", "en"), ("文三路", "cmn")]),
+        ("文三路, then left", "en", [("文三路, ", "cmn"), ("then left", "en")]),
+        ("“文三路” 120 m", "en-US", [("“文三路” ", "cmn"), ("120 m", "en-us")]),
+        (ZH, "zh", [(ZH, "cmn")]),
+        ("连接 WH-1000XM5 耳机", "zh", [("连接 WH-1000XM5 耳机", "cmn")]),  # cmn reads Latin words in English
+        ("Next: 東京駅まで", "en", [("Next: ", "en"), ("東京駅", "cmn"), ("まで", "ja")]),
+        ("東京駅まで120メートル", "ja", [("東京駅", "cmn"), ("まで120メートル", "ja")]),
+        ("Go to Москва or Αθήνα", "en", [("Go to ", "en"), ("Москва ", "ru"), ("or ", "en"), ("Αθήνα", "el")]),
+        ("Київ", "uk", [("Київ", "uk")]),
+        (
+            "서울 and القاهرة and ירושלים",
+            "en",
+            [("서울 ", "ko"), ("and ", "en"), ("القاهرة ", "ar"), ("and ", "en"), ("ירושלים", "he")],
+        ),
+        ("दिल्ली กรุงเทพ", "en", [("दिल्ली ", "hi"), ("กรุงเทพ", "th")]),
+        ("...", "en", [("...", "en")]),
+        ("   ", "en", []),
+    ],
+)
+def test_script_runs_give_each_script_a_voice_that_reads_it(
+    text: str, language: str, runs: list[tuple[str, str]]
+) -> None:
     assert tts.script_runs(text, language) == runs
     assert "".join(run for run, _ in runs) == text or not text.strip()
 
@@ -211,14 +255,17 @@ def test_an_unknown_source_is_a_programming_error() -> None:
 
 def packaged_library() -> str:
     import espeakng_loader
+
     return espeakng_loader.get_library_path()
 
 
 def test_the_system_library_path_works_with_the_packaged_library(
-        engine: tts.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: tts.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A copy of the packaged .so is a separate espeak-ng instance, initialised with its default data
     path (None), which ESPEAK_DATA_PATH (the folder holding espeak-ng-data) points at the packaged data."""
     import espeakng_loader
+
     copy = tmp_path / "libespeak-ng.so.1"
     shutil.copy(packaged_library(), copy)
     monkeypatch.setenv("ESPEAK_DATA_PATH", str(Path(espeakng_loader.get_data_path()).parent))
@@ -230,8 +277,7 @@ def test_the_system_library_path_works_with_the_packaged_library(
         system.synthesize_voice("hello", "nope")
 
 
-def test_a_system_library_without_its_data_is_a_one_line_error(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_system_library_without_its_data_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     copy = tmp_path / "libespeak-ng.so"
     shutil.copy(packaged_library(), copy)
     monkeypatch.delenv("ESPEAK_DATA_PATH", raising=False)  # its built-in data path does not exist here
@@ -242,6 +288,7 @@ def test_a_system_library_without_its_data_is_a_one_line_error(tmp_path: Path,
 
 def test_a_library_that_is_not_espeak_ng_is_a_one_line_error() -> None:
     import ctypes.util
+
     other = ctypes.util.find_library("m") or ctypes.util.find_library("c")
     assert other
     with pytest.raises(tts.SpeechEngineError) as excinfo:
@@ -287,8 +334,9 @@ def fake_espeak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("rate", [22050, 16000])
-def test_the_command_path_parses_espeak_wav_output(fake_espeak: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   rate: int) -> None:
+def test_the_command_path_parses_espeak_wav_output(
+    fake_espeak: Path, monkeypatch: pytest.MonkeyPatch, rate: int
+) -> None:
     monkeypatch.setenv("FAKE_ESPEAK_RATE", str(rate))
     command = tts.load_engine(sources=("system-command",))
     assert "system command" in command.name and command.sample_rate == 22050
@@ -297,7 +345,9 @@ def test_the_command_path_parses_espeak_wav_output(fake_espeak: Path, monkeypatc
     assert np.abs(audio).max() == pytest.approx(tts.PEAK, abs=1e-5)
     spectrum = np.abs(np.fft.rfft(audio))
     assert np.argmax(spectrum) * RATE / audio.size == pytest.approx(440, abs=5)
-    assert fake_espeak.read_text().splitlines() == [repr(["-v", "en-us", "-s", str(tts.DEFAULT_WPM), "--stdout", " -5 degrees"])]
+    assert fake_espeak.read_text().splitlines() == [
+        repr(["-v", "en-us", "-s", str(tts.DEFAULT_WPM), "--stdout", " -5 degrees"])
+    ]
 
 
 def test_the_command_path_splits_scripts_and_reports_failures(fake_espeak: Path) -> None:

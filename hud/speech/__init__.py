@@ -8,15 +8,21 @@ Stages, one module each: changes (what is new), templates (the words), schedule 
 when), tts + earcons + audio (the sound), narrator (all of it), player (live playback).
 The names below load on first use (widgets import hud.speech.earcons while the package loads).
 """
+
 from __future__ import annotations
 
 import importlib
 from typing import Any
 
 _EXPORTS = {
-    "EARCONS": "hud.speech.earcons", "LivePlayer": "hud.speech.player", "play": "hud.speech.player",
-    "Narrator": "hud.speech.narrator", "narrate": "hud.speech.narrator", "speaks_on": "hud.speech.narrator",
-    "register_template": "hud.speech.templates", "SpeechEngineError": "hud.speech.tts",
+    "EARCONS": "hud.speech.earcons",
+    "LivePlayer": "hud.speech.player",
+    "play": "hud.speech.player",
+    "Narrator": "hud.speech.narrator",
+    "narrate": "hud.speech.narrator",
+    "speaks_on": "hud.speech.narrator",
+    "register_template": "hud.speech.templates",
+    "SpeechEngineError": "hud.speech.tts",
 }
 __all__ = sorted(_EXPORTS)
 

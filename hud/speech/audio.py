@@ -3,19 +3,21 @@
 All audio is numpy float32 in [-1, 1]. Stereo is shape (n, 2), column 0 left and column 1
 right; mono is shape (n,). Times are seconds and are turned into sample indices by rounding.
 """
+
 from __future__ import annotations
 
 import wave
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO
 
 import numpy as np
 
 from hud.files import AtomicFile
 
-SAMPLE_RATE = 22050          # the project's audio rate (espeak-ng's native rate)
-SILENCE_DB = -120.0          # what rms_db reports for digital silence
-_KNEE_RATIO = 0.8 / 0.98     # limit(): the knee sits at this fraction of the ceiling (0.8 by default)
+SAMPLE_RATE = 22050  # the project's audio rate (espeak-ng's native rate)
+SILENCE_DB = -120.0  # what rms_db reports for digital silence
+_KNEE_RATIO = 0.8 / 0.98  # limit(): the knee sits at this fraction of the ceiling (0.8 by default)
 
 
 def _samples(seconds: float, rate: int) -> int:
@@ -42,7 +44,7 @@ def pan_stereo(mono: np.ndarray, pan: float) -> np.ndarray:
         raise ValueError(f"pan_stereo expects mono (n,) audio, got shape {mono.shape}")
     if not np.isfinite(pan):
         raise ValueError(f"pan must be a number in [-1, 1], got {pan!r}")
-    theta = (min(max(float(pan), -1.0), 1.0) + 1.0) * np.pi / 4   # 0 = left .. pi/2 = right
+    theta = (min(max(float(pan), -1.0), 1.0) + 1.0) * np.pi / 4  # 0 = left .. pi/2 = right
     return np.stack([mono * np.float32(np.cos(theta)), mono * np.float32(np.sin(theta))], axis=1)
 
 
@@ -56,21 +58,20 @@ def fade_out(clip: np.ndarray, seconds: float = 0.02, rate: int = SAMPLE_RATE) -
 
     The last sample is exactly 0; a clip shorter than the fade is faded over its whole length.
     """
-    out = np.array(clip, dtype=np.float32)     # a copy
+    out = np.array(clip, dtype=np.float32)  # a copy
     n = min(max(_samples(seconds, rate), 1), len(out))
     if n:
         ramp = np.linspace(1.0, 0.0, n, dtype=np.float32)
-        out[len(out) - n:] *= ramp if out.ndim == 1 else ramp[:, None]
+        out[len(out) - n :] *= ramp if out.ndim == 1 else ramp[:, None]
     return out
 
 
 def truncate(clip: np.ndarray, seconds: float, fade: float = 0.02, rate: int = SAMPLE_RATE) -> np.ndarray:
     """The first `seconds` of a clip, faded out at the cut (used when speech is interrupted)."""
-    return fade_out(np.asarray(clip)[:max(_samples(seconds, rate), 0)], fade, rate)
+    return fade_out(np.asarray(clip)[: max(_samples(seconds, rate), 0)], fade, rate)
 
 
-def mix_into(track: np.ndarray, clip: np.ndarray, start: float, rate: int = SAMPLE_RATE,
-             gain: float = 1.0) -> None:
+def mix_into(track: np.ndarray, clip: np.ndarray, start: float, rate: int = SAMPLE_RATE, gain: float = 1.0) -> None:
     """Add `clip` (mono (n,) -> centred, or (n, 2)) into `track` (n, 2) at `start` seconds, in place;
     the part past the end of the track is cut off; negative start cuts the beginning.
 
@@ -83,7 +84,7 @@ def mix_into(track: np.ndarray, clip: np.ndarray, start: float, rate: int = SAMP
     at = _samples(start, rate)
     lo, hi = max(at, 0), min(at + len(clip), len(track))
     if lo < hi:
-        track[lo:hi] += clip[lo - at:hi - at] * np.float32(gain)
+        track[lo:hi] += clip[lo - at : hi - at] * np.float32(gain)
 
 
 def limit(track: np.ndarray, ceiling: float = 0.98) -> np.ndarray:
@@ -96,7 +97,7 @@ def limit(track: np.ndarray, ceiling: float = 0.98) -> np.ndarray:
     """
     if not 0 < ceiling <= 1:
         raise ValueError(f"the ceiling must be in (0, 1], got {ceiling!r}")
-    out = np.array(track, dtype=np.float32)          # a copy; only the loud samples are touched
+    out = np.array(track, dtype=np.float32)  # a copy; only the loud samples are touched
     knee = ceiling * _KNEE_RATIO
     over = np.flatnonzero(np.abs(out) > knee)
     if over.size:
@@ -122,7 +123,7 @@ def write_wav(path: str | Path, track: np.ndarray, rate: int = SAMPLE_RATE) -> N
     """16-bit stereo WAV, written atomically (hud.files.AtomicFile): on any error no partial file is
     left at `path` (an existing file stays as it was). NaN or infinite samples and non-(n, 2)
     arrays raise ValueError before anything is written."""
-    write = wav_writer(track, rate)            # validate before touching the disk
+    write = wav_writer(track, rate)  # validate before touching the disk
     with AtomicFile(path) as handle:
         write(handle)
 
@@ -143,6 +144,7 @@ def wav_writer(track: np.ndarray, rate: int = SAMPLE_RATE) -> Callable[[BinaryIO
             w.setsampwidth(2)
             w.setframerate(int(rate))
             w.writeframes(frames)
+
     return write
 
 
@@ -167,6 +169,7 @@ def wav_stream_writer(blocks: Iterable[np.ndarray], frames: int, rate: int = SAM
                 written += len(block)
             if written != frames:
                 raise ValueError(f"the blocks held {written} frames, not the {frames} announced")
+
     return write
 
 
@@ -203,8 +206,9 @@ def channel_rms_db(samples: np.ndarray) -> tuple[float, float]:
     return rms_db(x[:, 0]), rms_db(x[:, 1])
 
 
-def active_spans(track: np.ndarray, rate: int = SAMPLE_RATE, threshold_db: float = -45.0, window: float = 0.02,
-                 min_gap: float = 0.15) -> list[tuple[float, float]]:
+def active_spans(
+    track: np.ndarray, rate: int = SAMPLE_RATE, threshold_db: float = -45.0, window: float = 0.02, min_gap: float = 0.15
+) -> list[tuple[float, float]]:
     """(start, end) seconds of the parts louder than threshold (RMS over `window`-second frames), joining
     spans separated by less than `min_gap` seconds of quiet. Speech has short pauses between words: min_gap
     keeps one utterance one span.
@@ -217,7 +221,7 @@ def active_spans(track: np.ndarray, rate: int = SAMPLE_RATE, threshold_db: float
     hop = max(_samples(window, rate), 1)
     frames = -(-len(x) // hop)
     padded = np.zeros((frames * hop, x.shape[1]))
-    padded[:len(x)] = x
+    padded[: len(x)] = x
     power = np.mean((padded.reshape(frames, hop * x.shape[1])) ** 2, axis=1)
     loud = power > 10 ** (threshold_db / 10)
     duration = len(x) / rate

@@ -15,6 +15,7 @@ apart without looking:
     skip          four very quick high ticks running down a diminished chord (C7 A6 F#6 D#6),
                   like a fast-forward: live words were skipped to catch up
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,12 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hud.names import EARCONS
 from hud.speech.audio import SAMPLE_RATE, pan_stereo
 
-EARCONS: tuple[str, ...] = ("notification", "payment", "turn-left", "turn-right", "arrival", "error", "skip")
-CARD_EARCONS: tuple[str, ...] = tuple(name for name in EARCONS if name != "skip")   # "skip" is the voice's own
 EARCON_PAN: dict[str, float] = {name: 0.0 for name in EARCONS} | {"turn-left": -0.8, "turn-right": 0.8}
-PEAK = 0.5                   # every earcon peaks at -6 dBFS
+PEAK = 0.5  # every earcon peaks at -6 dBFS
 
 # Equal-tempered note frequencies, Hz (A4 = 440).
 A3, EB4, G4, A4, B4 = 220.00, 311.13, 392.00, 440.00, 493.88
@@ -39,10 +39,11 @@ DS6, FS6, A6, C7 = 1244.51, 1479.98, 1760.00, 2093.00
 @dataclass(frozen=True)
 class _Voice:
     """A timbre: partials as (frequency ratio, amplitude), and an envelope."""
+
     partials: tuple[tuple[float, float], ...]
-    decay: float             # time constant of the fundamental's exponential decay, s
-    attack: float = 0.004    # raised-cosine fade-in, s
-    release: float = 0.015   # raised-cosine fade to silence at the note's end, s
+    decay: float  # time constant of the fundamental's exponential decay, s
+    attack: float = 0.004  # raised-cosine fade-in, s
+    release: float = 0.015  # raised-cosine fade to silence at the note's end, s
 
 
 # Bell: a slightly inharmonic upper partial (2.76, as in struck bars) that dies away quickly.
@@ -79,24 +80,25 @@ def _note(voice: _Voice, freq: float, seconds: float, rate: int) -> np.ndarray:
     t = np.arange(n) / rate
     out = np.zeros(n)
     for ratio, amp in voice.partials:
-        if freq * ratio < 0.45 * rate:          # leave out partials that would alias
+        if freq * ratio < 0.45 * rate:  # leave out partials that would alias
             # Higher partials die away faster, as in plucked and struck things.
-            out += amp * np.exp(-t * ratio ** 0.5 / voice.decay) * np.sin(2 * np.pi * freq * ratio * t)
+            out += amp * np.exp(-t * ratio**0.5 / voice.decay) * np.sin(2 * np.pi * freq * ratio * t)
     env = np.ones(n)
     a, r = max(int(voice.attack * rate), 2), max(int(voice.release * rate), 2)
     env[:a] = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, a))
-    env[n - r:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, r))
+    env[n - r :] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, r))
     return out * env
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _render(name: str, rate: int) -> np.ndarray:
     voice, notes = _DESIGNS[name]
-    placed = [(int(round(onset * rate)), gain * _note(voice, freq, seconds, rate))
-              for onset, freq, seconds, gain in notes]
+    placed = [
+        (int(round(onset * rate)), gain * _note(voice, freq, seconds, rate)) for onset, freq, seconds, gain in notes
+    ]
     mono = np.zeros(max(at + len(note) for at, note in placed))
     for at, note in placed:
-        mono[at:at + len(note)] += note
+        mono[at : at + len(note)] += note
     stereo = pan_stereo(mono.astype(np.float32), EARCON_PAN[name])
     stereo *= np.float32(PEAK / np.max(np.abs(stereo)))
     stereo.flags.writeable = False

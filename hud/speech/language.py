@@ -3,6 +3,7 @@
 Detection lives in `hud.text.language` (widgets word their own labels with it too); it is
 re-exported here.
 """
+
 from __future__ import annotations
 
 from hud.text.language import detect, primary

@@ -7,15 +7,17 @@
 
 `narrate(scene, device)` runs a scene file's timeline through a Narrator.
 """
+
 from __future__ import annotations
 
 import copy
 import functools
 import inspect
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,12 +33,12 @@ from hud.widgets.base import Widget
 if TYPE_CHECKING:
     from hud.profile import SpeechProfiler
 
-EARCON_GAP_S = 0.06     # between an earcon and the words after it
-TAIL_S = 0.3            # silence kept after the last sound
-SCENE_TICK_S = 0.05     # how often a scene's timeline is sampled for changes
+EARCON_GAP_S = 0.06  # between an earcon and the words after it
+TAIL_S = 0.3  # silence kept after the last sound
+SCENE_TICK_S = 0.05  # how often a scene's timeline is sampled for changes
 NOTIFICATION_GRACE_S = 10.0  # a notification hidden before it was said may still start this long after
-CUT_FADE_S = 0.02       # an interrupted utterance fades out over its last this many seconds
-BLOCK_FRAMES = 65_536   # frames of the track mixed and written at a time (about 3 s)
+CUT_FADE_S = 0.02  # an interrupted utterance fades out over its last this many seconds
+BLOCK_FRAMES = 65_536  # frames of the track mixed and written at a time (about 3 s)
 
 
 class Narrator:
@@ -46,8 +48,14 @@ class Narrator:
     device with one, only widgets with `speak = "always"` do.
     """
 
-    def __init__(self, target: Scene | Widget, device: str | Path | DeviceProfile | None = None, *,
-                 language: str | None = None, engine: tts.Engine | None = None) -> None:
+    def __init__(
+        self,
+        target: Scene | Widget,
+        device: str | Path | DeviceProfile | None = None,
+        *,
+        language: str | None = None,
+        engine: tts.SpeechEngine | None = None,
+    ) -> None:
         self.scene = target if isinstance(target, Scene) else None
         self.root = target.root if isinstance(target, Scene) else target
         name = device if device is not None else (self.scene.device if self.scene else "quark-g1")
@@ -55,8 +63,9 @@ class Narrator:
         if not self.device.has_display and self.device.speakers == "none":
             raise HudError(f"{self.device.name} has neither a display nor speakers: it cannot show or say anything")
         delay = self.device.partial_delay_s if self.device.speak_partials else None
-        self.tracker = ChangeTracker(speaks_on_device(self.device.has_display, self.device.speak), language,
-                                     partial_delay=delay)
+        self.tracker = ChangeTracker(
+            speaks_on_device(self.device.has_display, self.device.speak), language, partial_delay=delay
+        )
         self._engine = engine
         # Does the engine speak at other speeds (`synthesize(text, language, rate)`, as the
         # built-in one does)? One that does not always speaks at its own pace, never sped up.
@@ -67,7 +76,7 @@ class Narrator:
 
     # -- engine ------------------------------------------------------------------------------
     @property
-    def engine(self) -> tts.Engine:
+    def engine(self) -> tts.SpeechEngine:
         """The speech engine (found on first use; SpeechEngineError if there is none)."""
         if self._engine is None:
             self._engine = tts.engine()
@@ -92,9 +101,13 @@ class Narrator:
         if not hasattr(engine, "piece_samples") or not self.paced:
             return [(len(self.speech(message)), lambda: self.speech(message))], 0
         rate = message.rate
-        return [(engine.piece_samples(piece, message.language, rate),
-                 functools.partial(engine.synthesize_piece, piece, message.language, rate))
-                for piece in tts.speech_pieces(message.text)], engine.gap_samples
+        return [
+            (
+                engine.piece_samples(piece, message.language, rate),
+                functools.partial(engine.synthesize_piece, piece, message.language, rate),
+            )
+            for piece in tts.speech_pieces(message.text)
+        ], engine.gap_samples
 
     def duration_of(self, message: Message) -> float:
         """Seconds the message takes: its earcon, a short gap, then the words."""
@@ -118,7 +131,7 @@ class Narrator:
         for widget in gone:
             grace = NOTIFICATION_GRACE_S if widget.type_name == "notification" else None
             self.scheduler.withdraw(t, widget.source, grace)
-        for message in messages:       # messages that arrive together start best first
+        for message in messages:  # messages that arrive together start best first
             self.scheduler.submit(t, message, start=False)
         self.scheduler.advance(t)
         if profiler is not None:
@@ -132,7 +145,7 @@ class Narrator:
         return end
 
     def _new_decisions(self) -> list[Decision]:
-        fresh = self.scheduler.decisions[self._reported:]
+        fresh = self.scheduler.decisions[self._reported :]
         self._reported = len(self.scheduler.decisions)
         return fresh
 
@@ -193,7 +206,7 @@ class Narrator:
         sounds = [self._sound(u) for u in self.utterances if u.start is not None]
         by_start = sorted(range(len(sounds)), key=lambda index: sounds[index].at)
         upcoming, sounding = 0, []
-        loaded: dict[int, np.ndarray] = {}   # the part last loaded: a piece spans several blocks
+        loaded: dict[int, np.ndarray] = {}  # the part last loaded: a piece spans several blocks
         total = self.frames(duration)
         for first in range(0, total, size):
             last = min(total, first + size)
@@ -202,16 +215,17 @@ class Narrator:
                 upcoming += 1
             sounding = sorted(index for index in sounding if sounds[index].at + sounds[index].frames > first)
             block = np.zeros((last - first, 2), np.float32)
-            for index in sounding:          # in the order they were queued, as `mix` adds them
+            for index in sounding:  # in the order they were queued, as `mix` adds them
                 sound = sounds[index]
                 low, high = max(sound.at, first), min(sound.at + sound.frames, last)
                 if low < high:
-                    block[low - first:high - first] += sound.samples(low - sound.at, high - sound.at, loaded)
+                    block[low - first : high - first] += sound.samples(low - sound.at, high - sound.at, loaded)
             yield audio.limit(block) if sounding else block
 
     def _sound(self, utterance: Utterance) -> _Sound:
         """Where an utterance's clip lies in the track and what it is made of, as `clip` builds it:
         the earcon, then the words (a piece of a long text at a time), cut where it was interrupted."""
+        assert utterance.start is not None, "only an utterance that started has a sound"
         rate = self.rate
         frames = max(int(round(utterance.duration * rate)), 0)
         opening = self.opening(utterance)
@@ -256,8 +270,9 @@ class Narrator:
             "latency": latency(self.utterances),
             "skipped_words": sum(u.skipped["words"] for u in self.utterances if u.skipped),
             "utterances": [_utterance_record(u) for u in self.utterances],
-            "decisions": [{"t": d.t, "action": d.action, "utterance": d.utterance, "why": d.why}
-                          for d in self.decisions],
+            "decisions": [
+                {"t": d.t, "action": d.action, "utterance": d.utterance, "why": d.why} for d in self.decisions
+            ],
         }
 
     def live_summary(self) -> str:
@@ -293,8 +308,9 @@ class Narrator:
         text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
         wav, js = folder / "speech.wav", folder / "speech.json"
         blocks = done.blocks(record["duration"])
-        write_files({js: text.encode("utf-8"),
-                     wav: audio.wav_stream_writer(blocks, done.frames(record["duration"]), self.rate)})
+        write_files(
+            {js: text.encode("utf-8"), wav: audio.wav_stream_writer(blocks, done.frames(record["duration"]), self.rate)}
+        )
         return [js, wav]
 
 
@@ -329,11 +345,11 @@ class _Sound:
                 if id(part) not in loaded:
                     loaded.clear()
                     loaded[id(part)] = part.load()
-                out[first - low:last - low] += loaded[id(part)][first - part.at:last - part.at]
+                out[first - low : last - low] += loaded[id(part)][first - part.at : last - part.at]
         if self.fade and high > self.frames - self.fade:
             ramp = np.linspace(1.0, 0.0, self.fade, dtype=np.float32)
             first = max(low, self.frames - self.fade)
-            out[first - low:] *= ramp[first - (self.frames - self.fade):high - (self.frames - self.fade), None]
+            out[first - low :] *= ramp[first - (self.frames - self.fade) : high - (self.frames - self.fade), None]
         return out
 
 
@@ -349,9 +365,16 @@ def speaks_on(target: Scene | Widget, device: DeviceProfile) -> bool:
     return next(tracker.speakers(root), None) is not None
 
 
-def narrate(scene: Scene, device: str | Path | DeviceProfile | None = None, *, language: str | None = None,
-            until: float | None = None, tick: float = SCENE_TICK_S, engine: tts.Engine | None = None,
-            profiler: SpeechProfiler | None = None) -> Narrator:
+def narrate(
+    scene: Scene,
+    device: str | Path | DeviceProfile | None = None,
+    *,
+    language: str | None = None,
+    until: float | None = None,
+    tick: float = SCENE_TICK_S,
+    engine: tts.SpeechEngine | None = None,
+    profiler: SpeechProfiler | None = None,
+) -> Narrator:
     """Run a scene's timeline through a Narrator: sample it every `tick` seconds and at every
     timeline event up to `until` (default: the scene's length), then let the queue play out.
     With `profiler`, every sample is timed as a tick (`Narrator.update`)."""
@@ -371,15 +394,27 @@ def narrate(scene: Scene, device: str | Path | DeviceProfile | None = None, *, l
 def _utterance_record(u: Utterance) -> dict[str, Any]:
     m = u.message
     return {
-        "id": u.id, "source": m.source, "text": m.text, "language": m.language, "voice": tts.voice_for(m.language),
-        "priority": m.priority, "earcon": m.earcon, "pan": earcons.EARCON_PAN.get(m.earcon, 0.0) if m.earcon else 0.0,
+        "id": u.id,
+        "source": m.source,
+        "text": m.text,
+        "language": m.language,
+        "voice": tts.voice_for(m.language),
+        "priority": m.priority,
+        "earcon": m.earcon,
+        "pan": earcons.EARCON_PAN.get(m.earcon, 0.0) if m.earcon else 0.0,
         "queued_at": round(u.queued_at, 3),
         "start": None if u.start is None else round(u.start, 3),
         "end": None if u.end is None else round(u.end, 3),
-        "status": u.status, "why": m.why, "reason": u.reason or None, "repeat_of": u.repeat_of,
+        "status": u.status,
+        "why": m.why,
+        "reason": u.reason or None,
+        "repeat_of": u.repeat_of,
         "rate": u.rate,
-        "words": [{"word": w.word, "arrived": round(w.arrived, 3), "heard": w.heard}
-                  | ({"correction": True} if w.correction else {}) for w in u.words],
+        "words": [
+            {"word": w.word, "arrived": round(w.arrived, 3), "heard": w.heard}
+            | ({"correction": True} if w.correction else {})
+            for w in u.words
+        ],
         "skipped": u.skipped,
     }
 
@@ -393,13 +428,16 @@ def latency(utterances: list[Utterance]) -> dict[str, Any]:
 
     def pick(share: float) -> float:
         return round(waits[min(len(waits) - 1, int(share * len(waits)))], 3)
+
     return {"words": len(waits), "p50": pick(0.5), "p95": pick(0.95), "max": round(waits[-1], 3)}
 
 
 def transcript_text(record: dict[str, Any]) -> str:
     """speech.json as readable lines: time span, id, status, priority, language, earcon, words."""
-    lines = [f"# {record['scene'] or 'speech'} on {record['device']}: {len(record['utterances'])} utterances, "
-             f"{record['duration']:.2f} s"]
+    lines = [
+        f"# {record['scene'] or 'speech'} on {record['device']}: {len(record['utterances'])} utterances, "
+        f"{record['duration']:.2f} s"
+    ]
     for u in record["utterances"]:
         span = f"{u['queued_at']:6.2f} queued" if u["start"] is None else f"{u['start']:6.2f}–{u['end']:6.2f}"
         earcon = u["earcon"] or "-"

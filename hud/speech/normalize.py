@@ -1,10 +1,11 @@
 """Display text into speakable text: money, units and separators as people say them."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from typing import Callable
 
 from hud.errors import HudError, escape
 from hud.widgets.formatting import CURRENCIES
@@ -32,7 +33,7 @@ _SYMBOL_CODES = {style.symbol: code for code, style in reversed(CURRENCIES.items
 _SYMBOLS: tuple[tuple[str, str], ...] = tuple(sorted(_SYMBOL_CODES.items(), key=lambda item: -len(item[0])))
 _NUMBER = r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?"
 _MONEY = re.compile("(" + "|".join(re.escape(symbol) for symbol, _ in _SYMBOLS) + r")\s?" + _NUMBER)
-MAX_GROUPED_DIGITS = 15   # a number with more digits before its point is read digit by digit
+MAX_GROUPED_DIGITS = 15  # a number with more digits before its point is read digit by digit
 
 # Unit as written -> (English singular, English plural, Chinese with {n} for the number). Units
 # "per" something come first: "km/h" is one unit, not kilometres then "/h".
@@ -51,14 +52,15 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "m": ("metre", "metres", "{n}米"),
     "h": ("hour", "hours", "{n}小时"),
     "s": ("second", "seconds", "{n}秒"),
-    "%": ("%", "%", "百分之{n}"),   # English voices say "percent" themselves
+    "%": ("%", "%", "百分之{n}"),  # English voices say "percent" themselves
 }
-_UNIT = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)\s?(" + "|".join(re.escape(unit) for unit in UNITS)
-                   + r")(?![\w/])")
+_UNIT = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)\s?(" + "|".join(re.escape(unit) for unit in UNITS) + r")(?![\w/])")
 # Pictographs and what makes them emoji (presentation selectors, skin tones, keycaps, flags,
 # tags, joiners between them): decoration, never said.
-_PICTOGRAPH = ("\u00a9\u00ae\u203c\u2049\u2122\u2139\u231a\u231b\u2328\u23cf\u23e9-\u23fa\u24c2"
-               "\u3030\u303d\u3297\u3299\U0001f000-\U0001faff")
+_PICTOGRAPH = (
+    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u231a\u231b\u2328\u23cf\u23e9-\u23fa\u24c2"
+    "\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+)
 _EMOJI_MARKS = "\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
 _EMOJI = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MARKS}](?:\u200d|[{_PICTOGRAPH}{_EMOJI_MARKS}])*")
 # Signs between two words that are said: a separator as a pause, an arrow as "to".
@@ -66,10 +68,9 @@ _EMOJI = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MARKS}](?:\u200d|[{_PICTOGRAPH}{_EMO
 _SEPARATORS = re.compile(r"[\s\x00]*[·•|｜—–↔⇄][\s\x00]*")
 _ARROWS = re.compile(r"[\s\x00]*[→⟶➜➔⇒][\s\x00]*")
 # Decoration anywhere else: bullets, arrows, stars, check marks, box drawing, shapes, dingbats.
-_DECORATION = re.compile("[·•‣⁃∙|｜—–↔⇄\u2190-\u21ff\u2500-\u27bf\u27f0-\u27ff\u2900-\u297f"
-                         "\u2b00-\u2bff]+")
-_DROPPED = "\x00"   # stands where decoration was, until the spaces around it are settled
-_GAPS = re.compile(r"[\s\x00]{2,}")   # squeezed to one character, so no pattern rescans a long run
+_DECORATION = re.compile("[·•‣⁃∙|｜—–↔⇄\u2190-\u21ff\u2500-\u27bf\u27f0-\u27ff\u2900-\u297f\u2b00-\u2bff]+")
+_DROPPED = "\x00"  # stands where decoration was, until the spaces around it are settled
+_GAPS = re.compile(r"[\s\x00]{2,}")  # squeezed to one character, so no pattern rescans a long run
 _DROPPED_BEFORE_END = re.compile(r"\s*\x00[\x00\s]*(?=[,.;:!?，。；：！？、)）]|$)|^[\x00\s]+")
 _DROPPED_BETWEEN = re.compile(r"\s*\x00[\x00\s]*")
 _SPACES = re.compile(r"\s+")
@@ -80,8 +81,9 @@ def _decimal(amount: float | int | str | Decimal) -> Decimal:
     try:
         value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
     except InvalidOperation:
-        raise HudError(f"cannot say the amount {escape(str(amount))!s}: it is not a number "
-                       "(give a finite number)") from None
+        raise HudError(
+            f"cannot say the amount {escape(str(amount))!s}: it is not a number (give a finite number)"
+        ) from None
     if not value.is_finite():
         raise HudError(f"cannot say the amount {amount}: it is not a finite number (give a finite number)")
     return value
@@ -93,9 +95,9 @@ def spoken_number(amount: float | int | str | Decimal, language: str) -> str:
     the point, they are read digit by digit ("1 2 3 ...")."""
     value = _decimal(amount)
     negative = value < 0
-    value = value.copy_abs()                             # exact: abs() would round to 28 digits
+    value = value.copy_abs()  # exact: abs() would round to 28 digits
     with localcontext() as context:
-        context.prec = max(28, value.adjusted() + 8)     # every digit kept, to the cent
+        context.prec = max(28, value.adjusted() + 8)  # every digit kept, to the cent
         value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         whole = value == value.to_integral_value()
         integer = f"{value:.0f}" if whole else f"{value:.2f}".split(".")[0]
@@ -131,6 +133,7 @@ def speakable(text: str, language: str) -> str:
     "18 km/h" -> "18 kilometres per hour", "a · b" -> "a, b", "A → B" -> "A to B"; emoji,
     bullets, stars, shapes, box drawing and arrows that do not stand between two words dropped;
     spaces collapsed."""
+
     def spoken_money(match: re.Match[str]) -> str:
         currency = dict(_SYMBOLS)[match.group(1)]
         if currency == "CNY" and language == "ja":
@@ -167,11 +170,13 @@ def _squeeze(text: str) -> str:
 def _between_words(said: str) -> Callable[[re.Match[str]], str]:
     """A replacement that says `said` for a sign between two words (letters, marks, digits, or
     brackets and % around them) and drops it anywhere else."""
+
     def replace(match: re.Match[str]) -> str:
         text, before, after = match.string, match.start() - 1, match.end()
         if before >= 0 and after < len(text) and _wordlike(text[before], ")）%") and _wordlike(text[after], "(（"):
             return said
         return _DROPPED
+
     return replace
 
 

@@ -15,6 +15,7 @@ while the utterance that interrupted it starts on the other. When the mixer cann
 transcript are the same whether anything is heard or not. `audible=False` never touches
 pygame at all (tests, headless tools, screenshots).
 """
+
 from __future__ import annotations
 
 import os
@@ -32,19 +33,19 @@ from hud.speech.narrator import SCENE_TICK_S, Narrator
 from hud.speech.schedule import Decision, Utterance
 from hud.widgets.base import Widget
 
-FADE_MS = 20            # an interrupted utterance fades out over this long
-MIXER_BUFFER = 512      # samples per mixer buffer (about 23 ms at 22050 Hz): low latency
-DRAIN_S = 1.0           # play() waits at most this long for the last sound to end after the schedule
-TEXT_CHARS = 96         # transcript lines cut an utterance's words to this many characters
+FADE_MS = 20  # an interrupted utterance fades out over this long
+MIXER_BUFFER = 512  # samples per mixer buffer (about 23 ms at 22050 Hz): low latency
+DRAIN_S = 1.0  # play() waits at most this long for the last sound to end after the schedule
+TEXT_CHARS = 96  # transcript lines cut an utterance's words to this many characters
 
 # Status marks in transcript lines; all of them are in the bundled fonts (NotoSans + NotoSansSC).
 MARKS = {"speaking": "\u25b6", "spoken": "\u266a", "interrupted": "\u2016", "queued": "\u25cb", "dropped": "\u00d7"}
 SPEAKING = MARKS["speaking"]
-LEGEND = "  ".join(f"{mark} {word}" for mark, word in zip(
-    MARKS.values(), ("speaking", "said", "cut off", "waiting", "dropped")))
-LINE = re.compile(r"^(\d+:\d\d\.\d) (\S) (.*)$")   # clock, mark, the rest (see transcript_lines)
+LEGEND = "  ".join(
+    f"{mark} {word}" for mark, word in zip(MARKS.values(), ("speaking", "said", "cut off", "waiting", "dropped"))
+)
 
-_WARNED: set[str] = set()   # warnings already given in this process (one each)
+_WARNED: set[str] = set()  # warnings already given in this process (one each)
 
 
 def _warn_once(message: str) -> None:
@@ -58,8 +59,8 @@ def _warn_once(message: str) -> None:
 class _Mixer:
     """The open mixer as this module uses it: its format and the two voice channels."""
 
-    init: tuple[int, int, int]      # (frequency, format, channels) as pygame.mixer.get_init() says
-    first: int                      # the index of the first of the two channels
+    init: tuple[int, int, int]  # (frequency, format, channels) as pygame.mixer.get_init() says
+    first: int  # the index of the first of the two channels
     channels: tuple[Any, Any]
 
     @property
@@ -68,7 +69,7 @@ class _Mixer:
 
 
 _MIXER: _Mixer | None = None
-_UNAVAILABLE: dict[str | None, str] = {}   # SDL_AUDIODRIVER -> why the mixer did not open (not retried)
+_UNAVAILABLE: dict[str | None, str] = {}  # SDL_AUDIODRIVER -> why the mixer did not open (not retried)
 
 
 def _open_mixer(rate: int) -> _Mixer:
@@ -87,12 +88,12 @@ def _open_mixer(rate: int) -> _Mixer:
         init = pygame.mixer.get_init()
         if init is None:  # pragma: no cover - init succeeded but reports nothing
             raise pygame.error("the mixer did not open")
-        pygame.mixer.set_reserved(2)          # Sound.play() never picks channels 0 and 1
+        pygame.mixer.set_reserved(2)  # Sound.play() never picks channels 0 and 1
         first = 0
     else:  # someone else's mixer: add two channels of our own at the end
         first = pygame.mixer.get_num_channels()
         pygame.mixer.set_num_channels(first + 2)
-    _MIXER = _Mixer(tuple(init), first, (pygame.mixer.Channel(first), pygame.mixer.Channel(first + 1)))
+    _MIXER = _Mixer(init, first, (pygame.mixer.Channel(first), pygame.mixer.Channel(first + 1)))
     return _MIXER
 
 
@@ -133,16 +134,16 @@ class LivePlayer:
 
     def __init__(self, narrator: Narrator, *, audible: bool = True) -> None:
         self.narrator = narrator
-        self.enabled = audible           # asked to make sound at all
+        self.enabled = audible  # asked to make sound at all
         self.muted = False
         self.paused = False
-        self.now = 0.0                   # the time of the last update
+        self.now = 0.0  # the time of the last update
         self.failure: str | None = None  # why the mixer could not be opened (then silent)
         self._mixer: _Mixer | None = None
-        self._voice = 0                  # index of the channel the current utterance is on
+        self._voice = 0  # index of the channel the current utterance is on
         self._playing: int | None = None  # id of the utterance on that channel
         self._sound: Any = None
-        self.played = 0                  # how many sounds were sent to the mixer
+        self.played = 0  # how many sounds were sent to the mixer
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -220,10 +221,6 @@ class LivePlayer:
         latest = sorted(self.narrator.utterances, key=lambda u: (_shown_at(u), u.id))[-limit:]
         return [_entry(u, text_chars) for u in latest]
 
-    def transcript_lines(self, limit: int = 12, text_chars: int = TEXT_CHARS) -> list[str]:
-        """`transcript()` as text lines."""
-        return [str(entry) for entry in self.transcript(limit, text_chars)]
-
     # -- internals -----------------------------------------------------------------------------
     def _utterance(self, number: int) -> Utterance:
         utterances = self.narrator.utterances
@@ -235,8 +232,9 @@ class LivePlayer:
         """Play `utterance` from where the schedule says it is now (nothing if it is over)."""
         if not self.audible or utterance.start is None:
             return
-        if utterance.status != "speaking" and utterance.end <= self.now:
-            return                                   # started and ended (or was cut) before now
+        end = utterance.end
+        if utterance.status != "speaking" and end is not None and end <= self.now:
+            return  # started and ended (or was cut) before now
         mixer = self._ensure_mixer()
         if mixer is None:
             return
@@ -246,7 +244,7 @@ class LivePlayer:
         import pygame
 
         channel = mixer.channels[self._voice]
-        if channel.get_busy():                       # the last one is still fading: use the other
+        if channel.get_busy():  # the last one is still fading: use the other
             self._voice = 1 - self._voice
             channel = mixer.channels[self._voice]
         try:
@@ -275,8 +273,8 @@ class LivePlayer:
             self._playing = None
             return
         channel = self._mixer.channels[self._voice]
-        if channel.get_sound() is self._sound or channel.get_queue() is not None:   # still ours
-            if channel.get_queue() is not None:      # a fade ends the sound, and would start the queued words:
+        if channel.get_sound() is self._sound or channel.get_queue() is not None:  # still ours
+            if channel.get_queue() is not None:  # a fade ends the sound, and would start the queued words:
                 channel.queue(_sound(np.zeros((1, 2), np.float32), self.narrator.rate, self._mixer))
             channel.fadeout(FADE_MS)
         self._playing, self._sound = None, None
@@ -285,23 +283,26 @@ class LivePlayer:
         if self.failure is not None:
             return None
         driver = os.environ.get("SDL_AUDIODRIVER")
-        if driver in _UNAVAILABLE:              # tried and failed before: warned then, not again
+        if driver in _UNAVAILABLE:  # tried and failed before: warned then, not again
             self.failure = _UNAVAILABLE[driver]
             return None
         rate = self.narrator.rate
         try:
             self._mixer = _open_mixer(rate)
         except (ImportError, RuntimeError, OSError) as exc:  # pygame.error is a RuntimeError
-            self._fail(exc)
-            _UNAVAILABLE[driver] = self.failure
+            _UNAVAILABLE[driver] = self._fail(exc)
         return self._mixer if self.failure is None else None
 
-    def _fail(self, exc: BaseException) -> None:
+    def _fail(self, exc: BaseException) -> str:
+        """Give up on sound, warning once; returns why."""
         detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         self.failure = detail
         self._mixer = None
-        _warn_once(f"speech is not audible: cannot play sound ({detail}); the schedule and the transcript "
-                   f"still run (set SDL_AUDIODRIVER to pick an audio driver, e.g. dummy for none)")
+        _warn_once(
+            f"speech is not audible: cannot play sound ({detail}); the schedule and the transcript "
+            f"still run (set SDL_AUDIODRIVER to pick an audio driver, e.g. dummy for none)"
+        )
+        return detail
 
 
 def _mixer_open() -> bool:
@@ -324,9 +325,9 @@ def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[:max(1, limit - 1)]
-    if " " in cut[limit // 2:]:
-        cut = cut[:cut.rindex(" ")]
+    cut = text[: max(1, limit - 1)]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.，、；：") + "\u2026"
 
 
@@ -342,9 +343,9 @@ def _reason(u: Utterance) -> str:
 class TranscriptEntry(NamedTuple):
     """One utterance as the transcript shows it."""
 
-    clock: str       # when it started (or was queued), m:ss.t
-    status: str      # speaking, spoken, interrupted, queued, dropped
-    text: str        # "#id words (notes)"
+    clock: str  # when it started (or was queued), m:ss.t
+    status: str  # speaking, spoken, interrupted, queued, dropped
+    text: str  # "#id words (notes)"
 
     @property
     def mark(self) -> str:
@@ -369,19 +370,17 @@ def _entry(u: Utterance, text_chars: int) -> TranscriptEntry:
     return TranscriptEntry(_clock(_shown_at(u)), u.status, f"#{u.id} {words}{note}")
 
 
-def parse_line(line: str) -> tuple[str, str, str] | None:
-    """(clock, status, rest) of a transcript line; None for any other text."""
-    found = LINE.match(line)
-    if found is None:
-        return None
-    status = next((name for name, mark in MARKS.items() if mark == found.group(2)), "")
-    return found.group(1), status, found.group(3)
-
-
 # -- app code ------------------------------------------------------------------------------------
-def play(target: Scene | Widget | str | Path, device: str | Path | Any = "quark-g1", *, seconds: float | None = None,
-         realtime: bool = True, language: str | None = None, engine: Any = None,
-         tick: float = SCENE_TICK_S) -> Narrator:
+def play(
+    target: Scene | Widget | str | Path,
+    device: str | Path | Any = "quark-g1",
+    *,
+    seconds: float | None = None,
+    realtime: bool = True,
+    language: str | None = None,
+    engine: Any = None,
+    tick: float = SCENE_TICK_S,
+) -> Narrator:
     """Narrate a scene (a file, a Scene with its timeline, or a widget tree) in real time through
     the speakers, and return the Narrator (its utterances, transcript(), export()).
 

@@ -11,19 +11,20 @@ are merged into one utterance (hud.speech.stream), an interrupted one resumes fr
 it was cut in, and the voice speeds up as speech waits (`Pace`), skipping to the newest
 sentence, with an earcon, only when it is far behind at its fastest.
 """
+
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 from hud.speech.changes import PRIORITIES, Message
 from hud.speech.stream import Formed, Stream, Word
 from hud.speech.tts import quantize_rate
 
 RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
-GAP_S = 0.25          # pause between two utterances
-LIVE_GAP_S = 0.1      # pause after live text: the next words go on as after a phrase
+GAP_S = 0.25  # pause between two utterances
+LIVE_GAP_S = 0.1  # pause after live text: the next words go on as after a phrase
 RESUME_MARGIN_S = 0.4  # a cut-off utterance resumes from the phrase heard this long before the cut
 SKIP_EARCON = "skip"
 
@@ -49,7 +50,7 @@ class Pace:
         """The speed for an utterance when `waiting` seconds of speech wait, after one at `last`."""
         share = min(max((waiting - self.speed_from) / (self.speed_full - self.speed_from), 0.0), 1.0)
         target = 1.0 + (self.max_rate - 1.0) * share
-        target = max(target, last - self.ramp)          # up at once, down gently
+        target = max(target, last - self.ramp)  # up at once, down gently
         return min(max(quantize_rate(target), 1.0), quantize_rate(self.max_rate))
 
 
@@ -66,16 +67,16 @@ class Utterance:
     queued_at: float
     measure: Callable[[Message], float] = field(repr=False, compare=False)
     start: float | None = None
-    cut_at: float | None = None     # when it was interrupted
-    status: str = "queued"          # queued, speaking, spoken, interrupted, dropped
-    reason: str = ""                # why it was interrupted or dropped
-    repeat_of: int | None = None    # an interrupted utterance said again
+    cut_at: float | None = None  # when it was interrupted
+    status: str = "queued"  # queued, speaking, spoken, interrupted, dropped
+    reason: str = ""  # why it was interrupted or dropped
+    repeat_of: int | None = None  # an interrupted utterance said again
     closed_at: float | None = None  # when its widget was hidden while it waited
-    deadline: float | None = None   # it must start by then, or it is dropped
-    live: bool = False              # says a stream's words (formed when it starts)
-    resumes: bool = False           # goes on with a live utterance that was cut off: it goes next
+    deadline: float | None = None  # it must start by then, or it is dropped
+    live: bool = False  # says a stream's words (formed when it starts)
+    resumes: bool = False  # goes on with a live utterance that was cut off: it goes next
     formed: Formed | None = field(default=None, repr=False)
-    words: list[Word] = field(default_factory=list, repr=False)   # live words it says, timed
+    words: list[Word] = field(default_factory=list, repr=False)  # live words it says, timed
     _duration: float | None = field(default=None, repr=False)
 
     @property
@@ -126,7 +127,7 @@ class Decision:
     """A scheduling decision, for the record."""
 
     t: float
-    action: str        # queue, start, finish, interrupt, drop, repeat, keep
+    action: str  # queue, start, finish, interrupt, drop, repeat, keep
     utterance: int
     why: str
 
@@ -146,11 +147,11 @@ class Scheduler:
         self.queue: list[Utterance] = []
         self.current: Utterance | None = None
         self.now = 0.0
-        self.closed: dict[str, tuple[float, float | None]] = {}   # hidden sources: (when, grace)
-        self.streams: dict[str, Stream] = {}      # live text, by source
-        self.waiting: dict[str, Utterance] = {}   # each stream's queued utterance
-        self.last_speaker = ""                    # the speaker whose words were said last
-        self._free_at = 0.0       # when the voice may start the next utterance
+        self.closed: dict[str, tuple[float, float | None]] = {}  # hidden sources: (when, grace)
+        self.streams: dict[str, Stream] = {}  # live text, by source
+        self.waiting: dict[str, Utterance] = {}  # each stream's queued utterance
+        self.last_speaker = ""  # the speaker whose words were said last
+        self._free_at = 0.0  # when the voice may start the next utterance
         self._last_rate = 1.0
 
     def copy(self) -> Scheduler:
@@ -177,7 +178,7 @@ class Scheduler:
         self.advance(t)
         if message.live:
             return self._submit_live(t, message, start)
-        self.closed.pop(message.source, None)           # shown again
+        self.closed.pop(message.source, None)  # shown again
         replaced = [u for u in self.queue if u.message.key == message.key]
         utterance = Utterance(len(self.utterances) + 1, message, t, self.duration_of)
         self.utterances.append(utterance)
@@ -186,7 +187,7 @@ class Scheduler:
             self._drop(t, older, f"replaced by #{utterance.id} ({message.why})")
         current = self.current
         if current is not None and utterance.rank >= RANK["high"]:
-            if current.message.key == message.key:      # newer news from the same widget, e.g. "now"
+            if current.message.key == message.key:  # newer news from the same widget, e.g. "now"
                 self._interrupt(t, current, utterance, requeue=False)
             elif current.rank < utterance.rank:
                 self._interrupt(t, current, utterance, requeue=True)
@@ -204,7 +205,9 @@ class Scheduler:
         waiting = self.waiting.get(message.source)
         why = "; ".join([message.why, *notes])
         if waiting is not None:
-            waiting.message = replace(waiting.message, text=stream.preview(self.last_speaker), language=message.language)
+            waiting.message = replace(
+                waiting.message, text=stream.preview(self.last_speaker), language=message.language
+            )
             waiting._duration = None
             self._record(t, "merge", waiting, f"{why}: joins the words waiting to be said")
             return waiting
@@ -227,7 +230,7 @@ class Scheduler:
         self.advance(t)
         stream = self.streams.get(source)
         if stream is not None and stream.caption:
-            return                       # a caption's committed words are still said
+            return  # a caption's committed words are still said
         self.streams.pop(source, None)
         self.waiting.pop(source, None)
         self.closed[source] = (t, grace)
@@ -244,9 +247,9 @@ class Scheduler:
         while True:
             current = self.current
             # (an utterance that starts at t cannot have ended by t: its words need not exist yet)
-            ends = current.end if current is not None and current.start < t else None
+            ends = current.end if current is not None and current.start is not None and current.start < t else None
             expiring = min(((u.expires, u.id, u) for u in self.queue if u.expires is not None), default=None)
-            if ends is not None and ends <= t and (expiring is None or ends <= expiring[0]):
+            if current is not None and ends is not None and ends <= t and (expiring is None or ends <= expiring[0]):
                 current.status = "spoken"
                 self.current = None
                 self._record(ends, "finish", current, "spoken to the end")
@@ -262,8 +265,10 @@ class Scheduler:
     def finish(self) -> float:
         """Play out the queue; returns when the voice falls silent."""
         while self.current is not None or self.queue:
-            if self.current is not None:
-                self.advance(max(self.current.end, self.current.start + 1e-6))  # (a silent utterance ends at once)
+            current = self.current
+            if current is not None:
+                assert current.start is not None and current.end is not None, "the current utterance has started"
+                self.advance(max(current.end, current.start + 1e-6))  # (a silent utterance ends at once)
             else:
                 self.advance(max(self._free_at, self.now))
         return max((u.end for u in self.utterances if u.end is not None), default=0.0)
@@ -340,27 +345,37 @@ class Scheduler:
 
     def _time_words(self, utterance: Utterance) -> None:
         """When each live word of a starting utterance is heard (spread over its words by position)."""
+        assert utterance.start is not None and utterance.formed is not None, "a live utterance is formed as it starts"
         lead, length = self._spans(utterance)
         chars = max(len(utterance.message.text), 1)
-        utterance.words = [replace(word, heard=round(utterance.start + lead + word.at / chars * length, 3))
-                           for word in utterance.formed.words]
+        utterance.words = [
+            replace(word, heard=round(utterance.start + lead + word.at / chars * length, 3))
+            for word in utterance.formed.words
+        ]
 
     def _interrupt(self, t: float, current: Utterance, by: Utterance, requeue: bool) -> None:
         reason = f"interrupted by #{by.id} ({by.message.priority} priority: {by.message.why})"
         current.cut_at, current.status, current.reason = t, "interrupted", reason
         self._record(t, "interrupt", current, reason)
         self.current = None
-        self._free_at = t      # the interrupting message starts at once, with no pause
+        self._free_at = t  # the interrupting message starts at once, with no pause
         if current.live:
             self._resume(t, current)
             return
         closed_at, grace = self.closed.get(current.message.source, (None, None))
         if closed_at is not None and (grace is None or closed_at + grace <= t):
-            return                                      # its widget is gone: nothing to say again
+            return  # its widget is gone: nothing to say again
         if requeue and current.rank >= RANK["normal"]:
-            again = Utterance(len(self.utterances) + 1, current.message, t, self.duration_of, repeat_of=current.id,
-                              closed_at=closed_at, deadline=None if closed_at is None else closed_at + grace,
-                              _duration=current._duration)
+            again = Utterance(
+                len(self.utterances) + 1,
+                current.message,
+                t,
+                self.duration_of,
+                repeat_of=current.id,
+                closed_at=closed_at,
+                deadline=None if closed_at is None or grace is None else closed_at + grace,
+                _duration=current._duration,
+            )
             self.utterances.append(again)
             self.queue.append(again)
             self._record(t, "repeat", again, f"#{current.id} was cut off: said again when the voice is free")
@@ -370,35 +385,41 @@ class Scheduler:
         again, and go right after the interruption."""
         source = cut.message.source
         stream = self.streams[source]
+        assert cut.start is not None and cut.formed is not None, "a live utterance is formed as it starts"
         lead, length = self._spans(cut)
         heard = (t - cut.start - lead - RESUME_MARGIN_S) / length if length > 0 else 0.0
         at = stream.rollback(cut.formed, int(max(heard, 0.0) * len(cut.message.text)))
         cut.words = [word for word in cut.words if word.at < at]
-        self.last_speaker = ""           # the speaker is named again after the interruption
-        phrase = cut.message.text[at:at + 40]
+        self.last_speaker = ""  # the speaker is named again after the interruption
+        phrase = cut.message.text[at : at + 40]
         waiting = self.waiting.get(source)
         if waiting is not None:
             waiting.message = replace(waiting.message, text=stream.preview(self.last_speaker))
             waiting._duration = None
             waiting.resumes, waiting.repeat_of = True, cut.id
-            self._record(t, "resume", waiting, f"#{cut.id} was cut off: goes on from \"{phrase}\" next")
+            self._record(t, "resume", waiting, f'#{cut.id} was cut off: goes on from "{phrase}" next')
             return
         message = replace(cut.message, text=stream.preview(self.last_speaker), earcon=None, rate=1.0)
-        again = Utterance(len(self.utterances) + 1, message, t, self.duration_of, repeat_of=cut.id,
-                          live=True, resumes=True)
+        again = Utterance(
+            len(self.utterances) + 1, message, t, self.duration_of, repeat_of=cut.id, live=True, resumes=True
+        )
         self.utterances.append(again)
         self.queue.append(again)
         self.waiting[source] = again
-        self._record(t, "resume", again, f"#{cut.id} was cut off: goes on from \"{phrase}\" next")
+        self._record(t, "resume", again, f'#{cut.id} was cut off: goes on from "{phrase}" next')
 
     def _expire(self, utterance: Utterance) -> None:
         """Drop a waiting utterance at the moment it became stale."""
-        if utterance.deadline is not None and utterance.deadline == utterance.expires:
-            why = f"stale: its card closed at {utterance.closed_at:.2f} s and it could not start within " \
-                  f"{utterance.deadline - utterance.closed_at:g} s"
+        expires = utterance.expires
+        assert expires is not None, "only an utterance with a time limit expires"
+        if utterance.deadline is not None and utterance.closed_at is not None and utterance.deadline == expires:
+            why = (
+                f"stale: its card closed at {utterance.closed_at:.2f} s and it could not start within "
+                f"{utterance.deadline - utterance.closed_at:g} s"
+            )
         else:
             why = f"stale: not started within {utterance.message.max_wait:g} s"
-        self._drop(utterance.expires, utterance, why)
+        self._drop(expires, utterance, why)
 
     def _drop(self, t: float, utterance: Utterance, why: str) -> None:
         self.queue.remove(utterance)

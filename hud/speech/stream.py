@@ -12,11 +12,12 @@ that was cut.
 Words are runs of letters and digits, and each CJK ideograph or kana on its own (Chinese and
 Japanese have no spaces).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from difflib import SequenceMatcher
 
 from hud.speech.language import primary
@@ -30,22 +31,37 @@ TOKEN = re.compile(rf"[{_IDEOGRAPHIC}]|{_WORD_CHAR}+(?:[.,:'’]{_WORD_CHAR}+)*"
 _PHRASE_END = re.compile(r"[,;:.!?…](?=\s|$)|[，。！？；：、\n]")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|[。！？\n]")
 _LEADING = " \t\n,，、;；:：.。!！?？-—"
-_TRAILING = " \t\n,，、;；:："      # an utterance never ends on a comma
+_TRAILING = " \t\n,，、;；:："  # an utterance never ends on a comma
 
-CORRECTION = {"en": "Correction: ", "zh": "更正：", "ja": "訂正：", "ko": "정정: ", "fr": "Correction : ",
-              "de": "Korrektur: ", "es": "Corrección: ", "it": "Correzione: ", "pt": "Correção: ",
-              "ru": "Поправка: "}
+CORRECTION = {
+    "en": "Correction: ",
+    "zh": "更正：",
+    "ja": "訂正：",
+    "ko": "정정: ",
+    "fr": "Correction : ",
+    "de": "Korrektur: ",
+    "es": "Corrección: ",
+    "it": "Correzione: ",
+    "pt": "Correção: ",
+    "ru": "Поправка: ",
+}
 # Words whose change is worth a correction (besides digits and capitalised names).
-_NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve thirteen
+_NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen
     fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
     ninety hundred thousand million billion half quarter dozen first second third fourth fifth sixth
-    seventh eighth ninth tenth once twice""".split())
-_DIRECTION_WORDS = frozenset("""left right north south east west northeast northwest southeast southwest
+    seventh eighth ninth tenth once twice""".split()
+)
+_DIRECTION_WORDS = frozenset(
+    """left right north south east west northeast northwest southeast southwest
     straight ahead back backwards forward forwards up down upstairs downstairs opposite behind front
-    before after above below inside outside entrance exit""".split())
-_NEGATION_WORDS = frozenset("""not no never none nothing nobody nowhere neither nor cannot without
+    before after above below inside outside entrance exit""".split()
+)
+_NEGATION_WORDS = frozenset(
+    """not no never none nothing nobody nowhere neither nor cannot without
     don't doesn't didn't isn't aren't wasn't weren't won't can't couldn't shouldn't wouldn't
-    mustn't haven't hasn't hadn't""".split())
+    mustn't haven't hasn't hadn't""".split()
+)
 _CJK_NUMBERS = frozenset("零〇一二三四五六七八九十百千万亿两半第")
 _CJK_DIRECTIONS = frozenset("左右东南西北前后直上下里外对进出")
 _CJK_NEGATIONS = frozenset("不没别未无非勿莫甭")
@@ -71,9 +87,9 @@ class Word:
 
     word: str
     arrived: float
-    at: int                       # character offset in the utterance's spoken text
-    heard: float | None = None    # when it is heard, once the utterance is timed
-    correction: bool = False      # said again in a correction
+    at: int  # character offset in the utterance's spoken text
+    heard: float | None = None  # when it is heard, once the utterance is timed
+    correction: bool = False  # said again in a correction
 
 
 @dataclass
@@ -92,8 +108,8 @@ class Phrase:
     """A stretch of an utterance's text, from one phrase mark to the next: the unit a cut-off
     utterance resumes from."""
 
-    at: int                        # where it starts in the spoken text
-    again: Piece                   # what waits again if it is cut off: its words, as shown, and speaker
+    at: int  # where it starts in the spoken text
+    again: Piece  # what waits again if it is cut off: its words, as shown, and speaker
 
 
 @dataclass
@@ -103,8 +119,8 @@ class Formed:
     text: str
     words: list[Word]
     phrases: list[Phrase]
-    speaker: str = ""             # whose words it ends with
-    skipped: dict | None = None   # {"text", "words", "why"} when words were skipped to catch up
+    speaker: str = ""  # whose words it ends with
+    skipped: dict | None = None  # {"text", "words", "why"} when words were skipped to catch up
 
 
 def tokens_of(text: str, arrived: float) -> list[Token]:
@@ -112,10 +128,14 @@ def tokens_of(text: str, arrived: float) -> list[Token]:
     found: list[Token] = []
     previous = 0
     for match in TOKEN.finditer(text):
-        gap = text[previous:match.start()].rstrip()
+        gap = text[previous : match.start()].rstrip()
         before = gap[-1] if gap else (text[previous - 1] if previous else "")
-        name = match.group()[0].isupper() and bool(before) and not _SENTENCE_END.match(before) \
+        name = (
+            match.group()[0].isupper()
+            and bool(before)
+            and not _SENTENCE_END.match(before)
             and before not in "\"'“‘(（「"
+        )
         found.append(Token(match.start(), match.end(), match.group(), arrived, name=name))
         previous = match.end()
     return found
@@ -141,7 +161,7 @@ class Stream:
     def __init__(self, source: str, language: str, caption: bool = True) -> None:
         self.source = source
         self.language = language
-        self.caption = caption    # a caption: kept when hidden, paced, skips when far behind
+        self.caption = caption  # a caption: kept when hidden, paced, skips when far behind
         self.text = ""
         self.speaker = ""
         self.tokens: list[Token] = []
@@ -190,8 +210,11 @@ class Stream:
         if waiting is None:
             return False
         first = self.tokens[waiting]
-        self.pending.append(Piece(self.text[first.start:], self.speaker,
-                                  [(token.word, token.arrived) for token in self.tokens[waiting:]]))
+        self.pending.append(
+            Piece(
+                self.text[first.start :], self.speaker, [(token.word, token.arrived) for token in self.tokens[waiting:]]
+            )
+        )
         for token in self.tokens[waiting:]:
             token.said = True
         return True
@@ -206,12 +229,17 @@ class Stream:
         result: list[Token] = []
         for index in range(common):
             result.append(self._moved(old[index], new[index]))
-        matcher = SequenceMatcher(None, [token.word for token in old[common:]],
-                                  [token.word for token in new[common:]], autojunk=False)
-        opcodes = [(tag, i1 + common, i2 + common, j1 + common, j2 + common)
-                   for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
-        said_in_new = common if heard <= common else next(
-            (j1 + min(heard - i1, j2 - j1) for _, i1, i2, j1, j2 in opcodes if i1 <= heard <= i2), len(new))
+        matcher = SequenceMatcher(
+            None, [token.word for token in old[common:]], [token.word for token in new[common:]], autojunk=False
+        )
+        opcodes = [
+            (tag, i1 + common, i2 + common, j1 + common, j2 + common) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
+        said_in_new = (
+            common
+            if heard <= common
+            else next((j1 + min(heard - i1, j2 - j1) for _, i1, i2, j1, j2 in opcodes if i1 <= heard <= i2), len(new))
+        )
         for tag, i1, i2, j1, j2 in opcodes:
             if tag == "equal":
                 result += [self._moved(old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2))]
@@ -220,17 +248,18 @@ class Stream:
             if i2 == heard and j2 - j1 > i2 - i1:
                 # The last said words changed and words were added: the words in their place are
                 # a revision only when it matters (a correction), else all are said as new words.
-                last = j1 + (i2 - i1) if matters(old[i1:i2] + new[j1:j1 + i2 - i1]) else j1
+                last = j1 + (i2 - i1) if matters(old[i1:i2] + new[j1 : j1 + i2 - i1]) else j1
             fresh = new[j1:last]
-            if i1 < heard and i2 <= heard and (fresh or tag == "delete"):   # words already said were revised
+            if i1 < heard and i2 <= heard and (fresh or tag == "delete"):  # words already said were revised
                 for token in fresh:
                     token.said = True
-                if tag == "delete" and i1 == 0:     # the oldest text scrolled out of a rolling buffer
+                if tag == "delete" and i1 == 0:  # the oldest text scrolled out of a rolling buffer
                     continue
                 if matters(old[i1:i2] + fresh):
                     said = self._correction_span(text, new, j1, last, said_in_new, tag == "insert")
-                    self.pending.append(Piece(said, self.speaker, [(token.word, t) for token in fresh],
-                                              correction=True))
+                    self.pending.append(
+                        Piece(said, self.speaker, [(token.word, t) for token in fresh], correction=True)
+                    )
                     notes.append(f"said words revised: correction queued ({said})")
                 else:
                     notes.append("said words revised: not repeated (no number, direction, negation or name changed)")
@@ -248,21 +277,25 @@ class Stream:
         """The revised words as a correction says them: the changed words; words put in are said
         with the said words after them up to the end of their phrase (at most four); a CJK
         numeral with the numerals and unit after it; at least two characters of CJK text."""
-        if j1 == j2:                    # words were taken out: say the words around the gap
+        if j1 == j2:  # words were taken out: say the words around the gap
             j1, j2 = max(j1 - 1, 0), min(j1 + 1, len(tokens))
         end = j2
         cjk = all(len(token.word) == 1 and not token.word.isascii() for token in tokens[j1:j2])
         if inserted:
-            while end < min(len(tokens), said, j2 + 4) and not _PHRASE_END.search(text, tokens[end - 1].end,
-                                                                                  tokens[end].start):
+            while end < min(len(tokens), said, j2 + 4) and not _PHRASE_END.search(
+                text, tokens[end - 1].end, tokens[end].start
+            ):
                 end += 1
         elif cjk:
-            while end < min(len(tokens), said) and len(tokens[end].word) == 1 and (
-                    tokens[end - 1].word in _CJK_NUMBERS or tokens[end].word in _CJK_UNITS or end - j1 < 2):
+            while (
+                end < min(len(tokens), said)
+                and len(tokens[end].word) == 1
+                and (tokens[end - 1].word in _CJK_NUMBERS or tokens[end].word in _CJK_UNITS or end - j1 < 2)
+            ):
                 end += 1
         if j1 >= len(tokens) or end <= j1:
             return ""
-        return text[tokens[j1].start:tokens[end - 1].end]
+        return text[tokens[j1].start : tokens[end - 1].end]
 
     # -- state -------------------------------------------------------------------------------
     def _said_count(self) -> int:
@@ -292,8 +325,13 @@ class Stream:
         times += [token.arrived for token in self.tokens[first:]] if first is not None else []
         return min(times, default=None)
 
-    def take(self, last_speaker: str, now: float, skip_after: float | None = None,
-             fastest: Callable[[str], float] | None = None) -> Formed:
+    def take(
+        self,
+        last_speaker: str,
+        now: float,
+        skip_after: float | None = None,
+        fastest: Callable[[str], float] | None = None,
+    ) -> Formed:
         """Hand everything waiting to the voice as one utterance, marking it said. With
         `skip_after`, a caption that is further behind than that skips to its newest
         sentence (corrections are kept). Behind is the later of how long its oldest waiting
@@ -325,13 +363,18 @@ class Stream:
         arrived since `recent`."""
         corrections = [piece for piece in pieces if piece.correction]
         carried = [piece for piece in pieces if not piece.correction]
-        if first is None:                                  # only pieces wait: keep the last one
+        if first is None:  # only pieces wait: keep the last one
             if len(carried) < 2:
                 return first, pieces, None
             lost = carried[:-1]
-            return first, corrections + carried[-1:], {
-                "text": " ".join(piece.text.strip() for piece in lost),
-                "words": sum(len(piece.arrived) for piece in lost)}
+            return (
+                first,
+                corrections + carried[-1:],
+                {
+                    "text": " ".join(piece.text.strip() for piece in lost),
+                    "words": sum(len(piece.arrived) for piece in lost),
+                },
+            )
         live = self.tokens[first:]
         keep = self._newest_start(live, _SENTENCE_END) or self._newest_start(live, _PHRASE_END)
         if keep is None:
@@ -341,11 +384,17 @@ class Stream:
         keep = keep or 0
         lost_text = [piece.text.strip() for piece in carried]
         if keep:
-            lost_text.append(self.text[live[0].start:live[keep].start].strip())
+            lost_text.append(self.text[live[0].start : live[keep].start].strip())
         for token in live[:keep]:
             token.said = True
-        return first + keep, corrections, {"text": " ".join(part for part in lost_text if part),
-                                           "words": sum(len(piece.arrived) for piece in carried) + keep}
+        return (
+            first + keep,
+            corrections,
+            {
+                "text": " ".join(part for part in lost_text if part),
+                "words": sum(len(piece.arrived) for piece in carried) + keep,
+            },
+        )
 
     def _newest_start(self, live: list[Token], ends: re.Pattern[str]) -> int | None:
         """Index in `live` of the first word after the last mark of `ends` between two of its words."""
@@ -363,8 +412,9 @@ class Stream:
         length = 0
         speaker = last_speaker
 
-        def add(raw: str, arrivals: list[tuple[str, float]], tokens: list[Token], who: str,
-                correction: bool = False) -> None:
+        def add(
+            raw: str, arrivals: list[tuple[str, float]], tokens: list[Token], who: str, correction: bool = False
+        ) -> None:
             nonlocal length, speaker
             lead = ""
             if who and who != speaker:
@@ -375,15 +425,18 @@ class Stream:
             if not any(char.isalnum() for char in said):
                 return
             prefix = correction_word if correction else ""
-            if correction and said[-1].isalnum():       # a correction is a sentence of its own
+            if correction and said[-1].isalnum():  # a correction is a sentence of its own
                 said += "。" if primary(language) in ("zh", "ja") else "."
             joint = "" if not parts or primary(language) in ("zh", "ja") else " "
             at = length + len(joint) + len(lead) + len(prefix)
             phrases.append(Phrase(length + len(joint), Piece(raw, who, list(arrivals), correction)))
             for index, (word, arrived) in enumerate(arrivals):
                 offset = tokens[index].start - tokens[0].start if tokens else raw.find(word)
-                words.append(Word(word, arrived, at + round(max(offset, 0) / max(len(raw), 1) * len(said)),
-                                  correction=correction))
+                words.append(
+                    Word(
+                        word, arrived, at + round(max(offset, 0) / max(len(raw), 1) * len(said)), correction=correction
+                    )
+                )
             text = joint + lead + prefix + said
             parts.append(text)
             length += len(text)
@@ -396,7 +449,7 @@ class Stream:
             used = 0
             for raw, _ in _phrases(piece.text):
                 count = len(TOKEN.findall(raw))
-                add(raw, piece.arrived[used:used + count], [], piece.speaker)
+                add(raw, piece.arrived[used : used + count], [], piece.speaker)
                 used += count
         if first is not None:
             live = self.tokens[first:]

@@ -3,20 +3,24 @@
 A template turns a widget's fields into one sentence. The change tracker decides when it is
 said; these functions only decide the words.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from hud.speech.language import detect, template_language
 from hud.speech.normalize import join_clauses, money, speakable, spoken_number
 from hud.widgets.base import Widget
 from hud.widgets.formatting import round_distance
+from hud.widgets.nav_arrow import NavArrow
+from hud.widgets.notification import Notification
+from hud.widgets.price_card import PriceCard
 from hud.widgets.primitives import Text
 
-NAV_THRESHOLDS_M = (1000.0, 500.0, 200.0, 50.0)   # distances navigation announces again, largest first
-NOW_M = 10.0         # at or under this, the maneuver is announced as "now"
-IMMINENT_M = 50.0    # at or under this, a maneuver interrupts other speech
+NAV_THRESHOLDS_M = (1000.0, 500.0, 200.0, 50.0)  # distances navigation announces again, largest first
+NOW_M = 10.0  # at or under this, the maneuver is announced as "now"
+IMMINENT_M = 50.0  # at or under this, a maneuver interrupts other speech
 
 # maneuver -> (English verb phrase, Chinese verb phrase)
 MANEUVER_WORDS: dict[str, tuple[str, str]] = {
@@ -31,21 +35,24 @@ MANEUVER_WORDS: dict[str, tuple[str, str]] = {
     "roundabout": ("at the roundabout, take the {ordinal} exit", "进入环岛，从第{number}出口离开"),
     "arrive": ("arrive at your destination", "到达目的地"),
 }
-MANEUVER_EARCONS = {"slight-left": "turn-left", "left": "turn-left", "sharp-left": "turn-left", "u-turn": "turn-left",
-                    "slight-right": "turn-right", "right": "turn-right", "sharp-right": "turn-right",
-                    "arrive": "arrival"}
+MANEUVER_EARCONS = {
+    "slight-left": "turn-left",
+    "left": "turn-left",
+    "sharp-left": "turn-left",
+    "u-turn": "turn-left",
+    "slight-right": "turn-right",
+    "right": "turn-right",
+    "sharp-right": "turn-right",
+    "arrive": "arrival",
+}
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 # Words that open notification titles and are not names: said in lower case after the app.
-_COMMON_TITLE_WORDS = frozenset("""payment paid new your you gate flight order delivery delivered meeting reminder
+_COMMON_TITLE_WORDS = frozenset(
+    """payment paid new your you gate flight order delivery delivered meeting reminder
 message messages call missed package parcel boarding transfer refund received sent low battery update incoming
-upcoming train ride driver arriving arrived booking check price weather alert appointment invitation""".split())
+upcoming train ride driver arriving arrived booking check price weather alert appointment invitation""".split()
+)
 PAYMENT_APPS = ("alipay", "支付宝", "wechat pay", "微信支付", "taobao", "淘宝", "unionpay", "云闪付")
-
-
-def widget_language(widget: Widget, *texts: str | None, hint: str | None = None) -> str:
-    """The language of a widget's words: its `lang` field if it has one, else detected."""
-    lang = hint or (getattr(widget, "lang", None) if "lang" in widget.props else None)
-    return detect(" ".join(text for text in texts if text), lang)
 
 
 # -- navigation ---------------------------------------------------------------------------------
@@ -61,12 +68,12 @@ def distance_words(metres: float, language: str) -> str:
     return f"{number} {word}" if number == "1" else f"{number} {word}s"
 
 
-def nav_instruction(widget: Widget, language: str, distance_m: float, first: bool = False) -> str:
+def nav_instruction(widget: NavArrow, language: str, distance_m: float, first: bool = False) -> str:
     """'In 120 metres, turn left onto Wensan Road' / '前方120米左转，进入文三路'; 'now' at NOW_M or closer."""
     zh = template_language(language) == "zh"
     maneuver = widget.maneuver
     verb_en, verb_zh = MANEUVER_WORDS[maneuver]
-    if maneuver == "roundabout" and widget.exit is None:   # no exit given: do not guess one
+    if maneuver == "roundabout" and widget.exit is None:  # no exit given: do not guess one
         verb_en, verb_zh = "enter the roundabout", "进入环岛"
     elif maneuver == "roundabout":
         verb_en = verb_en.format(ordinal=_ORDINALS[widget.exit - 1])
@@ -78,8 +85,11 @@ def nav_instruction(widget: Widget, language: str, distance_m: float, first: boo
         if maneuver == "straight":
             sentence = f"沿{street}直行{far}" if street else f"直行{far}"
         elif maneuver == "arrive":
-            sentence = (f"已到达{street}" if street else "已到达目的地") if now else \
-                (f"前方{far}到达{street}" if street else f"前方{far}到达目的地")
+            sentence = (
+                (f"已到达{street}" if street else "已到达目的地")
+                if now
+                else (f"前方{far}到达{street}" if street else f"前方{far}到达目的地")
+            )
         else:
             lead = "现在" if now else f"前方{far}"
             sentence = lead + verb_zh + (f"，进入{street}" if street else "")
@@ -113,13 +123,59 @@ def nav_bucket(distance_m: float) -> int:
 _MODEL = re.compile(r"\d")
 
 
-MODEL_SUFFIXES = frozenset({"pro", "max", "plus", "ultra", "mini", "lite", "air", "se", "neo", "fe", "note",
-                            "fold", "flip", "edge", "s", "x", "+"})
+MODEL_SUFFIXES = frozenset(
+    {
+        "pro",
+        "max",
+        "plus",
+        "ultra",
+        "mini",
+        "lite",
+        "air",
+        "se",
+        "neo",
+        "fe",
+        "note",
+        "fold",
+        "flip",
+        "edge",
+        "s",
+        "x",
+        "+",
+    }
+)
 
 
 # A number with one of these units is a quantity ("250 g", "500ml"), not a model number.
-QUANTITY_UNITS = frozenset({"g", "kg", "mg", "ml", "l", "cl", "cm", "mm", "m", "oz", "lb", "lbs", "gb", "tb", "mb",
-                            "w", "mah", "in", "inch", "pcs", "pack", "克", "千克", "毫升", "升"})
+QUANTITY_UNITS = frozenset(
+    {
+        "g",
+        "kg",
+        "mg",
+        "ml",
+        "l",
+        "cl",
+        "cm",
+        "mm",
+        "m",
+        "oz",
+        "lb",
+        "lbs",
+        "gb",
+        "tb",
+        "mb",
+        "w",
+        "mah",
+        "in",
+        "inch",
+        "pcs",
+        "pack",
+        "克",
+        "千克",
+        "毫升",
+        "升",
+    }
+)
 _NUMBER_UNIT = re.compile(r"^\d+(?:[.,]\d+)?([^\d.,]+)$")
 
 
@@ -156,6 +212,7 @@ def short_product_name(product: str) -> str:
 def price_card_text(widget: Widget, language: str) -> str:
     """'Sony WH-1000XM5, 2,199 yuan on Taobao, 300 less than JD' /
     '索尼 WH-1000XM5，淘宝2199元，比京东便宜300元'."""
+    assert isinstance(widget, PriceCard), "TEMPLATES maps price_card to this template"
     zh = template_language(language) == "zh"
     lang = "zh" if zh else "en"
     name = speakable(widget.short_name or short_product_name(widget.product), lang)
@@ -171,7 +228,9 @@ def price_card_text(widget: Widget, language: str) -> str:
             saving = reference["price"] - widget.price
             if saving > 0:
                 amount = _amount(saving, widget.currency, lang)
-                parts.append(f"比{reference['store']}便宜{amount}" if zh else f"{amount} less than {reference['store']}")
+                parts.append(
+                    f"比{reference['store']}便宜{amount}" if zh else f"{amount} less than {reference['store']}"
+                )
             else:
                 parts.append(f"和{reference['store']}一样" if zh else f"the same as {reference['store']}")
         else:
@@ -188,12 +247,15 @@ def _amount(value: float, currency: str, language: str) -> str:
 # -- notification -------------------------------------------------------------------------------
 def notification_text(widget: Widget, language: str) -> str:
     """'Alipay: payment complete, 4 yuan, Hangzhou Metro' / '支付宝：支付成功，4元，杭州地铁'."""
+    assert isinstance(widget, Notification), "TEMPLATES maps notification to this template"
     zh = template_language(language) == "zh"
     lang = "zh" if zh else "en"
     title = speakable(widget.title, lang)
     first = title.split(" ", 1)[0].rstrip(",:;.!")
     if not zh and first.lower() in _COMMON_TITLE_WORDS and first[:1].isupper() and first[1:].islower():
-        title = title[0].lower() + title[1:]  # "Alipay: payment complete", as said in one breath (names keep their capital)
+        title = (
+            title[0].lower() + title[1:]
+        )  # "Alipay: payment complete", as said in one breath (names keep their capital)
     rest = join_clauses([title, speakable(widget.body or "", lang)], lang)
     rest = rest.replace("：", "，") if zh else rest.replace(": ", ", ")  # one colon, after the app
     app = speakable(widget.app, lang)
@@ -202,7 +264,7 @@ def notification_text(widget: Widget, language: str) -> str:
     return f"{app}：{rest}" if zh else f"{app}: {rest}"
 
 
-def notification_earcon(widget: Widget) -> str:
+def notification_earcon(widget: Notification) -> str:
     """The earcon a notification opens with: its `earcon` field, else payment for wallet icons and
     payment apps, else the notification chime."""
     if widget.earcon:

@@ -8,6 +8,7 @@ espeak-ng reads a script its voice does not know as "Chinese letter, Chinese let
 `Engine.synthesize` splits text into runs by script (`script_runs`) and speaks each run with a
 voice that reads it.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -23,10 +24,10 @@ import threading
 import unicodedata
 import wave
 from collections import OrderedDict
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from ctypes import CFUNCTYPE, POINTER, c_char_p, c_int, c_short, c_size_t, c_uint, c_void_p
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from fontTools import unicodedata as ftunicodedata
@@ -53,9 +54,9 @@ STEADY_VARIANT = "hud-steady"
 # second at 175, far slower than people speak (about 5); at 240 they say 5.0, and 8 at 1.5x.
 DEFAULT_WPM = 190
 VOICE_WPM: dict[str, int] = {"cmn": 240, "yue": 240, "hak": 240}
-RATE_STEP = 0.05   # speeds are multiples of this (so a few clips serve every speed, cached)
+RATE_STEP = 0.05  # speeds are multiples of this (so a few clips serve every speed, cached)
 MIN_RATE, MAX_RATE = 0.5, 3.0
-ESPEAK_WPM = (80, 500)   # what espeak-ng accepts
+ESPEAK_WPM = (80, 500)  # what espeak-ng accepts
 _STEADY_FILE = "language variant\nname hud-steady\nflutter 0\n"
 
 
@@ -65,19 +66,86 @@ class SpeechEngineError(HudError):
 
 # Language code (lower case) -> espeak-ng voice name (a file name under espeak-ng-data/lang).
 VOICES: dict[str, str] = {
-    "en": "en", "en-gb": "en", "en-us": "en-us",  # "en" is English (Great Britain)
-    "zh": "cmn", "cmn": "cmn", "zh-hk": "yue", "zh-mo": "yue", "yue": "yue", "hak": "hak",
-    "ja": "ja", "ko": "ko", "ar": "ar", "he": "he", "iw": "he", "fa": "fa", "ur": "ur",
-    "hi": "hi", "mr": "mr", "ne": "ne", "bn": "bn", "ta": "ta", "te": "te", "kn": "kn",
-    "ml": "ml", "gu": "gu", "pa": "pa", "si": "si", "th": "th", "vi": "vi", "my": "my",
-    "ru": "ru", "uk": "uk", "be": "be", "bg": "bg", "mk": "mk", "sr": "sr", "kk": "kk",
-    "el": "el", "tr": "tr", "az": "az", "ka": "ka", "hy": "hy", "am": "am",
-    "fr": "fr", "fr-be": "fr-be", "fr-ch": "fr-ch", "de": "de", "nl": "nl", "af": "af",
-    "es": "es", "es-419": "es-419", "es-mx": "es-419", "it": "it", "ca": "ca", "eu": "eu",
-    "pt": "pt", "pt-br": "pt-br", "ro": "ro", "pl": "pl", "cs": "cs", "sk": "sk",
-    "hu": "hu", "fi": "fi", "et": "et", "lv": "lv", "lt": "lt", "hr": "hr", "bs": "bs",
-    "sl": "sl", "sq": "sq", "sv": "sv", "da": "da", "nb": "nb", "no": "nb", "is": "is",
-    "cy": "cy", "ga": "ga", "id": "id", "ms": "ms", "sw": "sw",
+    "en": "en",
+    "en-gb": "en",
+    "en-us": "en-us",  # "en" is English (Great Britain)
+    "zh": "cmn",
+    "cmn": "cmn",
+    "zh-hk": "yue",
+    "zh-mo": "yue",
+    "yue": "yue",
+    "hak": "hak",
+    "ja": "ja",
+    "ko": "ko",
+    "ar": "ar",
+    "he": "he",
+    "iw": "he",
+    "fa": "fa",
+    "ur": "ur",
+    "hi": "hi",
+    "mr": "mr",
+    "ne": "ne",
+    "bn": "bn",
+    "ta": "ta",
+    "te": "te",
+    "kn": "kn",
+    "ml": "ml",
+    "gu": "gu",
+    "pa": "pa",
+    "si": "si",
+    "th": "th",
+    "vi": "vi",
+    "my": "my",
+    "ru": "ru",
+    "uk": "uk",
+    "be": "be",
+    "bg": "bg",
+    "mk": "mk",
+    "sr": "sr",
+    "kk": "kk",
+    "el": "el",
+    "tr": "tr",
+    "az": "az",
+    "ka": "ka",
+    "hy": "hy",
+    "am": "am",
+    "fr": "fr",
+    "fr-be": "fr-be",
+    "fr-ch": "fr-ch",
+    "de": "de",
+    "nl": "nl",
+    "af": "af",
+    "es": "es",
+    "es-419": "es-419",
+    "es-mx": "es-419",
+    "it": "it",
+    "ca": "ca",
+    "eu": "eu",
+    "pt": "pt",
+    "pt-br": "pt-br",
+    "ro": "ro",
+    "pl": "pl",
+    "cs": "cs",
+    "sk": "sk",
+    "hu": "hu",
+    "fi": "fi",
+    "et": "et",
+    "lv": "lv",
+    "lt": "lt",
+    "hr": "hr",
+    "bs": "bs",
+    "sl": "sl",
+    "sq": "sq",
+    "sv": "sv",
+    "da": "da",
+    "nb": "nb",
+    "no": "nb",
+    "is": "is",
+    "cy": "cy",
+    "ga": "ga",
+    "id": "id",
+    "ms": "ms",
+    "sw": "sw",
 }
 
 # ISO 15924 script -> (voice for runs in it, voices that read it themselves). Han goes to cmn even
@@ -109,8 +177,9 @@ _SCRIPTS: dict[str, tuple[str, frozenset[str]]] = {
 _UNSPOKEN = {"ja": str.maketrans("", "", "ー")}  # the ja voice says "Japanese letter" for ー
 # Never handed to espeak-ng: lone surrogates (not text: they cannot be encoded), controls, and
 # the bidi controls and noncharacters no voice can say.
-_UNSAYABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                        "\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]")
+_UNSAYABLE = re.compile(
+    "[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]"
+)
 # Where a long text may be cut into pieces, best first: after a sentence, after a clause, at a space.
 _PIECE_CUTS = (re.compile(r"[.!?…。！？]+[\"'”’)\]」』）]*\s*"), re.compile(r"[,;:，；：、]\s*"), re.compile(r"\s+"))
 
@@ -163,7 +232,7 @@ def speech_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
         if not cut:
             cut = limit
             while cut > 1 and unicodedata.category(text[cut])[0] == "M":
-                cut -= 1          # a combining mark stays with its base
+                cut -= 1  # a combining mark stays with its base
         pieces.append(text[:cut])
         text = text[cut:]
     pieces.append(text)
@@ -243,7 +312,7 @@ class _Library:
         self._callback = _SYNTH_CALLBACK(self._collect)  # referenced here so it outlives every call
         lib.espeak_SetSynthCallback(self._callback)
         self._voice: str | None = None
-        self.variant: str | None = None   # voice variant added to every voice name
+        self.variant: str | None = None  # voice variant added to every voice name
 
     def _message(self, status: int) -> str:
         text = ctypes.create_string_buffer(512)
@@ -278,10 +347,11 @@ class _Library:
                 self._voice = None
                 name = f"{voice}+{self.variant}" if self.variant else voice
                 if (code := self._lib.espeak_SetVoiceByName(name.encode())) != 0:
-                    raise SpeechEngineError(f"espeak-ng has no voice {voice!r} (error {code}; "
-                                            "use a name from hud.speech.tts.VOICES)")
+                    raise SpeechEngineError(
+                        f"espeak-ng has no voice {voice!r} (error {code}; use a name from hud.speech.tts.VOICES)"
+                    )
                 self._voice = voice
-            self._lib.espeak_SetParameter(1, wpm, 0)   # espeakRATE, absolute
+            self._lib.espeak_SetParameter(1, wpm, 0)  # espeakRATE, absolute
             data = text.encode() + b"\0"
             self._chunks = []
             code = self._lib.espeak_Synth(data, len(data), 0, 1, 0, 1, None, None)  # POS_CHARACTER, UTF-8
@@ -355,8 +425,12 @@ class _Command:
     def render(self, text: str, voice: str, wpm: int = DEFAULT_WPM) -> np.ndarray:
         argument = " " + text if text.startswith("-") else text  # never read as an option
         try:
-            done = subprocess.run([self.program, "-v", voice, "-s", str(wpm), "--stdout", argument],
-                                  capture_output=True, timeout=60, check=False)
+            done = subprocess.run(
+                [self.program, "-v", voice, "-s", str(wpm), "--stdout", argument],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired) as error:
             raise SpeechEngineError(f"{self.program} failed: {_one_line(error)}") from None
         if done.returncode != 0:
@@ -391,7 +465,60 @@ def _trim(samples: np.ndarray, rate: int) -> np.ndarray:
         return samples[:0]
     loud = np.flatnonzero(level > 0.01 * peak)
     margin = round(MARGIN_S * rate)
-    return samples[max(loud[0] - margin, 0):loud[-1] + 1 + margin]
+    return samples[max(loud[0] - margin, 0) : loud[-1] + 1 + margin]
+
+
+class SpeechEngine(Protocol):
+    """What the narrator asks of a speech engine: `Engine`, or a `TimedEngine` around one."""
+
+    name: str
+    sample_rate: int
+
+    @property
+    def gap_samples(self) -> int: ...
+
+    def synthesize(self, text: str, language: str, rate: float = 1.0) -> np.ndarray: ...
+
+    def synthesize_piece(self, text: str, language: str, rate: float = 1.0) -> np.ndarray: ...
+
+    def piece_samples(self, piece: str, language: str, rate: float = 1.0) -> int: ...
+
+    def samples(self, text: str, language: str, rate: float = 1.0) -> int: ...
+
+
+Result = TypeVar("Result")
+
+
+class Timer(Protocol):
+    """Times a call (hud.profile.SpeechProfiler counts speech synthesis this way)."""
+
+    def timed(self, call: Callable[..., Result], *args: Any) -> Result: ...
+
+
+class TimedEngine:
+    """A speech engine that says what `engine` says, every call timed by `timer`."""
+
+    def __init__(self, engine: SpeechEngine, timer: Timer) -> None:
+        self.engine = engine
+        self.timer = timer
+        self.name = engine.name
+        self.sample_rate = engine.sample_rate
+
+    @property
+    def gap_samples(self) -> int:
+        return self.engine.gap_samples
+
+    def synthesize(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
+        return self.timer.timed(self.engine.synthesize, text, language, rate)
+
+    def synthesize_piece(self, text: str, language: str, rate: float = 1.0) -> np.ndarray:
+        return self.timer.timed(self.engine.synthesize_piece, text, language, rate)
+
+    def piece_samples(self, piece: str, language: str, rate: float = 1.0) -> int:
+        return self.timer.timed(self.engine.piece_samples, piece, language, rate)
+
+    def samples(self, text: str, language: str, rate: float = 1.0) -> int:
+        return self.timer.timed(self.engine.samples, text, language, rate)
 
 
 class Engine:

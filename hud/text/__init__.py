@@ -3,6 +3,7 @@
 `measure()` is the public API app developers use to fit text before sending it; it runs the
 same code the renderer runs, so its lines and widths are exactly what gets drawn.
 """
+
 from __future__ import annotations
 
 from hud.text.fonts import WEIGHTS, MissingGlyphWarning, font_dir
@@ -11,9 +12,18 @@ from hud.text.shaping import ShapedGlyph, ShapedLine, shape, shape_line, text_wi
 from hud.text.wrap import OVERFLOWS, TextBlock, TextLine, layout_text
 
 
-def measure(text: str, size_px: int = 24, *, width: int | None = None, weight: str = "regular",
-            max_lines: int = 0, overflow: str = "ellipsis", line_height: float = 1.25, lang: str = "",
-            direction: str = "auto") -> TextBlock:
+def measure(
+    text: str,
+    size_px: int = 24,
+    *,
+    width: int | None = None,
+    weight: str = "regular",
+    max_lines: int = 0,
+    overflow: str = "ellipsis",
+    line_height: float = 1.25,
+    lang: str = "",
+    direction: str = "auto",
+) -> TextBlock:
     """Lines and pixel widths the renderer will produce for `text` at `size_px` in `width` pixels.
 
     `lang` (e.g. "ja", "ar") picks language-specific glyph forms; `direction` is "auto"
@@ -33,6 +43,19 @@ def measure(text: str, size_px: int = 24, *, width: int | None = None, weight: s
     return layout_text(text, size_px, weight, width, max_lines, overflow, line_height, lang, direction)
 
 
-__all__ = ["measure", "layout_text", "shape", "shape_line", "text_width", "TextBlock", "TextLine", "ShapedGlyph",
-           "ShapedLine", "DIRECTIONS",
-           "MissingGlyphWarning", "WEIGHTS", "OVERFLOWS", "font_dir"]
+__all__ = [
+    "measure",
+    "layout_text",
+    "shape",
+    "shape_line",
+    "text_width",
+    "TextBlock",
+    "TextLine",
+    "ShapedGlyph",
+    "ShapedLine",
+    "DIRECTIONS",
+    "MissingGlyphWarning",
+    "WEIGHTS",
+    "OVERFLOWS",
+    "font_dir",
+]

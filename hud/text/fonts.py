@@ -1,12 +1,13 @@
 """Bundled fonts: per-script choice with a coverage fallback chain, HarfBuzz fonts for
 shaping and a FreeType glyph cache for rasterizing glyphs by id."""
+
 from __future__ import annotations
 
 import os
 import re
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import freetype
@@ -19,27 +20,57 @@ _LOAD_FLAGS = freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_TARGET_LIGHT
 
 # Font families, as file stems without the weight: `<family>-Regular.<ext>` / `-Bold`.
 FAMILIES: dict[str, str] = {
-    "NotoSans": "ttf", "NotoSansSC": "otf", "NotoSansJP": "otf", "NotoSansKR": "otf",
-    "NotoSansArabic": "ttf", "NotoSansHebrew": "ttf", "NotoSansDevanagari": "ttf",
-    "NotoSansBengali": "ttf", "NotoSansTamil": "ttf", "NotoSansThai": "ttf", "NotoEmoji": "ttf",
+    "NotoSans": "ttf",
+    "NotoSansSC": "otf",
+    "NotoSansJP": "otf",
+    "NotoSansKR": "otf",
+    "NotoSansArabic": "ttf",
+    "NotoSansHebrew": "ttf",
+    "NotoSansDevanagari": "ttf",
+    "NotoSansBengali": "ttf",
+    "NotoSansTamil": "ttf",
+    "NotoSansThai": "ttf",
+    "NotoEmoji": "ttf",
 }
 # Preferred families per ISO 15924 script; everything else falls back through FALLBACK_ORDER.
 SCRIPT_FAMILIES: dict[str, tuple[str, ...]] = {
-    "Latn": ("NotoSans",), "Grek": ("NotoSans",), "Cyrl": ("NotoSans",),
-    "Hani": ("NotoSansSC", "NotoSansJP"), "Hira": ("NotoSansSC", "NotoSansJP"),
-    "Kana": ("NotoSansSC", "NotoSansJP"), "Bopo": ("NotoSansSC",),
-    "Hang": ("NotoSansKR",), "Arab": ("NotoSansArabic",), "Hebr": ("NotoSansHebrew",),
-    "Deva": ("NotoSansDevanagari",), "Beng": ("NotoSansBengali",), "Taml": ("NotoSansTamil",),
+    "Latn": ("NotoSans",),
+    "Grek": ("NotoSans",),
+    "Cyrl": ("NotoSans",),
+    "Hani": ("NotoSansSC", "NotoSansJP"),
+    "Hira": ("NotoSansSC", "NotoSansJP"),
+    "Kana": ("NotoSansSC", "NotoSansJP"),
+    "Bopo": ("NotoSansSC",),
+    "Hang": ("NotoSansKR",),
+    "Arab": ("NotoSansArabic",),
+    "Hebr": ("NotoSansHebrew",),
+    "Deva": ("NotoSansDevanagari",),
+    "Beng": ("NotoSansBengali",),
+    "Taml": ("NotoSansTamil",),
     "Thai": ("NotoSansThai",),
 }
 # Japanese text draws Han with Japanese glyph forms first.
 LANGUAGE_FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
-    "ja": {"Hani": ("NotoSansJP", "NotoSansSC"), "Hira": ("NotoSansJP", "NotoSansSC"),
-           "Kana": ("NotoSansJP", "NotoSansSC")},
+    "ja": {
+        "Hani": ("NotoSansJP", "NotoSansSC"),
+        "Hira": ("NotoSansJP", "NotoSansSC"),
+        "Kana": ("NotoSansJP", "NotoSansSC"),
+    },
     "ko": {"Hani": ("NotoSansSC", "NotoSansJP")},
 }
-FALLBACK_ORDER = ("NotoSans", "NotoSansSC", "NotoSansJP", "NotoSansKR", "NotoSansArabic", "NotoSansHebrew",
-                  "NotoSansDevanagari", "NotoSansBengali", "NotoSansTamil", "NotoSansThai", "NotoEmoji")
+FALLBACK_ORDER = (
+    "NotoSans",
+    "NotoSansSC",
+    "NotoSansJP",
+    "NotoSansKR",
+    "NotoSansArabic",
+    "NotoSansHebrew",
+    "NotoSansDevanagari",
+    "NotoSansBengali",
+    "NotoSansTamil",
+    "NotoSansThai",
+    "NotoEmoji",
+)
 # Monochrome emoji, drawn as outlines like text. Last in the fallback chain, and tried first
 # for characters that `emoji_styles` says are shown as emoji.
 EMOJI_FAMILY = "NotoEmoji"
@@ -65,9 +96,9 @@ class Glyph:
     """A rendered glyph: coverage bitmap (uint8) and its placement relative to the pen."""
 
     bitmap: np.ndarray
-    left: int      # x of the bitmap's left edge from the glyph origin
-    top: int       # y of the bitmap's top edge above the baseline
-    advance: int   # hinted advance in whole pixels (for reference; layout uses HarfBuzz)
+    left: int  # x of the bitmap's left edge from the glyph origin
+    top: int  # y of the bitmap's top edge above the baseline
+    advance: int  # hinted advance in whole pixels (for reference; layout uses HarfBuzz)
 
 
 class Font:
@@ -133,13 +164,13 @@ def family_file(family: str, weight: str) -> str:
     return f"{family}-{'Bold' if weight == 'bold' else 'Regular'}.{FAMILIES[family]}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_font(name: str) -> Font:
     """Open a bundled font by file name (cached for the process)."""
     return Font(font_dir() / name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def family_font(family: str, weight: str) -> Font | None:
     """The bundled font of a family and weight, or None when that file is not bundled."""
     path = font_dir() / family_file(family, weight)
@@ -164,13 +195,14 @@ def emoji_style(text: str, index: int) -> bool:
     Emoji_Presentation (🚇, 👍, skin tones, regional indicators), is a tag character
     (subdivision flags) or is a pictograph right after a ZWJ (the ♀ of 🏃‍♀)."""
     following = text[index + 1] if index + 1 < len(text) else ""
-    if following in (_EMOJI_STYLE, _KEYCAP) or "\U0001F3FB" <= following <= "\U0001F3FF":
+    if following in (_EMOJI_STYLE, _KEYCAP) or "\U0001f3fb" <= following <= "\U0001f3ff":
         return True
     if following == _TEXT_STYLE:
         return False
     ch = text[index]
-    return _default_emoji(ch) or (index > 0 and text[index - 1] == _ZWJ and extended_pictographic(ch)
-                                  and _EMOJI_CANDIDATES.match(ch) is not None)
+    return _default_emoji(ch) or (
+        index > 0 and text[index - 1] == _ZWJ and extended_pictographic(ch) and _EMOJI_CANDIDATES.match(ch) is not None
+    )
 
 
 @lru_cache(maxsize=65536)

@@ -5,6 +5,7 @@ Algorithm (the unicode-bidi crate: embeddings, isolates, bracket pairs); script 
 from fontTools' copy of the Unicode Scripts data. Visual reordering of a line (L1-L2) is done
 per run here.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,7 @@ def sanitize(text: str) -> str:
     """Text the shaper can take: lone surrogates become U+FFFD, tabs spaces, other C0/C1
     controls (never visible) are dropped. Line separators are handled by the caller."""
     if not _UNSHAPEABLE.search(text):
-        return text             # the usual case, found at C speed
+        return text  # the usual case, found at C speed
     out = []
     for ch in text:
         cp = ord(ch)
@@ -131,8 +132,9 @@ def itemize(text: str, levels: tuple[int, ...], language: str, weight: str) -> l
     emoji = emoji_styles(text)
     fonts: list[Font] = []
     for index, ch in enumerate(text):
-        attaches = index > 0 and (ch in _JOINERS or unicodedata.category(ch) in ("Mn", "Me", "Mc")
-                                  or 0xFE00 <= ord(ch) <= 0xFE0F)
+        attaches = index > 0 and (
+            ch in _JOINERS or unicodedata.category(ch) in ("Mn", "Me", "Mc") or 0xFE00 <= ord(ch) <= 0xFE0F
+        )
         if attaches:
             fonts.append(fonts[-1])  # marks and joiners stay with their base's font
         else:
@@ -140,7 +142,10 @@ def itemize(text: str, levels: tuple[int, ...], language: str, weight: str) -> l
     start = 0
     for index in range(1, len(text) + 1):
         if index == len(text) or (levels[index], script_of[index], fonts[index]) != (
-                levels[start], script_of[start], fonts[start]):
+            levels[start],
+            script_of[start],
+            fonts[start],
+        ):
             runs.append(Run(start, index, levels[start], script_of[start], fonts[start]))
             start = index
     return runs

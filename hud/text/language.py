@@ -1,4 +1,5 @@
 """Which language a piece of text is in: for the words widgets draw and the templates speech says."""
+
 from __future__ import annotations
 
 # Scripts that name their language outright, checked in this order (kana before Han: Japanese
@@ -47,7 +48,7 @@ def detect(text: str, hint: str | None = None) -> str:
             if any(low <= point <= high for low, high in ranges):
                 weight[code] += _IDEOGRAPH_WEIGHT if code in _IDEOGRAPHIC else 1
                 break
-    if weight["ja"] and weight["zh"]:     # Japanese writes Han with kana
+    if weight["ja"] and weight["zh"]:  # Japanese writes Han with kana
         weight["ja"] += weight.pop("zh")
     best = max(weight, key=lambda code: weight[code])
     return best if weight[best] > latin else "en"

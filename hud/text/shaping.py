@@ -6,6 +6,7 @@ placed left to right in visual order. Positions are rounded to whole pixels once
 measuring and drawing agree exactly. Shaped lines are cached: a line that did not change is
 never shaped again.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -22,8 +23,8 @@ class ShapedGlyph(NamedTuple):
 
     font: Font
     gid: int
-    x: int        # left edge of the glyph's advance box, from the line's left end
-    y: int        # vertical offset, pixels up from the baseline (marks)
+    x: int  # left edge of the glyph's advance box, from the line's left end
+    y: int  # vertical offset, pixels up from the baseline (marks)
     advance: int
     cluster: int  # index of the first character of the glyph's source text
 
@@ -34,7 +35,7 @@ class ShapedLine(NamedTuple):
     text: str
     glyphs: tuple[ShapedGlyph, ...]
     width: int
-    rtl: bool     # the paragraph's base direction is right-to-left
+    rtl: bool  # the paragraph's base direction is right-to-left
 
 
 class ShapeStats:
@@ -44,8 +45,14 @@ class ShapeStats:
     chars = 0
 
 
-def shape_line(text: str, size_px: int, weight: str = "regular", language: str = "",
-               levels: tuple[int, ...] | None = None, base: int | None = None) -> ShapedLine:
+def shape_line(
+    text: str,
+    size_px: int,
+    weight: str = "regular",
+    language: str = "",
+    levels: tuple[int, ...] | None = None,
+    base: int | None = None,
+) -> ShapedLine:
     """Shape one line (no line breaks inside). `levels` and `base` come from the paragraph
     the line belongs to; without them the line is its own paragraph."""
     text = sanitize(text)
@@ -57,8 +64,9 @@ def shape_line(text: str, size_px: int, weight: str = "regular", language: str =
 
 
 @lru_cache(maxsize=8192)
-def _shape_cached(text: str, size_px: int, weight: str, language: str, levels: tuple[int, ...],
-                  base: int) -> ShapedLine:
+def _shape_cached(
+    text: str, size_px: int, weight: str, language: str, levels: tuple[int, ...], base: int
+) -> ShapedLine:
     ShapeStats.lines += 1
     ShapeStats.chars += len(text)
     codepoints = [ord(ch) for ch in text]
@@ -82,8 +90,9 @@ def _shape_cached(text: str, size_px: int, weight: str, language: str, levels: t
                 warn_missing(codepoints[info.cluster])
             left = round((pen + position.x_offset) / 64)
             advance = round((pen + position.x_advance) / 64) - round(pen / 64)
-            glyphs.append(ShapedGlyph(run.font, info.codepoint, left, round(position.y_offset / 64), advance,
-                                      info.cluster))
+            glyphs.append(
+                ShapedGlyph(run.font, info.codepoint, left, round(position.y_offset / 64), advance, info.cluster)
+            )
             pen += position.x_advance
     return ShapedLine(text, tuple(glyphs), round(pen / 64), bool(base % 2))
 

@@ -10,14 +10,16 @@ Time is linear in the text's length: the paragraph is shaped once, in pieces, to
 where each line ends; each line is then shaped whole a few times near that guess, so no
 search ever shapes more than about a line, however long the paragraph or a word in it.
 """
+
 from __future__ import annotations
 
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate, takewhile
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from hud.text.itemize import base_level, bidi_levels, char_script, sanitize
 from hud.text.segment import grapheme_boundaries, line_breaks
@@ -28,16 +30,18 @@ OVERFLOWS = ("ellipsis", "clip", "keep-end")
 SCROLLBACK = 3  # lines kept above a keep-end block, for scroll animations
 REPR_LINES = 12  # lines a TextBlock's repr lists
 # Never at the start of a line, even where a word has to be cut between graphemes.
-NO_START = frozenset("、。，．,.：:；;？?！!）)］]｝}」』】〉》〕〗〙〛’”»›…‥ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ・%‰℃°′″")
+NO_START = frozenset(
+    "、。，．,.：:；;？?！!）)］]｝}」』】〉》〕〗〙〛’”»›…‥ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ・%‰℃°′″"
+)
 # Never at the end of a line.
 NO_END = frozenset("（(［[｛{「『【〈《〔〖〘〚‘“«‹$¥￥£€#")
 _PARAGRAPHS = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 # Scripts written without spaces between words (Korean, in Hangul, uses spaces).
 UNSPACED_SCRIPTS = frozenset(("Hani", "Hira", "Kana", "Bopo", "Thai", "Laoo", "Khmr", "Mymr"))
-_CLOSING = NO_START | frozenset("،؛؟۔।॥")   # no word space before these
-_OPENING = NO_END | frozenset("¿¡")          # nor after these
-PIECE_CHARS = 256   # a paragraph is shaped in pieces of about this many characters to estimate widths
-_SPACES = " \u3000"   # not drawn at the end of a line
+_CLOSING = NO_START | frozenset("،؛؟۔।॥")  # no word space before these
+_OPENING = NO_END | frozenset("¿¡")  # nor after these
+PIECE_CHARS = 256  # a paragraph is shaped in pieces of about this many characters to estimate widths
+_SPACES = " \u3000"  # not drawn at the end of a line
 
 
 class TextLine(NamedTuple):
@@ -47,7 +51,7 @@ class TextLine(NamedTuple):
     width: int
     glyphs: tuple[ShapedGlyph, ...] = ()
     rtl: bool = False  # its paragraph runs right to left (aligns right by default)
-    start: int = 0     # index in the laid-out text of the line's first character
+    start: int = 0  # index in the laid-out text of the line's first character
 
     def __repr__(self) -> str:
         extra = (", rtl=True" if self.rtl else "") + (f", start={self.start}" if self.start else "")
@@ -96,10 +100,10 @@ class TextBlock(NamedTuple):
     width: int
     height: int
     line_height: int
-    baseline: int      # from the top of a line to its baseline
+    baseline: int  # from the top of a line to its baseline
     size_px: int
     weight: str
-    truncated: bool    # lines or characters were cut to fit
+    truncated: bool  # lines or characters were cut to fit
     above: tuple[TextLine, ...] = ()  # with keep-end: the lines just above the kept ones (for scrolling)
 
     def __repr__(self) -> str:
@@ -108,8 +112,10 @@ class TextBlock(NamedTuple):
         if len(self.lines) > REPR_LINES:
             shown.append(f"... {len(self.lines) - REPR_LINES} more")
         above = f", {len(self.above)} above" if self.above else ""
-        return (f"TextBlock([{', '.join(shown)}], width={self.width}, height={self.height}, "
-                f"size_px={self.size_px}, {self.weight}, truncated={self.truncated}{above})")
+        return (
+            f"TextBlock([{', '.join(shown)}], width={self.width}, height={self.height}, "
+            f"size_px={self.size_px}, {self.weight}, truncated={self.truncated}{above})"
+        )
 
 
 def is_hangul(ch: str) -> bool:
@@ -120,10 +126,6 @@ def is_hangul(ch: str) -> bool:
 def is_han_or_kana(ch: str) -> bool:
     cp = ord(ch)
     return 0x3040 <= cp <= 0x30FF or 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF
-
-
-def is_thai(ch: str) -> bool:
-    return 0x0E00 <= ord(ch) <= 0x0E7F
 
 
 def graphemes(text: str) -> list[str]:
@@ -161,12 +163,12 @@ def _chunks(paragraph: str) -> list[str]:
     for match in _CHUNK_END.finditer(paragraph):
         before = match.start() - 1
         while before > 0 and unicodedata.category(paragraph[before]).startswith("M"):
-            before -= 1                 # a combining mark takes the class of its base (UAX #14 LB9)
+            before -= 1  # a combining mark takes the class of its base (UAX #14 LB9)
         if paragraph[before] in _NO_BREAK_AFTER:
             continue
         if match.end() < len(paragraph) and paragraph[match.end()] in NO_START:
-            continue                    # a non-starter (ー, 々, small kana) never begins a line
-        chunks.extend(_split_ideographs(paragraph[start:match.end()]))
+            continue  # a non-starter (ー, 々, small kana) never begins a line
+        chunks.extend(_split_ideographs(paragraph[start : match.end()]))
         start = match.end()
     chunks.extend(_split_ideographs(paragraph[start:]))
     return chunks
@@ -203,8 +205,9 @@ def _chunk_breaks(chunk: str) -> tuple[int, ...]:
         # (digits and Latin letters attached to Hangul belong to the word). Han and kana next
         # to Hangul keep their own breaks.
         before, after = chunk[index - 1], chunk[index]
-        if (is_hangul(before) or is_hangul(after)) and not (before.isspace() or after.isspace()
-                                                            or is_han_or_kana(before) or is_han_or_kana(after)):
+        if (is_hangul(before) or is_hangul(after)) and not (
+            before.isspace() or after.isspace() or is_han_or_kana(before) or is_han_or_kana(after)
+        ):
             points.discard(index)
     points.update(_thai_word_breaks(chunk))
     return tuple(sorted(points))
@@ -268,7 +271,7 @@ class _Paragraph:
     def grapheme_bounds(self, start: int, end: int) -> list[int]:
         """Grapheme boundaries in (start, end]."""
         bounds = self.bounds
-        return bounds[bisect.bisect_right(bounds, start):bisect.bisect_right(bounds, end)]
+        return bounds[bisect.bisect_right(bounds, start) : bisect.bisect_right(bounds, end)]
 
     def shape(self, start: int, end: int, suffix: str = "") -> ShapedLine:
         text = self.text[start:end]
@@ -335,16 +338,25 @@ class _Paragraph:
                 yield start, len(text)
                 return
             end = edges[bisect.bisect_right(edges, target) - 1]
-            if end <= start:      # one word longer than a piece: cut it between graphemes
+            if end <= start:  # one word longer than a piece: cut it between graphemes
                 index = bisect.bisect_right(bounds, target) - 1
                 end = bounds[index] if bounds[index] > start else bounds[index + 1]
             yield start, end
             start = end
 
 
-def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int | None = None,
-                max_lines: int = 0, overflow: str = "ellipsis", line_height: float = 1.25,
-                language: str = "", direction: str = "auto", back: int = 0) -> TextBlock:
+def layout_text(
+    text: str,
+    size_px: int,
+    weight: str = "regular",
+    max_width: int | None = None,
+    max_lines: int = 0,
+    overflow: str = "ellipsis",
+    line_height: float = 1.25,
+    language: str = "",
+    direction: str = "auto",
+    back: int = 0,
+) -> TextBlock:
     """Wrap `text` into lines no wider than `max_width` pixels (None: no wrapping).
 
     With overflow "keep-end", `back` scrolls that many lines back from the newest.
@@ -363,11 +375,11 @@ def layout_text(text: str, size_px: int, weight: str = "regular", max_width: int
     spans = paragraphs
     above: tuple[TextLine, ...] = ()
     if overflow == "keep-end" and back and max_lines:
-        spans = spans[:max(max_lines, len(spans) - back)]
+        spans = spans[: max(max_lines, len(spans) - back)]
     if max_lines and len(spans) > max_lines:
         truncated = True
         if overflow == "keep-end":
-            above = tuple(p.line(a, b) for p, a, b in spans[max(0, len(spans) - max_lines - SCROLLBACK):-max_lines])
+            above = tuple(p.line(a, b) for p, a, b in spans[max(0, len(spans) - max_lines - SCROLLBACK) : -max_lines])
         spans = spans[-max_lines:] if overflow == "keep-end" else spans[:max_lines]
     for index, (paragraph, start, end) in enumerate(spans):
         line = paragraph.line(start, end)
@@ -386,7 +398,7 @@ def _split_paragraphs(text: str) -> Iterator[tuple[int, str]]:
     """Each paragraph of `text` (without its separator) and where it starts."""
     start = 0
     for match in _PARAGRAPHS.finditer(text):
-        yield start, text[start:match.start()]
+        yield start, text[start : match.start()]
         start = match.end()
     yield start, text[start:]
 
@@ -466,8 +478,11 @@ def _furthest_fit(paragraph: _Paragraph, edges: tuple[int, ...], start: int, ind
     guess, so a line costs a few shapes of about its own length.
     """
     last = len(edges) - 1
-    guess = bisect.bisect_right(range(index, last + 1), max_width,
-                                key=lambda k: paragraph.estimate(start, edges[k])) + index - 1
+    guess = (
+        bisect.bisect_right(range(index, last + 1), max_width, key=lambda k: paragraph.estimate(start, edges[k]))
+        + index
+        - 1
+    )
     return max(index, _last_true(index, last, guess, lambda k: paragraph.fits(start, edges[k], max_width)))
 
 
@@ -478,8 +493,11 @@ def _last_fitting_grapheme(paragraph: _Paragraph, start: int, end: int, max_widt
     low, high = bisect.bisect_right(bounds, start), bisect.bisect_right(bounds, end) - 1
     if low > high:
         return None
-    guess = bisect.bisect_right(range(low, high + 1), max_width,
-                                key=lambda i: paragraph.estimate(start, bounds[i])) + low - 1
+    guess = (
+        bisect.bisect_right(range(low, high + 1), max_width, key=lambda i: paragraph.estimate(start, bounds[i]))
+        + low
+        - 1
+    )
     found = _last_true(low, high, guess, lambda i: paragraph.fits(start, bounds[i], max_width))
     return bounds[found] if found >= low else None
 
@@ -496,8 +514,11 @@ def _fit_graphemes(paragraph: _Paragraph, start: int, end: int, max_width: int, 
         fitting = _last_fitting_grapheme(paragraph, start, end, max_width)
     best = bisect.bisect_left(bounds, fitting) if fitting is not None else low
     choice = best
-    while choice > low and bounds[choice] < len(text) and (
-            text[bounds[choice]] in NO_START or text[bounds[choice] - 1] in NO_END):
+    while (
+        choice > low
+        and bounds[choice] < len(text)
+        and (text[bounds[choice]] in NO_START or text[bounds[choice] - 1] in NO_END)
+    ):
         choice -= 1
     if bounds[choice] < len(text) and (text[bounds[choice]] in NO_START or text[bounds[choice] - 1] in NO_END):
         choice = best

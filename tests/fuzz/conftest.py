@@ -6,6 +6,7 @@ examples each run, hypothesis's example database kept in tests/fuzz/.hypothesis 
 and with HUD_FUZZ_SAVE=1 every minimal failing case written to tests/fuzz/corpus/.
 The fuzz tests use the profile "hud-fuzz", which is one of the two.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,12 +24,21 @@ _COMMON = {
     "deadline": None,
     "print_blob": True,
     # Generated scenes are large and some cases are slow by design (oversized input).
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
-                              HealthCheck.filter_too_much],
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+        HealthCheck.filter_too_much,
+    ],
 }
 settings.register_profile("hud-fuzz-test", max_examples=TEST_EXAMPLES, derandomize=True, database=None, **_COMMON)
-settings.register_profile("hud-fuzz-explore", max_examples=EXAMPLES or TEST_EXAMPLES, derandomize=False,
-                          database=DirectoryBasedExampleDatabase(str(HERE / ".hypothesis")), **_COMMON)
+settings.register_profile(
+    "hud-fuzz-explore",
+    max_examples=EXAMPLES or TEST_EXAMPLES,
+    derandomize=False,
+    database=DirectoryBasedExampleDatabase(str(HERE / ".hypothesis")),
+    **_COMMON,
+)
 settings.register_profile("hud-fuzz", settings.get_profile("hud-fuzz-explore" if EXAMPLES else "hud-fuzz-test"))
 
 

@@ -11,6 +11,7 @@ fuzz` sets it). By hand, e.g. for a case from a bug report:
 
 A case's file name is its kind and a hash of its content, so saving it twice keeps one file.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,15 +26,15 @@ from typing import Any
 CORPUS = Path(__file__).resolve().parent / "corpus"
 # kind -> file suffix. Text kinds hold the input itself; the others hold JSON.
 SUFFIXES = {
-    "scene": ".scene.toml",      # scene text, loaded from a file (load_scene)
-    "parse": ".parse.json",      # {"text"}: scene text given to parse_scene (may hold lone surrogates)
-    "bytes": ".scene.bin",       # raw bytes of a scene file
-    "render": ".render.json",    # {"scene", "device", "profile", "times"}: a valid scene that must render
-    "speech": ".speech.json",    # {"scene"}: a valid scene that must speak on quark-g1
+    "scene": ".scene.toml",  # scene text, loaded from a file (load_scene)
+    "parse": ".parse.json",  # {"text"}: scene text given to parse_scene (may hold lone surrogates)
+    "bytes": ".scene.bin",  # raw bytes of a scene file
+    "render": ".render.json",  # {"scene", "device", "profile", "times"}: a valid scene that must render
+    "speech": ".speech.json",  # {"scene"}: a valid scene that must speak on quark-g1
     "profile": ".profile.toml",  # device profile text
-    "argv": ".argv.json",        # {"argv"}: a `hud` command line
-    "http": ".http.json",        # {"method", "path", "version", "headers", "body" (base64), "truncated"},
-                                 # or {"sequence": [request, ...]} for a failure only a series shows
+    "argv": ".argv.json",  # {"argv"}: a `hud` command line
+    "http": ".http.json",  # {"method", "path", "version", "headers", "body" (base64), "truncated"},
+    # or {"sequence": [request, ...]} for a failure only a series shows
 }
 
 

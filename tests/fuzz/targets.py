@@ -4,6 +4,7 @@ input, the corpus test with the saved cases that once failed.
 Every check runs under `guarded()`: past HANG_S seconds or MEMORY_HEADROOM bytes of new
 address space the case fails as a hang or a memory blow-up instead of stalling the run.
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,8 +31,8 @@ from hud.scene import Scene, load_scene, parse_scene
 
 from .strategies import IMAGE_SRC
 
-HANG_S = float(os.environ.get("HUD_FUZZ_HANG_S", "20"))   # one case taking longer is a hang
-MEMORY_HEADROOM = 3 * 1024**3                             # address space one case may add
+HANG_S = float(os.environ.get("HUD_FUZZ_HANG_S", "20"))  # one case taking longer is a hang
+MEMORY_HEADROOM = 3 * 1024**3  # address space one case may add
 # Raw controls and bidi overrides: never in a message or in what the CLI prints (tab and
 # newline are allowed in printed output, not inside one message).
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -53,7 +54,9 @@ anchor = "bottom-right"
 # "missing.toml" does not exist).
 CLI_FIXTURES = {
     "valid.toml": TINY_SCENE.encode(),
-    "timeline.toml": (TINY_SCENE + """
+    "timeline.toml": (
+        TINY_SCENE
+        + """
 [scene]
 duration = "0.5s"
 
@@ -61,7 +64,8 @@ duration = "0.5s"
 at = "0.2s"
 target = "live"
 append = " more"
-""").encode(),
+"""
+    ).encode(),
     "speaks.toml": b'[[widgets]]\ntype = "nav_arrow"\nmaneuver = "right"\nspeak = "always"\ndistance_m = 40\n',
     "broken.toml": b'[[widgets]]\ntype = "nav_arrow"\nmaneuver = "lefty"\n',
     "binary.toml": bytes(range(256)),
@@ -79,8 +83,10 @@ refresh_hz = 30
 """,
     "g1.device.toml": b'[device]\nname = "g1-copy"\nhas_display = false\n[audio]\nspeakers = "mono"\n',
     "broken.device.toml": b'[device]\nname = "x"\nhas_display = true\n[display]\nwidth = -1\n',
-    "image.png": bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010800000000"
-                               "3a7e9b550000000a49444154789c63600000000200015de2ab5a0000000049454e44ae426082"),
+    "image.png": bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+        "3a7e9b550000000a49444154789c63600000000200015de2ab5a0000000049454e44ae426082"
+    ),
 }
 
 
@@ -152,6 +158,7 @@ def write_assets(folder: Path) -> None:
 
 # -- loader ------------------------------------------------------------------------------------
 
+
 def check_parse(text: str, folder: Path) -> Scene | None:
     """parse_scene on any text: a Scene, or a one-line HudError naming the file."""
     with guarded():
@@ -176,6 +183,7 @@ def check_load(raw: bytes, folder: Path) -> Scene | None:
 
 
 # -- renderer and speech -----------------------------------------------------------------------
+
 
 def check_frames(scene: Scene, device: DeviceProfile, times: list[float], user_errors: bool = False) -> None:
     """Frames of `scene` at `times` (any order): one uint8 array per eye in the device's shape,
@@ -242,6 +250,7 @@ def check_speech(text: str, folder: Path, device: str = "quark-g1") -> dict[str,
 
 # -- device profiles ---------------------------------------------------------------------------
 
+
 def check_profile(text: str, folder: Path) -> DeviceProfile | None:
     """load_device on a profile file: a profile (that renders a small scene, if it has a
     display), or a one-line HudError naming the file."""
@@ -259,6 +268,7 @@ def check_profile(text: str, folder: Path) -> DeviceProfile | None:
 
 
 # -- command line ------------------------------------------------------------------------------
+
 
 def cli_files(folder: Path, fixtures: dict[str, bytes]) -> None:
     """Lay out the files CLI argument vectors name (strategies.CLI_FILES)."""
@@ -300,7 +310,7 @@ def check_cli(argv: list[str], folder: Path, fixtures: dict[str, bytes]) -> tupl
     assert "internal error" not in stderr and "Traceback" not in stderr + stdout, stderr[-800:]
     for name, text in (("stdout", stdout), ("stderr", stderr)):
         bad = UNSAFE.search(text)
-        assert bad is None, f"{name} holds a raw {bad.group()!r}: {text[max(0, bad.start() - 60):bad.end() + 60]!r}"
+        assert bad is None, f"{name} holds a raw {bad.group()!r}: {text[max(0, bad.start() - 60) : bad.end() + 60]!r}"
     if code == 2:
         lines = stderr.rstrip("\n").splitlines()
         assert lines and lines[-1].strip(), f"exit status 2 without an error line; stderr: {stderr!r}"
@@ -311,6 +321,7 @@ def check_cli(argv: list[str], folder: Path, fixtures: dict[str, bytes]) -> tupl
 
 
 # -- HTTP ----------------------------------------------------------------------------------------
+
 
 def request_bytes(request: dict[str, Any]) -> bytes:
     """The request as it goes on the wire (the body cut short when `truncated`)."""
@@ -330,7 +341,7 @@ def _read_all(sock: socket.socket, deadline: float) -> tuple[bytes, bool]:
         sock.settimeout(left)
         try:
             chunk = sock.recv(65536)
-        except socket.timeout:
+        except TimeoutError:
             return data, True
         except ConnectionResetError:
             return data, False
@@ -339,13 +350,23 @@ def _read_all(sock: socket.socket, deadline: float) -> tuple[bytes, bool]:
         data += chunk
         if b"\r\n\r\n" in data and b"text/event-stream" in data.split(b"\r\n\r\n", 1)[0].lower():
             return data, False
-        if data.startswith((b"event:", b":")):     # an event stream answered the HTTP/0.9 way
+        if data.startswith((b"event:", b":")):  # an event stream answered the HTTP/0.9 way
             return data, False
 
 
 # Every header the API answers with; any other name in an answer was injected through a value.
-ANSWER_HEADERS = {"server", "date", "content-type", "content-length", "cache-control", "connection", "allow",
-                  "location", "retry-after", "x-accel-buffering"}
+ANSWER_HEADERS = {
+    "server",
+    "date",
+    "content-type",
+    "content-length",
+    "cache-control",
+    "connection",
+    "allow",
+    "location",
+    "retry-after",
+    "x-accel-buffering",
+}
 
 
 def _parse_response(data: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -389,7 +410,7 @@ def check_http(port: int, request: dict[str, Any]) -> int | None:
     # The request line as http.server reads it: bytes as latin-1, split at any whitespace.
     words = request_bytes(request).split(b"\n", 1)[0].decode("latin-1").split()
     simple = not (len(words) == 3 and re.fullmatch(r"HTTP/1\.\d+", words[2])) and not data.startswith(b"HTTP/")
-    if not data:   # fine for a body cut short, and for HEAD the HTTP/0.9 way (no headers, no body)
+    if not data:  # fine for a body cut short, and for HEAD the HTTP/0.9 way (no headers, no body)
         assert _cut_short(request) or (simple and words[:1] == ["HEAD"]), "closed the connection without an answer"
     elif simple:
         assert b"internal error" not in data, data[:300]
@@ -407,8 +428,10 @@ def check_http(port: int, request: dict[str, Any]) -> int | None:
             # so even a HEAD gets a body.
             head = words[:1] == ["HEAD"] and len(words) == 3 and status != 414
             expected = 0 if head else int(headers["content-length"])
-            assert len(body) == expected, (f"{len(body)} body bytes, expected {expected} "
-                                           f"(Content-Length {headers['content-length']}{', HEAD' if head else ''})")
+            assert len(body) == expected, (
+                f"{len(body)} body bytes, expected {expected} "
+                f"(Content-Length {headers['content-length']}{', HEAD' if head else ''})"
+            )
         if headers.get("content-type", "").startswith("application/json") and body and not streaming:
             reply = json.loads(body)
             if status >= 400:
@@ -416,9 +439,12 @@ def check_http(port: int, request: dict[str, Any]) -> int | None:
                 assert isinstance(message, str) and message, f"error reply without a message: {reply!r}"
                 assert "\n" not in message and not UNSAFE_IN_MESSAGE.search(message), f"message: {message!r}"
                 assert "internal error" not in message, message
-    alive = send_request(port, {"method": "GET", "path": "/state", "version": "HTTP/1.1",
-                                "headers": [], "body": b"", "truncated": False})
-    assert alive.startswith(b"HTTP/1.") and b" 200 " in alive.split(b"\r\n", 1)[0], f"server not answering: {alive[:200]!r}"
+    alive = send_request(
+        port, {"method": "GET", "path": "/state", "version": "HTTP/1.1", "headers": [], "body": b"", "truncated": False}
+    )
+    assert alive.startswith(b"HTTP/1.") and b" 200 " in alive.split(b"\r\n", 1)[0], (
+        f"server not answering: {alive[:200]!r}"
+    )
     return status
 
 
@@ -436,8 +462,11 @@ def _cut_short(request: dict[str, Any]) -> bool:
 
 def http_case(request: dict[str, Any]) -> dict[str, Any]:
     """A request as JSON data (the body base64) for the corpus."""
-    return {**request, "headers": [list(h) for h in request["headers"]],
-            "body": base64.b64encode(request["body"]).decode()}
+    return {
+        **request,
+        "headers": [list(h) for h in request["headers"]],
+        "body": base64.b64encode(request["body"]).decode(),
+    }
 
 
 def http_request(case: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Fuzz the `hud` command line: argument vectors generated from its argparse declarations
 (and the emulator's, for `hud emulate`), with valid, broken and missing files, odd numbers
 and hostile strings. Exit status 0 or 2, never an internal error or a traceback."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,10 @@ from .save_case import saved_on_failure
 from .strategies import cli_argvs
 from .targets import CLI_FIXTURES, check_cli, fresh_folder
 
-pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
-              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 FUZZ = settings.get_profile("hud-fuzz")
 
 

@@ -1,5 +1,6 @@
 """Replay every case the fuzzers ever failed on (tests/fuzz/corpus/), expecting a clean
 result now, and check the tool that saves them."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,11 +11,24 @@ from hypothesis import strategies as st
 
 from . import save_case
 from .save_case import CORPUS, SUFFIXES, kind_of, load_case
-from .targets import (CLI_FIXTURES, check_cli, check_http, check_load, check_parse, check_profile, check_render,
-                      check_speech, fresh_folder, http_request, write_assets)
+from .targets import (
+    CLI_FIXTURES,
+    check_cli,
+    check_http,
+    check_load,
+    check_parse,
+    check_profile,
+    check_render,
+    check_speech,
+    fresh_folder,
+    http_request,
+    write_assets,
+)
 
-pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
-              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 CASES = sorted(p for p in CORPUS.glob("*") if any(p.name.endswith(s) for s in SUFFIXES.values()))
 
 
@@ -36,7 +50,7 @@ def test_corpus_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest)
         check_profile(case, tmp_path)
     elif kind == "argv":
         check_cli(case["argv"], fresh_folder(tmp_path, "cli"), CLI_FIXTURES)
-    else:   # one request, or a sequence that fails only as a whole (e.g. streams left open)
+    else:  # one request, or a sequence that fails only as a whole (e.g. streams left open)
         server = request.getfixturevalue("api_server")
         for one in case.get("sequence", [case]):
             check_http(server.port, http_request(one))
@@ -52,18 +66,28 @@ def test_save_case_round_trip(tmp_path: Path) -> None:
     cases = {
         "scene": '[[widgets]]\ntype = "text"\ntext = "\\u001b[2J"\n',
         "bytes": b"\xef\xbb\xbf\xff\x00[[widgets]]",
-        "render": {"scene": "[[widgets]]\ntype = \"progress\"\n", "device": "quark-s1", "profile": None,
-                   "times": [0.0, 1.5]},
-        "speech": {"scene": "[[widgets]]\ntype = \"text\"\ntext = \"hi\"\n"},
+        "render": {
+            "scene": '[[widgets]]\ntype = "progress"\n',
+            "device": "quark-s1",
+            "profile": None,
+            "times": [0.0, 1.5],
+        },
+        "speech": {"scene": '[[widgets]]\ntype = "text"\ntext = "hi"\n'},
         "profile": '[device]\nname = "x"\nhas_display = false\n',
         "argv": {"argv": ["render", "x.toml", "--fps", "nan"]},
-        "http": {"method": "POST", "path": "/voice", "version": "HTTP/1.1", "headers": [["Content-Length", "2"]],
-                 "body": "e30=", "truncated": False},
+        "http": {
+            "method": "POST",
+            "path": "/voice",
+            "version": "HTTP/1.1",
+            "headers": [["Content-Length", "2"]],
+            "body": "e30=",
+            "truncated": False,
+        },
     }
     for kind, payload in cases.items():
         path = save_case.save_case(kind, payload, tmp_path)
         assert kind_of(path) == kind and load_case(path) == payload
-        assert save_case.save_case(kind, payload, tmp_path) == path       # saved once
+        assert save_case.save_case(kind, payload, tmp_path) == path  # saved once
     surrogate = save_case.save_case("scene", "text = '\ud800'", tmp_path)  # cannot be UTF-8: kept as JSON
     assert kind_of(surrogate) == "parse" and load_case(surrogate) == {"text": "text = '\ud800'"}
     assert len(list(tmp_path.iterdir())) == len(cases) + 1

@@ -1,5 +1,6 @@
 """Fuzz device profiles: valid tiny ones load and render; broken ones give one line naming
 the file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,10 @@ from .save_case import saved_on_failure
 from .strategies import profile_texts
 from .targets import check_profile, fresh_folder, write_assets
 
-pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
-              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 FUZZ = settings.get_profile("hud-fuzz")
 
 

@@ -1,5 +1,6 @@
 """Fuzz the scene loader: any text, any bytes, any size. Only a one-line HudError naming the
 file may come out, with the user's strings escaped."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,10 @@ from .save_case import saved_on_failure
 from .strategies import oversized_scene_texts, scene_bytes, scene_texts
 from .targets import check_load, check_parse, fresh_folder, write_assets
 
-pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
-              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 FUZZ = settings.get_profile("hud-fuzz")
 
 

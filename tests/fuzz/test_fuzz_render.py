@@ -1,6 +1,7 @@
 """Fuzz the renderer: valid scenes generated from the widget declarations render on tiny
 generated displays and built-in ones, at any times in any order, into arrays of the device's
 shape."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,10 @@ from .save_case import saved_on_failure
 from .strategies import render_cases
 from .targets import check_render, fresh_folder, write_assets
 
-pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
-              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 FUZZ = settings.get_profile("hud-fuzz")
 
 

@@ -1,5 +1,6 @@
 """Fuzz the spoken path: valid scenes rendered for the display-less quark-g1 give a valid
 speech.json and speech.wav, without an exception."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,10 @@ from .save_case import saved_on_failure
 from .strategies import speech_scenes
 from .targets import check_speech, fresh_folder, write_assets
 
-pytestmark = [pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
-              pytest.mark.filterwarnings("ignore:Generating overly large repr")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 FUZZ = settings.get_profile("hud-fuzz")
 
 

@@ -5,6 +5,7 @@ nest as `[[widgets.children]]`), everything else is written inline. Strings are 
 with every control character escaped, so any Python string (bar lone surrogates, which TOML
 cannot hold) comes back from tomllib unchanged.
 """
+
 from __future__ import annotations
 
 import datetime
