@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test env clean fuzz
+.PHONY: demo test lint env clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,14 @@ demo: $(STAMP)
 	@[ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || echo "No display on this machine: the emulator writes its screenshots to out/emulator/ instead of opening a window."
 	$(BIN)/python -m emulator scenes/city-walk-timeline.toml --background street $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--screenshots out/emulator)
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -n auto
+
+# Static checks, run by `make test` first: ruff (lint and format) and mypy, settings in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check hud emulator tests benchmarks tools
+	$(BIN)/ruff format --check hud emulator tests benchmarks tools
+	$(BIN)/mypy
 
 # 100,000 cases per fuzz target (about 1.5 hours on 2 cores); a failing case is saved into
 # tests/fuzz/corpus/, which `make test` replays. HUD_FUZZ_EXAMPLES=10000 make fuzz for a short run.
@@ -31,4 +37,4 @@ fuzz: $(STAMP)
 	HUD_FUZZ_EXAMPLES=$(HUD_FUZZ_EXAMPLES) HUD_FUZZ_SAVE=1 $(BIN)/python -m pytest -q -n auto tests/fuzz
 
 clean:
-	rm -rf $(VENV) out .golden-failures .pytest_cache
+	rm -rf $(VENV) out .golden-failures .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ and a playback: scenes/notification-burst.toml frame by frame at 60 fps (three n
 arrive and leave in one zone, the others gliding to their new places).
 Each prints the compose stage's p50 / p99 and the whole frame's p50, from hud's profiler.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,13 +69,17 @@ def main() -> None:
         renderer, profiler = runs[name]
         compose = stats([r.stage_ms("compose") for r in profiler.records])
         frame = stats([r.total_ms for r in profiler.records])
-        print(f"{name:<9} {compose['p50_ms'] * 1000:>9.0f} µs {compose['p99_ms'] * 1000:>9.0f} µs "
-              f"{frame['p50_ms']:>7.2f} ms {renderer.compositor.runs - 1:>18}")
+        print(
+            f"{name:<9} {compose['p50_ms'] * 1000:>9.0f} µs {compose['p99_ms'] * 1000:>9.0f} µs "
+            f"{frame['p50_ms']:>7.2f} ms {renderer.compositor.runs - 1:>18}"
+        )
     compose = stats([r.stage_ms("compose") for r in playback.records])
     frame = stats([r.total_ms for r in playback.records])
-    print(f"{'playback':<9} {compose['p50_ms'] * 1000:>9.0f} µs {compose['p99_ms'] * 1000:>9.0f} µs "
-          f"{frame['p50_ms']:>7.2f} ms {player.compositor.runs:>18}  ({len(playback.records)} frames of "
-          f"notification-burst.toml)")
+    print(
+        f"{'playback':<9} {compose['p50_ms'] * 1000:>9.0f} µs {compose['p99_ms'] * 1000:>9.0f} µs "
+        f"{frame['p50_ms']:>7.2f} ms {player.compositor.runs:>18}  ({len(playback.records)} frames of "
+        f"notification-burst.toml)"
+    )
 
 
 if __name__ == "__main__":

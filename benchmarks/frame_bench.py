@@ -14,6 +14,7 @@ Peers draw the same content from scratch every frame, both eyes: Pillow's ImageD
 Python user writes by hand) and skia-python (a fast native 2-D library), when it is
 installed (`pip install skia-python`). Reports medians and ratios.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,8 @@ import statistics
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -41,22 +42,40 @@ def texts(frame: int, case: str) -> dict[str, str]:
     n = frame if case == "all" else 0
     c = frame if case in ("all", "caption") else 0
     return {
-        "distance": f"{120 + n % 500} m", "street": "Wensan Road" if n % 2 == 0 else "Wensan Road West",
-        "product": "Sony WH-1000XM5", "price": f"¥{2199 + n:,}", "compare": f"JD ¥{2499 + n:,}  +¥{300 + n}",
-        "app": "Alipay", "title": f"Payment complete #{n}", "body": f"¥{4 + n % 9}.00 to Hangzhou Metro Line {1 + n % 9}",
-        "zh": f"{ZH}{c}", "en": f"{EN} ({c})",
+        "distance": f"{120 + n % 500} m",
+        "street": "Wensan Road" if n % 2 == 0 else "Wensan Road West",
+        "product": "Sony WH-1000XM5",
+        "price": f"¥{2199 + n:,}",
+        "compare": f"JD ¥{2499 + n:,}  +¥{300 + n}",
+        "app": "Alipay",
+        "title": f"Payment complete #{n}",
+        "body": f"¥{4 + n % 9}.00 to Hangzhou Metro Line {1 + n % 9}",
+        "zh": f"{ZH}{c}",
+        "en": f"{EN} ({c})",
     }
 
 
 # -- hud ------------------------------------------------------------------------------------
 
+
 class HudWorkload:
     def __init__(self) -> None:
         self.nav = hud.NavArrow(maneuver="left", distance_m=120, street="Wensan Road", anchor="top-left")
-        self.card = hud.PriceCard(product="Sony WH-1000XM5", price=2199, store="Taobao",
-                                  compare=[{"store": "JD", "price": 2499}], anchor="right")
-        self.note = hud.Notification(app="Alipay", title="Payment complete #0", body="¥4.00 to Hangzhou Metro Line 1",
-                                     icon="wallet", anchor="top-right", width="11deg")
+        self.card = hud.PriceCard(
+            product="Sony WH-1000XM5",
+            price=2199,
+            store="Taobao",
+            compare=[{"store": "JD", "price": 2499}],
+            anchor="right",
+        )
+        self.note = hud.Notification(
+            app="Alipay",
+            title="Payment complete #0",
+            body="¥4.00 to Hangzhou Metro Line 1",
+            icon="wallet",
+            anchor="top-right",
+            width="11deg",
+        )
         self.caption = hud.Caption(text=ZH + "0", translation=EN + " (0)", anchor="bottom", max_lines=1)
         self.renderer = hud.Renderer(hud.Scene(self.nav, self.card, self.note, self.caption), "quark-s1")
         self.renderer.frame()
@@ -79,6 +98,7 @@ class HudWorkload:
 
 
 # -- Pillow peer ----------------------------------------------------------------------------
+
 
 class PillowPeer:
     """What a Python user writes by hand: ImageDraw, everything redrawn every frame."""
@@ -121,6 +141,7 @@ class PillowPeer:
 
 # -- skia peer ------------------------------------------------------------------------------
 
+
 class SkiaPeer:
     """The same drawing with skia-python, full redraw every frame."""
 
@@ -137,10 +158,17 @@ class SkiaPeer:
         self.surfaces = {eye: skia.Surface(W, H) for eye in EYES}
         self.white = skia.Paint(Color=skia.ColorWHITE, AntiAlias=True)
         self.dim = skia.Paint(Color=skia.Color(153, 153, 153), AntiAlias=True)
-        self.stroke = skia.Paint(Color=skia.Color(153, 153, 153), AntiAlias=True, Style=skia.Paint.kStroke_Style,
-                                 StrokeWidth=2)
-        self.arrow = skia.Paint(Color=skia.ColorWHITE, AntiAlias=True, Style=skia.Paint.kStroke_Style,
-                                StrokeWidth=7, StrokeCap=skia.Paint.kRound_Cap, StrokeJoin=skia.Paint.kRound_Join)
+        self.stroke = skia.Paint(
+            Color=skia.Color(153, 153, 153), AntiAlias=True, Style=skia.Paint.kStroke_Style, StrokeWidth=2
+        )
+        self.arrow = skia.Paint(
+            Color=skia.ColorWHITE,
+            AntiAlias=True,
+            Style=skia.Paint.kStroke_Style,
+            StrokeWidth=7,
+            StrokeCap=skia.Paint.kRound_Cap,
+            StrokeJoin=skia.Paint.kRound_Join,
+        )
 
     def step(self, frame: int, case: str) -> None:
         skia = self.skia
@@ -200,8 +228,12 @@ def main() -> int:
         for name, step in peers.items():
             results[case][name] = median_ms(step, case, args.frames)
     print(f"median ms per frame over {args.frames} frames, both eyes 640x480 (quark-s1)")
-    print(f"{'case':<9} {'hud':>9} " + " ".join(f"{name:>9}" for name in peers) + "   "
-          + "  ".join(f"{name}/hud" for name in peers))
+    print(
+        f"{'case':<9} {'hud':>9} "
+        + " ".join(f"{name:>9}" for name in peers)
+        + "   "
+        + "  ".join(f"{name}/hud" for name in peers)
+    )
     for case, row in results.items():
         ratios = "  ".join(f"{row[name] / row['hud']:>9.1f}x" for name in peers)
         print(f"{case:<9} {row['hud']:>9.3f} " + " ".join(f"{row[name]:>9.3f}" for name in peers) + "   " + ratios)

@@ -5,6 +5,7 @@
 Prints a Markdown table (the one in the README). A full redraw re-measures, re-lays out,
 re-paints and re-rasters every widget; only the glyph cache is warm.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     measure("fonts 字", 20)  # open the font files once, outside the timings
-    print(f"| scene | device | first frame ms | full redraw ms (median of {args.repeat}) | "
-          + " | ".join(STAGES) + " |")
+    print(
+        f"| scene | device | first frame ms | full redraw ms (median of {args.repeat}) | " + " | ".join(STAGES) + " |"
+    )
     print("|---|---|---:|---:|" + "---:|" * len(STAGES))
     for path in sorted(SCENES.glob("*.toml")):
         scene = load_scene(path)

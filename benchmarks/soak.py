@@ -11,6 +11,7 @@ when any later checkpoint is more than `--tolerance` percent above it.
 
 RSS is read from /proc/self/status (Linux); elsewhere the peak RSS from getrusage stands in.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +56,15 @@ def soak(scene_path: Path, device_name: str | None, frames: int, every: int, fps
             gc.collect()
             now = time.perf_counter()
             done_since = index - (rows[-1]["frames"] if rows else 0)
-            rows.append({"frames": index, "loops": (index * step) / length, "elapsed_s": now - started,
-                         "ms_per_frame": (now - last) * 1000 / done_since, "rss": rss_bytes()})
+            rows.append(
+                {
+                    "frames": index,
+                    "loops": (index * step) / length,
+                    "elapsed_s": now - started,
+                    "ms_per_frame": (now - last) * 1000 / done_since,
+                    "rss": rss_bytes(),
+                }
+            )
             last = now
             print_row(rows)
     return rows
@@ -68,8 +76,11 @@ def print_row(rows: list[dict]) -> None:
         print(f"{'frames':>8}  {'loops':>7}  {'elapsed s':>9}  {'ms/frame':>8}  {'RSS MiB':>8}  {'vs first':>8}")
     base = rows[0]["rss"]
     change = (row["rss"] - base) * 100 / base
-    print(f"{row['frames']:>8}  {row['loops']:>7.1f}  {row['elapsed_s']:>9.1f}  {row['ms_per_frame']:>8.2f}  "
-          f"{row['rss'] / 2**20:>8.1f}  {change:>+7.1f}%", flush=True)
+    print(
+        f"{row['frames']:>8}  {row['loops']:>7.1f}  {row['elapsed_s']:>9.1f}  {row['ms_per_frame']:>8.2f}  "
+        f"{row['rss'] / 2**20:>8.1f}  {change:>+7.1f}%",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,9 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(rows[1:], key=lambda r: r["rss"], default=rows[0])
     growth = (worst["rss"] - base) * 100 / base
     total = rows[-1]["elapsed_s"]
-    print(f"{args.frames} frames in {total:.0f} s ({total * 1000 / args.frames:.2f} ms/frame); RSS after warm-up "
-          f"{base / 2**20:.1f} MiB, highest later {worst['rss'] / 2**20:.1f} MiB ({growth:+.1f}%): "
-          + ("flat" if growth <= args.tolerance else f"grows more than {args.tolerance:g}%"))
+    print(
+        f"{args.frames} frames in {total:.0f} s ({total * 1000 / args.frames:.2f} ms/frame); RSS after warm-up "
+        f"{base / 2**20:.1f} MiB, highest later {worst['rss'] / 2**20:.1f} MiB ({growth:+.1f}%): "
+        + ("flat" if growth <= args.tolerance else f"grows more than {args.tolerance:g}%")
+    )
     return 0 if growth <= args.tolerance else 1
 
 

@@ -8,6 +8,7 @@ paragraph, Chinese, and Thai (no spaces between words). Each text is laid out on
 shaping cache; "shaped" is the characters HarfBuzz was given per character of text, which stays
 flat as the text grows when layout is linear in its length.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,11 +18,29 @@ import time
 from hud.text import layout_text
 from hud.text.shaping import ShapeStats, _shape_cached
 
-ENGLISH = ("the quick brown fox jumps over a lazy dog while translation captions stream by at walking "
-           "pace, and the guide points out the bridge.").split()
+ENGLISH = (
+    "the quick brown fox jumps over a lazy dog while translation captions stream by at walking "
+    "pace, and the guide points out the bridge."
+).split()
 CHINESE = "我们今天在西湖边散步看到了很多游客正在拍照天气非常好，。"
-THAI = ["ภาษา", "ไทย", "เป็น", "ที่", "เขียน", "โดย", "ไม่มี", "ช่องว่าง", "ระหว่าง", "คำ", "สวัสดี", "ครับ",
-        "วันนี้", "อากาศ", "ดี", " "]
+THAI = [
+    "ภาษา",
+    "ไทย",
+    "เป็น",
+    "ที่",
+    "เขียน",
+    "โดย",
+    "ไม่มี",
+    "ช่องว่าง",
+    "ระหว่าง",
+    "คำ",
+    "สวัสดี",
+    "ครับ",
+    "วันนี้",
+    "อากาศ",
+    "ดี",
+    " ",
+]
 BLOB = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
@@ -51,8 +70,7 @@ def measure(text: str, size_px: int, width: int) -> tuple[float, float, int, int
     shaped = ShapeStats.chars
     started, cpu = time.perf_counter(), time.process_time()
     block = layout_text(text, size_px, "regular", width)
-    return (time.perf_counter() - started, time.process_time() - cpu, len(block.lines),
-            ShapeStats.chars - shaped)
+    return (time.perf_counter() - started, time.process_time() - cpu, len(block.lines), ShapeStats.chars - shaped)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,13 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-px", type=int, default=24)
     parser.add_argument("--width", type=int, default=600)
     args = parser.parse_args(argv)
-    layout_text("warm up ภาษาไทย 中文", args.size_px, "regular", args.width)   # fonts, dictionaries
+    layout_text("warm up ภาษาไทย 中文", args.size_px, "regular", args.width)  # fonts, dictionaries
     print(f"{'kind':8} {'chars':>6} {'wall ms':>9} {'CPU ms':>9} {'lines':>6} {'shaped/char':>12}")
     for kind in args.kinds:
         for length in args.sizes:
             wall, cpu, lines, shaped = measure(sample(kind, length), args.size_px, args.width)
-            print(f"{kind:8} {length:>6} {wall * 1000:>9.1f} {cpu * 1000:>9.1f} {lines:>6} {shaped / length:>12.2f}",
-                  flush=True)
+            print(
+                f"{kind:8} {length:>6} {wall * 1000:>9.1f} {cpu * 1000:>9.1f} {lines:>6} {shaped / length:>12.2f}",
+                flush=True,
+            )
     return 0
 
 

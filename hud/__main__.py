@@ -1,4 +1,5 @@
 """`python -m hud` runs the `hud` command."""
+
 import sys
 
 from hud.cli import main

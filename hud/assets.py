@@ -6,6 +6,7 @@ exports (PNG, JPEG, WebP, GIF: the first frame of an animation), and turns every
 failure into one `AssetError` naming the file and a fix. Decoded images are cached per file
 version (path, size, modification time), within a memory budget.
 """
+
 from __future__ import annotations
 
 import errno
@@ -23,15 +24,23 @@ from PIL import Image as PILImage
 from hud.errors import HudError, escape
 from hud.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 
-FORMATS = ("PNG", "JPEG", "WEBP", "GIF")     # Pillow's names of the formats hud reads
+FORMATS = ("PNG", "JPEG", "WEBP", "GIF")  # Pillow's names of the formats hud reads
 FORMAT_NAMES = "PNG, JPEG, WebP or GIF"
-MAX_PATH_BYTES = 4096                        # an asset path, encoded (Linux's PATH_MAX)
-MAX_NAME_BYTES = 255                         # one part of an asset path, encoded (NAME_MAX)
-CACHE_BYTES = 2 * 4 * MAX_IMAGE_PIXELS       # decoded RGBA kept between frames: two of the largest images
+MAX_PATH_BYTES = 4096  # an asset path, encoded (Linux's PATH_MAX)
+MAX_NAME_BYTES = 255  # one part of an asset path, encoded (NAME_MAX)
+CACHE_BYTES = 2 * 4 * MAX_IMAGE_PIXELS  # decoded RGBA kept between frames: two of the largest images
 # Other formats recognised by their first bytes, to say what a refused file is.
-_OTHER_FORMATS = ((b"BM", "a BMP image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
-                  (b"%PDF", "a PDF document"), (b"<svg", "an SVG drawing"), (b"<?xml", "an XML file (SVG?)"),
-                  (b"\x00\x00\x01\x00", "an ICO icon"), (b"8BPS", "a Photoshop file"), (b"qoif", "a QOI image"))
+_OTHER_FORMATS = (
+    (b"BM", "a BMP image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"%PDF", "a PDF document"),
+    (b"<svg", "an SVG drawing"),
+    (b"<?xml", "an XML file (SVG?)"),
+    (b"\x00\x00\x01\x00", "an ICO icon"),
+    (b"8BPS", "a Photoshop file"),
+    (b"qoif", "a QOI image"),
+)
 _SIXTEEN_BIT = ("I", "I;16", "I;16B", "I;16L", "I;16N")
 
 _cache: OrderedDict[tuple[str, int, int, int], PILImage.Image] = OrderedDict()
@@ -58,10 +67,12 @@ def resolve_asset(src: str, base_dir: Path) -> Path:
     base = base_dir.resolve()
     try:
         path = (base / src).resolve()
-    except (OSError, RuntimeError) as exc:   # e.g. a symlink loop
+    except (OSError, RuntimeError) as exc:  # e.g. a symlink loop
         raise AssetError(f"image path '{shown}' cannot be resolved ({_reason(exc)})", "fix the path") from None
     if path != base and base not in path.parents:
-        raise AssetError(f"'{shown}' points outside the scene's folder", "keep images in the scene's folder or below it")
+        raise AssetError(
+            f"'{shown}' points outside the scene's folder", "keep images in the scene's folder or below it"
+        )
     open_image(path, shown=shown)
     return path
 
@@ -124,19 +135,23 @@ def _check_path_text(text: str, shown: str) -> None:
         raise AssetError(f"image path '{shown}' contains a NUL byte (\\x00)", "remove it from the path")
     encoded = os.fsencode(text)
     if len(encoded) > MAX_PATH_BYTES:
-        raise AssetError(f"image path '{shown[:60]}...' is {len(encoded)} bytes long, over the {MAX_PATH_BYTES} "
-                         "byte limit", "use a shorter path")
+        raise AssetError(
+            f"image path '{shown[:60]}...' is {len(encoded)} bytes long, over the {MAX_PATH_BYTES} byte limit",
+            "use a shorter path",
+        )
     longest = max((len(part) for part in encoded.split(os.sep.encode())), default=0)
     if longest > MAX_NAME_BYTES:
-        raise AssetError(f"image path '{shown[:60]}...' has a name of {longest} bytes, over the {MAX_NAME_BYTES} "
-                         "byte limit", "use shorter file and folder names")
+        raise AssetError(
+            f"image path '{shown[:60]}...' has a name of {longest} bytes, over the {MAX_NAME_BYTES} byte limit",
+            "use shorter file and folder names",
+        )
 
 
 def _read_file(text: str, shown: str) -> tuple[bytes, tuple[str, int, int, int]]:
     """The file's bytes and its cache key; only a regular file within MAX_IMAGE_BYTES."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        descriptor = os.open(text, flags)   # non-blocking: a FIFO does not hang the open
+        descriptor = os.open(text, flags)  # non-blocking: a FIFO does not hang the open
     except OSError as exc:
         raise _open_error(exc, text, shown) from None
     try:
@@ -144,20 +159,26 @@ def _read_file(text: str, shown: str) -> tuple[bytes, tuple[str, int, int, int]]
         if stat.S_ISDIR(info.st_mode):
             raise AssetError(f"image '{shown}' is a folder", "give the path of an image file")
         if not stat.S_ISREG(info.st_mode):
-            raise AssetError(f"image '{shown}' is not a regular file (a pipe, socket or device)",
-                             "give the path of an image file")
+            raise AssetError(
+                f"image '{shown}' is not a regular file (a pipe, socket or device)", "give the path of an image file"
+            )
         if info.st_size > MAX_IMAGE_BYTES:
-            raise AssetError(f"image '{shown}' is {_bytes(info.st_size)}, over the {_bytes(MAX_IMAGE_BYTES)} limit "
-                             "for one image file", "scale it down or compress it")
+            raise AssetError(
+                f"image '{shown}' is {_bytes(info.st_size)}, over the {_bytes(MAX_IMAGE_BYTES)} limit "
+                "for one image file",
+                "scale it down or compress it",
+            )
         with os.fdopen(os.dup(descriptor), "rb") as handle:
             data = handle.read(MAX_IMAGE_BYTES + 1)
     except OSError as exc:
         raise AssetError(f"image '{shown}' cannot be read ({_reason(exc)})", "check the file") from None
     finally:
         os.close(descriptor)
-    if len(data) > MAX_IMAGE_BYTES:   # it grew while being read
-        raise AssetError(f"image '{shown}' is over the {_bytes(MAX_IMAGE_BYTES)} limit for one image file",
-                         "scale it down or compress it")
+    if len(data) > MAX_IMAGE_BYTES:  # it grew while being read
+        raise AssetError(
+            f"image '{shown}' is over the {_bytes(MAX_IMAGE_BYTES)} limit for one image file",
+            "scale it down or compress it",
+        )
     return data, _key(text, info)
 
 
@@ -168,13 +189,17 @@ def _key(text: str, info: os.stat_result) -> tuple[str, int, int, int]:
 
 def _open_error(exc: OSError, text: str, shown: str) -> AssetError:
     if exc.errno == errno.ENOENT:
-        return AssetError(f"image '{shown}' not found", f"put the file at {escape(os.path.abspath(text))} or fix the path")
+        return AssetError(
+            f"image '{shown}' not found", f"put the file at {escape(os.path.abspath(text))} or fix the path"
+        )
     if exc.errno == errno.EACCES:
         return AssetError(f"image '{shown}' cannot be opened (permission denied)", "make the file readable")
     if exc.errno == errno.ENAMETOOLONG:
         return AssetError(f"image path '{shown[:60]}...' is too long", "use a shorter path")
     if exc.errno == errno.ENXIO:
-        return AssetError(f"image '{shown}' is not a regular file (a socket or device)", "give the path of an image file")
+        return AssetError(
+            f"image '{shown}' is not a regular file (a socket or device)", "give the path of an image file"
+        )
     if exc.errno == errno.ENOTDIR:
         return AssetError(f"image '{shown}' not found (a part of its path is a file, not a folder)", "fix the path")
     return AssetError(f"image '{shown}' cannot be opened ({_reason(exc)})", "check the path and the file")
@@ -189,9 +214,10 @@ def _decode(data: bytes, shown: str) -> PILImage.Image:
             # Pillow's own bomb warning (at 89 Mpx) is moot: the limit below is lower.
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
             opened = PILImage.open(io.BytesIO(data), formats=FORMATS)
-    except PILImage.DecompressionBombError:   # past Pillow's own threshold, far over hud's
-        raise AssetError(f"image '{shown}' is larger than {MAX_IMAGE_PIXELS:,} pixels (4096x4096)",
-                         "scale it down") from None
+    except PILImage.DecompressionBombError:  # past Pillow's own threshold, far over hud's
+        raise AssetError(
+            f"image '{shown}' is larger than {MAX_IMAGE_PIXELS:,} pixels (4096x4096)", "scale it down"
+        ) from None
     except PILImage.UnidentifiedImageError:
         kind = next((name for magic, name in _OTHER_FORMATS if data.startswith(magic)), None)
         what = f"is {kind}" if kind else ("is empty" if not data else "is not an image hud reads")
@@ -203,8 +229,11 @@ def _decode(data: bytes, shown: str) -> PILImage.Image:
         if width < 1 or height < 1:
             raise AssetError(f"image '{shown}' is {width}x{height} pixels: it has no pixels", fix)
         if width * height > MAX_IMAGE_PIXELS:
-            raise AssetError(f"image '{shown}' is {width}x{height} pixels, over the limit of {MAX_IMAGE_PIXELS:,} "
-                             "pixels (4096x4096)", "scale it down")
+            raise AssetError(
+                f"image '{shown}' is {width}x{height} pixels, over the limit of {MAX_IMAGE_PIXELS:,} "
+                "pixels (4096x4096)",
+                "scale it down",
+            )
         try:
             opened.load()
         except Exception as exc:  # noqa: BLE001 - truncated data, a corrupt zlib stream, a bad palette...
@@ -229,8 +258,10 @@ def _rgba(image: PILImage.Image, shown: str) -> PILImage.Image:
     try:
         return image.convert("RGBA")
     except Exception:  # noqa: BLE001 - a mode Pillow cannot convert, or a palette it cannot apply
-        raise AssetError(f"image '{shown}' stores its pixels as {image.mode}, which hud does not convert",
-                         "save it as an 8-bit RGB or RGBA PNG") from None
+        raise AssetError(
+            f"image '{shown}' stores its pixels as {image.mode}, which hud does not convert",
+            "save it as an 8-bit RGB or RGBA PNG",
+        ) from None
 
 
 def _reason(exc: BaseException) -> str:

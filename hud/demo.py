@@ -1,4 +1,5 @@
 """`make demo`: render every example scene for every device it targets, and say where."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ SCENES = Path(__file__).resolve().parents[1] / "scenes"
 PREVIEW_FPS = 15
 
 
-SPEECH_DEVICE = "quark-g1"   # every scene is also spoken as the display-less G1 would say it
+SPEECH_DEVICE = "quark-g1"  # every scene is also spoken as the display-less G1 would say it
 
 
 def render_all(scenes_dir: Path, out: Path) -> list[tuple[str, str, float, Path]]:
@@ -41,7 +42,9 @@ def render_all(scenes_dir: Path, out: Path) -> list[tuple[str, str, float, Path]
             frame.save(folder)
             if scene.timeline is not None:
                 # Scenes that move also get an animated preview of their whole timeline.
-                frames = (renderer.frame(i / PREVIEW_FPS).preview() for i in range(round(scene.length * PREVIEW_FPS) + 1))
+                frames = (
+                    renderer.frame(i / PREVIEW_FPS).preview() for i in range(round(scene.length * PREVIEW_FPS) + 1)
+                )
                 write_animation(frames, folder / "preview.gif", PREVIEW_FPS)
             results.append((path.stem, name, elapsed, folder))
     return results
@@ -64,9 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             where = f"{folder}/speech.wav (+ speech.json)"
         print(f"{scene:<22} {device:<22} {ms:>8.1f} ms  {where}")
-    print(f"\n{len(results)} renders in {args.out.resolve()}/<scene>/<device>/ (left.png, right.png: native panel "
-          "images; preview.png: both eyes in the panel colour; speech.wav and speech.json: what the display-less "
-          f"{SPEECH_DEVICE} says, when, and why)")
+    print(
+        f"\n{len(results)} renders in {args.out.resolve()}/<scene>/<device>/ (left.png, right.png: native panel "
+        "images; preview.png: both eyes in the panel colour; speech.wav and speech.json: what the display-less "
+        f"{SPEECH_DEVICE} says, when, and why)"
+    )
     return 0
 
 

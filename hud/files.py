@@ -6,18 +6,20 @@ file or the new one, never a partial one; on any failure (an exception, Ctrl-C, 
 the temporary file is removed and the target is left as it was. New files get the usual
 permissions from the umask (0644 under the default umask 022), like any file a program creates.
 """
+
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Callable, Mapping, Union
+from typing import BinaryIO
 
-Writer = Callable[[BinaryIO], object]      # writes a file's content into an open binary handle
-Content = Union[bytes, Writer]
+Writer = Callable[[BinaryIO], object]  # writes a file's content into an open binary handle
+Content = bytes | Writer
 
-_TEMP_NAME_CHARS = 200                     # of the target's name kept in the temp file's name (NAME_MAX is 255)
+_TEMP_NAME_CHARS = 200  # of the target's name kept in the temp file's name (NAME_MAX is 255)
 
 
 class AtomicFile:
@@ -71,8 +73,9 @@ class AtomicFile:
     def __enter__(self) -> BinaryIO:
         return self.handle
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         if kind is None:
             self.commit()
         else:
@@ -129,7 +132,7 @@ def _create_temp(target: Path) -> tuple[Path, BinaryIO]:
     while True:
         temp = target.parent / f".{target.name[:_TEMP_NAME_CHARS]}.{secrets.token_hex(4)}.tmp"
         try:
-            return temp, open(temp, "xb")   # noqa: SIM115 - closed by seal() or discard()
+            return temp, open(temp, "xb")  # noqa: SIM115 - closed by seal() or discard()
         except FileExistsError:
             continue
 

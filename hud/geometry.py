@@ -1,4 +1,5 @@
 """Immutable geometry: points, sizes, rectangles, edge insets and lengths in px or degrees."""
+
 from __future__ import annotations
 
 import re
@@ -109,4 +110,4 @@ def parse_length(value: object, *, allow_percent: bool = True) -> Length:
             if unit == "%" and not allow_percent:
                 raise ValueError(f"percentages are not allowed here, got {value!r}")
             return Length(float(match.group(1)), unit)
-    raise ValueError(f"expected a length like 12, \"12px\" or \"0.8deg\", got {value!r}")
+    raise ValueError(f'expected a length like 12, "12px" or "0.8deg", got {value!r}')

@@ -9,6 +9,7 @@ A scene file binds a gesture to an action on a widget:
 
 Python apps receive the same gestures as events (see the emulator).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

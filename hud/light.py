@@ -23,37 +23,50 @@ from a neutral grey world at a given illuminance.
 All arithmetic is float32, as in the emulator's numpy compositor; its GLSL shaders take the same
 constants from here.
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from hud.devices import DeviceProfile
 
-AMBIENTS = {"night": 5.0, "indoor": 300.0, "overcast": 3000.0, "sunny": 10000.0}  # background luminance in nits for a white pixel
-DEFAULT_PEAK_NITS = 3000.0   # when a profile does not give peak_nits
-WAVEGUIDE_EFFICIENCY = 0.8   # share of the panel's light that reaches the eye
-MEAN_WORLD_GREY = 0.18       # mean reflectance of the world: the eye adapts to ambient x this
-MIN_ADAPT_NITS = 20.0        # a bright HUD keeps the eye from dark-adapting further (also: no world)
-KEY = 6.0                    # tone-mapping white point, in multiples of the adaptation luminance
-NEUTRAL_GREY = 118           # sRGB level of the default world (118 is 18 % linear grey)
+AMBIENTS = {
+    "night": 5.0,
+    "indoor": 300.0,
+    "overcast": 3000.0,
+    "sunny": 10000.0,
+}  # background luminance in nits for a white pixel
+DEFAULT_PEAK_NITS = 3000.0  # when a profile does not give peak_nits
+WAVEGUIDE_EFFICIENCY = 0.8  # share of the panel's light that reaches the eye
+MEAN_WORLD_GREY = 0.18  # mean reflectance of the world: the eye adapts to ambient x this
+MIN_ADAPT_NITS = 20.0  # a bright HUD keeps the eye from dark-adapting further (also: no world)
+KEY = 6.0  # tone-mapping white point, in multiples of the adaptation luminance
+NEUTRAL_GREY = 118  # sRGB level of the default world (118 is 18 % linear grey)
 LUMA = (0.2126, 0.7152, 0.0722)  # Rec. 709 / sRGB luminance weights (linear RGB)
 
 
-def srgb_to_linear(c: np.ndarray) -> np.ndarray:
+def srgb_to_linear(c: npt.ArrayLike) -> np.ndarray:
     """sRGB-encoded values in [0, 1] to linear light (float32)."""
     c = np.asarray(c, dtype=np.float32)
-    return np.where(c <= np.float32(0.04045), c / np.float32(12.92),
-                    ((c + np.float32(0.055)) / np.float32(1.055)) ** np.float32(2.4)).astype(np.float32)
+    return np.where(
+        c <= np.float32(0.04045),
+        c / np.float32(12.92),
+        ((c + np.float32(0.055)) / np.float32(1.055)) ** np.float32(2.4),
+    ).astype(np.float32)
 
 
-def linear_to_srgb(v: np.ndarray) -> np.ndarray:
+def linear_to_srgb(v: npt.ArrayLike) -> np.ndarray:
     """Linear light in [0, 1] to sRGB-encoded values (float32)."""
     v = np.clip(np.asarray(v, dtype=np.float32), 0.0, 1.0)
-    return np.where(v <= np.float32(0.0031308), v * np.float32(12.92),
-                    np.float32(1.055) * v ** np.float32(1 / 2.4) - np.float32(0.055)).astype(np.float32)
+    return np.where(
+        v <= np.float32(0.0031308),
+        v * np.float32(12.92),
+        np.float32(1.055) * v ** np.float32(1 / 2.4) - np.float32(0.055),
+    ).astype(np.float32)
 
 
 def peak_nits(device: DeviceProfile) -> float:

@@ -4,6 +4,7 @@ Mono panels get an 8-bit 'L' image limited to the panel's grey levels; colour pa
 RGB, reduced to the panel's colour budget per frame when it has one. The colours text and
 strokes are drawn in can be reserved in that budget, so an alert colour over a photo stays itself.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -14,7 +15,6 @@ from PIL import Image as PILImage
 from hud.devices import DeviceProfile
 from hud.paint import Fill, FillRoundRect, Glyphs, PaintItem, Stroke, StrokeRoundRect
 from hud.theme import MONO_ROLES, RGB_ROLES, Theme
-
 
 ONE_BIT_THRESHOLD = 1 / 3
 DRAWN = (Glyphs, Stroke, StrokeRoundRect, Fill, FillRoundRect)  # commands drawn in one flat colour
@@ -52,8 +52,9 @@ def quantise_colour(colour: Sequence[float], levels: int = 256) -> np.ndarray:
     return quantise_levels(np.clip(rgb, 0.0, 1.0), levels)
 
 
-def limit_colours(rgb: np.ndarray, colours: int, reserved: Sequence[Sequence[float]] = (),
-                  levels: int = 256) -> np.ndarray:
+def limit_colours(
+    rgb: np.ndarray, colours: int, reserved: Sequence[Sequence[float]] = (), levels: int = 256
+) -> np.ndarray:
     """Reduce an RGB image to at most `colours` distinct colours (median cut, no dithering).
 
     An image already within the budget is returned as it is. Otherwise the `reserved` colours
@@ -165,7 +166,7 @@ def nearest_distance(colour: Sequence[float], palette: np.ndarray, levels: int =
     if not len(palette):
         return float("inf")
     offset = palette - quantise_colour(colour, levels).astype(np.float64)
-    return float(np.sqrt((offset ** 2).sum(axis=1).min()))
+    return float(np.sqrt((offset**2).sum(axis=1).min()))
 
 
 def colour_error(colour: Sequence[float], panel: np.ndarray, levels: int = 256) -> float:

@@ -1,14 +1,16 @@
 """Sinks: where finished frames go. Files are written atomically (hud.files): all or nothing;
 animated previews are streamed to their file frame by frame."""
+
 from __future__ import annotations
 
 import io
 import struct
 import sys
 import zlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image as PILImage
@@ -39,8 +41,8 @@ def preview_image(eyes: dict[str, np.ndarray], device: DeviceProfile) -> PILImag
     for index, eye in enumerate(tinted):
         x = PREVIEW_MARGIN + index * (device.width + PREVIEW_GAP)
         y = PREVIEW_MARGIN
-        canvas[y - 1:y + device.height + 1, x - 1:x + device.width + 1] = PREVIEW_FRAME
-        canvas[y:y + device.height, x:x + device.width] = eye
+        canvas[y - 1 : y + device.height + 1, x - 1 : x + device.width + 1] = PREVIEW_FRAME
+        canvas[y : y + device.height, x : x + device.width] = eye
     return PILImage.fromarray(canvas, "RGB")
 
 
@@ -48,7 +50,7 @@ def write_images(images: dict[str, PILImage.Image | bytes], out_dir: Path) -> li
     """Write `name -> image` as PNGs (or `name -> bytes` as they are, e.g. layout.json) into
     `out_dir`: every file or none, never a partial file."""
     out_dir = Path(out_dir)
-    files: dict[Path, Content] = {}
+    files: dict[str | Path, Content] = {}
     for name, image in images.items():
         files[out_dir / name] = image if isinstance(image, bytes) else _png_writer(image)
     return write_files(files)
@@ -72,15 +74,15 @@ class AnimationWriter:
         self.path = Path(path)
         self.gif = self.path.suffix.lower() == ".gif"
         self.frame_ms = max(10, round(1000 / fps))
-        self.frames = 0                      # frames added
-        self.size = (0, 0)                   # of the first frame: the animation's canvas
+        self.frames = 0  # frames added
+        self.size = (0, 0)  # of the first frame: the animation's canvas
         self._file = AtomicFile(self.path)
-        self._kept: PILImage.Image | None = None     # the last different frame, not written yet
+        self._kept: PILImage.Image | None = None  # the last different frame, not written yet
         self._kept_box: tuple[int, int, int, int] | None = None
         self._kept_ms = 0
-        self._written = 0                    # frames in the file so far
-        self._sequence = 0                   # APNG chunk sequence number
-        self._actl_at = 0                    # APNG: where acTL's frame count is patched
+        self._written = 0  # frames in the file so far
+        self._sequence = 0  # APNG chunk sequence number
+        self._actl_at = 0  # APNG: where acTL's frame count is patched
 
     def add(self, image: PILImage.Image) -> None:
         """Append one frame (shown for 1/fps seconds)."""
@@ -89,8 +91,9 @@ class AnimationWriter:
         if self._kept is None and self._written == 0:
             self.size = frame.size
         if frame.size != self.size:
-            raise ValueError(f"frame {self.frames} is {frame.size[0]}x{frame.size[1]}, the animation "
-                             f"{self.size[0]}x{self.size[1]}")
+            raise ValueError(
+                f"frame {self.frames} is {frame.size[0]}x{frame.size[1]}, the animation {self.size[0]}x{self.size[1]}"
+            )
         if self._kept is None:
             self._kept, self._kept_box, self._kept_ms = frame, None, self.frame_ms
             return
@@ -135,8 +138,9 @@ class AnimationWriter:
     def __enter__(self) -> AnimationWriter:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         if kind is None:
             self.commit()
         else:
@@ -166,7 +170,7 @@ class AnimationWriter:
         out = self._file.handle
         if self._written == 0:
             out.write(b"GIF89a" + struct.pack("<HHBBB", *self.size, 0, 0, 0))
-            out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", 0) + b"\x00")   # loop forever
+            out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", 0) + b"\x00")  # loop forever
         # Graphic control: leave the frame in place (disposal 1), no transparency; delay in 1/100 s.
         out.write(b"!\xf9\x04" + struct.pack("<BHB", 1 << 2, int(ms / 10), 0) + b"\x00")
         out.write(b"," + struct.pack("<HHHHB", *offset, *part.size, flags) + palette + data)
@@ -178,9 +182,10 @@ class AnimationWriter:
             out.write(PNG_SIGNATURE)
             _png_chunk(out, b"IHDR", header)
             self._actl_at = out.tell()
-            _png_chunk(out, b"acTL", struct.pack(">II", 0, 0))   # frame count patched by commit()
-        _png_chunk(out, b"fcTL", struct.pack(">IIIIIHHBB", self._sequence, *part.size, *offset, round(ms), 1000,
-                                             0, 0))   # dispose: none, blend: source
+            _png_chunk(out, b"acTL", struct.pack(">II", 0, 0))  # frame count patched by commit()
+        _png_chunk(
+            out, b"fcTL", struct.pack(">IIIIIHHBB", self._sequence, *part.size, *offset, round(ms), 1000, 0, 0)
+        )  # dispose: none, blend: source
         self._sequence += 1
         if self._written == 0:
             _png_chunk(out, b"IDAT", data)
@@ -189,8 +194,8 @@ class AnimationWriter:
             self._sequence += 1
 
 
-GIF_MAX_DELAY_CS = 65535     # a GIF frame's delay field (1/100 s)
-APNG_MAX_DELAY_MS = 65535    # an APNG frame's delay numerator, over 1000
+GIF_MAX_DELAY_CS = 65535  # a GIF frame's delay field (1/100 s)
+APNG_MAX_DELAY_MS = 65535  # an APNG frame's delay numerator, over 1000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -209,8 +214,9 @@ def _gif_frame(image: PILImage.Image) -> PILImage.Image:
 
 def _changed_box(before: PILImage.Image, after: PILImage.Image) -> tuple[int, int, int, int] | None:
     """The rectangle where `after` differs from `before` (None: the same picture)."""
-    if before.mode == "P" and (before.palette is None or after.palette is None
-                               or bytes(before.palette.palette) != bytes(after.palette.palette)):
+    if before.mode == "P" and (
+        before.palette is None or after.palette is None or bytes(before.palette.palette) != bytes(after.palette.palette)
+    ):
         before, after = before.convert("RGB"), after.convert("RGB")
     return ImageChops.subtract_modulo(after, before).getbbox(alpha_only=False)
 
@@ -226,27 +232,27 @@ def _gif_image_data(image: PILImage.Image) -> tuple[int, bytes, bytes]:
     position = 13
     palette = b""
     if packed & 0x80:
-        palette = data[position:position + 3 * (2 << bits)]
+        palette = data[position : position + 3 * (2 << bits)]
         position += len(palette)
-    while data[position:position + 1] == b"!":            # extensions: skip their sub-blocks
+    while data[position : position + 1] == b"!":  # extensions: skip their sub-blocks
         position += 2
         while data[position]:
             position += data[position] + 1
         position += 1
-    if data[position:position + 1] != b",":
+    if data[position : position + 1] != b",":
         raise ValueError("unexpected GIF layout from the encoder")
     local = data[position + 9]
     position += 10
-    if local & 0x80:                                      # a local table replaces the global one
+    if local & 0x80:  # a local table replaces the global one
         bits = local & 7
-        palette = data[position:position + 3 * (2 << bits)]
+        palette = data[position : position + 3 * (2 << bits)]
         position += len(palette)
-    flags = 0x80 | (local & 0x40) | bits                  # local table, interlacing as encoded, table size
+    flags = 0x80 | (local & 0x40) | bits  # local table, interlacing as encoded, table size
     start = position
-    position += 1                                         # LZW minimum code size
+    position += 1  # LZW minimum code size
     while data[position]:
         position += data[position] + 1
-    return flags, palette, data[start:position + 1]
+    return flags, palette, data[start : position + 1]
 
 
 def _png_image_data(image: PILImage.Image) -> tuple[bytes, bytes]:
@@ -256,8 +262,8 @@ def _png_image_data(image: PILImage.Image) -> tuple[bytes, bytes]:
     data = buffer.getvalue()
     position, header, parts = len(PNG_SIGNATURE), b"", []
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
         if kind == b"IHDR":
             header = body
         elif kind == b"IDAT":

@@ -68,7 +68,7 @@ def toml_error_line(message: str) -> int | None:
 
 def long_key_line(text: str, parts: int) -> int | None:
     """First line with a dotted key of more than `parts` parts (a.b.c...), or None."""
-    pattern = re.compile(f"(?<![A-Za-z0-9_.-])(?:{_KEY_PART}){{{parts}}}")   # from a key's first part only
+    pattern = re.compile(f"(?<![A-Za-z0-9_.-])(?:{_KEY_PART}){{{parts}}}")  # from a key's first part only
     offset = 0
     for line in text.split("\n"):
         if line.count(".") >= parts and pattern.search(line):
@@ -97,9 +97,9 @@ class _Scanner:
         self.implicit: dict[Path, int] = {}  # tables created by a dotted key or header
         self.aot_counts: dict[Path, int] = {}  # array-of-tables path -> elements so far
         self.table: Path = ()
-        self.stop_depth = 0                   # > 0: stop where arrays / inline tables nest deeper
-        self.too_deep: int | None = None      # the line where they did
-        self._counted = (0, 1)                # (position, its line): line() counts on from there
+        self.stop_depth = 0  # > 0: stop where arrays / inline tables nest deeper
+        self.too_deep: int | None = None  # the line where they did
+        self._counted = (0, 1)  # (position, its line): line() counts on from there
 
     # -- driver -------------------------------------------------------------
 
@@ -181,7 +181,7 @@ class _Scanner:
     def define_parents(self, path: Path, line: int) -> None:
         """Tables that `path` creates on the way (a.b.c = 1 creates a and a.b)."""
         for end in range(len(path) - 1, 0, -1):
-            if path[:end] in self.implicit:   # recorded with all of its own parents
+            if path[:end] in self.implicit:  # recorded with all of its own parents
                 return
             self.implicit[path[:end]] = line
 
@@ -267,10 +267,10 @@ class _Scanner:
 
         Arrays and inline tables (newlines tolerated in them, although TOML 1.0 forbids them
         in inline tables) nest on an explicit stack of open containers, never the call stack."""
-        stack: list[list] = []   # open containers: [closing bracket, path, elements so far]
+        stack: list[list] = []  # open containers: [closing bracket, path, elements so far]
         state, target = "value", path
         while True:
-            if state == "value":          # a value for `target` starts here
+            if state == "value":  # a value for `target` starts here
                 char = self.peek()
                 if char in ("[", "{"):
                     self.pos += 1
@@ -281,7 +281,7 @@ class _Scanner:
                     state = "open"
                     continue
                 self.plain_value()
-            elif state == "open":         # inside a container: an element or its end
+            elif state == "open":  # inside a container: an element or its end
                 self.skip_trivia()
                 closing, base, count = stack[-1]
                 if self.peek() == closing:
@@ -298,7 +298,7 @@ class _Scanner:
                     stack[-1][2] = count + 1
                     state = "value"
                     continue
-            else:                         # after an element: a separator or the end
+            else:  # after an element: a separator or the end
                 self.skip_trivia()
                 if self.peek() == ",":
                     self.pos += 1
@@ -308,7 +308,7 @@ class _Scanner:
                     raise _ScanError(f"expected ',' or '{stack[-1][0]}'")
                 self.pos += 1
                 stack.pop()
-            if not stack:                 # the value (and every container in it) has ended
+            if not stack:  # the value (and every container in it) has ended
                 return
             state = "after"
 

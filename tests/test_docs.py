@@ -1,11 +1,10 @@
 """The README's scene reference is generated from the widget declarations: keep them equal."""
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 from hud.docs import BEGIN, END, reference
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from paths import README
 
 
 def test_readme_reference_is_current() -> None:

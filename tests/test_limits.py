@@ -1,5 +1,6 @@
 """Limits checked before the work starts: widgets, nesting, text, timeline entries, bindings and
 file size in scene files and in Python; every length bounded; numbers finite."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,17 @@ import hud
 from hud.anim import parse_time
 from hud.errors import FieldError, SceneError
 from hud.geometry import Length
-from hud.limits import (MAX_BINDINGS, MAX_DEPTH, MAX_KEY_PARTS, MAX_LENGTH_DEG, MAX_LENGTH_PX, MAX_SCENE_BYTES,
-                        MAX_TEXT_CHARS, MAX_TIMELINE_ENTRIES, MAX_WIDGETS)
+from hud.limits import (
+    MAX_BINDINGS,
+    MAX_DEPTH,
+    MAX_KEY_PARTS,
+    MAX_LENGTH_DEG,
+    MAX_LENGTH_PX,
+    MAX_SCENE_BYTES,
+    MAX_TEXT_CHARS,
+    MAX_TIMELINE_ENTRIES,
+    MAX_WIDGETS,
+)
 from hud.scene import load_scene, parse_scene, widget_from_table
 
 
@@ -39,6 +49,7 @@ def nested(levels: int) -> str:
 
 # -- widgets per scene ----------------------------------------------------------------------------
 
+
 def test_a_scene_of_max_widgets_loads() -> None:
     assert len(parse_scene(flat(MAX_WIDGETS)).widgets) == MAX_WIDGETS
 
@@ -46,12 +57,15 @@ def test_a_scene_of_max_widgets_loads() -> None:
 def test_one_widget_more_is_refused_at_its_line() -> None:
     error = refused(flat(MAX_WIDGETS + 1))
     assert error.line == 3 * MAX_WIDGETS + 1
-    assert f"the scene has {MAX_WIDGETS + 1} widgets, at most {MAX_WIDGETS} allowed (nested ones included)" in str(error)
+    assert f"the scene has {MAX_WIDGETS + 1} widgets, at most {MAX_WIDGETS} allowed (nested ones included)" in str(
+        error
+    )
 
 
 def test_nested_widgets_count() -> None:
-    text = "[[widgets]]\ntype = \"column\"\n" + "".join(
-        f'[[widgets.children]]\ntype = "text"\ntext = "c{i}"\n' for i in range(MAX_WIDGETS))
+    text = '[[widgets]]\ntype = "column"\n' + "".join(
+        f'[[widgets.children]]\ntype = "text"\ntext = "c{i}"\n' for i in range(MAX_WIDGETS)
+    )
     assert f"the scene has {MAX_WIDGETS + 1} widgets" in str(refused(text))
 
 
@@ -61,10 +75,11 @@ def test_a_hundred_thousand_widgets_are_refused_without_building_them() -> None:
     error = refused(text)
     took = time.perf_counter() - start
     assert "the scene has 100000 widgets" in str(error) and error.line == 2 * MAX_WIDGETS + 1
-    assert took < 8.0, f"{took:.1f} s"   # the TOML reader's time; building them took 40 s and more
+    assert took < 8.0, f"{took:.1f} s"  # the TOML reader's time; building them took 40 s and more
 
 
 # -- nesting ---------------------------------------------------------------------------------------
+
 
 def test_max_depth_loads_and_one_more_is_refused() -> None:
     scene = parse_scene(nested(MAX_DEPTH))
@@ -110,6 +125,7 @@ def test_keys_of_too_many_parts_are_refused_before_reading() -> None:
 
 # -- the same limits in Python --------------------------------------------------------------------
 
+
 def test_python_scene_past_max_widgets() -> None:
     scene = hud.Scene(*[hud.Text(text="x") for _ in range(MAX_WIDGETS)])
     with pytest.raises(FieldError, match=f"would make {MAX_WIDGETS + 1} widgets in one scene, at most {MAX_WIDGETS}"):
@@ -122,9 +138,9 @@ def test_python_scene_past_max_widgets() -> None:
     scene.root.remove(scene.widgets[0])
     scene.root.remove(scene.widgets[0])
     scene.root.remove(scene.widgets[0])
-    scene.add(column)                      # room again after removing three
-    scene.add(scene.widgets[0])            # moving a widget inside the scene adds nothing
-    assert len(list(scene.root.walk())) == MAX_WIDGETS + 1   # and the screen
+    scene.add(column)  # room again after removing three
+    scene.add(scene.widgets[0])  # moving a widget inside the scene adds nothing
+    assert len(list(scene.root.walk())) == MAX_WIDGETS + 1  # and the screen
 
 
 def test_python_nesting_past_max_depth() -> None:
@@ -136,7 +152,7 @@ def test_python_nesting_past_max_depth() -> None:
     with pytest.raises(FieldError, match=f"would nest widgets {MAX_DEPTH + 1} containers deep, at most {MAX_DEPTH}"):
         inner.add(hud.Column(hud.Text(text="too deep")))
     scene = hud.Scene()
-    scene.add(outer)                       # the screen is not a container of the user's
+    scene.add(outer)  # the screen is not a container of the user's
     with pytest.raises(FieldError, match="containers deep"):
         hud.Column().add(outer)
 
@@ -173,10 +189,13 @@ def test_widget_tables_from_requests_count_the_scene() -> None:
 
 # -- text, timeline entries, bindings, file size -------------------------------------------------
 
+
 def test_text_fields_hold_max_text_chars() -> None:
     assert len(hud.Text(text="x" * MAX_TEXT_CHARS).text) == MAX_TEXT_CHARS
     error = refused(f'[[widgets]]\ntype = "caption"\ntext = "{"x" * (MAX_TEXT_CHARS + 1)}"\n')
-    assert error.line == 3 and f"is {MAX_TEXT_CHARS + 1} characters long, at most {MAX_TEXT_CHARS} allowed" in str(error)
+    assert error.line == 3 and f"is {MAX_TEXT_CHARS + 1} characters long, at most {MAX_TEXT_CHARS} allowed" in str(
+        error
+    )
     assert "'title'" in str(refused(f'[scene]\ntitle = "{"t" * (MAX_TEXT_CHARS + 1)}"\n'))
     with pytest.raises(FieldError, match="title"):
         hud.Scene(title="t" * (MAX_TEXT_CHARS + 1))
@@ -184,7 +203,8 @@ def test_text_fields_hold_max_text_chars() -> None:
 
 def _entries(count: int) -> str:
     return '[[widgets]]\ntype = "text"\nid = "t"\n' + "".join(
-        f'[[timeline]]\nat = {i}\ntarget = "t"\nset = {{ text = "{i}" }}\n' for i in range(count))
+        f'[[timeline]]\nat = {i}\ntarget = "t"\nset = {{ text = "{i}" }}\n' for i in range(count)
+    )
 
 
 def test_timeline_entries_limit() -> None:
@@ -198,13 +218,14 @@ def test_timeline_entries_limit() -> None:
 
 def test_gesture_bindings_limit() -> None:
     text = '[[widgets]]\ntype = "caption"\nid = "c"\n' + (
-        '[[gestures]]\ngesture = "swipe_back"\naction = "scroll_back"\ntarget = "c"\n' * (MAX_BINDINGS + 1))
+        '[[gestures]]\ngesture = "swipe_back"\naction = "scroll_back"\ntarget = "c"\n' * (MAX_BINDINGS + 1)
+    )
     assert f"{MAX_BINDINGS + 1} gesture bindings, at most {MAX_BINDINGS} allowed" in str(refused(text))
 
 
 def test_scene_file_size_is_checked_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "huge.toml"
-    with path.open("wb") as handle:       # sparse: the loader must not read it
+    with path.open("wb") as handle:  # sparse: the loader must not read it
         handle.truncate(MAX_SCENE_BYTES + 1)
     start = time.perf_counter()
     with pytest.raises(SceneError, match=f"the file is {MAX_SCENE_BYTES + 1} bytes, at most {MAX_SCENE_BYTES} allowed"):
@@ -219,33 +240,41 @@ def test_only_regular_files_are_read(tmp_path: Path) -> None:
         load_scene(tmp_path)
     fifo = tmp_path / "pipe.toml"
     os.mkfifo(fifo)
-    with pytest.raises(SceneError, match="not a regular file"):   # would block forever if read
+    with pytest.raises(SceneError, match="not a regular file"):  # would block forever if read
         load_scene(fifo)
 
 
 # -- every length bounded, every number finite ----------------------------------------------------
 
-LENGTH_FIELDS = [("offset", "[{v}, 0]", True), ("margin", "{v}", False), ("padding", "[0, {v}]", False),
-                 ("width", "{v}", False), ("height", "{v}", False)]
+LENGTH_FIELDS = [
+    ("offset", "[{v}, 0]", True),
+    ("margin", "{v}", False),
+    ("padding", "[0, {v}]", False),
+    ("width", "{v}", False),
+    ("height", "{v}", False),
+]
 
 
 @pytest.mark.parametrize(("name", "shape", "signed"), LENGTH_FIELDS, ids=[f[0] for f in LENGTH_FIELDS])
 def test_lengths_are_bounded_in_px_and_deg(name: str, shape: str, signed: bool) -> None:
     for value in (MAX_LENGTH_PX, f'"{MAX_LENGTH_DEG:g}deg"', f'"{-MAX_LENGTH_PX}px"' if signed else 0):
         parse_scene(f'[[widgets]]\ntype = "text"\n{name} = {shape.format(v=value)}\n')
-    for value in (MAX_LENGTH_PX + 1, f'"{MAX_LENGTH_DEG + 0.5:g}deg"', "inf", "nan", f'"{"9" * 400}px"', 10 ** 400):
+    for value in (MAX_LENGTH_PX + 1, f'"{MAX_LENGTH_DEG + 0.5:g}deg"', "inf", "nan", f'"{"9" * 400}px"', 10**400):
         error = refused(f'[[widgets]]\ntype = "text"\n{name} = {shape.format(v=value)}\n')
         assert error.line == 3 and f"'{name}' must be between" in str(error), str(error)
 
 
-@pytest.mark.parametrize(("widget", "field", "value", "range_words"), [
-    ("column", "gap", f"{MAX_LENGTH_PX + 1}", f"between 0 px and {MAX_LENGTH_PX} px"),
-    ("column", "gap", '"100deg"', f"between 0deg and {MAX_LENGTH_DEG:g}deg"),
-    ("panel", "radius", "1e12", f"between 0 px and {MAX_LENGTH_PX} px"),
-    ("panel", "border", '"-1deg"', f"between 0deg and {MAX_LENGTH_DEG:g}deg"),
-    ("text", "size", '"16deg"', "more than 0deg and at most 15deg"),
-    ("icon", "size", "inf", "between 1 px and 2000 px"),
-])
+@pytest.mark.parametrize(
+    ("widget", "field", "value", "range_words"),
+    [
+        ("column", "gap", f"{MAX_LENGTH_PX + 1}", f"between 0 px and {MAX_LENGTH_PX} px"),
+        ("column", "gap", '"100deg"', f"between 0deg and {MAX_LENGTH_DEG:g}deg"),
+        ("panel", "radius", "1e12", f"between 0 px and {MAX_LENGTH_PX} px"),
+        ("panel", "border", '"-1deg"', f"between 0deg and {MAX_LENGTH_DEG:g}deg"),
+        ("text", "size", '"16deg"', "more than 0deg and at most 15deg"),
+        ("icon", "size", "inf", "between 1 px and 2000 px"),
+    ],
+)
 def test_widget_lengths_name_their_range(widget: str, field: str, value: str, range_words: str) -> None:
     extra = 'name = "bell"\n' if widget == "icon" else ""
     error = refused(f'[[widgets]]\ntype = "{widget}"\n{extra}{field} = {value}\n')
@@ -253,15 +282,18 @@ def test_widget_lengths_name_their_range(widget: str, field: str, value: str, ra
 
 
 def test_python_lengths_are_bounded() -> None:
-    assert hud.Text(offset=[-MAX_LENGTH_PX, f"{MAX_LENGTH_DEG}deg"]).offset == (Length(-MAX_LENGTH_PX),
-                                                                                Length(MAX_LENGTH_DEG, "deg"))
-    for bad in ([float("inf"), 0], [0, float("nan")], [10 ** 400, 0], ["91deg", 0]):
+    assert hud.Text(offset=[-MAX_LENGTH_PX, f"{MAX_LENGTH_DEG}deg"]).offset == (
+        Length(-MAX_LENGTH_PX),
+        Length(MAX_LENGTH_DEG, "deg"),
+    )
+    for bad in ([float("inf"), 0], [0, float("nan")], [10**400, 0], ["91deg", 0]):
         with pytest.raises(FieldError, match="must be between"):
             hud.Text(offset=bad)
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1, 86_400.5, 10 ** 400, "86401s", "9" * 400 + "s",
-                                   "1e3s", "-0.5s"])
+@pytest.mark.parametrize(
+    "value", [float("nan"), float("inf"), -1, 86_400.5, 10**400, "86401s", "9" * 400 + "s", "1e3s", "-0.5s"]
+)
 def test_times_are_finite_and_within_a_day(value) -> None:  # noqa: ANN001
     with pytest.raises(ValueError):
         parse_time(value)

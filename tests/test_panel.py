@@ -1,4 +1,5 @@
 """Tests for panel output: grey levels, colour budgets, reserved colours and the preview tint."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,18 @@ from PIL import Image
 from hud.devices import load_device, wavelength_to_rgb
 from hud.geometry import Rect
 from hud.paint import Blit, Fill, FillRoundRect, Glyphs, PaintItem, Stroke, StrokeRoundRect
-from hud.panel import (ONE_BIT_THRESHOLD, colour_error, limit_colours, nearest_distance, palette_of,
-                       quantise_colour, quantise_levels, reserved_colours, tint, to_panel)
+from hud.panel import (
+    ONE_BIT_THRESHOLD,
+    colour_error,
+    limit_colours,
+    nearest_distance,
+    palette_of,
+    quantise_colour,
+    quantise_levels,
+    reserved_colours,
+    tint,
+    to_panel,
+)
 from hud.theme import Theme
 
 RAMP = np.linspace(0.0, 1.0, 1001, dtype=np.float32)
@@ -131,8 +142,9 @@ def photo_with_block(colour, seed: int = 3) -> np.ndarray:
     strokes are (a small share of the pixels: median cut alone averages it away)."""
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:120, 0:160].astype(np.float32)
-    buffer = np.stack([0.5 + 0.4 * np.sin(x / 13 + y / 29), 0.45 + 0.35 * np.cos(y / 11),
-                       0.4 + 0.3 * np.sin((x - y) / 17)], axis=-1)
+    buffer = np.stack(
+        [0.5 + 0.4 * np.sin(x / 13 + y / 29), 0.45 + 0.35 * np.cos(y / 11), 0.4 + 0.3 * np.sin((x - y) / 17)], axis=-1
+    )
     buffer += rng.normal(0, 0.05, buffer.shape).astype(np.float32)
     buffer[40:44, 30:130] = colour
     return buffer.astype(np.float32)
@@ -148,12 +160,12 @@ def test_reserved_alert_colour_survives_over_a_photo() -> None:
     buffer = photo_with_block(alert)
     wanted = tuple(int(v) for v in quantise_colour(alert))
     plain = to_panel(buffer, device)
-    assert wanted not in colours_of(plain)          # median cut alone turns it into something else
+    assert wanted not in colours_of(plain)  # median cut alone turns it into something else
     assert colour_error(alert, plain) > 10
     panel = to_panel(buffer, device, reserved=[alert])
     assert panel.dtype == np.uint8 and panel.shape == (120, 160, 3)
     assert len(colours_of(panel)) <= 16 and wanted in colours_of(panel)
-    assert np.all(panel[40:44, 30:130] == wanted)   # every pixel of the bar kept exactly
+    assert np.all(panel[40:44, 30:130] == wanted)  # every pixel of the bar kept exactly
     assert colour_error(alert, panel) == 0.0
     assert np.array_equal(panel, to_panel(buffer, device, reserved=[alert]))  # deterministic
 
@@ -163,12 +175,12 @@ def test_reserved_colours_are_at_most_half_the_budget() -> None:
     rgb = rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)
     reserved = [(k / 10, 1 - k / 10, 0.5) for k in range(10)]
     for k, colour in enumerate(reserved):
-        rgb[k * 6:k * 6 + 4, :8] = quantise_colour(colour)
+        rgb[k * 6 : k * 6 + 4, :8] = quantise_colour(colour)
     out = limit_colours(rgb, 16, reserved)
     palette = colours_of(out)
     assert len(palette) <= 16
     kept = [tuple(int(v) for v in quantise_colour(c)) in palette for c in reserved]
-    assert kept[:8] == [True] * 8                 # the first 16 // 2 are exact
+    assert kept[:8] == [True] * 8  # the first 16 // 2 are exact
     assert np.array_equal(out[:4, :8], np.broadcast_to(quantise_colour(reserved[0]), (4, 8, 3)))
     # a colour given twice counts once: with a budget of 4, both of these distinct two are kept
     out = limit_colours(rgb, 4, [reserved[1], reserved[1], reserved[2]])
@@ -187,8 +199,7 @@ def test_no_reserved_colours_is_plain_median_cut() -> None:
     device = load_device("frame")
     buffer = photo_with_block((1.0, 0.5, 0.2))
     rgb = quantise_levels(np.clip(buffer, 0, 1), 256)
-    image = Image.fromarray(rgb, "RGB").quantize(colors=16, method=Image.Quantize.MEDIANCUT,
-                                                  dither=Image.Dither.NONE)
+    image = Image.fromarray(rgb, "RGB").quantize(colors=16, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     expected = np.asarray(image.convert("RGB"))
     assert np.array_equal(to_panel(buffer, device), expected)
     assert np.array_equal(to_panel(buffer, device, reserved=()), expected)
@@ -208,10 +219,22 @@ def test_reserved_colours_of_paint_items() -> None:
     pixels = np.ones((2, 2, 3), np.float32)
     items = [
         PaintItem(1, 0, (Glyphs((), faded), Glyphs((), faded), Glyphs((), faded)), Rect(0, 0, 1, 1)),
-        PaintItem(2, 0, (Stroke(((0, 0), (1, 1)), 1.0, False, dim), Fill(((0, 0), (1, 0), (1, 1)), alert),
-                         Blit(0, 0, pixels, pixels[..., 0], 1.0)), Rect(0, 0, 1, 1)),
-        PaintItem(3, 0, (FillRoundRect(0, 0, 4, 4, 1, alert), StrokeRoundRect(0, 0, 4, 4, 1, 1, (0.2, 0.3, 0.4)),
-                         Glyphs((), fg)), Rect(0, 0, 4, 4)),
+        PaintItem(
+            2,
+            0,
+            (
+                Stroke(((0, 0), (1, 1)), 1.0, False, dim),
+                Fill(((0, 0), (1, 0), (1, 1)), alert),
+                Blit(0, 0, pixels, pixels[..., 0], 1.0),
+            ),
+            Rect(0, 0, 1, 1),
+        ),
+        PaintItem(
+            3,
+            0,
+            (FillRoundRect(0, 0, 4, 4, 1, alert), StrokeRoundRect(0, 0, 4, 4, 1, 1, (0.2, 0.3, 0.4)), Glyphs((), fg)),
+            Rect(0, 0, 4, 4),
+        ),
     ]
     # role colours first (most used first, then painter's order), then the others the same way
     assert reserved_colours(items, theme) == [alert, dim, fg, faded, (0.2, 0.3, 0.4)]
@@ -242,14 +265,18 @@ def test_alert_text_over_a_photo_keeps_its_colour_on_frame(tmp_path) -> None:
 
     rng = np.random.default_rng(3)
     ramp = np.linspace(0, 255, 320, dtype=np.float32)
-    photo = np.stack([np.tile(ramp, (200, 1)), np.tile(ramp[::-1], (200, 1)),
-                      rng.uniform(0, 255, (200, 320))], axis=2).astype(np.uint8)
+    photo = np.stack(
+        [np.tile(ramp, (200, 1)), np.tile(ramp[::-1], (200, 1)), rng.uniform(0, 255, (200, 320))], axis=2
+    ).astype(np.uint8)
     Image.fromarray(photo, "RGB").save(tmp_path / "photo.png")
     scene_file = tmp_path / "scene.toml"
-    scene_file.write_text('[scene]\ndevice = "frame"\n\n[[widgets]]\ntype = "stack"\nanchor = "center"\n'
-                          '  [[widgets.children]]\n  type = "image"\n  src = "photo.png"\n  width = 560\n'
-                          '  [[widgets.children]]\n  type = "text"\n  anchor = "center"\n  text = "GATE CLOSING"\n'
-                          '  color = "alert"\n  size = "small"\n', encoding="utf-8")
+    scene_file.write_text(
+        '[scene]\ndevice = "frame"\n\n[[widgets]]\ntype = "stack"\nanchor = "center"\n'
+        '  [[widgets.children]]\n  type = "image"\n  src = "photo.png"\n  width = 560\n'
+        '  [[widgets.children]]\n  type = "text"\n  anchor = "center"\n  text = "GATE CLOSING"\n'
+        '  color = "alert"\n  size = "small"\n',
+        encoding="utf-8",
+    )
     frame = hud.render(scene_file, device="frame")
     panel = frame.eyes["right"]
     device = hud.load_device("frame")

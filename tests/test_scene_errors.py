@@ -1,4 +1,5 @@
 """Bad scene files: one `file:LINE: where: what (fix)` line, exit status 2, nothing written."""
+
 from __future__ import annotations
 
 import subprocess
@@ -10,7 +11,7 @@ import pytest
 from hud.errors import SceneError
 from hud.scene import load_scene
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 
 
 def doc(*lines: str) -> str:
@@ -20,210 +21,384 @@ def doc(*lines: str) -> str:
 
 # (id, scene text, line of the error, widget id or type ("" for file-level errors), words the line must contain)
 CASES = [
-    ("unknown-type", doc(
-        '[scene]',
-        'title = "t"',
-        '',
-        '[[widgets]]',
-        'type = "nav_arow"',
-        'maneuver = "left"',
-    ), 5, "nav_arow", ["unknown widget type 'nav_arow'", "did you mean 'nav_arrow'?"]),
-    ("unknown-field-colour", doc(
-        '[[widgets]]',
-        'type = "text"',
-        'text = "hi"',
-        'colour = "dim"',
-    ), 4, "text", ["unknown field 'colour'", "did you mean 'color'?"]),
-    ("unknown-field-distnce", doc(
-        '[[widgets]]',
-        'type = "nav_arrow"',
-        'id = "turn"',
-        'maneuver = "left"',
-        'distnce_m = 50',
-    ), 5, "nav_arrow 'turn'", ["unknown field 'distnce_m'", "did you mean 'distance_m'?"]),
-    ("wrong-type", doc(
-        '[[widgets]]',
-        'type = "price_card"',
-        'product = "Tea"',
-        'price = "abc"',
-    ), 4, "price_card", ["'price' must be a number", '"abc"']),
-    ("brightness-range", doc(
-        '[[widgets]]',
-        'type = "text"',
-        'text = "hi"',
-        'brightness = 1.5',
-    ), 4, "text", ["'brightness' must be between 0 and 1", "1.5"]),
-    ("caption-max-lines-zero", doc(
-        '[[widgets]]',
-        'type = "caption"',
-        'text = "hi"',
-        'max_lines = 0',
-    ), 4, "caption", ["'max_lines' must be between 1 and 20", "got 0"]),
-    ("negative-distance", doc(
-        '[[widgets]]',
-        'type = "nav_arrow"',
-        'maneuver = "left"',
-        'distance_m = -3',
-    ), 4, "nav_arrow", ["'distance_m' must be between 0 and 10000000", "got -3"]),
-    ("toml-syntax", doc(
-        '[[widgets]]',
-        'type = "text"',
-        'text = "unterminated',
-        'size = 12',
-    ), 3, "", ["TOML syntax error"]),
-    ("toml-syntax-at-end", doc(
-        '[[widgets]]',
-        'type = "text"',
-        'margin = [1, 2,',
-    ), 3, "", ["TOML syntax error"]),
-    ("missing-image", doc(
-        '[[widgets]]',
-        'type = "image"',
-        'id = "photo"',
-        'src = "nope.png"',
-    ), 4, "image 'photo'", ["'nope.png' not found"]),
-    ("image-outside-folder", doc(
-        '[[widgets]]',
-        'type = "image"',
-        'src = "../outside.png"',
-    ), 3, "image", ["'../outside.png' points outside the scene's folder"]),
-    ("image-absolute-path", doc(
-        '[[widgets]]',
-        'type = "image"',
-        'src = "/etc/passwd"',
-    ), 3, "image", ["'/etc/passwd' points outside the scene's folder"]),
-    ("bad-enum", doc(
-        '[[widgets]]',
-        'type = "nav_arrow"',
-        'maneuver = "lefty"',
-    ), 3, "nav_arrow", ["'maneuver' must be one of", '"lefty"', "did you mean 'left'?"]),
-    ("bad-currency", doc(
-        '[[widgets]]',
-        'type = "price_card"',
-        'product = "Tea"',
-        'price = 12',
-        'currency = "yuan"',
-    ), 5, "price_card", ["'currency' must be a 3-letter ISO currency code", '"yuan"']),
-    ("compare-entry-missing-price", doc(
-        '[[widgets]]',
-        'type = "price_card"',
-        'product = "Tea"',
-        'price = 12',
-        'compare = [',
-        '  { store = "JD", price = 14 },',
-        '  { store = "Pinduoduo" },',
-        '  { store = "Tmall", price = 13 },',
-        ']',
-    ), 7, "price_card", ["'compare' item 2 is missing 'price'"]),
-    ("compare-entry-unknown-field", doc(
-        '[[widgets]]',
-        'type = "price_card"',
-        'product = "Tea"',
-        'price = 12',
-        'compare = [',
-        '  { store = "JD", price = 14 },',
-        '  { store = "Tmall", prce = 13 },',
-        ']',
-    ), 7, "price_card", ["'compare' item 2 has unknown field 'prce'", "did you mean 'price'?"]),
-    ("children-on-text", doc(
-        '[[widgets]]',
-        'type = "text"',
-        'text = "hi"',
-        '  [[widgets.children]]',
-        '  type = "text"',
-        '  text = "child"',
-    ), 4, "text", ["text takes no children"]),
-    ("duplicate-id", doc(
-        '[[widgets]]',
-        'type = "text"',
-        'id = "a"',
-        '',
-        '[[widgets]]',
-        'type = "progress"',
-        'id = "a"',
-    ), 7, "progress 'a'", ["id 'a' is already used on line 3"]),
-    ("duplicate-id-parent-then-child", doc(
-        '[[widgets]]',
-        'type = "column"',
-        'id = "a"',
-        '  [[widgets.children]]',
-        '  type = "text"',
-        '  id = "a"',
-    ), 6, "text 'a'", ["id 'a' is already used on line 3"]),
-    ("unknown-scene-key", doc(
-        '[scene]',
-        'title = "t"',
-        'devise = "quark-s1"',
-    ), 3, "scene", ["unknown key 'devise'", "did you mean 'device'?"]),
-    ("unknown-device", doc(
-        '[scene]',
-        'title = "t"',
-        'device = "quark-s2"',
-    ), 3, "scene", ["unknown device 'quark-s2'", "did you mean 'quark-s1'?"]),
-    ("unknown-target-device", doc(
-        '[scene]',
-        'targets = [',
-        '  "quark-s1",',
-        '  "even-g3",',
-        ']',
-    ), 4, "scene", ["unknown device 'even-g3'"]),
-    ("unknown-top-level-key", doc(
-        '[scene]',
-        'title = "t"',
-        '',
-        '[widget]',
-        'type = "text"',
-    ), 4, "scene", ["unknown top-level key 'widget'", "did you mean 'widgets'?"]),
-    ("missing-type", doc(
-        '[[widgets]]',
-        'type = "text"',
-        '',
-        '[[widgets]]',
-        'id = "orphan"',
-        'text = "hi"',
-    ), 4, "widget 'orphan'", ["missing 'type'", 'add type = "..."']),
-    ("missing-required-field", doc(
-        '[[widgets]]',
-        'type = "text"',
-        '',
-        '[[widgets]]',
-        'type = "price_card"',
-        'product = "Tea"',
-    ), 4, "price_card", ["'price' is required", "add price = ..."]),
-    ("deeply-nested-child", doc(
-        '[[widgets]]',
-        'type = "column"',
-        '  [[widgets.children]]',
-        '  type = "row"',
-        '    [[widgets.children.children]]',
-        '    type = "text"',
-        '    text = "fine"',
-        '    [[widgets.children.children]]',
-        '    type = "progress"',
-        '    value = 2',
-    ), 10, "progress", ["'value' must be between 0 and 1"]),
-    ("deeply-nested-child-unknown-type", doc(
-        '[[widgets]]',
-        'type = "stack"',
-        '  [[widgets.children]]',
-        '  type = "panel"',
-        '    [[widgets.children.children]]',
-        '    type = "column"',
-        '      [[widgets.children.children.children]]',
-        '      type = "txt"',
-    ), 8, "txt", ["unknown widget type 'txt'", "did you mean 'text'?"]),
-    ("infinite-length", doc(
-        '[[widgets]]',
-        'type = "text"',
-        'text = "hi"',
-        'width = inf',
-    ), 4, "text", ["'width' must be between 0 px and 8192 px", "got inf"]),
-    ("nan-offset", doc(
-        '[[widgets]]',
-        'type = "text"',
-        'text = "hi"',
-        'offset = [nan, 0]',
-    ), 4, "text", ["'offset' must be between -8192 px and 8192 px (or -90deg and 90deg)", "got nan"]),
+    (
+        "unknown-type",
+        doc(
+            "[scene]",
+            'title = "t"',
+            "",
+            "[[widgets]]",
+            'type = "nav_arow"',
+            'maneuver = "left"',
+        ),
+        5,
+        "nav_arow",
+        ["unknown widget type 'nav_arow'", "did you mean 'nav_arrow'?"],
+    ),
+    (
+        "unknown-field-colour",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'text = "hi"',
+            'colour = "dim"',
+        ),
+        4,
+        "text",
+        ["unknown field 'colour'", "did you mean 'color'?"],
+    ),
+    (
+        "unknown-field-distnce",
+        doc(
+            "[[widgets]]",
+            'type = "nav_arrow"',
+            'id = "turn"',
+            'maneuver = "left"',
+            "distnce_m = 50",
+        ),
+        5,
+        "nav_arrow 'turn'",
+        ["unknown field 'distnce_m'", "did you mean 'distance_m'?"],
+    ),
+    (
+        "wrong-type",
+        doc(
+            "[[widgets]]",
+            'type = "price_card"',
+            'product = "Tea"',
+            'price = "abc"',
+        ),
+        4,
+        "price_card",
+        ["'price' must be a number", '"abc"'],
+    ),
+    (
+        "brightness-range",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'text = "hi"',
+            "brightness = 1.5",
+        ),
+        4,
+        "text",
+        ["'brightness' must be between 0 and 1", "1.5"],
+    ),
+    (
+        "caption-max-lines-zero",
+        doc(
+            "[[widgets]]",
+            'type = "caption"',
+            'text = "hi"',
+            "max_lines = 0",
+        ),
+        4,
+        "caption",
+        ["'max_lines' must be between 1 and 20", "got 0"],
+    ),
+    (
+        "negative-distance",
+        doc(
+            "[[widgets]]",
+            'type = "nav_arrow"',
+            'maneuver = "left"',
+            "distance_m = -3",
+        ),
+        4,
+        "nav_arrow",
+        ["'distance_m' must be between 0 and 10000000", "got -3"],
+    ),
+    (
+        "toml-syntax",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'text = "unterminated',
+            "size = 12",
+        ),
+        3,
+        "",
+        ["TOML syntax error"],
+    ),
+    (
+        "toml-syntax-at-end",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            "margin = [1, 2,",
+        ),
+        3,
+        "",
+        ["TOML syntax error"],
+    ),
+    (
+        "missing-image",
+        doc(
+            "[[widgets]]",
+            'type = "image"',
+            'id = "photo"',
+            'src = "nope.png"',
+        ),
+        4,
+        "image 'photo'",
+        ["'nope.png' not found"],
+    ),
+    (
+        "image-outside-folder",
+        doc(
+            "[[widgets]]",
+            'type = "image"',
+            'src = "../outside.png"',
+        ),
+        3,
+        "image",
+        ["'../outside.png' points outside the scene's folder"],
+    ),
+    (
+        "image-absolute-path",
+        doc(
+            "[[widgets]]",
+            'type = "image"',
+            'src = "/etc/passwd"',
+        ),
+        3,
+        "image",
+        ["'/etc/passwd' points outside the scene's folder"],
+    ),
+    (
+        "bad-enum",
+        doc(
+            "[[widgets]]",
+            'type = "nav_arrow"',
+            'maneuver = "lefty"',
+        ),
+        3,
+        "nav_arrow",
+        ["'maneuver' must be one of", '"lefty"', "did you mean 'left'?"],
+    ),
+    (
+        "bad-currency",
+        doc(
+            "[[widgets]]",
+            'type = "price_card"',
+            'product = "Tea"',
+            "price = 12",
+            'currency = "yuan"',
+        ),
+        5,
+        "price_card",
+        ["'currency' must be a 3-letter ISO currency code", '"yuan"'],
+    ),
+    (
+        "compare-entry-missing-price",
+        doc(
+            "[[widgets]]",
+            'type = "price_card"',
+            'product = "Tea"',
+            "price = 12",
+            "compare = [",
+            '  { store = "JD", price = 14 },',
+            '  { store = "Pinduoduo" },',
+            '  { store = "Tmall", price = 13 },',
+            "]",
+        ),
+        7,
+        "price_card",
+        ["'compare' item 2 is missing 'price'"],
+    ),
+    (
+        "compare-entry-unknown-field",
+        doc(
+            "[[widgets]]",
+            'type = "price_card"',
+            'product = "Tea"',
+            "price = 12",
+            "compare = [",
+            '  { store = "JD", price = 14 },',
+            '  { store = "Tmall", prce = 13 },',
+            "]",
+        ),
+        7,
+        "price_card",
+        ["'compare' item 2 has unknown field 'prce'", "did you mean 'price'?"],
+    ),
+    (
+        "children-on-text",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'text = "hi"',
+            "  [[widgets.children]]",
+            '  type = "text"',
+            '  text = "child"',
+        ),
+        4,
+        "text",
+        ["text takes no children"],
+    ),
+    (
+        "duplicate-id",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'id = "a"',
+            "",
+            "[[widgets]]",
+            'type = "progress"',
+            'id = "a"',
+        ),
+        7,
+        "progress 'a'",
+        ["id 'a' is already used on line 3"],
+    ),
+    (
+        "duplicate-id-parent-then-child",
+        doc(
+            "[[widgets]]",
+            'type = "column"',
+            'id = "a"',
+            "  [[widgets.children]]",
+            '  type = "text"',
+            '  id = "a"',
+        ),
+        6,
+        "text 'a'",
+        ["id 'a' is already used on line 3"],
+    ),
+    (
+        "unknown-scene-key",
+        doc(
+            "[scene]",
+            'title = "t"',
+            'devise = "quark-s1"',
+        ),
+        3,
+        "scene",
+        ["unknown key 'devise'", "did you mean 'device'?"],
+    ),
+    (
+        "unknown-device",
+        doc(
+            "[scene]",
+            'title = "t"',
+            'device = "quark-s2"',
+        ),
+        3,
+        "scene",
+        ["unknown device 'quark-s2'", "did you mean 'quark-s1'?"],
+    ),
+    (
+        "unknown-target-device",
+        doc(
+            "[scene]",
+            "targets = [",
+            '  "quark-s1",',
+            '  "even-g3",',
+            "]",
+        ),
+        4,
+        "scene",
+        ["unknown device 'even-g3'"],
+    ),
+    (
+        "unknown-top-level-key",
+        doc(
+            "[scene]",
+            'title = "t"',
+            "",
+            "[widget]",
+            'type = "text"',
+        ),
+        4,
+        "scene",
+        ["unknown top-level key 'widget'", "did you mean 'widgets'?"],
+    ),
+    (
+        "missing-type",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            "",
+            "[[widgets]]",
+            'id = "orphan"',
+            'text = "hi"',
+        ),
+        4,
+        "widget 'orphan'",
+        ["missing 'type'", 'add type = "..."'],
+    ),
+    (
+        "missing-required-field",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            "",
+            "[[widgets]]",
+            'type = "price_card"',
+            'product = "Tea"',
+        ),
+        4,
+        "price_card",
+        ["'price' is required", "add price = ..."],
+    ),
+    (
+        "deeply-nested-child",
+        doc(
+            "[[widgets]]",
+            'type = "column"',
+            "  [[widgets.children]]",
+            '  type = "row"',
+            "    [[widgets.children.children]]",
+            '    type = "text"',
+            '    text = "fine"',
+            "    [[widgets.children.children]]",
+            '    type = "progress"',
+            "    value = 2",
+        ),
+        10,
+        "progress",
+        ["'value' must be between 0 and 1"],
+    ),
+    (
+        "deeply-nested-child-unknown-type",
+        doc(
+            "[[widgets]]",
+            'type = "stack"',
+            "  [[widgets.children]]",
+            '  type = "panel"',
+            "    [[widgets.children.children]]",
+            '    type = "column"',
+            "      [[widgets.children.children.children]]",
+            '      type = "txt"',
+        ),
+        8,
+        "txt",
+        ["unknown widget type 'txt'", "did you mean 'text'?"],
+    ),
+    (
+        "infinite-length",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'text = "hi"',
+            "width = inf",
+        ),
+        4,
+        "text",
+        ["'width' must be between 0 px and 8192 px", "got inf"],
+    ),
+    (
+        "nan-offset",
+        doc(
+            "[[widgets]]",
+            'type = "text"',
+            'text = "hi"',
+            "offset = [nan, 0]",
+        ),
+        4,
+        "text",
+        ["'offset' must be between -8192 px and 8192 px (or -90deg and 90deg)", "got nan"],
+    ),
 ]
 
 
@@ -260,8 +435,14 @@ def assert_error_line(message: str, path: Path, line: int | None, where: str, wo
 
 def run_render(scene: Path, out: Path) -> subprocess.CompletedProcess[str]:
     """`hud render SCENE --out OUT` in a fresh interpreter."""
-    return subprocess.run([sys.executable, "-m", "hud", "render", str(scene), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "hud", "render", str(scene), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def assert_cli_error(scene: Path, out: Path, line: int | None) -> str:
@@ -320,24 +501,35 @@ def test_error_after_bom_keeps_line_numbers(tmp_path: Path) -> None:
 
 def test_error_in_parent_field_wins_over_child(tmp_path: Path) -> None:
     """The first problem in file order is reported: the parent's field before its children's."""
-    path = write_scene(tmp_path, doc(
-        '[[widgets]]',
-        'type = "column"',
-        'gap = "wide"',
-        '  [[widgets.children]]',
-        '  type = "txt"',
-    ))
+    path = write_scene(
+        tmp_path,
+        doc(
+            "[[widgets]]",
+            'type = "column"',
+            'gap = "wide"',
+            "  [[widgets.children]]",
+            '  type = "txt"',
+        ),
+    )
     assert_error_line(scene_error(path), path, 3, "column", ["'gap' must be a length"])
 
 
 def test_valid_scene_with_image_renders(tmp_path: Path) -> None:
     """Control: the same folder layout with a good image path renders (exit 0)."""
-    path = write_scene(tmp_path, doc(
-        '[[widgets]]',
-        'type = "image"',
-        'src = "photo.png"',
-    ))
+    path = write_scene(
+        tmp_path,
+        doc(
+            "[[widgets]]",
+            'type = "image"',
+            'src = "photo.png"',
+        ),
+    )
     (path.parent / "photo.png").write_bytes((ROOT / "scenes/assets/headphones.png").read_bytes())
     result = run_render(path, tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["layout.json", "left.png", "preview.png", "right.png"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "layout.json",
+        "left.png",
+        "preview.png",
+        "right.png",
+    ]

@@ -1,4 +1,5 @@
 """`hud schema`: a JSON Schema that accepts every example scene and rejects bad ones."""
+
 from __future__ import annotations
 
 import json
@@ -14,15 +15,15 @@ import pytest
 from hud.errors import SceneError
 from hud.scene import parse_scene
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "scenes").glob("*.toml"))
+from paths import EXAMPLES, ROOT
 
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
     """The schema as `hud schema` prints it."""
-    result = subprocess.run([sys.executable, "-m", "hud", "schema"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "hud", "schema"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -59,16 +60,19 @@ def test_property_defaults_satisfy_their_own_schema(schema: dict[str, Any]) -> N
     for type_name, definition in schema["$defs"].items():
         for prop, prop_schema in definition.get("properties", {}).items():
             if "default" in prop_schema and not jsonschema.Draft202012Validator(prop_schema).is_valid(
-                    prop_schema["default"]):
+                prop_schema["default"]
+            ):
                 bad.append(f"{type_name}.{prop} = {prop_schema['default']!r}")
     assert bad == []
 
 
 def test_every_length_spelling_the_loader_takes_is_valid(validator: Any) -> None:
     """Lengths such as ".5deg", "12 px", "50%" and "auto" pass both the loader and the schema."""
-    text = ('[[widgets]]\ntype = "column"\ngap = ".5deg"\nwidth = "50%"\nheight = "auto"\n'
-            'margin = [0, "12 px"]\noffset = ["1deg", -4]\n'
-            '[[widgets.children]]\ntype = "text"\nsize = "small"\nmax_lines = 2\n')
+    text = (
+        '[[widgets]]\ntype = "column"\ngap = ".5deg"\nwidth = "50%"\nheight = "auto"\n'
+        'margin = [0, "12 px"]\noffset = ["1deg", -4]\n'
+        '[[widgets.children]]\ntype = "text"\nsize = "small"\nmax_lines = 2\n'
+    )
     parse_scene(text)
     errors = [e.message for e in validator.iter_errors(tomllib.loads(text))]
     assert errors == []
@@ -82,8 +86,7 @@ INVALID = {
     "missing-type": '[[widgets]]\ntext = "hi"\n',
     "missing-required-field": '[[widgets]]\ntype = "price_card"\nproduct = "Tea"\n',
     "bad-currency": '[[widgets]]\ntype = "price_card"\nproduct = "Tea"\nprice = 1\ncurrency = "yuan"\n',
-    "compare-entry-missing-price":
-        '[[widgets]]\ntype = "price_card"\nproduct = "Tea"\nprice = 1\ncompare = [{ store = "JD" }]\n',
+    "compare-entry-missing-price": '[[widgets]]\ntype = "price_card"\nproduct = "Tea"\nprice = 1\ncompare = [{ store = "JD" }]\n',
     "children-on-text": '[[widgets]]\ntype = "text"\n[[widgets.children]]\ntype = "text"\n',
     "unknown-scene-key": '[scene]\ntitel = "x"\n',
     "unknown-top-level-key": 'title = "x"\n',

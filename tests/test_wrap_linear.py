@@ -3,11 +3,11 @@
 Linearity is asserted on what HarfBuzz is given (characters shaped, counted by ShapeStats), not
 on time: a text four times longer is shaped about four times as much, whatever the machine.
 """
+
 from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,11 +19,13 @@ from hud.text import shaping
 from hud.text.shaping import ShapeStats, shape_line
 from hud.text.wrap import _split_paragraphs, break_points, layout_text
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from paths import BENCHMARKS
+
+sys.path.insert(0, str(BENCHMARKS))
 from wrap_bench import sample  # noqa: E402
 
 SIZE, WIDTH = 24, 600
-SHAPED_PER_CHAR = 5      # each character is shaped about 3-4 times: once to estimate, a few times in lines
+SHAPED_PER_CHAR = 5  # each character is shaped about 3-4 times: once to estimate, a few times in lines
 
 
 def shaped_chars(text: str, width: int = WIDTH) -> int:
@@ -39,7 +41,7 @@ def test_shaping_grows_linearly_with_the_text(kind: str) -> None:
     short, long = sample(kind, 2000), sample(kind, 8000)
     small, large = shaped_chars(short), shaped_chars(long)
     assert small <= SHAPED_PER_CHAR * len(short) and large <= SHAPED_PER_CHAR * len(long)
-    assert large <= 4.4 * small          # four times the text: about four times the shaping
+    assert large <= 4.4 * small  # four times the text: about four times the shaping
 
 
 def test_a_long_unbreakable_word_is_never_shaped_whole_per_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,7 +58,7 @@ def test_a_long_unbreakable_word_is_never_shaped_whole_per_line(monkeypatch: pyt
     shape.cache_clear()
     block = layout_text(sample("url", 12_000), SIZE, "regular", WIDTH)
     assert len(block.lines) > 200
-    assert longest <= 400           # a piece of the estimate, or about a line; never thousands
+    assert longest <= 400  # a piece of the estimate, or about a line; never thousands
 
 
 def test_a_field_of_the_longest_allowed_text_lays_out_in_bounded_work() -> None:
@@ -76,7 +78,7 @@ def greedy_ok(text: str, width: int) -> None:
         for line, following in zip(lines, lines[1:]):
             start, end = line.start - offset, following.start - offset
             if line.width > width:
-                assert len(line.text) <= 2    # one grapheme wider than the line
+                assert len(line.text) <= 2  # one grapheme wider than the line
                 continue
             if end in edges:
                 after = min(edge for edge in edges if edge > end) if end < len(paragraph) else None
@@ -84,8 +86,10 @@ def greedy_ok(text: str, width: int) -> None:
                     assert shape_line(paragraph[start:after].rstrip(" \u3000"), SIZE).width > width
 
 
-WORDS = ("the quick brown fox jumps over a lazy dog, translation (captions) stream! 我们 今天 在 西湖边 散步。"
-         " 東京 ですね。 안녕하세요 여러분 123 4.5 $20 — … «quoted» supercalifragilisticexpialidocious").split(" ")
+WORDS = (
+    "the quick brown fox jumps over a lazy dog, translation (captions) stream! 我们 今天 在 西湖边 散步。"
+    " 東京 ですね。 안녕하세요 여러분 123 4.5 $20 — … «quoted» supercalifragilisticexpialidocious"
+).split(" ")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -101,15 +105,17 @@ def test_long_paragraphs_are_filled_greedily_too() -> None:
 
 
 def test_measure_prints_its_lines_and_widths() -> None:
-    block = hud.measure("Then in 300 m: West Lake Cultural Square, past the Broken Bridge", 24, width=300,
-                        max_lines=2)
+    block = hud.measure("Then in 300 m: West Lake Cultural Square, past the Broken Bridge", 24, width=300, max_lines=2)
     shown = repr(block)
     assert shown.startswith("TextBlock(['Then in 300 m: West Lake' ")
     assert f"{block.lines[0].width}px" in shown and "truncated=True" in shown and "size_px=24" in shown
-    assert "ShapedGlyph" not in shown and "Font" not in shown            # no glyph arrays
-    assert repr(block.lines[0]) == f"TextLine('Then in 300 m: West Lake', width={block.lines[0].width}, " \
-                                   f"{len(block.lines[0].glyphs)} glyphs)"
-    assert block == hud.measure("Then in 300 m: West Lake Cultural Square, past the Broken Bridge", 24, width=300,
-                                max_lines=2)                             # equality is still by value
+    assert "ShapedGlyph" not in shown and "Font" not in shown  # no glyph arrays
+    assert (
+        repr(block.lines[0]) == f"TextLine('Then in 300 m: West Lake', width={block.lines[0].width}, "
+        f"{len(block.lines[0].glyphs)} glyphs)"
+    )
+    assert block == hud.measure(
+        "Then in 300 m: West Lake Cultural Square, past the Broken Bridge", 24, width=300, max_lines=2
+    )  # equality is still by value
     many = hud.measure("word " * 400, 24, width=100)
     assert "more" in repr(many) and repr(many).count("px") <= 13

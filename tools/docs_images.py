@@ -3,6 +3,7 @@ crowded example on the Quark S1 and the Even G1.
 
     .venv/bin/python tools/docs_images.py      # writes docs/forms.png, docs/crowded-*.png
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,15 +22,38 @@ BACKDROP = (18, 18, 18)
 def widgets() -> list[tuple[str, object]]:
     """(label, factory) of one example per composite type."""
     return [
-        ("nav_arrow", lambda: hud.NavArrow(maneuver="roundabout", exit=2, distance_m=300, street="Yan'an Road",
-                                           eta_min=12, anchor="center")),
-        ("notification", lambda: hud.Notification(app="Alipay", icon="wallet", title="Paid ¥32.00",
-                                                  body="Zhiweiguan, Hubin Yintai", anchor="center")),
-        ("price_card", lambda: hud.PriceCard(product="Longjing green tea 250 g", price=168, store="Taobao",
-                                             compare=[{"store": "JD", "price": 189}], anchor="center")),
-        ("caption", lambda: hud.Caption(speaker="Shopkeeper", text="这是今年的明前龙井，", partial="可以先尝一下",
-                                        translation="This is this year's pre-Qingming Longjing, try some first",
-                                        anchor="center")),
+        (
+            "nav_arrow",
+            lambda: hud.NavArrow(
+                maneuver="roundabout", exit=2, distance_m=300, street="Yan'an Road", eta_min=12, anchor="center"
+            ),
+        ),
+        (
+            "notification",
+            lambda: hud.Notification(
+                app="Alipay", icon="wallet", title="Paid ¥32.00", body="Zhiweiguan, Hubin Yintai", anchor="center"
+            ),
+        ),
+        (
+            "price_card",
+            lambda: hud.PriceCard(
+                product="Longjing green tea 250 g",
+                price=168,
+                store="Taobao",
+                compare=[{"store": "JD", "price": 189}],
+                anchor="center",
+            ),
+        ),
+        (
+            "caption",
+            lambda: hud.Caption(
+                speaker="Shopkeeper",
+                text="这是今年的明前龙井，",
+                partial="可以先尝一下",
+                translation="This is this year's pre-Qingming Longjing, try some first",
+                anchor="center",
+            ),
+        ),
     ]
 
 
@@ -38,8 +62,9 @@ def crop(image: Image.Image) -> Image.Image:
     if box is None:
         return image
     pad = 10
-    return image.crop((max(box[0] - pad, 0), max(box[1] - pad, 0), min(box[2] + pad, image.width),
-                       min(box[3] + pad, image.height)))
+    return image.crop(
+        (max(box[0] - pad, 0), max(box[1] - pad, 0), min(box[2] + pad, image.width), min(box[3] + pad, image.height))
+    )
 
 
 def forms_sheet() -> Image.Image:

@@ -187,7 +187,7 @@ JP_RANGES: list[Range] = [
 JP_MARKS = "々〆〇〃〻〱〲〳〴〵ゝゞヽヾヵヶー"
 # Jōyō kanji (2010) outside JIS X 0208; every other Jōyō kanji is in JIS
 # levels 1 and 2. Kept if the font has them.
-JOYO_OUTSIDE_JIS = "\U00020B9F\u5861\u525D\u9830"  # 𠮟 塡 剝 頰
+JOYO_OUTSIDE_JIS = "\U00020b9f\u5861\u525d\u9830"  # 𠮟 塡 剝 頰
 
 # Noto Emoji from the npm registry: Google Fonts' static instances, repackaged by
 # Expo (the Fontsource packages split the font by unicode-range, which cuts the
@@ -196,10 +196,14 @@ JOYO_OUTSIDE_JIS = "\U00020B9F\u5861\u525D\u9830"  # 𠮟 塡 剝 頰
 EMOJI_PACKAGE = "@expo-google-fonts/noto-emoji"
 EMOJI_PACKAGE_VERSION = "0.4.7"
 EMOJI_MEMBERS: dict[str, tuple[str, str]] = {  # weight -> (tarball member, SHA-256)
-    "Regular": ("package/400Regular/NotoEmoji_400Regular.ttf",
-                "24aaa2a20c9c06ffe9bf04284bfd1f14376a329d10122f902abe2770817eb504"),
-    "Bold": ("package/700Bold/NotoEmoji_700Bold.ttf",
-             "4a3232c18f9c6312d34eb5b3ddc670c2060ff15f42d584c8aca331b6205c6ad9"),
+    "Regular": (
+        "package/400Regular/NotoEmoji_400Regular.ttf",
+        "24aaa2a20c9c06ffe9bf04284bfd1f14376a329d10122f902abe2770817eb504",
+    ),
+    "Bold": (
+        "package/700Bold/NotoEmoji_700Bold.ttf",
+        "4a3232c18f9c6312d34eb5b3ddc670c2060ff15f42d584c8aca331b6205c6ad9",
+    ),
 }
 # Planes searched for emoji code points: the BMP, the SMP and the tag block
 # (subdivision flags such as England use tag characters U+E0020-E007F).
@@ -239,8 +243,7 @@ def gb2312_hanzi() -> set[int]:
 
 def ks_x_1001_hangul() -> set[int]:
     """Return the 2,350 KS X 1001 Hangul syllables (EUC-KR rows 0xB0-0xC8)."""
-    return {ord(bytes((row, cell)).decode("euc_kr"))
-            for row in range(0xB0, 0xC9) for cell in range(0xA1, 0xFF)}
+    return {ord(bytes((row, cell)).decode("euc_kr")) for row in range(0xB0, 0xC9) for cell in range(0xA1, 0xFF)}
 
 
 def jis_x_0208_kanji(level: int) -> set[int]:
@@ -314,11 +317,14 @@ def emoji_unicodes() -> frozenset[int]:
 def fetch_emoji_package(dest: Path) -> Path:
     """Download the pinned Noto Emoji npm tarball into ``dest`` with ``npm pack``."""
     if shutil.which("npm") is None:
-        sys.exit(f"error: npm not found; install it, or download {EMOJI_PACKAGE}@{EMOJI_PACKAGE_VERSION} "
-                 "with `npm pack` and pass the .tgz with --emoji-package")
+        sys.exit(
+            f"error: npm not found; install it, or download {EMOJI_PACKAGE}@{EMOJI_PACKAGE_VERSION} "
+            "with `npm pack` and pass the .tgz with --emoji-package"
+        )
     spec = f"{EMOJI_PACKAGE}@{EMOJI_PACKAGE_VERSION}"
-    done = subprocess.run(["npm", "pack", spec, "--pack-destination", str(dest)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["npm", "pack", spec, "--pack-destination", str(dest)], capture_output=True, text=True, check=False
+    )
     if done.returncode:
         sys.exit(f"error: `npm pack {spec}` failed:\n{done.stderr.strip()}")
     return dest / done.stdout.strip().splitlines()[-1]
@@ -330,8 +336,7 @@ def read_member(job: Job) -> bytes:
         data = archive.extractfile(job.member).read()
     digest = hashlib.sha256(data).hexdigest()
     if digest != job.sha256:
-        sys.exit(f"error: {job.member} in {job.source} has SHA-256 {digest}, expected "
-                 f"{job.sha256} ({job.package})")
+        sys.exit(f"error: {job.member} in {job.source} has SHA-256 {digest}, expected {job.sha256} ({job.package})")
     return data
 
 
@@ -341,8 +346,7 @@ def require_source(job: Job) -> None:
         sys.exit(f"error: {job.source} not found; download it with `npm pack {job.package}`")
     if not job.source.is_file():
         sys.exit(
-            f"error: {job.source} not found; install the Debian package "
-            f"{job.package} (apt-get install {job.package})"
+            f"error: {job.source} not found; install the Debian package {job.package} (apt-get install {job.package})"
         )
 
 
@@ -413,8 +417,10 @@ def emoji_jobs(package: Path) -> list[Job]:
     """The two Noto Emoji subsets, read from the npm tarball ``package``."""
     unicodes = emoji_unicodes()
     spec = f"{EMOJI_PACKAGE}@{EMOJI_PACKAGE_VERSION}"
-    return [Job(f"NotoEmoji-{weight}.ttf", package, spec, None, unicodes, member, sha256)
-            for weight, (member, sha256) in EMOJI_MEMBERS.items()]
+    return [
+        Job(f"NotoEmoji-{weight}.ttf", package, spec, None, unicodes, member, sha256)
+        for weight, (member, sha256) in EMOJI_MEMBERS.items()
+    ]
 
 
 def jobs() -> list[Job]:
@@ -423,22 +429,17 @@ def jobs() -> list[Job]:
     cjk = cjk_unicodes()
     kr = kr_unicodes()
     result = [
-        Job("NotoSans-Regular.ttf", NOTO_DIR / "NotoSans-Regular.ttf",
-            "fonts-noto-core", None, latin),
-        Job("NotoSans-Bold.ttf", NOTO_DIR / "NotoSans-Bold.ttf",
-            "fonts-noto-core", None, latin),
-        Job("NotoSansSC-Regular.otf", NOTO_CJK_DIR / "NotoSansCJK-Regular.ttc",
-            "fonts-noto-cjk", CJK_SC_FAMILY, cjk),
-        Job("NotoSansSC-Bold.otf", NOTO_CJK_DIR / "NotoSansCJK-Bold.ttc",
-            "fonts-noto-cjk", CJK_SC_FAMILY, cjk),
+        Job("NotoSans-Regular.ttf", NOTO_DIR / "NotoSans-Regular.ttf", "fonts-noto-core", None, latin),
+        Job("NotoSans-Bold.ttf", NOTO_DIR / "NotoSans-Bold.ttf", "fonts-noto-core", None, latin),
+        Job("NotoSansSC-Regular.otf", NOTO_CJK_DIR / "NotoSansCJK-Regular.ttc", "fonts-noto-cjk", CJK_SC_FAMILY, cjk),
+        Job("NotoSansSC-Bold.otf", NOTO_CJK_DIR / "NotoSansCJK-Bold.ttc", "fonts-noto-cjk", CJK_SC_FAMILY, cjk),
     ]
     # (output stem, source stem, Debian package, ranges); UI sources keep the
     # output names of the plain family.
     script_fonts = [
         ("NotoSansArabic", "NotoSansArabicUI", "fonts-noto-ui-core", ARABIC_RANGES),
         ("NotoSansHebrew", "NotoSansHebrew", "fonts-noto-core", HEBREW_RANGES),
-        ("NotoSansDevanagari", "NotoSansDevanagariUI", "fonts-noto-ui-core",
-         DEVANAGARI_RANGES),
+        ("NotoSansDevanagari", "NotoSansDevanagariUI", "fonts-noto-ui-core", DEVANAGARI_RANGES),
         ("NotoSansTamil", "NotoSansTamil", "fonts-noto-core", TAMIL_RANGES),
         ("NotoSansBengali", "NotoSansBengali", "fonts-noto-core", BENGALI_RANGES),
         ("NotoSansThai", "NotoSansThaiUI", "fonts-noto-ui-core", THAI_RANGES),
@@ -446,13 +447,19 @@ def jobs() -> list[Job]:
     for out_stem, src_stem, package, ranges in script_fonts:
         unicodes = script_unicodes(ranges)
         for weight in ("Regular", "Bold"):
-            result.append(Job(f"{out_stem}-{weight}.ttf",
-                              NOTO_DIR / f"{src_stem}-{weight}.ttf",
-                              package, None, unicodes))
+            result.append(
+                Job(f"{out_stem}-{weight}.ttf", NOTO_DIR / f"{src_stem}-{weight}.ttf", package, None, unicodes)
+            )
     for weight in ("Regular", "Bold"):
-        result.append(Job(f"NotoSansKR-{weight}.otf",
-                          NOTO_CJK_DIR / f"NotoSansCJK-{weight}.ttc",
-                          "fonts-noto-cjk", CJK_KR_FAMILY, kr))
+        result.append(
+            Job(
+                f"NotoSansKR-{weight}.otf",
+                NOTO_CJK_DIR / f"NotoSansCJK-{weight}.ttc",
+                "fonts-noto-cjk",
+                CJK_KR_FAMILY,
+                kr,
+            )
+        )
     for weight in ("Regular", "Bold"):
         # The JP subset leaves out every kanji the SC subset of the same
         # weight maps (both weights map the same code points).
@@ -460,21 +467,23 @@ def jobs() -> list[Job]:
         sc_cmap = set(cjk)
         if source.is_file():  # a missing source is reported by require_source
             sc_cmap &= face_cmap(source, CJK_SC_FAMILY)
-        result.append(Job(f"NotoSansJP-{weight}.otf", source, "fonts-noto-cjk",
-                          CJK_JP_FAMILY, jp_unicodes(sc_cmap)))
+        result.append(Job(f"NotoSansJP-{weight}.otf", source, "fonts-noto-cjk", CJK_JP_FAMILY, jp_unicodes(sc_cmap)))
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     """Build every subset and print a summary line for each."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR,
-                        help=f"output folder (default: {DEFAULT_OUT_DIR})")
-    parser.add_argument("--emoji-package", type=Path, default=None,
-                        help=f"{EMOJI_PACKAGE}-{EMOJI_PACKAGE_VERSION}.tgz from `npm pack` "
-                             "(default: fetch it with npm)")
-    parser.add_argument("--only", default="*",
-                        help="build only the outputs matching this glob, e.g. 'NotoEmoji-*'")
+    parser.add_argument(
+        "--out-dir", type=Path, default=DEFAULT_OUT_DIR, help=f"output folder (default: {DEFAULT_OUT_DIR})"
+    )
+    parser.add_argument(
+        "--emoji-package",
+        type=Path,
+        default=None,
+        help=f"{EMOJI_PACKAGE}-{EMOJI_PACKAGE_VERSION}.tgz from `npm pack` (default: fetch it with npm)",
+    )
+    parser.add_argument("--only", default="*", help="build only the outputs matching this glob, e.g. 'NotoEmoji-*'")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temp:
         wanted = [job for job in jobs() if fnmatch.fnmatch(job.output, args.only)]
