@@ -30,7 +30,7 @@ from typing import NamedTuple
 from hud.builds import Builds
 from hud.geometry import Edges, Length, Rect, Size
 from hud.theme import Theme
-from hud.widgets.base import FORMS, Composite, Widget
+from hud.widgets.base import ANCHOR_CELLS, FORMS, Composite, Widget
 from hud.widgets.primitives import Row, Text
 
 Measure = Callable[[Widget, int, int], Size]
@@ -38,18 +38,6 @@ Measure = Callable[[Widget, int, int], Size]
 DEFAULT_GAP = Length(0.3, "deg")  # between widgets that share a zone, and between zones
 MIN_SEPARATION_PX = 2  # the least gap: antialiased edges never touch
 MIN_TEXT_WIDTH_DEG = 5.0  # a plain text narrows to this before anything else happens
-# Anchor -> (column, row): 0 start, 1 centre, 2 end.
-ZONES = {
-    "top-left": (0, 0),
-    "top": (1, 0),
-    "top-right": (2, 0),
-    "left": (0, 1),
-    "center": (1, 1),
-    "right": (2, 1),
-    "bottom-left": (0, 2),
-    "bottom": (1, 2),
-    "bottom-right": (2, 2),
-}
 
 
 class Placement(NamedTuple):
@@ -499,7 +487,7 @@ class Compositor:
 
     # -- entries ---------------------------------------------------------------------------
     def _entry(self, widget: Widget, index: int, area: Rect) -> _Entry:
-        col, row = ZONES[widget.anchor]
+        col, row = ANCHOR_CELLS[widget.anchor]
         shifts = self._shifts(widget)
         eye_dx = []
         lo, hi = area.x, area.right

@@ -20,24 +20,11 @@ from hud.geometry import Edges, Rect, Size
 from hud.tables import IdentityTable
 from hud.text.wrap import TextBlock, layout_text
 from hud.theme import Theme
-from hud.widgets.base import Composite, Widget
+from hud.widgets.base import ANCHOR_CELLS, Composite, Widget
 from hud.widgets.primitives import Column, Icon, Image, Panel, Progress, Row, Screen, Stack, Text
 
 EMPTY = Rect(0, 0, 0, 0)
 MAX_SCROLL_LINES = 3  # a long append scrolls at most this many lines
-
-# Anchor -> (horizontal, vertical) placement: 0 start, 1 centre, 2 end.
-ANCHOR_PLACEMENT = {
-    "top-left": (0, 0),
-    "top": (1, 0),
-    "top-right": (2, 0),
-    "left": (0, 1),
-    "center": (1, 1),
-    "right": (2, 1),
-    "bottom-left": (0, 2),
-    "bottom": (1, 2),
-    "bottom-right": (2, 2),
-}
 
 
 @dataclass
@@ -308,7 +295,7 @@ class Layout:
         margin = self.edges(child.margin)
         box = inner.inset(margin)
         size = self.measure(child, box.w, box.h)
-        horizontal, vertical = ANCHOR_PLACEMENT[child.anchor]
+        horizontal, vertical = ANCHOR_CELLS[child.anchor]
         x = box.x + (0, (box.w - size.w) // 2, box.w - size.w)[horizontal]
         y = box.y + (0, (box.h - size.h) // 2, box.h - size.h)[vertical]
         self.arrange(child, self._offset(child, Rect(x, y, size.w, size.h)))

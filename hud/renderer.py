@@ -25,7 +25,7 @@ from PIL import Image as PILImage
 
 from hud.anim import COMPOSE_MOVE_S, EASINGS
 from hud.builds import Builds
-from hud.compose import ZONES, Composition, Compositor
+from hud.compose import Composition, Compositor
 from hud.damage import changed_items, disjoint, eye_damage
 from hud.devices import DeviceProfile, load_device
 from hud.errors import NoDisplayError
@@ -40,7 +40,7 @@ from hud.scene import Scene, load_scene
 from hud.sinks import panel_image, preview_image, write_images
 from hud.text.wrap import TextBlock
 from hud.theme import Theme
-from hud.widgets.base import Composite, Widget
+from hud.widgets.base import ANCHOR_CELLS, Composite, Widget
 
 STAGES = (
     "update",
@@ -340,7 +340,7 @@ class Renderer:
 
 def _anchor_point(box: Rect, anchor: str) -> tuple[float, float]:
     """The point of a box its zone holds still: a right-anchored box grows to the left."""
-    col, row = ZONES[anchor]
+    col, row = ANCHOR_CELLS[anchor]
     x = (box.x, box.x + box.w / 2, box.right)[col]
     y = (box.y, box.y + box.h / 2, box.bottom)[row]
     return x, y

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from cli_support import hud
 from paths import EXAMPLES, ROOT
 
 BUILTIN = ["quark-s1", "quark-g1", "even-g1", "even-g2", "vuzix-z100", "frame", "meta-ray-ban-display"]
 NAVIGATION = "scenes/navigation.toml"
 Rendered = tuple[subprocess.CompletedProcess[str], Path]  # the result of `hud render` and its --out folder
-
-
-def hud(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m hud ARGS` from the repository root (with `env` added to the environment)."""
-    return subprocess.run(
-        [sys.executable, "-m", "hud", *map(str, args)],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from paths import ROOT
-
-SUMMARY_KEYS = {
-    "device",
-    "backend",
-    "frames",
-    "budget_ms",
-    "missed",
-    "missed_share",
-    "total",
-    "stages",
-    "dirty_px",
-    "lit_px",
-}
-
-
-def hud(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hud", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+from cli_support import SUMMARY_KEYS, hud
 
 
 def pixels(path: Path) -> np.ndarray:

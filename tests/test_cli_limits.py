@@ -14,18 +14,12 @@ import pytest
 from hud import cli, options
 from hud.limits import HARD_MAX_DURATION_S, HARD_MAX_FRAMES, MAX_DURATION_S, MAX_FRAMES, MAX_SCENE_BYTES
 
+from cli_support import run_hud
 from paths import SCENES
 
 NAV = str(SCENES / "navigation.toml")
 TIMELINE = str(SCENES / "streamed-caption.toml")
 COMMANDS = ["render", "profile", "devices", "validate", "lint", "sheet", "text", "text measure", "schema"]
-
-
-def run_hud(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run `hud ARGS` in this process: (exit status, stdout, stderr)."""
-    code = cli.main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def one_line(capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,7 +20,8 @@ from hud.devices import builtin_names, load_device
 from hud.lint import ERROR, RULES, WARNING, Finding, lint
 from hud.scene import parse_scene
 
-from paths import EXAMPLES, ROOT
+from cli_support import hud as hud_cli
+from paths import EXAMPLES
 from paths import LINT_FIXTURES as FIXTURES
 
 DISPLAYS = sorted(name for name in builtin_names() if load_device(name).has_display)
@@ -53,18 +53,6 @@ AMBIENT = {rule: ambient for rule, _, _, ambient in TRIPS}
 
 def run_lint(path: Path, ambient: float | None = None, **kwargs: object) -> list[Finding]:
     return lint(path, ambient=ambient, **kwargs) if ambient is not None else lint(path, **kwargs)
-
-
-def hud_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m hud ARGS` from the repository root."""
-    return subprocess.run(
-        [sys.executable, "-m", "hud", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def table_line(path: Path, widget_id: str) -> int:

@@ -13,20 +13,9 @@ from hud.profile import STAGES, FrameRecord, Profiler, Span, stats, trace_proble
 from hud.renderer import Renderer
 from hud.scene import load_scene
 
+from cli_support import SUMMARY_KEYS
 from paths import ROOT
 
-SUMMARY_KEYS = {
-    "device",
-    "backend",
-    "frames",
-    "budget_ms",
-    "missed",
-    "missed_share",
-    "total",
-    "stages",
-    "dirty_px",
-    "lit_px",
-}
 STAT_KEYS = {"mean_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms"}
 PX_KEYS = {"mean", "p50", "p90", "p99", "max"}
 

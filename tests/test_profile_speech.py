@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from hud import cli
 from hud.profile import SPEECH_STAGES, SpeechProfiler, trace_problems
 from hud.scene import load_scene
 from hud.speech import tts
 from hud.speech.narrator import SCENE_TICK_S, narrate
 
+from cli_support import run_hud
 from paths import SCENES
 
 CAPTION = str(SCENES / "streamed-caption.toml")
@@ -34,12 +34,6 @@ SUMMARY_KEYS = {
     "after_timeline",
     "speech",
 }
-
-
-def run_hud(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def ticks_of(scene: str) -> int:

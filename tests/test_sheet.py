@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +23,7 @@ from hud.sheet import (
     cell_origin,
 )
 
-from paths import ROOT
+from cli_support import hud
 
 OFFSCREEN = """[scene]
 title = "Off the edge"
@@ -40,19 +37,6 @@ text = "Pushed off the display"
 offset = [600, 0]
 """
 TOO_NEAR = OFFSCREEN.replace("Off the edge", "Too near").replace("offset = [600, 0]", "depth_m = 0.3")
-
-
-def hud(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m hud ARGS` from the repository root (with `env` added to the environment)."""
-    return subprocess.run(
-        [sys.executable, "-m", "hud", *map(str, args)],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def outline(sheet: np.ndarray, row: int, column: int) -> tuple[int, ...]:

@@ -41,6 +41,8 @@ IMPORTANCE = {
     "primitive": 10,
 }
 ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right")
+# Anchor -> (column, row) of its zone: 0 start, 1 centre, 2 end.
+ANCHOR_CELLS = {anchor: (index % 3, index // 3) for index, anchor in enumerate(ANCHORS)}
 WIDGET_TYPES: dict[str, type[Widget]] = {}
 
 _ZERO = Length(0.0)
