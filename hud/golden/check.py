@@ -339,18 +339,12 @@ class GoldenChecker:
     ) -> str:
         """Write artefacts, record the failure and return its message (hint last)."""
         state = self._state
-        folder = state.failures_dir / item.backend
-        try:
-            artefacts = write_artefacts(state.failures_dir, item.backend, item.stem, item.actual, expected, diff)
-        except OSError as exc:
-            artefacts = {}
-            lines.append(f"  could not write artefacts to {state.display(folder)}: {exc}")
-        else:
-            names = ", ".join(path.name for path in artefacts.values())
-            lines.append(f"  artefacts in {state.display(folder)}/: {names}")
-            lines.append(f"  report: {state.display(state.report_path)} (written at the end of the session)")
-        lines.append(f"  {hint}")
-        message = "\n".join(lines)
+        message, artefacts = state.failure_message(
+            lines,
+            hint,
+            state.failures_dir / item.backend,
+            lambda: write_artefacts(state.failures_dir, item.backend, item.stem, item.actual, expected, diff),
+        )
         state.failures.append(GoldenFailure(self._nodeid, item.name, item.eye, item.backend, message, artefacts))
         return message
 

@@ -124,19 +124,13 @@ def _fail_speech(
 ) -> str:
     """Write the expected and actual transcripts, record the failure and return its message:
     the first line names the check and its first difference, the hint comes last."""
-    folder = state.failures_dir / SPEECH_DIRNAME
     message = [f"speech golden {name!r}: {lines[0]}", *(f"  {line}" for line in lines[1:])]
-    try:
-        artefacts = write_speech_artefacts(state.failures_dir, name, golden, mismatch.actual)
-    except OSError as exc:
-        artefacts = {}
-        message.append(f"  could not write artefacts to {state.display(folder)}: {exc}")
-    else:
-        names = ", ".join(path.name for path in artefacts.values())
-        message.append(f"  artefacts in {state.display(folder)}/: {names}")
-        message.append(f"  report: {state.display(state.report_path)} (written at the end of the session)")
-    message.append(f"  {hint}")
-    text = "\n".join(message)
+    text, artefacts = state.failure_message(
+        message,
+        hint,
+        state.failures_dir / SPEECH_DIRNAME,
+        lambda: write_speech_artefacts(state.failures_dir, name, golden, mismatch.actual),
+    )
     state.failures.append(GoldenFailure(nodeid, name, "transcript", device, text, artefacts, mismatch))
     return text
 

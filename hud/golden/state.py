@@ -4,6 +4,7 @@ worker collects its own and hands it to the controller as plain data (`export`, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,23 @@ class GoldenState:
             return path.relative_to(self.rootdir).as_posix()
         except ValueError:
             return str(path)
+
+    def failure_message(
+        self, lines: list[str], hint: str, folder: Path, write: Callable[[], dict[str, Path]]
+    ) -> tuple[str, dict[str, Path]]:
+        """Write a failure's artefacts into `folder` with `write` and finish its message: where
+        they are (or why they could not be written) and the report, then `hint`."""
+        try:
+            artefacts = write()
+        except OSError as exc:
+            artefacts = {}
+            lines.append(f"  could not write artefacts to {self.display(folder)}: {exc}")
+        else:
+            names = ", ".join(path.name for path in artefacts.values())
+            lines.append(f"  artefacts in {self.display(folder)}/: {names}")
+            lines.append(f"  report: {self.display(self.report_path)} (written at the end of the session)")
+        lines.append(f"  {hint}")
+        return "\n".join(lines), artefacts
 
     def export(self) -> dict[str, Any]:
         """What this (worker's) session found, as plain data."""
