@@ -6,11 +6,10 @@ timing of every decision is known; tests/test_speech_render.py covers the real e
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from hud.devices import PROFILE_DIR
 from hud.scene import parse_scene
 from hud.speech.changes import ChangeTracker, speaks_with_display
 from hud.speech.language import detect, template_language
@@ -427,7 +426,7 @@ def test_a_display_profile_can_opt_in_widget_types(tmp_path):
     from hud.devices import load_device
     from hud.errors import DeviceError
 
-    s1 = (Path(__file__).resolve().parents[1] / "hud" / "devices" / "quark-s1.toml").read_text(encoding="utf-8")
+    s1 = (PROFILE_DIR / "quark-s1.toml").read_text(encoding="utf-8")
     profile = tmp_path / "s1-spoken-nav.toml"
     profile.write_text(
         s1.replace('name = "quark-s1"', 'name = "s1-spoken-nav"').replace(
@@ -560,7 +559,7 @@ def test_a_device_without_speakers_says_nothing(tmp_path):
     from hud.errors import HudError
     from hud.speech.narrator import speaks_on
 
-    s1 = (Path(__file__).resolve().parents[1] / "hud" / "devices" / "quark-s1.toml").read_text(encoding="utf-8")
+    s1 = (PROFILE_DIR / "quark-s1.toml").read_text(encoding="utf-8")
     quiet = tmp_path / "quiet.toml"
     quiet.write_text(
         s1.replace('name = "quark-s1"', 'name = "quiet"').replace('speakers = "stereo"', 'speakers = "none"')
