@@ -180,7 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             written = headless(emu, folder, args.scene)
             print(
-                escape(f"rendered {args.scene} on {emu.device.name} for {HEADLESS_S:g} s; wrote {len(written)} files:")
+                escape(
+                    f"rendered {args.scene} on {emu.device.name} (raster {emu.scene_state.drawn_by or 'none'}) "
+                    f"for {HEADLESS_S:g} s; wrote {len(written)} files:"
+                )
             )
             for path in written:
                 print(escape(f"  {path}"))
