@@ -78,6 +78,12 @@ class Builds:
         composite = self._owners.get(node)
         return composite() if composite is not None else None
 
+    def existing(self, widget: Composite) -> Widget | None:
+        """The subtree `widget` draws in its current form if it has been built (never builds)."""
+        forms = self._built.get(widget)
+        entry = forms.get(self.form(widget)) if forms is not None else None
+        return entry[2] if entry is not None else None
+
     def children(self, widget: Widget) -> tuple[Widget, ...]:
         """What is drawn inside `widget`: a composite's build, a container's children."""
         if isinstance(widget, Composite):

@@ -23,12 +23,14 @@ caption-only frame reuses the last one and costs a signature check.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hud.builds import Builds
 from hud.geometry import Edges, Length, Rect, Size
+from hud.tables import IdentityTable
 from hud.theme import Theme
 from hud.widgets.base import ANCHOR_CELLS, FORMS, Composite, Widget
 from hud.widgets.primitives import Row, Text
@@ -116,6 +118,10 @@ class Compositor:
         self._measured: dict[int, dict[tuple[str, int], Size]] = {}  # this composition's, per widget
         self._shift_of: dict[float | None, int] = {}  # stereo shift per depth
         self._signatures: dict[tuple[int, int], tuple] = {}
+        # Caches are keyed by a serial number per widget, never by id(): a new widget may get a
+        # removed one's address (and, built from the same fields, its change stamp too).
+        self._serials: IdentityTable[Widget, int] = IdentityTable()
+        self._next_serial = itertools.count()
 
     # -- entry point -----------------------------------------------------------------------
     def run(self, root: Widget, area: Rect, gap: Length | float | None = None) -> Composition:
@@ -149,17 +155,31 @@ class Compositor:
         """Drop the remembered composition (the next run composes afresh)."""
         self.last = None
 
+    def clear(self) -> None:
+        """Drop the composition and every measured size and floor (the widgets' content, e.g.
+        an image file, may have changed without their fields)."""
+        self.last = None
+        self._sizes.clear()
+        self._floors.clear()
+        self._signatures.clear()
+
+    def _serial(self, widget: Widget) -> int:
+        serial = self._serials.get(widget)
+        if serial is None:
+            serial = self._serials[widget] = next(self._next_serial)
+        return serial
+
     # -- change detection ------------------------------------------------------------------
     def _signature(self, root: Widget, area: Rect, gap: int) -> tuple:
         """What composition depends on besides sizes; each widget's part is kept until it changes."""
         items = []
         cache = self._signatures
         for widget in root.children:
-            key = (id(widget), widget._layout_stamp)
+            key = (self._serial(widget), widget._layout_stamp)
             item = cache.get(key)
             if item is None:
                 item = cache[key] = (
-                    id(widget),
+                    key[0],
                     widget.visible,
                     widget.anchor,
                     widget.effective_importance,
@@ -169,7 +189,7 @@ class Compositor:
                 )
             items.append(item)
         if len(cache) > 4 * len(items) + 64:
-            live = {(id(w), w._layout_stamp) for w in root.children}
+            live = {(self._serial(w), w._layout_stamp) for w in root.children}
             for key in [k for k in cache if k not in live]:
                 del cache[key]
         return (area, gap, tuple(items))
@@ -439,7 +459,7 @@ class Compositor:
         """The widget's footprint (its box and margin) in `form`, offered `cap` pixels across.
         Kept across compositions until the widget changes (its change stamp moves)."""
         widget = entry.widget
-        key = (id(widget), widget._layout_stamp, form, cap, area.h)
+        key = (self._serial(widget), widget._layout_stamp, form, cap, area.h)
         size = self._sizes.get(key)
         if size is None:
             self._apply_form(widget, form)
@@ -453,7 +473,7 @@ class Compositor:
     def _floor(self, entry: _Entry, form: str, area: Rect) -> int:
         """The narrowest box `entry` may be squeezed to in `form` (kept like sizes)."""
         widget = entry.widget
-        key = (id(widget), widget._layout_stamp, form, entry.budget, area.h)
+        key = (self._serial(widget), widget._layout_stamp, form, entry.budget, area.h)
         floor = self._floors.get(key)
         if floor is None:
             self._apply_form(widget, form)

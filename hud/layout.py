@@ -124,6 +124,7 @@ class Layout:
             entry.token = token
             entry.sizes.clear()
             entry.blocks.clear()
+            entry.drop = (None, 0, 0)
         return entry
 
     def _fixed_width(self, widget: Widget) -> Any:
@@ -279,11 +280,30 @@ class Layout:
                 box = self._placements.get(id(child))
                 if box is not None and child.visible:
                     self.arrange(child, self._offset(child, box))
+                else:
+                    self._unplace(child)
         elif isinstance(widget, (Stack, Panel)):
             for child in widget.children:
                 if child.visible:
                     self._place_anchored(child, inner)
+                else:
+                    self._unplace(child)
         entry.arranged = entry.token
+
+    def _unplace(self, widget: Widget) -> None:
+        """`widget` is not placed this frame (hidden): it and everything drawn inside it have no
+        box and no text block, whatever they had before."""
+        entry = self._entries.get(widget)
+        if entry is None or (entry.box is EMPTY and entry.block is None):
+            return  # never placed, or unplaced already (and so is everything inside it)
+        entry.box, entry.block, entry.arranged = EMPTY, None, (-1, -1)
+        if isinstance(widget, Composite):
+            built = self.builds.existing(widget)  # hidden: nothing new is built for it
+            children: tuple[Widget, ...] = (built,) if built is not None else ()
+        else:
+            children = widget.children
+        for child in children:
+            self._unplace(child)
 
     def _place_fill(self, child: Widget, inner: Rect) -> None:
         margin = self.edges(child.margin)
@@ -305,6 +325,9 @@ class Layout:
         return rect.translate(dx, dy) if dx or dy else rect
 
     def _place_flex(self, widget: Row | Column, inner: Rect, vertical: bool) -> None:
+        for child in widget.children:
+            if not child.visible:
+                self._unplace(child)
         children = [c for c in widget.children if c.visible]
         if not children:
             return

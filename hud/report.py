@@ -88,7 +88,9 @@ def snapshot(
         own = widget.visible
         visible = visible and own
         if isinstance(widget, Composite):
-            form = builds.form(widget)
+            # A hidden composite has no form in use: its pinned one, else full (not whatever it
+            # was last drawn in).
+            form = builds.form(widget) if visible else (widget.form if widget.form != "auto" else "full")
             if visible:
                 add_texts(widget, builds.content(widget))
         else:

@@ -261,16 +261,28 @@ class _Shared:
     handle: int | None
     programs: dict[int, moderngl.Program] = field(default_factory=dict)  # by instance kind
 
+    def collect(self) -> None:
+        """Release the GL objects of backends Python has collected (the context is current). Like
+        moderngl's `ctx.gc()`, skipping objects a `close()` released already."""
+        queue = self.ctx.objects
+        while queue:
+            obj = queue.popleft()
+            release = getattr(obj, "release", None)
+            if release is not None:
+                release()
+
     @contextmanager
     def current(self) -> Iterator[None]:
         """The context made current on this thread for the block; the thread's previous context
         (or none) is current again after it."""
         if self.egl is None:
-            self.ctx.__enter__()
-            yield
+            with self.ctx:  # moderngl restores the thread's previous context on leaving
+                self.collect()
+                yield
             return
         previous = self.egl.current()
         if previous[3] == self.handle:
+            self.collect()
             yield
             return
         if not self.egl.make_current(self.display, None, None, self.handle):
@@ -280,6 +292,7 @@ class _Shared:
                 "thread at a time"
             )
         try:
+            self.collect()  # objects of backends dropped without close(), released while ours is current
             yield
         finally:
             # The previous context again; with none (or one destroyed since), ours is released so
@@ -303,6 +316,9 @@ def _shared() -> _Shared:
     except (OSError, AttributeError):
         egl, before = None, (None, None, None, None)
     ctx = _make_context()
+    # GL objects of a GlRaster dropped without close() are queued when Python collects them and
+    # released at the next draw, with the context current (never from a collector's thread).
+    ctx.gc_mode = "context_gc"
     display = handle = None
     if egl is not None:
         display, _, _, handle = egl.current()  # a new context is current on the thread that made it
