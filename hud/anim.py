@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from hud.devices import default_px_per_deg
+from hud.errors import suggest
 from hud.geometry import Length
 from hud.limits import HARD_MAX_DURATION_S
+from hud.text.wrap import join_words
 from hud.widgets.base import Widget
 from hud.widgets.caption import Caption
 from hud.widgets.primitives import Text
 from hud.widgets.props import Number, Optional
+from hud.widgets.verbs import app_error, label
 
 EASINGS: dict[str, Callable[[float], float]] = {
     "linear": lambda x: x,
@@ -34,6 +37,7 @@ TRANSITIONS = ("fade", "slide", "none")
 SLIDE_PX = 8.0  # slide distance: within the compositor's gap (0.3 deg is 8 px on the S1),
 # so a sliding widget reaches neither its zone-mates nor the display edge
 CAPTION_SCROLL_S = 0.25  # how long a caption takes to scroll a line up
+TRANSITION_S = 0.3  # how long a show or hide takes when it names no duration
 COMPOSE_MOVE_S = 0.2  # how long widgets take to move to new places when another shows or hides
 MAX_TIME_S = HARD_MAX_DURATION_S  # latest time a scene may name (an event's `at`, a duration)
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$")
@@ -73,7 +77,22 @@ class OffsetEnd(NamedTuple):
 
 @dataclass(frozen=True)
 class Event:
-    """One timeline entry, already resolved to primitive steps."""
+    """One timeline entry, already resolved to primitive steps.
+
+    >>> import hud
+    >>> scene = hud.parse_scene('''
+    ... [[widgets]]
+    ... type = "nav_arrow"
+    ... id = "next-turn"
+    ... maneuver = "left"
+    ... [[timeline]]
+    ... at = "1.5s"
+    ... target = "next-turn"
+    ... set = { distance_m = 80 }
+    ... ''')
+    >>> [(event.at, event.kind, event.field, event.value) for event in scene.timeline.events]
+    [(1.5, 'set', 'distance_m', 80.0)]
+    """
 
     at: float
     target: Widget
@@ -89,7 +108,20 @@ class Event:
 
 @dataclass
 class Timeline:
-    """Events against one scene's widgets."""
+    """Events against one scene's widgets.
+
+    Once a Scene holds it (`scene.timeline = timeline`), every event must target a widget in
+    that scene: one that is not is a SceneError at the app's line that added it.
+
+    >>> import hud
+    >>> arrow = hud.NavArrow(id="next-turn", maneuver="left", distance_m=120)
+    >>> scene = hud.Scene(arrow)
+    >>> scene.timeline = hud.Timeline()
+    >>> scene.timeline.add(hud.Event(1.0, arrow, "set", "distance_m", 80))
+    >>> scene.apply_timeline(1.5)
+    >>> arrow.distance_m
+    80.0
+    """
 
     events: list[Event] = field(default_factory=list)
 
@@ -97,13 +129,54 @@ class Timeline:
         self._initial: dict[tuple[int, str], tuple[Widget, Any]] = {}
         self._snapshot_stale = True
         self._laid_out = False
+        self._root: Widget | None = None  # the tree of the scene that holds the timeline
+        self.revision = 0  # moved on by every event added or removed
+
+    def bind(self, root: Widget) -> None:
+        """Hold the timeline to the scene whose tree is `root`: its events, and every event
+        added from now on, must target widgets in that tree (SceneError otherwise)."""
+        for event in self.events:
+            self._check_target(event.target, root)
+        self._root = root
 
     def add(self, event: Event) -> None:
         """Insert `event` in time order (file order among events at the same time)."""
+        if self._root is not None:
+            self._check_target(event.target, self._root)
         insort(self.events, event, key=_event_key)
+        self.revision += 1
         # Snapshot the new event's fields at the next apply; fields already snapshotted keep
         # their initial values (the widget may now hold a value the timeline computed).
         self._snapshot_stale = True
+
+    def remove(self, events: list[Event]) -> None:
+        """Take these events (the very objects) out of the timeline."""
+        if not events:
+            return
+        gone = {id(event) for event in events}
+        self.events[:] = [event for event in self.events if id(event) not in gone]
+        self.revision += 1
+        self._snapshot_stale = True  # fields no event touches any more are let go at the next apply
+
+    @staticmethod
+    def _check_target(target: Widget, root: Widget) -> None:
+        """SceneError (at the app's line) unless `target` is in the tree under `root`."""
+        if target.root is root:
+            return
+        ids = [widget.id for widget in root.walk() if widget.id is not None]
+        if target.id is not None and target.id not in ids:
+            problem = f"no widget with id '{target.id}'"
+            fix = suggest(target.id, ids, "add the widget to the scene first")
+        else:
+            problem = f"{label(target)} is not in the scene"
+            fix = "add it to the scene first: a timeline reaches only the scene's own widgets"
+        raise app_error("timeline", problem, fix)
+
+    def rest(self, target: Widget, name: str) -> Any:
+        """`target`'s field `name` as it was before this timeline changed it: what a show fades
+        in to and slides back onto, whenever it happens."""
+        key = (id(target), name)
+        return self._initial[key][1] if key in self._initial else getattr(target, name)
 
     @property
     def end(self) -> float:
@@ -122,12 +195,36 @@ class Timeline:
         slide_px: float = SLIDE_PX,
     ) -> None:
         """Make `target` visible at `at`, fading and/or sliding in; optionally hide it later."""
-        self.add(Event(at, target, "set", "visible", True, order=order))
+        for event in self.show_events(at, target, transition, duration, order, hide_after, slide_px):
+            self.add(event)
+
+    def hide(
+        self, at: float, target: Widget, transition: str, duration: float, order: int, slide_px: float = SLIDE_PX
+    ) -> None:
+        """Fade and/or slide `target` out from `at`, then make it invisible."""
+        for event in self.hide_events(at, target, transition, duration, order, slide_px):
+            self.add(event)
+
+    def show_events(
+        self,
+        at: float,
+        target: Widget,
+        transition: str,
+        duration: float,
+        order: int,
+        hide_after: float | None = None,
+        slide_px: float = SLIDE_PX,
+    ) -> list[Event]:
+        """The events of `show`: visible at `at`, the brightness fading in from 0 to the
+        widget's own (its value before the timeline), and with a slide the offset easing down
+        from `slide_px` above its own; then `hide_events` after `hide_after`."""
+        events = [Event(at, target, "set", "visible", True, order=order)]
         if transition == "fade" or transition == "slide":
-            self.add(Event(at, target, "animate", "brightness", target.brightness, 0.0, duration, "ease-out", order))
+            brightness = self.rest(target, "brightness")
+            events.append(Event(at, target, "animate", "brightness", brightness, 0.0, duration, "ease-out", order))
         if transition == "slide":  # from slide_px above its own offset (whatever its unit) down onto it
-            base = target.offset[1]
-            self.add(
+            base = self.rest(target, "offset")[1]
+            events.append(
                 Event(
                     at,
                     target,
@@ -141,29 +238,28 @@ class Timeline:
                 )
             )
         if hide_after is not None:
-            self.hide(at + hide_after, target, transition, duration, order, slide_px)
+            events += self.hide_events(at + hide_after, target, transition, duration, order, slide_px)
+        return events
 
-    def hide(
+    def hide_events(
         self, at: float, target: Widget, transition: str, duration: float, order: int, slide_px: float = SLIDE_PX
-    ) -> None:
-        """Fade and/or slide `target` out from `at`, then make it invisible."""
+    ) -> list[Event]:
+        """The events of `hide`: the brightness fading to 0 and with a slide the offset easing
+        up by `slide_px` from `at`, then invisible when they end."""
+        events = []
         if transition in ("fade", "slide") and duration > 0:
-            self.add(Event(at, target, "animate", "brightness", 0.0, None, duration, "ease-in", order))
+            events.append(Event(at, target, "animate", "brightness", 0.0, None, duration, "ease-in", order))
             if transition == "slide":
-                self.add(
+                base = self.rest(target, "offset")[1]
+                events.append(
                     Event(
-                        at,
-                        target,
-                        "animate",
-                        "offset_y",
-                        OffsetEnd(target.offset[1], -slide_px),
-                        None,
-                        duration,
-                        "ease-in",
-                        order,
+                        at, target, "animate", "offset_y", OffsetEnd(base, -slide_px), None, duration, "ease-in", order
                     )
                 )
-        self.add(Event(at + (duration if transition != "none" else 0.0), target, "set", "visible", False, order=order))
+        events.append(
+            Event(at + (duration if transition != "none" else 0.0), target, "set", "visible", False, order=order)
+        )
+        return events
 
     # -- evaluation --------------------------------------------------------------------------
     def apply(self, t: float, px_per_deg: float | None = None) -> None:
@@ -180,7 +276,7 @@ class Timeline:
         for event in self.events:
             if event.at > t:
                 break
-            key = (id(event.target), _stored_field(event.field))
+            key = (id(event.target), stored_field(event.field))
             if event.kind == "set":
                 values[key] = event.value
             elif event.kind == "append":
@@ -188,9 +284,12 @@ class Timeline:
                 before = values[key]
                 values[key] = event.target.appended(before, event.value)
                 partial_key = (id(event.target), "partial")
+                shown = before  # what the text showed just before: a caption's tentative words too
                 if partial_key in values:
+                    if values[partial_key]:
+                        shown = join_words(before, values[partial_key])
                     values[partial_key] = ""
-                appended_at[id(event.target)] = (event.at, before, values[key])
+                appended_at[id(event.target)] = (event.at, shown, values[key])
             else:
                 progress = 1.0 if event.duration <= 0 else min(1.0, (t - event.at) / event.duration)
                 eased = EASINGS[event.easing](progress)
@@ -207,15 +306,27 @@ class Timeline:
                 setattr(widget, key[1], value)
 
     def _snapshot(self) -> None:
+        """Record the value before the timeline of each field its events touch (a field already
+        recorded keeps its value), and let go of the fields no event touches any more: each is
+        given back its value before the timeline, which then leaves it (and its widget) alone."""
+        touched: set[tuple[int, str]] = set()
         for event in self.events:
-            name = _stored_field(event.field)
-            self._initial.setdefault((id(event.target), name), (event.target, getattr(event.target, name)))
-            if event.kind == "append" and "partial" in event.target.props:
-                partial = getattr(event.target, "partial", "")  # a caption's, or any widget's that declares one
-                self._initial.setdefault((id(event.target), "partial"), (event.target, partial))
-            if event.kind == "append" and "scroll_left" in event.target.props:
-                self._initial.setdefault((id(event.target), "scroll_left"), (event.target, 0.0))
-                self._initial.setdefault((id(event.target), "scroll_from"), (event.target, None))
+            target = event.target
+            keys = [(id(target), stored_field(event.field))]
+            self._initial.setdefault(keys[0], (target, getattr(target, keys[0][1])))
+            if event.kind == "append" and "partial" in target.props:
+                partial = getattr(target, "partial", "")  # a caption's, or any widget's that declares one
+                keys.append((id(target), "partial"))
+                self._initial.setdefault(keys[-1], (target, partial))
+            if event.kind == "append" and "scroll_left" in target.props:
+                keys += [(id(target), "scroll_left"), (id(target), "scroll_from")]
+                self._initial.setdefault(keys[-2], (target, 0.0))
+                self._initial.setdefault(keys[-1], (target, None))
+            touched.update(keys)
+        for key in [key for key in self._initial if key not in touched]:
+            widget, value = self._initial.pop(key)
+            if getattr(widget, key[1]) != value:
+                setattr(widget, key[1], value)
 
     @staticmethod
     def _scroll(appended: tuple[float, str, str] | None, t: float) -> tuple[str | None, float]:
@@ -234,7 +345,8 @@ def _event_key(event: Event) -> tuple[float, int]:
     return (event.at, event.order)
 
 
-def _stored_field(name: str) -> str:
+def stored_field(name: str) -> str:
+    """The widget field an event changes: offset_x and offset_y change `offset`."""
     return "offset" if name in ("offset_x", "offset_y") else name
 
 

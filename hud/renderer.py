@@ -28,7 +28,7 @@ from hud.builds import Builds
 from hud.compose import Composition, Compositor
 from hud.damage import changed_items, disjoint, eye_damage
 from hud.devices import DeviceProfile, load_device
-from hud.errors import NoDisplayError
+from hud.errors import NoDisplayError, escape
 from hud.geometry import Rect
 from hud.layout import Layout, LayoutStats
 from hud.paint import Painter, PaintItem
@@ -41,6 +41,7 @@ from hud.sinks import panel_image, preview_image, write_images
 from hud.text.wrap import TextBlock
 from hud.theme import Theme
 from hud.widgets.base import ANCHOR_CELLS, Composite, Widget
+from hud.widgets.primitives import Screen
 
 STAGES = (
     "update",
@@ -52,18 +53,61 @@ STAGES = (
 )  # a renderer's own stages (the sink is the caller's)
 
 
-@dataclass
+@dataclass(repr=False)
 class Frame:
-    """One rendered moment: an 8-bit panel image per eye, and what it cost."""
+    """One rendered moment: an 8-bit panel image per eye, and what it cost.
+
+    `hud.render` and `Renderer.frame` return one. Its repr names the device, the time, the
+    eyes, the backend, the damage and the timings, never the pixels:
+
+    >>> import hud
+    >>> frame = hud.render(hud.Scene(hud.Text(text="42 km/h")), device="quark-s1")
+    >>> frame.eyes["left"].shape, frame.eyes["left"].dtype
+    ((480, 640), dtype('uint8'))
+    >>> sorted(frame.timings_ms)
+    ['compose', 'layout', 'paint', 'panel', 'raster', 'update']
+    >>> frame
+    <Frame quark-s1 t=0s, 2 eyes 640x480, cpu backend, 614400 dirty px, ... ms (update ...)>
+
+    `frame.save("out/nav")` writes `left.png`, `right.png`, `preview.png` and `layout.json`.
+    """
 
     eyes: dict[str, np.ndarray]
+    """One panel image per eye the device has ("left" and "right"; one of them on glasses with
+    a display for one eye): numpy uint8 arrays of height x width on mono panels, height x
+    width x 3 on colour panels, in the panel's native format (the light each pixel emits)."""
     device: DeviceProfile
+    """The profile of the glasses the frame was drawn for."""
     backend: str
+    """The raster backend that drew it: "cpu" (the reference) or "gl"."""
     t: float
-    timings_ms: dict[str, float] = field(default_factory=dict)  # per stage, when profiled
-    dirty_px: int = 0  # pixels re-rastered for this frame, all eyes together
-    snapshot: LayoutSnapshot | None = field(default=None, repr=False, compare=False)
-    _layout: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    """Scene time of the frame, in seconds."""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    """Milliseconds each stage of the pipeline took for this frame: "update", "compose",
+    "layout", "paint", "raster" and "panel" ("raster" and "panel" summed over the eyes; a frame
+    where nothing changed has only "update" and "compose"). Filled when the renderer has a
+    `Profiler` (`Renderer(scene, profiler=hud.Profiler(...))`); `hud.render` always attaches
+    one. Empty otherwise."""
+    dirty_px: int = 0
+    """Pixels re-rastered for this frame, all eyes together (0 when nothing changed)."""
+    snapshot: LayoutSnapshot | None = field(default=None, compare=False)
+    """What the frame shows, widget by widget, as the renderer left it; `layout` gives it as
+    the `layout.json` document."""
+    _layout: dict[str, Any] | None = field(default=None, init=False, compare=False)
+
+    def __repr__(self) -> str:
+        first = next(iter(self.eyes.values()), None)
+        size = f" {first.shape[1]}x{first.shape[0]}" if first is not None and first.ndim >= 2 else ""
+        eyes = f"{len(self.eyes)} eye{'s' if len(self.eyes) != 1 else ''}{size}"
+        if self.timings_ms:
+            stages = ", ".join(f"{stage} {ms:.1f}" for stage, ms in self.timings_ms.items())
+            timing = f"{sum(self.timings_ms.values()):.1f} ms ({stages})"
+        else:
+            timing = "not timed (no profiler)"
+        return (
+            f"<Frame {escape(self.device.name)} t={self.t:g}s, {eyes}, {self.backend} backend, "
+            f"{self.dirty_px} dirty px, {timing}>"
+        )
 
     @property
     def layout(self) -> dict[str, Any]:
@@ -98,8 +142,20 @@ class Renderer:
     Frames are incremental: only widgets whose dirty marks moved on since this renderer's
     last frame are laid out and painted again, and only the rectangles they touched are
     re-rastered, per eye. A frame where nothing changed returns the previous images at once.
-    Attach a `Profiler` to time every stage. `backend` is "cpu" (the reference) or "gl"
-    (moderngl; the CPU draws instead, after one warning, where no GL context can be made).
+    `device` defaults to the scene's own. Attach a `Profiler` to time every stage (it fills
+    `Frame.timings_ms`). `backend` is "cpu" (the reference) or "gl" (moderngl; the CPU draws
+    instead, after one `BackendWarning`, where no GL context can be made). Glasses without a
+    display raise `NoDisplayError`: `Output` speaks the scene there.
+
+    >>> import hud
+    >>> scene = hud.Scene(hud.Text(id="speed", text="42 km/h"), title="Ride")
+    >>> renderer = hud.Renderer(scene, "quark-s1")
+    >>> renderer
+    <Renderer scene 'Ride' (1 widget) on quark-s1, cpu backend, not profiled>
+    >>> first = renderer.frame(0.0)
+    >>> scene["speed"].text = "43 km/h"     # marks the widget dirty; nothing is drawn yet
+    >>> renderer.frame(0.1).dirty_px < first.dirty_px
+    True
     """
 
     def __init__(
@@ -109,12 +165,15 @@ class Renderer:
         backend: str = "cpu",
         profiler: Profiler | None = None,
     ) -> None:
-        self.scene = scene if isinstance(scene, Scene) else Scene(scene)
+        if not isinstance(scene, Scene):
+            alone = scene.parent
+            if isinstance(alone, Screen) and alone.children == (scene,):
+                alone.remove(scene)  # drawn before as a scene of its own (hud.render(widget)): again
+            scene = Scene(scene)
+        self.scene = scene
         self.device = load_device(device or self.scene.device)
         if not self.device.has_display:
-            raise NoDisplayError(
-                f"{self.device.name} has no display: there are no pixels to render (its output is audio)"
-            )
+            raise NoDisplayError(no_display_message(self.device.name))
         self.theme = Theme(self.device)
         self.builds = Builds()
         self.layout = Layout(self.theme, self.builds)
@@ -139,6 +198,14 @@ class Renderer:
         self._items: list[PaintItem] = []
         self._last: Frame | None = None
         self._seen = -1  # the tree's dirty mark when the last frame was drawn
+
+    def __repr__(self) -> str:
+        title = self.scene.title or (self.scene.path.name if self.scene.path else "")
+        named = f" {escape(repr(_clip(title)))}" if title else ""
+        count = len(self.scene.widgets)
+        widgets = f"{count} widget{'s' if count != 1 else ''}"
+        profiled = "profiled" if self.profiler is not None else "not profiled"
+        return f"<Renderer scene{named} ({widgets}) on {escape(self.device.name)}, {self.backend} backend, {profiled}>"
 
     def box(self, widget: Widget) -> Rect:
         """`widget`'s layout box (border box, screen pixels before the eye's shift) in the last
@@ -170,6 +237,7 @@ class Renderer:
         self.builds.forget()
         self.layout.forget()
         self.painter.forget()
+        self.compositor.clear()
         self._forget()
 
     def _forget(self) -> None:
@@ -192,8 +260,7 @@ class Renderer:
                 clock = now
 
         root = self.scene.root
-        if self.scene.timeline is not None:
-            self.scene.apply_timeline(t, self.device)
+        self.scene.apply_timeline(t, self.device)
         lap("update")
         same_tree = root._tree_revision == self._seen
         if self.composition is not None and same_tree and not self._moving and not self._move_window(t):
@@ -299,11 +366,15 @@ class Renderer:
         return placed
 
     def _show_hide_times(self) -> list[float]:
-        events = self.scene.timeline.events if self.scene.timeline is not None else []
-        key = len(events)
+        """Times of the timeline's shows, hides and form changes (kept until it changes; the
+        compositions just before them are dropped then too)."""
+        timeline = self.scene.timeline
+        key = (id(timeline), timeline.revision) if timeline is not None else None
         if getattr(self, "_times_key", None) != key:
             self._times_key = key
+            events = timeline.events if timeline is not None else []
             self._times = sorted({e.at for e in events if e.kind == "set" and e.field in ("visible", "form")})
+            self._before.clear()
         return self._times
 
     def _composition_before(self, at: float, t: float) -> dict[int, Rect]:
@@ -364,6 +435,19 @@ def _stage_totals(record: FrameRecord | None) -> dict[str, float]:
     return totals
 
 
+def no_display_message(device: str) -> str:
+    """What `NoDisplayError` says for glasses without a display: what to use instead."""
+    return (
+        f"{device} has no display: there are no pixels to render; use hud.Output(scene, device={device!r}) "
+        "to speak the scene instead (output.update(t) narrates it, output.export(folder) writes speech.json "
+        "and speech.wav)"
+    )
+
+
+def _clip(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def render(
     target: Scene | Widget | str | Path,
     *,
@@ -371,8 +455,27 @@ def render(
     at: float = 0.0,
     backend: str = "cpu",
 ) -> Frame:
-    """Render a scene, a widget tree or a scene file at time `at` in one call (timed per stage)."""
+    """Render a scene, a widget tree or a scene file at time `at` (seconds) in one call.
+
+    `device` is a built-in profile's name, a profile file's path or a `DeviceProfile`
+    (default: the scene's own); `backend` is "cpu" or "gl". The frame is always timed: its
+    `timings_ms` holds every stage's milliseconds. To draw a scene frame after frame, keep a
+    `Renderer`, which redraws only what changed. On glasses without a display (the Quark G1)
+    it raises `NoDisplayError`: use `hud.Output(scene, device="quark-g1")`, which speaks the
+    scene and writes `speech.json` and `speech.wav`.
+
+    >>> import hud
+    >>> frame = hud.render(hud.Scene(hud.NavArrow(maneuver="left", distance_m=120)), device="quark-s1")
+    >>> frame.device.name, frame.backend, "raster" in frame.timings_ms
+    ('quark-s1', 'cpu', True)
+    >>> hud.render(hud.Scene(hud.Text(text="Hi")), device="quark-g1")
+    Traceback (most recent call last):
+    hud.errors.NoDisplayError: quark-g1 has no display: ... use hud.Output(scene, device='quark-g1') ...
+    """
     scene = load_scene(target) if isinstance(target, (str, Path)) else target
     renderer = Renderer(scene, device, backend)
     renderer.profiler = Profiler(renderer.device.frame_budget_ms, renderer.device.name, backend=renderer.backend)
-    return renderer.frame(at)
+    try:
+        return renderer.frame(at)
+    finally:
+        renderer.close()  # the frame keeps its panels; the backend's surfaces (GPU memory) go

@@ -4,8 +4,8 @@ GL backend draws the same commands with moderngl (headless by EGL)."""
 from __future__ import annotations
 
 import os
-import warnings
 
+from hud.errors import warn_at_caller
 from hud.raster.base import BackendWarning, RasterBackend
 from hud.raster.cpu import CpuRaster
 
@@ -27,9 +27,7 @@ def open_backend(name: str, width: int, height: int, channels: int) -> RasterBac
             return GlRaster(width, height, channels)
         except GlUnavailable as exc:
             _unavailable["gl"] = str(exc)
-            warnings.warn(
-                f"the GL backend cannot run here ({exc}): drawing on the CPU backend", BackendWarning, stacklevel=2
-            )
+            warn_at_caller(f"the GL backend cannot run here ({exc}): drawing on the CPU backend", BackendWarning)
     return CpuRaster(width, height, channels)
 
 
