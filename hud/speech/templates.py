@@ -75,7 +75,7 @@ def nav_instruction(widget: NavArrow, language: str, distance_m: float, first: b
     verb_en, verb_zh = MANEUVER_WORDS[maneuver]
     if maneuver == "roundabout" and widget.exit is None:  # no exit given: do not guess one
         verb_en, verb_zh = "enter the roundabout", "进入环岛"
-    elif maneuver == "roundabout":
+    elif maneuver == "roundabout" and widget.exit is not None:
         verb_en = verb_en.format(ordinal=_ORDINALS[widget.exit - 1])
         verb_zh = verb_zh.format(number=_zh_number(widget.exit))
     street = speakable(widget.street, language) if widget.street else ""

@@ -7,9 +7,10 @@ from typing import ClassVar
 from hud.geometry import Length
 from hud.text.wrap import join_words
 from hud.theme import SIZE_ROLES
+from hud.widgets import verbs
 from hud.widgets.base import IMPORTANCE, Composite, Widget
 from hud.widgets.primitives import Column, Text
-from hud.widgets.props import PAINT, LanguageKind, LengthKind, Number, Optional, Prop, Str
+from hud.widgets.props import PAINT, LanguageKind, LengthKind, LengthValue, Number, Optional, Prop, Str
 
 # Text kept in memory for a live caption: enough for many screens of lines.
 MAX_BUFFER = 4000
@@ -25,6 +26,10 @@ class Caption(Composite):
 
     Forms: full = speaker, text and translation in `max_lines` lines each; compact = one line
     fewer each; minimal = no speaker, one line each (the newest words).
+
+    >>> import hud
+    >>> hud.Caption("Where is the metro station?", translation="地铁站在哪里？", anchor="bottom")
+    <caption text='Where is the metro station?'>
     """
 
     type_name = "caption"
@@ -33,38 +38,57 @@ class Caption(Composite):
     # (3-4 words, 8-9 Han) per line, below which multi-line text rewraps every couple of words
     # and reads choppily; a single newest-words line (minimal) stays readable at 6 deg.
     MIN_WIDTH_DEG: ClassVar[dict[str, float | None]] = {"full": 8.0, "compact": 8.0, "minimal": 6.0}
-    text = Prop(Str(), "", doc="What is being said (source language), committed so far.")
-    partial = Prop(Str(max_len=5000), "", doc="Tentative words after `text` that the recogniser may still revise.")
-    translation = Prop(Optional(Str()), None, doc="The translation, shown under the text.")
-    speaker = Prop(Optional(Str(max_len=200)), None, doc="Who is speaking, shown above the text.")
-    lang = Prop(Optional(LanguageKind()), None, doc="Language of `text` (e.g. ja, ar, th).")
-    translation_lang = Prop(Optional(LanguageKind()), None, doc="Language of `translation`.")
-    max_lines = Prop(Number(1, 20, integer=True), 2, doc="Lines shown for the text (and for the translation).")
-    size = Prop(
+    text: Prop[str, str] = Prop(
+        Str(), default="", kw_only=False, doc="What is being said (source language), committed so far."
+    )
+    partial: Prop[str, str] = Prop(
+        Str(max_len=5000), default="", doc="Tentative words after `text` that the recogniser may still revise."
+    )
+    translation: Prop[str | None, str | None] = Prop(
+        Optional(Str()), default=None, doc="The translation, shown under the text."
+    )
+    speaker: Prop[str | None, str | None] = Prop(
+        Optional(Str(max_len=200)), default=None, doc="Who is speaking, shown above the text."
+    )
+    lang: Prop[str | None, str | None] = Prop(
+        Optional(LanguageKind()), default=None, doc="Language of `text` (e.g. ja, ar, th)."
+    )
+    translation_lang: Prop[str | None, str | None] = Prop(
+        Optional(LanguageKind()), default=None, doc="Language of `translation`."
+    )
+    max_lines: Prop[int, int] = Prop(
+        Number(1, 20, integer=True), default=2, doc="Lines shown for the text (and for the translation)."
+    )
+    size: Prop[LengthValue, Length | str] = Prop(
         LengthKind(percent=False, low=1, roles=SIZE_ROLES, high_px=400, high_deg=15),
-        "body",
+        default="body",
         doc="Font size of the text.",
     )
-    width = Prop(LengthKind(auto=True), Length(100.0, "%"), doc="Caption width; the full safe width by default.")
-    scroll = Prop(
-        Number(0, 3), 0.0, affects=PAINT, doc="Lines still scrolling up: the text is drawn that many lines lower."
+    width: Prop[LengthValue | None, Length | None] = Prop(
+        LengthKind(auto=True), default=Length(100.0, "%"), doc="Caption width; the full safe width by default."
     )
-    scroll_from = Prop(
+    scroll: Prop[float, float] = Prop(
+        Number(0, 3),
+        default=0.0,
+        affects=PAINT,
+        doc="Lines still scrolling up: the text is drawn that many lines lower.",
+    )
+    scroll_from: Prop[str | None, str | None] = Prop(
         Optional(Str()),
-        None,
+        default=None,
         affects=PAINT,
         doc="The text before the latest append, while the lines it pushed off the top scroll away "
         "(timelines set it with scroll_left).",
     )
-    scroll_left = Prop(
+    scroll_left: Prop[float, float] = Prop(
         Number(0, 1),
-        0.0,
+        default=0.0,
         affects=PAINT,
         doc="Share of the scroll after an append still to go, 1 to 0 (timelines animate it).",
     )
-    back = Prop(
+    back: Prop[int, int] = Prop(
         Number(0, 10_000, integer=True),
-        0,
+        default=0,
         doc="Lines scrolled back from the newest (the scroll_back / scroll_forward gesture actions).",
     )
 
@@ -92,15 +116,16 @@ class Caption(Composite):
         return text
 
     def append(self, more: str) -> None:
-        """Commit recognised text at the end (replacing any partial result); see `appended`."""
-        text = self.appended(self.text, more)
-        self.partial = ""
-        self.text = text
+        """Commit recognised text at the end, replacing any partial result (see `appended`), as
+        a timeline `append` does: in a scene that has been drawn, from the scene's time, the
+        lines it pushes off the top scrolling away over 250 ms; elsewhere at once."""
+        verbs.append(self, more)
 
     def replace_partial(self, partial: str) -> None:
         """Show `partial` (dimmer) after the committed text and a word space where the script has
-        them, replacing the previous partial result."""
-        self.partial = partial
+        them, replacing the previous partial result: as a timeline `set` of `partial` (from the
+        scene's time in a scene that has been drawn, elsewhere at once)."""
+        verbs.replace_partial(self, partial)
 
     def clear(self) -> None:
         """Remove all text, partial text and translation."""

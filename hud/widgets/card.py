@@ -15,7 +15,7 @@ PADDING_DEG = 0.45  # inside a card, round its content
 class Card(Composite):
     """A composite drawn on a bordered panel whose `width` applies to the full form."""
 
-    def _prop_changed(self, prop: Prop) -> None:
+    def _prop_changed(self, prop: Prop[Any, Any]) -> None:
         if prop.name == "width":  # reduced forms' builds are capped at it
             self._build_revision += 1
         super()._prop_changed(prop)

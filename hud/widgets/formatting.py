@@ -166,10 +166,10 @@ def text_width_deg(text: str, size: str = "body", weight: str = "regular") -> fl
     return measure(text, _MEASURE_PX, weight=weight).width / _MEASURE_PX * SIZE_ROLES_DEG[size] if text else 0.0
 
 
-def words_language_prop() -> Prop:
+def words_language_prop() -> Prop[str | None, str | None]:
     """The `lang` field of a widget that draws words of its own (units, labels)."""
     return Prop(
         Optional(LanguageKind()),
-        None,
+        default=None,
         doc="Language of the widget's own words (units, labels); default: from the script of its text.",
     )

@@ -31,15 +31,26 @@ class NavArrow(Composite):
     """A thick vector arrow for the maneuver, with the distance to it in large type.
 
     Compact: arrow, distance and street on one row (no ETA). Minimal: arrow and distance.
+
+    >>> import hud
+    >>> hud.NavArrow("left", distance_m=120, street="Wensan Road", eta_min=9)
+    <nav_arrow maneuver='left' distance_m=120>
     """
 
     type_name = "nav_arrow"
-    maneuver = Prop(Choice(MANEUVERS), "straight", required=True, doc="The next maneuver.")
-    exit = Prop(Optional(Number(1, 8, integer=True)), None, doc="Roundabout exit number (roundabout only).")
-    distance_m = Prop(Number(0, 1e7), 0.0, doc="Distance to the maneuver in metres.")
-    street = Prop(Optional(Str(max_len=200)), None, doc="Street after the maneuver.")
-    eta_min = Prop(Optional(Number(0, 100_000)), None, doc="Minutes to the destination.")
-    lang = words_language_prop()
+    KEY_FIELDS = ("maneuver", "distance_m")
+    maneuver: Prop[str, str] = Prop(Choice(MANEUVERS), kw_only=False, doc="The next maneuver.")
+    exit: Prop[int | None, int | None] = Prop(
+        Optional(Number(1, 8, integer=True)), default=None, doc="Roundabout exit number (roundabout only)."
+    )
+    distance_m: Prop[float, float] = Prop(Number(0, 1e7), default=0.0, doc="Distance to the maneuver in metres.")
+    street: Prop[str | None, str | None] = Prop(
+        Optional(Str(max_len=200)), default=None, doc="Street after the maneuver."
+    )
+    eta_min: Prop[float | None, float | None] = Prop(
+        Optional(Number(0, 100_000)), default=None, doc="Minutes to the destination."
+    )
+    lang: Prop[str | None, str | None] = words_language_prop()
 
     def default_importance(self) -> float:
         return IMPORTANCE["nav_arrow"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import typing
+from typing import Literal
+
 from hud.geometry import Length
 from hud.icons import ICON_NAMES
 from hud.names import CARD_EARCONS
@@ -10,33 +13,43 @@ from hud.widgets.base import IMPORTANCE, Widget
 from hud.widgets.card import PADDING_DEG, Card
 from hud.widgets.formatting import text_width_deg, words_language, words_language_prop
 from hud.widgets.primitives import Column, Icon, Row, Text
-from hud.widgets.props import NOTHING, Choice, LengthKind, Optional, Prop, Str
+from hud.widgets.props import NOTHING, Choice, LengthKind, LengthValue, Optional, Prop, Str
 
-PRIORITIES = ("low", "normal", "high")
+Priority = Literal["low", "normal", "high"]
+PRIORITIES: tuple[Priority, ...] = typing.get_args(Priority)
 
 
 class Notification(Card):
     """A bordered card; high priority draws a heavier, brighter border, low priority is dimmer.
 
     Compact: icon and title on one line. Minimal: icon and app name.
+
+    >>> import hud
+    >>> hud.Notification("Paid ¥25 at FamilyMart", app="Alipay", icon="wallet")
+    <notification app='Alipay' title='Paid ¥25 at FamilyMart'>
     """
 
     type_name = "notification"
-    app = Prop(Str(max_len=100), "", required=True, doc="App that sent it (e.g. Alipay).")
-    title = Prop(Str(max_len=500), "", required=True, doc="Headline.")
-    body = Prop(Optional(Str(max_len=5000)), None, doc="Details; truncated with … after two lines.")
-    icon = Prop(Optional(Choice(ICON_NAMES)), None, doc="Icon name; a bell by default.")
-    priority = Prop(Choice(PRIORITIES), "normal", doc="low, normal or high.")
-    earcon = Prop(
+    KEY_FIELDS = ("app", "title")
+    app: Prop[str, str] = Prop(Str(max_len=100), doc="App that sent it (e.g. Alipay).")
+    title: Prop[str, str] = Prop(Str(max_len=500), kw_only=False, doc="Headline.")
+    body: Prop[str | None, str | None] = Prop(
+        Optional(Str(max_len=5000)), default=None, doc="Details; truncated with … after two lines."
+    )
+    icon: Prop[str | None, str | None] = Prop(
+        Optional(Choice(ICON_NAMES)), default=None, doc="Icon name; a bell by default."
+    )
+    priority: Prop[Priority, Priority] = Prop(Choice(PRIORITIES), default="normal", doc="low, normal or high.")
+    earcon: Prop[str | None, str | None] = Prop(
         Optional(Choice(CARD_EARCONS)),
-        None,
+        default=None,
         affects=NOTHING,
         doc="Sound that opens it when spoken; payment for wallet icons and payment apps, else notification.",
     )
-    lang = words_language_prop()
-    width = Prop(
+    lang: Prop[str | None, str | None] = words_language_prop()
+    width: Prop[LengthValue | None, Length | None] = Prop(
         LengthKind(auto=True),
-        Length(16.0, "deg"),
+        default=Length(16.0, "deg"),
         doc="Card width; 16 deg by default. Compact and minimal forms are as wide as their content, up to this width.",
     )
     # Full: room for two lines of title; compact: the icon and about 4 degrees of title.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from hud.geometry import Length
 from hud.text.language import detect
@@ -17,7 +18,18 @@ from hud.widgets.formatting import (
     words_language_prop,
 )
 from hud.widgets.primitives import Column, Icon, Row, Text
-from hud.widgets.props import NOTHING, LengthKind, ListOf, Number, Optional, Prop, Record, Str
+from hud.widgets.props import (
+    NOTHING,
+    LengthKind,
+    LengthValue,
+    ListOf,
+    Number,
+    Optional,
+    PriceEntry,
+    Prop,
+    Record,
+    Str,
+)
 
 _ISO = re.compile(r"^[A-Z]{3}$")
 
@@ -40,29 +52,34 @@ class PriceCard(Card):
 
     Compact: product on one line, price, store and this price's mark (lowest, or how much
     dearer than the cheapest). Minimal: price and mark.
+
+    >>> import hud
+    >>> hud.PriceCard("AirPods Pro 2", price=1899, store="Taobao", compare=[{"store": "JD", "price": 1999}])
+    <price_card product='AirPods Pro 2' price=1899>
     """
 
     type_name = "price_card"
-    product = Prop(Str(max_len=500), "", required=True, doc="Product name.")
-    price = Prop(Number(0, 1e12), 0.0, required=True, doc="Price at this store.")
-    currency = Prop(CurrencyKind(), "CNY", doc="ISO 4217 currency code.")
-    short_name = Prop(
+    KEY_FIELDS = ("product", "price")
+    product: Prop[str, str] = Prop(Str(max_len=500), kw_only=False, doc="Product name.")
+    price: Prop[float, float] = Prop(Number(0, 1e12), doc="Price at this store.")
+    currency: Prop[str, str] = Prop(CurrencyKind(), default="CNY", doc="ISO 4217 currency code.")
+    short_name: Prop[str | None, str | None] = Prop(
         Optional(Str(max_len=100)),
-        None,
+        default=None,
         affects=NOTHING,
         doc="Brand and model as speech says them; taken from `product` by default.",
     )
-    store = Prop(Str(max_len=200), "", doc="Store or platform of this price (e.g. Taobao).")
-    compare = Prop(
+    store: Prop[str, str] = Prop(Str(max_len=200), default="", doc="Store or platform of this price (e.g. Taobao).")
+    compare: Prop[Sequence[PriceEntry], tuple[PriceEntry, ...]] = Prop(
         ListOf(Record({"store": Str(max_len=200), "price": Number(0, 1e12)}, ("store", "price")), 8),
-        (),
+        default=(),
         doc="Other stores' prices: a list of {store, price}.",
     )
-    rating = Prop(Optional(Number(0, 5)), None, doc="Rating out of 5.")
-    lang = words_language_prop()
-    width = Prop(
+    rating: Prop[float | None, float | None] = Prop(Optional(Number(0, 5)), default=None, doc="Rating out of 5.")
+    lang: Prop[str | None, str | None] = words_language_prop()
+    width: Prop[LengthValue | None, Length | None] = Prop(
         LengthKind(auto=True),
-        Length(12.0, "deg"),
+        default=Length(12.0, "deg"),
         doc="Card width; 12 deg by default. Compact and minimal forms are as wide as their content, up to this width.",
     )
     # Full: comparison rows keep a store name; compact: the price and its mark side by side.
@@ -143,7 +160,12 @@ class PriceCard(Card):
 
 
 _PADDING = Length(PADDING_DEG, "deg")
-_ON_BASELINE = [0, 0, Length(0.2, "deg"), 0]  # bottom margin that sets body text on a large line's baseline
+_ON_BASELINE: list[LengthValue] = [
+    0,
+    0,
+    Length(0.2, "deg"),
+    0,
+]  # bottom margin that sets body text on a large line's baseline
 
 
 def _compare_row(store: str, price: str, delta: str, bold: bool = False) -> Widget:
