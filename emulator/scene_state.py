@@ -1,11 +1,15 @@
-"""The scene the emulator shows and what draws it: the scene file (watched for hot reload) or an
+"""The scene the emulator shows and what draws it: the scene file (watched for hot reload), an
+app's `module:function` (its module file watched, the module run again when it changes) or an
 app's tree, the device profile, the renderer on its raster backend, the latest frame, the API's
 live edits, and why a load or a frame failed.
 
 Loading: `read` refuses what is not a scene file before reading it (a folder, a pipe or device,
 a file over MAX_SCENE_BYTES) and raises HudError with the one-line message; the emulator keeps
-the last good scene on screen and shows the message. `show` puts a scene on screen: a fresh
-renderer, the API's edits reset, and its images watched along with the file.
+the last good scene on screen and shows the message. Given a hud.sources.AppReference (what the
+command line names as `module:function`; never a path from the HTTP API), `read` runs the
+module and calls the function instead, and reading its module file again later runs the
+module afresh: an edit of the app reloads like an edit of a scene file. `show` puts a scene on
+screen: a fresh renderer, the API's edits reset, and its images watched along with the file.
 
 Backends: "gl" (moderngl, headless by EGL) or "cpu". `default_backend()` is "gl" where a GL
 context can be made here, else "cpu". When "gl" is asked for and no context can be made, the
@@ -29,6 +33,7 @@ from hud.profile import Profiler
 from hud.raster import BACKEND_NAMES, gl_available
 from hud.renderer import Frame, Renderer
 from hud.scene import Scene, load_scene
+from hud.sources import AppReference
 from hud.widgets.base import Widget
 from hud.widgets.primitives import Image as ImageWidget
 
@@ -46,7 +51,8 @@ class SceneState:
     def __init__(self, device: DeviceProfile, backend: str) -> None:
         if backend not in BACKEND_NAMES:
             raise HudError(f"unknown raster backend {backend!r} (use one of {', '.join(BACKEND_NAMES)})")
-        self.path: Path | None = None  # the scene file (None: an app's tree)
+        self.path: Path | None = None  # the scene file, or the app's module file (None: an app's tree)
+        self.app: AppReference | None = None  # the app's module:function that made the scene
         self.scene: Scene | None = None
         self.device = device
         self.backend = backend  # the backend asked for ("gl" may fall back to "cpu")
@@ -60,12 +66,20 @@ class SceneState:
         self.api_changes = 0  # API requests that changed the current scene
 
     # -- the scene -------------------------------------------------------------------------------
-    def read(self, path: str | Path) -> Scene:
-        """The scene in a file (HudError with the one-line message when it cannot be had); the
-        file is watched from now on, so a write while it is read is noticed."""
+    def read(self, path: str | Path | AppReference) -> Scene:
+        """The scene in a file, or the one an app's `module:function` returns, its module run
+        afresh (HudError with the one-line message when it cannot be had). The file is watched
+        from now on, so a write while it is read is noticed; reading the app's module file again
+        runs the app again."""
+        if isinstance(path, AppReference):
+            self.app = path
+        elif self.app is not None and Path(path) != Path(self.app):
+            self.app = None  # another scene file replaces the app
         self.path = Path(path)
         if self.path not in self.watcher.paths:
             self.watcher.watch(self.watcher.paths + [self.path])
+        if self.app is not None:
+            return self.app.scene(fresh=True)
         try:
             _check_scene_file(self.path)
             return load_scene(self.path)
@@ -81,7 +95,7 @@ class SceneState:
     def show(self, scene: Scene) -> None:
         """Put `scene` on screen (an app's tree, or a freshly loaded file)."""
         self.scene = scene
-        self.edits = ApiEdits(scene)
+        self.edits = scene.edits  # one store for the API's edits and the app's verbs
         self.api_changes = 0
         self.watch_assets()
         self.new_renderer()

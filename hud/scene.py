@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from hud.anim import EASINGS, MAX_TIME_S, TRANSITIONS, Event, OffsetEnd, Timeline, animatable, parse_time
+from hud.anim import EASINGS, MAX_TIME_S, TRANSITIONS, Event, Timeline, parse_time, stored_field
 from hud.assets import AssetError, resolve_asset
 from hud.devices import DEFAULT_DEVICE, DeviceProfile, builtin_names, default_px_per_deg, load_device
 from hud.errors import DeviceError, FieldError, SceneError, closest, escape, suggest
@@ -29,11 +29,25 @@ from hud.limits import (
     MAX_TIMELINE_ENTRIES,
     MAX_WIDGETS,
 )
+from hud.live import (
+    ApiEdits,
+    EntryError,
+    SceneEditor,
+    appended_too_long,
+    check_animate,
+    check_append_text,
+    check_set_field,
+    check_transition,
+    clip,
+    named,
+    no_start,
+)
 from hud.tomlpos import TomlPositions, long_key_line, nesting_line, toml_error_line
 from hud.widgets import WIDGET_TYPES, Caption, Widget, create_widget
 from hud.widgets.primitives import Image, Screen, Text
-from hud.widgets.props import LengthKind, Prop, Str, bounded_length
+from hud.widgets.props import LengthKind, Prop, Str
 from hud.widgets.props import show_value as show
+from hud.widgets.verbs import install
 
 SCENE_KEYS = {
     "title": "Title shown in tools.",
@@ -58,7 +72,21 @@ _px_per_deg: dict[str, float] = {}  # a device name's pixels per degree (the sce
 
 
 class Scene:
-    """A widget tree plus the scene's title and target device."""
+    """A widget tree plus the scene's title and target device, and its timeline.
+
+    The tree keeps a scene file's rules: an id is used once, a widget is in one place, and the
+    timeline reaches only the scene's widgets (a SceneError at the app's line otherwise). Once
+    the scene is drawn, its widgets' verbs (`caption.append(...)`, `card.show()`, `set`,
+    `animate`, `hide`, `replace_partial`) become timeline events at the scene's `time`, as the
+    same `[[timeline]]` entries would (hud.live).
+
+    >>> import hud
+    >>> scene = hud.Scene(hud.Text(id="hello", text="Hello", anchor="center"), title="Greeting", device="quark-s1")
+    >>> scene["hello"].text
+    'Hello'
+    >>> len(scene.widgets)
+    1
+    """
 
     def __init__(
         self,
@@ -74,12 +102,40 @@ class Scene:
         self.device = device
         self.targets = targets or (device,)
         self.path = path
-        self.timeline: Timeline | None = None
         self.bindings: list[Binding] = []  # [[gestures]]: gesture -> built-in action
         self.duration: float | None = None
         self.root = Screen()
+        self._timeline: Timeline | None = None
+        self._time: float | None = None
+        self._time_device: DeviceProfile | None = None
+        self.edits = ApiEdits(self)  # live edits: the HTTP API's and the widget verbs'
+        install(self.root, SceneEditor(self))
         for widget in widgets:
             self.root.add(widget)
+
+    @property
+    def timeline(self) -> Timeline | None:
+        """The scene's events over time (None: none); every event must target a widget of
+        the scene."""
+        return self._timeline
+
+    @timeline.setter
+    def timeline(self, timeline: Timeline | None) -> None:
+        if timeline is not None:
+            timeline.bind(self.root)
+        self._timeline = timeline
+
+    @property
+    def time(self) -> float | None:
+        """Scene time of the latest `apply_timeline` (every frame drawn brings the scene to
+        its time): when the widgets' verbs take effect. None until the scene is drawn: verbs
+        then apply their end state at once."""
+        return self._time
+
+    @property
+    def time_device(self) -> DeviceProfile | None:
+        """The device of the latest `apply_timeline` (None: the scene's own profile)."""
+        return self._time_device
 
     @property
     def gap(self) -> Length | None:
@@ -100,7 +156,9 @@ class Scene:
 
     def apply_timeline(self, t: float, device: DeviceProfile | None = None) -> None:
         """Bring every field the timeline touches to its value at time `t`, on `device` (the
-        display that converts degrees to pixels; default: the scene's own profile)."""
+        display that converts degrees to pixels; default: the scene's own profile). The scene's
+        `time` is `t` from now on."""
+        self._time, self._time_device = t, device
         if self.timeline is not None:
             self.timeline.apply(t, self._px_per_deg(device))
 
@@ -137,9 +195,42 @@ class Scene:
             raise KeyError(f"no widget with id '{widget_id}'")
         return widget
 
+    def to_toml(self) -> str:
+        """The scene as scene-file text that `load_scene` reads back to the same scene (see
+        `hud.save_scene`, which writes it to a file).
+
+        >>> import hud
+        >>> print(hud.Scene(hud.Text("Hello", id="greeting")).to_toml())  # doctest: +ELLIPSIS
+        [scene]
+        ...
+        [[widgets]]
+        type = "text"
+        id = "greeting"
+        text = "Hello"
+        ...
+        """
+        from hud.save import scene_to_toml
+
+        return scene_to_toml(self)
+
+    def __repr__(self) -> str:
+        """E.g. `<Scene 'City walk' 4 widgets on quark-s1, timeline 12 events>`."""
+        title = self.title if len(self.title) <= 40 else self.title[:37] + "..."
+        named = f" {escape(repr(title))}" if title else ""
+        count = len(self.widgets)
+        widgets = f"{count} widget{'s' if count != 1 else ''}"
+        timeline = f", timeline {len(self.timeline.events)} events" if self.timeline is not None else ""
+        return f"<Scene{named} {widgets} on {escape(str(self.device))}{timeline}>"
+
 
 def load_scene(path: str | Path) -> Scene:
-    """Read and validate a scene file; raises SceneError on any problem."""
+    """Read and validate a scene file; raises SceneError on any problem.
+
+    For example:
+
+        scene = hud.load_scene("scenes/navigation.toml")
+        hud.render(scene).save("out/nav")
+    """
     file = Path(path)
     shown = str(path)
     place = escape(shown)
@@ -172,7 +263,19 @@ def load_scene(path: str | Path) -> Scene:
 
 
 def parse_scene(text: str, shown: str = "<scene>", base_dir: Path | None = None) -> Scene:
-    """Build a Scene from TOML text; `base_dir` is where relative image paths start."""
+    """Build a Scene from TOML text; `base_dir` is where relative image paths start.
+
+    >>> import hud
+    >>> scene = hud.parse_scene('''
+    ... [scene]
+    ... title = "Hello"
+    ... [[widgets]]
+    ... type = "text"
+    ... text = "Hello"
+    ... ''')
+    >>> scene.title, len(scene.widgets)
+    ('Hello', 1)
+    """
     place = escape(shown)
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_SCENE_BYTES:
@@ -325,14 +428,14 @@ class _Builder:
                         ["scene", "widgets", "timeline", "gestures"],
                         "a scene has a [scene] table, [[widgets]] and optionally [[timeline]]",
                     )
-                raise self.fail((key,), "scene", f"unknown top-level key '{_clip(key)}'", fix)
+                raise self.fail((key,), "scene", f"unknown top-level key '{clip(key)}'", fix)
         header = data.get("scene", {})
         if not isinstance(header, dict):
             raise self.fail(("scene",), "scene", "'scene' must be a table", "write it as [scene]")
         for key, value in header.items():
             if key not in SCENE_KEYS:
                 fix = suggest(key, list(SCENE_KEYS), f"[scene] takes {', '.join(SCENE_KEYS)}")
-                raise self.fail(("scene", key), "scene", f"unknown key '{_clip(key)}'", fix)
+                raise self.fail(("scene", key), "scene", f"unknown key '{clip(key)}'", fix)
             if key == "targets":
                 if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
                     raise self.fail(
@@ -374,7 +477,7 @@ class _Builder:
                     close = closest(name, builtin_names())
                     fix = f"did you mean '{close}'? see `hud devices`" if close else "see `hud devices` for the names"
                     problem = (
-                        str(exc).split(" (")[0] if isinstance(exc, DeviceError) else f"unknown device '{_clip(name)}'"
+                        str(exc).split(" (")[0] if isinstance(exc, DeviceError) else f"unknown device '{clip(name)}'"
                     )
                     raise self.fail(at, "scene", problem, fix) from None
         self.check_sizes(data)
@@ -418,7 +521,7 @@ class _Builder:
         widget = self.by_id.get(target_id) if isinstance(target_id, str) else None
         if widget is None:
             fix = suggest(str(target_id), list(self.by_id), "give the widget an id and use it here")
-            raise self.fail(path + ("target",), where, f"no widget with id {_named(target_id)}", fix)
+            raise self.fail(path + ("target",), where, f"no widget with id {named(target_id)}", fix)
         return widget
 
     def binding(self, scene: Scene, entry: Any, path: tuple) -> Binding:
@@ -431,7 +534,7 @@ class _Builder:
                 raise self.fail(
                     path + (key,),
                     where,
-                    f"unknown key '{_clip(key)}'",
+                    f"unknown key '{clip(key)}'",
                     suggest(key, ["gesture", "action", "target"], "a binding takes gesture, action, target"),
                 )
         for key in ("gesture", "action", "target"):
@@ -441,7 +544,7 @@ class _Builder:
         for key, allowed in choices.items():
             if entry[key] not in allowed:
                 fix = suggest(str(entry[key]), allowed, f"use one of {', '.join(allowed)}")
-                raise self.fail(path + (key,), where, f"unknown {key} {_named(entry[key])}", fix)
+                raise self.fail(path + (key,), where, f"unknown {key} {named(entry[key])}", fix)
         target = entry["target"]
         widget = self.target(scene, target, path, where)
         if entry["action"] in ("scroll_back", "scroll_forward") and "back" not in widget.props:
@@ -465,7 +568,7 @@ class _Builder:
         for key in entry:
             if key not in TIMELINE_KEYS:
                 fix = suggest(key, list(TIMELINE_KEYS), f"entries take {', '.join(TIMELINE_KEYS)}")
-                raise self.fail(path + (key,), where, f"unknown key '{_clip(key)}'", fix)
+                raise self.fail(path + (key,), where, f"unknown key '{clip(key)}'", fix)
         for key in ("at", "target"):
             if key not in entry:
                 raise self.fail(path, where, f"missing '{key}'", f"add {key} = ...")
@@ -475,7 +578,7 @@ class _Builder:
             raise self.fail(path + ("at",), where, f"'at': {exc}", 'e.g. at = "1.5s"') from None
         target_id = entry["target"]
         target = self.target(scene, target_id, path, where)
-        where = f"timeline '{_clip(target_id)}'"
+        where = f"timeline '{clip(target_id)}'"
         actions = [key for key in ("set", "append", "animate", "show", "hide") if key in entry]
         if len(actions) != 1:
             raise self.fail(
@@ -488,49 +591,29 @@ class _Builder:
         timeline = scene.timeline
         assert timeline is not None, "the scene's timeline is made before its entries are read"
         value = entry[action]
-        if action == "set":
-            if not isinstance(value, dict) or not value:
-                raise self.fail(
-                    path + ("set",), where, "'set' must be a table of fields", "e.g. set = { distance_m = 80 }"
-                )
-            for name, raw in value.items():
-                prop = target.props.get(name)
-                if prop is None or name == "id":
-                    fix = suggest(name, list(target.props), f"fields of {target.type_name}: {', '.join(target.props)}")
+        try:
+            if action == "set":
+                if not isinstance(value, dict) or not value:
                     raise self.fail(
-                        path + ("set", name), where, f"{target.type_name} has no field '{_clip(name)}'", fix
+                        path + ("set",), where, "'set' must be a table of fields", "e.g. set = { distance_m = 80 }"
                     )
-                try:
-                    converted = prop.validate(raw)
-                except FieldError as exc:
-                    raise self.fail(path + ("set", name), where, f"'{name}' {exc.problem}", exc.fix) from None
-                if isinstance(target, Image) and name == "src":  # the same rules as the widget's own src
-                    try:
-                        converted = str(resolve_asset(converted, self.base_dir))
-                    except AssetError as exc:
-                        raise self.fail(path + ("set", name), where, exc.problem, exc.fix) from None
-                timeline.add(Event(at, target, "set", name, converted, order=order))
-        elif action == "append":
-            if target.type_name not in ("caption", "text"):
-                raise self.fail(
-                    path + ("append",),
-                    where,
-                    f"cannot append text to a {target.type_name}",
-                    "target a caption or a text widget",
-                )
-            try:
-                value = _APPEND.validate(value)
-            except FieldError as exc:
-                raise self.fail(path + ("append",), where, f"'append' {exc.problem}", exc.fix) from None
-            timeline.add(Event(at, target, "append", "text", value, order=order))
-        elif action == "animate":
-            self.animate_entry(timeline, target, value, at, path + ("animate",), where, order)
-        else:
-            self.transition_entry(timeline, target, action, value, at, path + (action,), where, order)
+                for name, raw in value.items():
+                    converted = check_set_field(target, name, raw, self.base_dir)
+                    timeline.add(Event(at, target, "set", name, converted, order=order))
+            elif action == "append":
+                text = check_append_text(target, value)
+                timeline.add(Event(at, target, "append", "text", text, order=order))
+            elif action == "animate":
+                self.animate_entry(timeline, target, value, at, path + ("animate",), where, order)
+            else:
+                self.transition_entry(timeline, target, action, value, at, path + (action,), where, order)
+        except EntryError as exc:
+            raise self.fail(path + exc.key, where, exc.problem, exc.fix) from None
 
     def animate_entry(
         self, timeline: Timeline, target: Widget, value: Any, at: float, path: tuple, where: str, order: int
     ) -> None:
+        """Check one `animate` table's keys and add its event (EntryError for a bad value)."""
         if not isinstance(value, dict):
             raise self.fail(
                 path,
@@ -543,44 +626,16 @@ class _Builder:
                 raise self.fail(
                     path + (key,),
                     where,
-                    f"unknown key '{_clip(key)}' in animate",
+                    f"unknown key '{clip(key)}' in animate",
                     suggest(key, ANIMATE_KEYS, f"animate takes {', '.join(ANIMATE_KEYS)}"),
                 )
         for key in ("property", "to", "duration"):
             if key not in value:
                 raise self.fail(path, where, f"animate is missing '{key}'", f"add {key} = ...")
-        name = value["property"]
-        if not isinstance(name, str) or not animatable(target, name):
-            numeric = [n for n in target.props if animatable(target, n)] + ["offset_x", "offset_y"]
-            fix = suggest(str(name), numeric, f"numbers of {target.type_name}: {', '.join(numeric)}")
-            raise self.fail(path + ("property",), where, f"cannot animate {_named(name)} of a {target.type_name}", fix)
-        ends = {}
-        for key in ("from", "to"):
-            if key not in value:
-                continue
-            raw = value[key]
-            try:
-                if name in ("offset_x", "offset_y"):
-                    ends[key] = OffsetEnd(bounded_length(raw, signed=True))
-                else:
-                    ends[key] = target.props[name].validate(raw)
-            except FieldError as exc:
-                raise self.fail(path + (key,), where, f"'{key}' {exc.problem}", exc.fix) from None
-            except ValueError as exc:
-                raise self.fail(path + (key,), where, f"'{key}' {exc.args[0]}", exc.args[1]) from None
-        try:
-            duration = parse_time(value["duration"])
-        except ValueError as exc:
-            raise self.fail(path + ("duration",), where, f"'duration': {exc}", 'e.g. duration = "300ms"') from None
-        easing = value.get("easing", "linear")
-        if not isinstance(easing, str) or easing not in EASINGS:
-            raise self.fail(
-                path + ("easing",),
-                where,
-                f"unknown easing {_named(easing)}",
-                suggest(str(easing), list(EASINGS), f"use one of {', '.join(EASINGS)}"),
-            )
-        timeline.add(Event(at, target, "animate", name, ends["to"], ends.get("from"), duration, easing, order))
+        name, to, start, duration, easing = check_animate(
+            target, value["property"], value["to"], value.get("from"), value["duration"], value.get("easing", "linear")
+        )
+        timeline.add(Event(at, target, "animate", name, to, start, duration, easing, order))
 
     def transition_entry(
         self,
@@ -593,6 +648,7 @@ class _Builder:
         where: str,
         order: int,
     ) -> None:
+        """Check one `show` / `hide` table's keys and add its events (EntryError for a bad value)."""
         if not isinstance(value, dict):
             raise self.fail(
                 path,
@@ -606,27 +662,14 @@ class _Builder:
                 raise self.fail(
                     path + (key,),
                     where,
-                    f"unknown key '{_clip(key)}' in {action}",
+                    f"unknown key '{clip(key)}' in {action}",
                     suggest(key, allowed, f"{action} takes {', '.join(allowed)}"),
                 )
-        transition = value.get("transition", "fade")
-        if transition not in TRANSITIONS:
-            raise self.fail(
-                path + ("transition",),
-                where,
-                f"unknown transition {_named(transition)}",
-                suggest(str(transition), TRANSITIONS, f"use one of {', '.join(TRANSITIONS)}"),
-            )
-        times = {}
-        for key in ("duration", "hide_after"):
-            if key in value:
-                try:
-                    times[key] = parse_time(value[key])
-                except ValueError as exc:
-                    raise self.fail(path + (key,), where, f"'{key}': {exc}", 'e.g. "300ms" or "4s"') from None
-        duration = times.get("duration", 0.3)
+        transition, duration, hide_after = check_transition(
+            action, value.get("transition", "fade"), value.get("duration"), value.get("hide_after")
+        )
         if action == "show":
-            timeline.show(at, target, transition, duration, order, times.get("hide_after"))
+            timeline.show(at, target, transition, duration, order, hide_after)
         else:
             timeline.hide(at, target, transition, duration, order)
 
@@ -636,10 +679,10 @@ class _Builder:
         values: dict[tuple[int, str], Any] = {}
         for event in timeline.events:
             target = event.target
-            name = "offset" if event.field in ("offset_x", "offset_y") else event.field
+            name = stored_field(event.field)
             key = (id(target), name)
             current = values[key] if key in values else getattr(target, name)
-            where = f"timeline '{_clip(target.id or '')}'"
+            where = f"timeline '{clip(target.id or '')}'"
             if event.kind == "set":
                 values[key] = event.value
             elif event.kind == "append":
@@ -648,22 +691,13 @@ class _Builder:
                 after = target.appended(current, event.value)
                 limit = text_kind.max_len
                 if len(after) > limit:
-                    raise self.fail(
-                        ("timeline", event.order, "append"),
-                        where,
-                        f"appends make the text {len(after)} characters long at {event.at:g} s, "
-                        f"at most {limit} allowed",
-                        "set a shorter text before appending, or use a caption, which drops its oldest lines",
-                    )
+                    error = appended_too_long(len(after), limit, event.at)
+                    raise self.fail(("timeline", event.order, "append"), where, error.problem, error.fix)
                 values[key] = after
             elif event.kind == "animate":
                 if event.start is None and current is None:
-                    raise self.fail(
-                        ("timeline", event.order, "animate"),
-                        where,
-                        f"'{event.field}' has no value at {event.at:g} s to animate from",
-                        "add from = ... to the animation, or give the field a value first",
-                    )
+                    error = no_start(event.field, event.at)
+                    raise self.fail(("timeline", event.order, "animate"), where, error.problem, error.fix)
                 values[key] = event.value
 
     def widget(self, item: Any, path: tuple) -> Widget:
@@ -733,27 +767,15 @@ class _Builder:
 
     @staticmethod
     def _where(item: dict[str, Any]) -> str:
-        type_name = _clip(item["type"]) if isinstance(item.get("type"), str) else "widget"
+        type_name = clip(item["type"]) if isinstance(item.get("type"), str) else "widget"
         widget_id = item.get("id")
-        return f"{type_name} '{_clip(widget_id)}'" if isinstance(widget_id, str) else type_name
-
-
-def _named(value: Any) -> str:
-    """A name the user wrote, in quotes: 'lable' (other values as they are shown)."""
-    return f"'{_clip(value)}'" if isinstance(value, str) else show(value)
-
-
-def _clip(text: str, most: int = 40) -> str:
-    """A name from the user, short enough for one error line."""
-    return text if len(text) <= most else text[: most - 3] + "..."
+        return f"{type_name} '{clip(widget_id)}'" if isinstance(widget_id, str) else type_name
 
 
 _GAP = Prop(LengthKind(percent=False, high_px=1000, high_deg=20), None)
 _GAP.name = "gap"
 _TITLE = Prop(Str(MAX_TEXT_CHARS), "")
 _TITLE.name = "title"
-_APPEND = Prop(Str(MAX_TEXT_CHARS), "")
-_APPEND.name = ""
 
 
 def _gap(value: Any) -> Length:
@@ -766,7 +788,13 @@ def _dotted(path: tuple) -> str:
 
 
 def scene_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) for scene files, generated from the widget declarations."""
+    """JSON Schema (draft 2020-12) for scene files, generated from the widget declarations.
+
+    >>> import hud
+    >>> schema = hud.scene_schema()
+    >>> schema["$schema"]
+    'https://json-schema.org/draft/2020-12/schema'
+    """
     definitions: dict[str, Any] = {}
     for name, cls in sorted(WIDGET_TYPES.items()):
         properties: dict[str, Any] = {"type": {"const": name}}

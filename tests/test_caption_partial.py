@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import hud
-from hud.anim import Event, Timeline
+from hud.anim import CAPTION_SCROLL_S, Event, Timeline
 from hud.builds import Builds
 from hud.devices import load_device
 from hud.paint import Glyphs, paint_widget
@@ -117,10 +117,10 @@ def test_partial_glyphs_are_dim_and_committed_glyphs_keep_the_caption_colour() -
 
 def test_partial_pixels_are_dimmer_and_commit_only_brightens_them() -> None:
     caption = Caption(text="meet at", partial="the station", anchor="bottom")
-    _, before = _render(caption)
-    caption.append("the station")
+    renderer, before = _render(caption)
+    caption.append("the station")  # at the scene's time, as a timeline append
     assert caption.text == "meet at the station" and caption.partial == ""
-    _, after = _render(caption)
+    after = renderer.frame(CAPTION_SCROLL_S)  # past any scroll
     _, fresh = _render(Caption(text="meet at the station", anchor="bottom"))
     for eye in before.eyes:
         was, now = before.eyes[eye].astype(int), after.eyes[eye].astype(int)

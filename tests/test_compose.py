@@ -35,7 +35,10 @@ G1 = load_device("even-g1")  # 640 x 200, both eyes, 1-bit; safe area 488 x 184 
 
 
 def render(*widgets: Widget, device: Any = S1, **scene: Any) -> tuple[hud.Renderer, hud.Frame]:
-    """A fresh renderer for `widgets` and its frame at t = 0."""
+    """A fresh renderer for `widgets` (taken out of any tree they are in) and its frame at t = 0."""
+    for widget in widgets:
+        if widget.parent is not None:
+            widget.parent.remove(widget)
     renderer = hud.Renderer(hud.Scene(*widgets, **scene), device)
     return renderer, renderer.frame()
 
@@ -475,6 +478,7 @@ def test_near_price_card_stays_inside_the_display_in_both_eyes() -> None:
     product = next(n for n in renderer.walk(card) if isinstance(n, Text) and n.text == card.product)
     block = renderer.text_block(product)
     assert block is not None and not block.truncated
+    card.parent.remove(card)  # into a scene of its own
     found = lint(hud.Scene(card), S1, at=0)
     assert [f.rule for f in found if f.rule in ("offscreen", "truncated", "overlap")] == []
     assert any(f.rule == "too-near" and f.widget == "price_card 'deal'" for f in found)

@@ -83,9 +83,10 @@ def test_metro_emoji_measures_a_sane_width(fresh_warnings: None) -> None:
 
 def test_metro_emoji_renders_lit_pixels_where_the_emoji_is(fresh_warnings: None) -> None:
     widget = hud.Text(text=METRO, anchor="center")
-    caught = _missing(hud.render, hud.Scene(widget), device="quark-s1")
+    scene = hud.Scene(widget)
+    caught = _missing(hud.render, scene, device="quark-s1")
     assert not caught
-    frame = hud.render(hud.Scene(widget), device="quark-s1")
+    frame = hud.render(scene, device="quark-s1")
     eye = frame.eyes["left"]
     (drawn,) = frame.snapshot.texts
     (line,) = drawn.block.lines

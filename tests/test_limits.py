@@ -139,7 +139,9 @@ def test_python_scene_past_max_widgets() -> None:
     scene.root.remove(scene.widgets[0])
     scene.root.remove(scene.widgets[0])
     scene.add(column)  # room again after removing three
-    scene.add(scene.widgets[0])  # moving a widget inside the scene adds nothing
+    moved = scene.widgets[0]
+    scene.root.remove(moved)
+    scene.add(moved)  # moving a widget inside the scene adds nothing
     assert len(list(scene.root.walk())) == MAX_WIDGETS + 1  # and the screen
 
 

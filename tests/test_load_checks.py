@@ -451,7 +451,7 @@ def test_text_append_in_python() -> None:
     text = Text(text="a")
     text.append("bc")
     assert text.text == "abc"
-    with pytest.raises(FieldError, match="at most 20000 allowed"):
+    with pytest.raises(SceneError, match="at most 20000 allowed"):
         text.append("x" * MAX_TEXT_CHARS)
     assert text.text == "abc"
 

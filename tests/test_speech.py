@@ -564,15 +564,18 @@ def test_a_device_without_speakers_says_nothing(tmp_path):
     quiet.write_text(
         s1.replace('name = "quark-s1"', 'name = "quiet"').replace('speakers = "stereo"', 'speakers = "none"')
     )
-    loud = Text(text="Speed limit 30", speak="always")
-    assert not speaks_on(Column(loud), load_device(str(quiet)))
-    assert speaks_on(Column(loud), load_device("quark-s1"))
+
+    def loud() -> Text:  # a widget is in one tree at a time
+        return Text(text="Speed limit 30", speak="always")
+
+    assert not speaks_on(Column(loud()), load_device(str(quiet)))
+    assert speaks_on(Column(loud()), load_device("quark-s1"))
     inherited = Column(Column(Text(text="not this"), speak="never"), speak="always")  # auto inherits never
     assert not speaks_on(inherited, load_device("quark-s1"))
     blind = tmp_path / "blind.toml"
     blind.write_text('[device]\nname = "blind"\nhas_display = false\n[audio]\nspeakers = "none"\n')
     with pytest.raises(HudError, match="neither a display nor speakers"):
-        Narrator(Column(loud), device=str(blind), engine=FixedEngine())
+        Narrator(Column(loud()), device=str(blind), engine=FixedEngine())
 
 
 def test_one_han_character_does_not_make_english_text_chinese():

@@ -313,9 +313,10 @@ def test_roundabout_without_exit_shows_no_number() -> None:
 def test_exit_number_sits_inside_the_arrow() -> None:
     for exit_number in range(1, 9):
         arrow = _nav(maneuver="roundabout", exit=exit_number, anchor="center")
+        scene = hud.Scene(arrow)
         for form in FORMS:
             arrow.form = form
-            renderer = hud.Renderer(hud.Scene(arrow), "quark-s1")
+            renderer = hud.Renderer(scene, "quark-s1")
             renderer.frame()
             icon = renderer.box(next(w for w in renderer.walk(arrow) if isinstance(w, Icon)))
             number = _text(arrow, str(exit_number), renderer.builds)

@@ -9,7 +9,7 @@ import hud.layout
 import hud.paint
 from hud.builds import Builds
 from hud.devices import load_device
-from hud.errors import FieldError
+from hud.errors import FieldError, SceneError
 from hud.geometry import Length
 from hud.layout import Layout
 from hud.text.wrap import ELLIPSIS
@@ -183,15 +183,18 @@ def test_tree_find() -> None:
         scene["missing"]
 
 
-def test_find_returns_first_in_depth_first_order() -> None:
-    first, second = Text(text="1", id="dup"), Text(text="2", id="dup")
-    column = Column(Row(first), second)
-    assert column.find("dup") is first
+def test_find_searches_depth_first() -> None:
+    deep, shallow = Text(text="1", id="deep"), Text(text="2", id="shallow")
+    column = Column(Row(deep), shallow)
+    assert column.find("deep") is deep and column.find("shallow") is shallow and column.find("none") is None
 
 
-def test_add_moves_child_between_parents() -> None:
+def test_a_widget_is_in_one_place_and_moves_by_remove_then_add() -> None:
     child = Text(text="x")
     a, b = Column(child), Column()
+    with pytest.raises(SceneError, match="is already in column"):
+        b.add(child)
+    a.remove(child)
     b.add(child)
     assert child.parent is b
     assert a.children == () and b.children == (child,)
