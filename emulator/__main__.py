@@ -31,6 +31,7 @@ from typing import NoReturn
 
 from hud.errors import HudError, escape
 from hud.raster import BACKEND_NAMES, BackendWarning
+from hud.sources import app_reference, scene_stem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 HEADLESS_S = 1.0  # scene time rendered before headless screenshots
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Desktop emulator for AR glasses: both eyes through the waveguide, "
         "over the world, with hot reload. Press H in the window for the keys.",
     )
-    parser.add_argument("scene", help="scene file (.toml)")
+    parser.add_argument("scene", help="scene file (.toml), or module:function returning a hud.Scene")
     parser.add_argument("--device", help="built-in device name or a profile .toml (default: the scene's)")
     parser.add_argument("--background", metavar="NAME|IMAGE", help="built-in background name or an image file")
     parser.add_argument(
@@ -118,7 +119,7 @@ def headless(emu, folder: str | Path, scene: str) -> list[Path]:
     step = 1.0 / emu.device.refresh_hz
     for _ in range(max(1, round(HEADLESS_S * emu.device.refresh_hz))):
         emu.advance(step)
-    stem = f"{Path(scene).stem}-{emu.device.name}"
+    stem = f"{scene_stem(scene)}-{emu.device.name}"
     written: list[Path] = []
     viewer = emu.viewer
     views = VIEWS if emu.device.has_display else (viewer.view,)  # without a display every view is the same panel
@@ -154,7 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", BackendWarning)
                 emu = Emulator.open(
-                    args.scene, device=args.device, background=args.background, at_end=args.at_end, backend=args.backend
+                    app_reference(args.scene) or args.scene,
+                    device=args.device,
+                    background=args.background,
+                    at_end=args.at_end,
+                    backend=args.backend,
                 )
         except ValueError as exc:  # a bad --background (load_background's message is one line)
             raise HudError(str(exc)) from None

@@ -45,6 +45,7 @@ from hud.errors import HudError, escape
 from hud.gestures import GESTURES, bindings_for, perform
 from hud.renderer import Frame
 from hud.scene import Scene
+from hud.sources import AppReference
 
 DEFAULT_DEVICE = "quark-s1"
 
@@ -79,7 +80,7 @@ class Emulator:
     @classmethod
     def open(
         cls,
-        scene: str | Path | Scene | None = None,
+        scene: str | Path | Scene | AppReference | None = None,
         device: str | Path | DeviceProfile | None = None,
         background: str | Path | None = None,
         at_end: str = "loop",
@@ -118,7 +119,7 @@ class Emulator:
         return self.scene_state.device
 
     # -- scenes and devices ----------------------------------------------------------------------
-    def load(self, path: str | Path) -> bool:
+    def load(self, path: str | Path | AppReference) -> bool:
         """Load (or reload) a scene file. On any error the last good scene stays on screen and
         `scene_state.error` holds the one-line message; returns whether the load succeeded."""
         state = self.scene_state

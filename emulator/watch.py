@@ -1,4 +1,4 @@
-"""Hot reload: notice when a scene file or an image it uses changes on disk.
+"""Hot reload: notice when a scene file, an app's module file or an image in the scene changes.
 
 Polling file signatures (existence, type, size, modification and change times, inode) catches
 every way an editor saves: in-place writes, partial writes followed by the rest, delete and

@@ -1,5 +1,8 @@
 """The `hud` command: render scenes, list devices, validate scenes, print the scene schema.
 
+Wherever a command takes a scene file it also takes `module:function`, a function returning a
+hud.Scene (hud.sources): `hud render app:walk`.
+
 Every failure a user can cause ends here as one line on stderr (the file, and the line where
 there is one, what is wrong, how to fix it) with exit status 2 and nothing written; only a
 real bug is an "internal error" (exit 1). Every line printed to the terminal goes through
@@ -30,6 +33,8 @@ from hud.limits import MAX_TEXT_CHARS
 from hud.raster import BACKEND_NAMES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+SCENE_HELP = "scene file (.toml), or module:function returning a hud.Scene (e.g. app:walk)"
+SCENES_HELP = "scene files (.toml), or module:function names returning a hud.Scene"
 
 # What to make smaller when a command runs out of memory.
 MEMORY_FIXES = {
@@ -170,7 +175,7 @@ def _parser() -> argparse.ArgumentParser:
         "render",
         help="render a scene to per-eye PNGs and a preview (speech.json + speech.wav on devices without a display)",
     )
-    render.add_argument("scene", type=path, help="scene file (.toml)")
+    render.add_argument("scene", type=path, help=SCENE_HELP)
     render.add_argument("--device", type=path, help="built-in device name or a profile .toml (default: the scene's)")
     render.add_argument("--out", type=path, help="output folder (default: out/<scene>-<device>)")
     render.add_argument(
@@ -215,7 +220,7 @@ def _parser() -> argparse.ArgumentParser:
         help="time every stage of every frame against the refresh budget "
         "(without a display: every speech tick against 50 ms)",
     )
-    profile.add_argument("scene", type=path, help="scene file (.toml)")
+    profile.add_argument("scene", type=path, help=SCENE_HELP)
     profile.add_argument("--device", type=path, help="built-in device name or a profile .toml (default: the scene's)")
     profile.add_argument(
         "--frames",
@@ -251,11 +256,11 @@ def _parser() -> argparse.ArgumentParser:
     devices.set_defaults(run=_devices)
 
     validate = commands.add_parser("validate", help="check scene files without rendering")
-    validate.add_argument("scenes", type=path, nargs="+", help="scene files")
+    validate.add_argument("scenes", type=path, nargs="+", help=SCENES_HELP)
     validate.set_defaults(run=_validate)
 
     lint = commands.add_parser("lint", help="find every overlap, cut, hidden widget and readability problem")
-    lint.add_argument("scenes", type=path, nargs="+", help="scene files")
+    lint.add_argument("scenes", type=path, nargs="+", help=SCENES_HELP)
     lint.add_argument(
         "--device", type=path, help="a device name, a profile .toml or 'all' (default: each scene's targets)"
     )
@@ -272,7 +277,7 @@ def _parser() -> argparse.ArgumentParser:
     lint.set_defaults(run=_lint)
 
     sheet = commands.add_parser("sheet", help="a contact sheet of scenes x devices (x times), lint marked")
-    sheet.add_argument("scenes", type=path, nargs="+", help="scene files")
+    sheet.add_argument("scenes", type=path, nargs="+", help=SCENES_HELP)
     sheet.add_argument(
         "--devices", type=path, help="comma-separated device names, or 'all' (default: each scene's targets)"
     )
@@ -337,7 +342,7 @@ def _backend_option(command: argparse.ArgumentParser) -> None:
 def _render(args: argparse.Namespace) -> int:
     from hud.profile import Profiler
     from hud.renderer import Renderer
-    from hud.scene import load_scene
+    from hud.sources import check_scene_arg, load_scene_arg, scene_stem
     from hud.speech.narrator import speaks_on
 
     bounds = options.Bounds.from_options(args.max_duration, args.max_frames)
@@ -349,11 +354,11 @@ def _render(args: argparse.Namespace) -> int:
             f"{escape(args.preview)}: the animated preview must be .gif, .png or .apng (APNG)",
             "give a file name ending in .gif or .png",
         )
-    options.check_scene_file(args.scene)
+    check_scene_arg(args.scene)
     options.check_device_option(args.device)
-    scene = load_scene(args.scene)
+    scene = load_scene_arg(args.scene)
     device = load_device(args.device or scene.device)
-    out = Path(args.out) if args.out else Path("out") / f"{Path(args.scene).stem}-{_folder_name(device.name)}"
+    out = Path(args.out) if args.out else Path("out") / f"{scene_stem(args.scene)}-{_folder_name(device.name)}"
     if not device.has_display:
         for flag, value in (("--at", args.at), ("--frames", args.frames), ("--preview", args.preview)):
             if value is not None:
@@ -586,17 +591,17 @@ def _profile(args: argparse.Namespace) -> int:
     from hud.limits import HARD_MAX_FRAMES
     from hud.profile import Profiler, SpeechProfiler
     from hud.renderer import Renderer
-    from hud.scene import load_scene
+    from hud.sources import check_scene_arg, load_scene_arg
     from hud.speech import tts
     from hud.speech.narrator import SCENE_TICK_S, narrate
 
     bounds = options.Bounds.from_options(None, args.max_frames)
-    options.check_scene_file(args.scene)
+    check_scene_arg(args.scene)
     options.check_device_option(args.device)
     for value, flag, what in ((args.trace, "--trace", "the trace"), (args.chart, "--chart", "the chart")):
         if value:
             options.check_output_file(Path(value), flag, what)
-    scene = load_scene(args.scene)
+    scene = load_scene_arg(args.scene)
     device = load_device(args.device or scene.device)
     if device.has_display:
         if args.frames > bounds.frames:
@@ -705,11 +710,10 @@ def _devices(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from hud.scene import load_scene
+    from hud.sources import load_scene_arg
 
     for path in args.scenes:
-        options.check_scene_file(path)
-        scene = load_scene(path)
+        scene = load_scene_arg(path)
         count = _declared(scene.root) - 1
         _say(f"{path}: ok ({count} widgets, for {', '.join(scene.targets)})")
         _print_findings(scene, None, None)
@@ -735,15 +739,15 @@ def _print_findings(scene, device, at: float | None) -> None:  # noqa: ANN001
 
 def _lint(args: argparse.Namespace) -> int:
     from hud.lint import DEFAULT_AMBIENT_LUX, counts, lint
-    from hud.scene import load_scene
+    from hud.sources import check_scene_arg, load_scene_arg
 
     ambient = DEFAULT_AMBIENT_LUX if args.ambient is None else args.ambient
     device = args.device
     if device != "all":
         options.check_device_option(device)
     for path in args.scenes:
-        options.check_scene_file(path)
-    scenes = [load_scene(path) for path in args.scenes]  # every scene readable before any output
+        check_scene_arg(path)
+    scenes = [load_scene_arg(path) for path in args.scenes]  # every scene readable before any output
     profile = load_device(device) if device not in (None, "all") else None
     if profile is not None and not profile.has_display:
         _say(f"{profile.name} has no display: there is nothing to lint (its output is speech)", sys.stderr)
@@ -760,9 +764,10 @@ def _lint(args: argparse.Namespace) -> int:
 
 def _sheet(args: argparse.Namespace) -> int:
     from hud.sheet import main as sheet_main
+    from hud.sources import check_scene_arg
 
     for path in args.scenes:
-        options.check_scene_file(path)
+        check_scene_arg(path)
     return sheet_main(args)
 
 

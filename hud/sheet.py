@@ -4,9 +4,10 @@ One row per (scene, time), one column per device. A cell shows the frame's previ
 in the panel's colour) scaled into a common box, under a label ("scene @ t s · device") and
 the lint count; its outline is red for errors, amber for warnings only, grey when clean. A
 device without a display shows what it says instead. Cells render in worker processes, each
-loading its scene from the file (widgets do not pickle): pass paths, device names, times and
-the raster backend's name; each worker opens its own backend (a GL context is never shared
-across processes).
+loading its scene itself (widgets do not pickle): from the scene file, or by calling the
+`module:function` given (hud.sources). Jobs pass the arguments as given, device names, times
+and the raster backend's name; each worker opens its own backend (a GL context is never
+shared across processes).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from hud.devices import builtin_names, load_device
-from hud.errors import HudError
+from hud.errors import HudError, warn_at_caller
 from hud.raster import BackendWarning
 
 PREVIEW_W, PREVIEW_H = 560, 300  # the box a preview is scaled into (aspect kept, letterboxed)
@@ -50,7 +51,7 @@ LABEL_PX, STATUS_PX, TITLE_PX, SPEECH_PX = 17, 15, 20, 15
 SPEECH_LINES = 8  # transcript lines a display-less cell shows
 RULES_SHOWN = 3  # rule ids named after the lint count
 
-Job = tuple[int, str, str, float, str]  # (cell index, scene path, device, time, backend)
+Job = tuple[int, str, str, float, str]  # (cell index, scene file or module:function, device, time, backend)
 # (cell index, pixels or a message, errors, warnings, why the backend asked for could not draw it)
 Result = tuple[int, np.ndarray | str, int, int, tuple[str, ...]]
 
@@ -58,13 +59,13 @@ Result = tuple[int, np.ndarray | str, int, int, tuple[str, ...]]
 def main(args: argparse.Namespace) -> int:
     """Run `hud sheet`: check every input, render the cells (in parallel), write the PNG."""
     from hud.anim import parse_time
-    from hud.scene import load_scene
+    from hud.sources import load_scene_arg
 
     out = _check_out(args.out)
     times = [_parse_at(parse_time, value) for value in (args.at or ["0"])]
     if args.jobs is not None and args.jobs < 1:
         raise HudError(f"--jobs must be at least 1, got {args.jobs}")
-    scenes = [load_scene(path) for path in args.scenes]  # every scene readable before any work
+    scenes = [load_scene_arg(path) for path in args.scenes]  # every scene readable before any work
     devices = _device_specs(args.devices, [scene.targets for scene in scenes])
     rows = [(path, t) for path in args.scenes for t in times]
     jobs: list[Job] = [
@@ -143,7 +144,7 @@ def _run(jobs: list[Job], processes: int) -> tuple[list[np.ndarray], int, int]:
             errors, lint_warnings = errors + cell_errors, lint_warnings + cell_warnings
             for note in sorted(set(backend_notes) - warned):
                 warned.add(note)
-                warnings.warn(note, BackendWarning, stacklevel=2)
+                warn_at_caller(note, BackendWarning)
             _progress(done, len(jobs))
 
     if processes <= 1:
@@ -155,14 +156,14 @@ def _run(jobs: list[Job], processes: int) -> tuple[list[np.ndarray], int, int]:
 
 
 def cell_job(job: Job) -> Result:
-    """Pool worker: one cell from (index, scene path, device, time, backend). A HudError comes
+    """Pool worker: one cell from (index, scene, device, time, backend). A HudError comes
     back as its message (exceptions with their own constructor arguments do not unpickle), and
     a BackendWarning as its text, for the parent to show once."""
-    index, scene_path, device, t, backend = job
+    index, scene_arg, device, t, backend = job
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BackendWarning)
         try:
-            pixels, errors, lint_warnings = render_cell(scene_path, device, t, backend)
+            pixels, errors, lint_warnings = render_cell(scene_arg, device, t, backend)
         except HudError as exc:
             return index, str(exc), 0, 0, ()
     notes = tuple(str(w.message) for w in caught if issubclass(w.category, BackendWarning))
@@ -171,16 +172,16 @@ def cell_job(job: Job) -> Result:
     return index, pixels, errors, lint_warnings, notes
 
 
-def render_cell(scene_path: str, device: str, t: float, backend: str = "cpu") -> tuple[np.ndarray, int, int]:
-    """One cell (CELL_H x CELL_W RGB) and its (errors, warnings) at time `t`, the frame drawn by
-    `backend` ("cpu" or "gl")."""
+def render_cell(scene_arg: str, device: str, t: float, backend: str = "cpu") -> tuple[np.ndarray, int, int]:
+    """One cell (CELL_H x CELL_W RGB) and its (errors, warnings) at time `t` for a scene file or a
+    `module:function`, the frame drawn by `backend` ("cpu" or "gl")."""
     from hud.lint import counts, lint
     from hud.renderer import Renderer
-    from hud.scene import load_scene
+    from hud.sources import load_scene_arg, scene_stem
 
-    scene = load_scene(scene_path)
+    scene = load_scene_arg(scene_arg)
     profile = load_device(device)
-    name = scene.title or Path(scene_path).stem
+    name = scene.title or scene_stem(scene_arg)
     canvas = _Canvas(CELL_W, CELL_H, CELL_FILL)
     canvas.text(
         f"{name} @ {t:g} s · {profile.name}", INSET, INSET, LABEL_PX, TEXT_COLOUR, CELL_W - 2 * INSET, weight="bold"
