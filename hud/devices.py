@@ -137,7 +137,15 @@ _UNSET = 0  # peak_nits and max_colours: 0 in a profile built in code means "not
 
 @dataclass(frozen=True)
 class DeviceProfile:
-    """Everything the engine knows about one pair of glasses."""
+    """Everything the engine knows about one pair of glasses.
+
+    >>> import hud
+    >>> s1 = hud.load_device("quark-s1")
+    >>> s1.title, s1.width, s1.height, s1.eyes
+    ('Quark AI Glasses S1', 640, 480, ('left', 'right'))
+    >>> hud.load_device("quark-g1").has_display
+    False
+    """
 
     name: str
     title: str
@@ -257,12 +265,24 @@ def wavelength_to_rgb(nm: float) -> tuple[int, int, int]:
 
 
 def builtin_names() -> list[str]:
-    """Names of the profiles shipped with the engine."""
+    """Names of the profiles shipped with the engine.
+
+    >>> import hud
+    >>> "quark-s1" in hud.builtin_names() and "quark-g1" in hud.builtin_names()
+    True
+    """
     return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
 
 
 def load_device(name_or_path: str | Path | DeviceProfile) -> DeviceProfile:
-    """Load a built-in profile by name, or a user's profile from a .toml path."""
+    """Load a built-in profile by name, or a user's profile from a .toml path.
+
+    >>> import hud
+    >>> hud.load_device("quark-s1").refresh_hz > 0
+    True
+
+    Your own glasses: `hud.load_device("profiles/my-glasses.toml")` (any path ending in .toml).
+    """
     if isinstance(name_or_path, DeviceProfile):
         return name_or_path
     text = os.fspath(name_or_path)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import difflib
 import errno
+import os
 import re
+import sys
+import warnings
 from collections.abc import Iterable
+from types import FrameType
 
 # C0/C1 controls (ESC, BEL, CR, NUL...), DEL, the bidi controls that reorder a terminal line
 # (U+061C, U+200E/F, U+202A-E, U+2066-9), the line and paragraph separators (U+2028/9), and
@@ -48,12 +52,64 @@ def suggest(word: object, choices: Iterable[str], otherwise: str, quote: str = "
     return f"did you mean {quote.format(match)}?" if match is not None else otherwise
 
 
+# The hud package's folder, as written in code objects and resolved: frames under it are the engine's own.
+_PACKAGE_DIRS = tuple(
+    dict.fromkeys(
+        os.path.join(folder, "")
+        for folder in (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.realpath(__file__)))
+    )
+)
+
+
+def app_frame() -> FrameType | None:
+    """The innermost frame of the calling stack whose code lies outside the hud package: the
+    app's (or test's) line that called into the engine. None when every frame is hud's own."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIRS):
+        frame = frame.f_back
+    return frame
+
+
+def warn_at_caller(message: str, category: type[Warning]) -> None:
+    """Issue a warning attributed to the app's line that called into hud (see `app_frame`), not
+    to the engine's own code, so that the warning's file and line are where the fix goes.
+    Filters and "once" registries work as for `warnings.warn`."""
+    frame = app_frame() or sys._getframe(1)
+    module_globals = frame.f_globals
+    warnings.warn_explicit(
+        message,
+        category,
+        frame.f_code.co_filename,
+        frame.f_lineno,
+        module=module_globals.get("__name__", "<unknown>"),
+        registry=module_globals.setdefault("__warningregistry__", {}),
+        module_globals=module_globals,
+    )
+
+
 class HudError(Exception):
-    """Base class of every error the engine reports to a user."""
+    """Base class of every error the engine reports to a user: catch it to handle any of them.
+
+    >>> import hud
+    >>> try:
+    ...     hud.load_device("no-such-glasses")
+    ... except hud.HudError as error:
+    ...     print(type(error).__name__)
+    DeviceError
+    """
 
 
 class FieldError(HudError):
-    """A widget field has a bad value; `path` locates it inside the widget's fields."""
+    """A widget field has a bad value: `field` names it, `problem` says what is wrong and `fix`
+    how to put it right; `path` locates it inside the widget's fields (a list item, a table key).
+
+    >>> import hud
+    >>> try:
+    ...     hud.Caption(max_lines=0)
+    ... except hud.FieldError as error:
+    ...     print(error.field, "/", error.problem)
+    max_lines / must be between 1 and 20, got 0
+    """
 
     def __init__(self, field: str, problem: str, fix: str = "", path: tuple[str | int, ...] = ()) -> None:
         self.field = field
@@ -68,7 +124,16 @@ class FieldError(HudError):
 
 
 class SceneError(HudError):
-    """A problem in a scene file, reported as `file:line: where: what (fix)`."""
+    """A problem in a scene file, reported as `file:line: where: what (fix)`; each part is also an
+    attribute (`file`, `line`, `where`, `problem`, `fix`).
+
+    >>> import hud
+    >>> try:
+    ...     hud.parse_scene("[[widgets]]\\ntype = 'txt'\\n", "app.toml")
+    ... except hud.SceneError as error:
+    ...     print(error)
+    app.toml:2: txt: unknown widget type 'txt' (did you mean 'text'?)
+    """
 
     def __init__(self, file: str, line: int | None, where: str, problem: str, fix: str = "") -> None:
         self.file = file
@@ -85,11 +150,28 @@ class SceneError(HudError):
 
 
 class DeviceError(HudError):
-    """A device profile could not be found or is invalid."""
+    """A device profile could not be found or is invalid.
+
+    >>> import hud
+    >>> try:
+    ...     hud.load_device("quark-s2")
+    ... except hud.DeviceError as error:
+    ...     print(str(error).split(" (")[0])
+    unknown device 'quark-s2'
+    """
 
 
 class NoDisplayError(HudError):
-    """Raised when pixels are requested from a profile that has no display."""
+    """Pixels were asked of glasses that have no display (the Quark G1): such glasses speak the
+    scene instead, through `hud.Output`, which writes the speech as `speech.json` and `speech.wav`.
+
+    >>> import hud
+    >>> scene = hud.Scene(hud.Text(text="Hello"))
+    >>> try:
+    ...     hud.render(scene, device="quark-g1")
+    ... except hud.NoDisplayError:
+    ...     output = hud.Output(scene, device="quark-g1")
+    """
 
 
 class OptionError(HudError):

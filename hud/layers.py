@@ -65,7 +65,11 @@ LAYERS: tuple[Layer, ...] = (
         ("hud.text.*", "hud.icons", "hud.assets", "hud.theme"),
     ),
     Layer("widgets", "the widget tree: declared fields (props), dirty marks, composites", ("hud.widgets.*",)),
-    Layer("scene", "stage 1, update: timelines, gestures, scene loading", ("hud.anim", "hud.gestures", "hud.scene")),
+    Layer(
+        "scene",
+        "stage 1, update: timelines, gestures, scene loading and saving, live edits",
+        ("hud.anim", "hud.gestures", "hud.scene", "hud.live", "hud.save"),
+    ),
     Layer(
         "compose",
         "stage 2: zones, forms, the subtrees composites build, stereo-safe boxes",
@@ -84,11 +88,12 @@ LAYERS: tuple[Layer, ...] = (
     Layer("renderer", "runs the stages for a frame and owns their results", ("hud.renderer",)),
     Layer("speech", "the audio sink for glasses without a display: words, voice, earcons", ("hud.speech.*",)),
     Layer("outputs", "draw or speak one scene; lint rules found by rendering", ("hud.output", "hud.lint")),
+    Layer("checks", "golden tests: the pytest plugin and the checker apps use", ("hud.golden*",)),
     Layer("api", "the `hud` package's public names", ("hud",)),
     Layer(
         "tools",
-        "golden tests, contact sheet, docs, demo, command-line option types",
-        ("hud.golden*", "hud.sheet", "hud.docs", "hud.layers", "hud.demo", "hud.options"),
+        "contact sheet, docs, demo, command-line option types",
+        ("hud.sheet", "hud.docs", "hud.layers", "hud.demo", "hud.options", "hud.sources"),
     ),
     Layer("emulator", "the desktop emulator: window, look, HTTP API", ("emulator.*",)),
     Layer("commands", "the `hud` command, which also starts the emulator", ("hud.cli", "hud.__main__")),

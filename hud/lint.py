@@ -72,7 +72,13 @@ COLOUR_LOST_STEPS = 24.0  # sRGB distance (0..255 steps) that counts as another 
 
 @dataclass(frozen=True)
 class Finding:
-    """One breach: where, what, on which device and when."""
+    """One breach: where, what, on which device and when.
+
+    >>> import hud
+    >>> finding = hud.lint(hud.Scene(hud.Text(text="tiny", size=6)), "quark-s1")[0]
+    >>> finding.rule, finding.severity, finding.device
+    ('text-too-small', 'error', 'quark-s1')
+    """
 
     rule: str
     severity: str
@@ -104,7 +110,13 @@ def lint(
 ) -> list[Finding]:
     """Every finding for `scene` on `device` (a name, a profile, a list of names, "all", or
     None for the scene's targets). `at` checks one moment; by default a timeline is checked at
-    every event and across time. `ambient` is the world's light in lux for low-contrast."""
+    every event and across time. `ambient` is the world's light in lux for low-contrast.
+
+    >>> import hud
+    >>> scene = hud.Scene(hud.Text(text="tiny", size=6))
+    >>> [(finding.severity, finding.rule) for finding in hud.lint(scene, "quark-s1")]
+    [('error', 'text-too-small'), ('warning', 'thin-stroke')]
+    """
     if isinstance(scene, (str, Path)):
         scene = load_scene(scene)
     findings: list[Finding] = []

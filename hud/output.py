@@ -23,6 +23,15 @@ class Output:
 
     `audible=True` also plays the speech through the computer's speakers as it happens
     (pygame.mixer); otherwise speech is only scheduled and can be exported.
+
+    >>> import hud
+    >>> scene = hud.Scene(hud.NavArrow(maneuver="left", distance_m=120, street="Wensan Road"))
+    >>> out = hud.Output(scene, device="quark-g1")
+    >>> out.update(0.0) is None          # no display: no frame; the scene is spoken
+    True
+
+    `out.export("out/nav-g1")` then writes `speech.json` and `speech.wav`; with
+    `device="quark-s1"` the same calls return and save frames.
     """
 
     def __init__(

@@ -83,7 +83,17 @@ class FrameRecord:
 
 class Profiler:
     """Collects FrameRecords for one device's frame budget (drawn by the raster `backend` that
-    drew them, "cpu" or "gl", where the caller names it)."""
+    drew them, "cpu" or "gl", where the caller names it).
+
+    >>> import hud
+    >>> profiler = hud.Profiler(budget_ms=16.7, device="quark-s1")
+    >>> renderer = hud.Renderer(hud.Scene(hud.Text(text="42 km/h")), "quark-s1", profiler=profiler)
+    >>> frames = [renderer.frame(n / 30) for n in range(3)]
+    >>> profiler.summary()["frames"], "raster" in frames[0].timings_ms
+    (3, True)
+
+    `print(profiler.table())` shows every stage's times against the budget.
+    """
 
     def __init__(self, budget_ms: float, device: str = "", backend: str = "") -> None:
         self.budget_ms = budget_ms

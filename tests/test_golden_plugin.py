@@ -496,8 +496,6 @@ def test_non_frame_targets_are_rendered_with_hud(inner: pytest.Pytester) -> None
         test_hud="""
         from pathlib import Path
 
-        import hud
-
         def test_render(golden, monkeypatch):
             calls = []
 
@@ -505,7 +503,7 @@ def test_non_frame_targets_are_rendered_with_hud(inner: pytest.Pytester) -> None
                 calls.append((target, device, at))
                 return FakeFrame({"left": mono(4)})
 
-            monkeypatch.setattr(hud, "render", fake_render, raising=False)
+            monkeypatch.setattr("hud.renderer.render", fake_render)
             golden.check("scene", "scenes/demo.toml", device="mono-640", at=1.5, lint=False)
             assert calls == [(Path(__file__).parent / "scenes/demo.toml", "mono-640", 1.5)]
     """,

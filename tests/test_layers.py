@@ -308,7 +308,7 @@ def test_an_upward_import_is_reported_with_its_line(tmp_path: Path) -> None:
         ("hud.widgets.caption", "widgets"),
         ("hud.raster.cpu", "raster"),
         ("hud", "api"),
-        ("hud.golden_speech", "tools"),
+        ("hud.golden_speech", "checks"),
         ("emulator.core", "emulator"),
         ("hud.cli", "commands"),
     ],

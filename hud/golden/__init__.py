@@ -1,6 +1,8 @@
 """Golden tests for hud frames: a pytest plugin, and the checker, comparison and report it uses.
 
-Usage in a test::
+Usage in a test (the fixture is a `hud.GoldenChecker`; its ``check`` documents every
+argument: ``at=``, ``device=``, ``tolerance=``, ``lint=``, ``time_tolerance=`` and the kinds of
+target):
 
     def test_next_turn(golden):
         golden.check("next-turn", "scenes/navigation.toml", device="quark-s1")
@@ -10,9 +12,11 @@ gl), rendering on ``golden.backend`` (``golden.render(...)`` renders a target th
 is compared with ``<golden_dir>/cpu/<name>-<eye>.png``: exactly on cpu, within the parity
 tolerance on gl (hud.golden.tolerance). Where exact parity cannot be had, gl keeps its own
 ``<golden_dir>/gl/<name>-<eye>.png``. Run ``pytest --update-goldens`` to create or refresh the
-goldens of the checks that ran. On a mismatch the expected, actual and diff images are written
-to ``<rootdir>/.golden-failures/`` together with an HTML report, which also gives each
-backend's parity with the cpu goldens.
+goldens of the checks that ran. A mismatch fails with a message whose first line names the
+golden, the eye, the backend, the tolerance, the box around the differing pixels and the
+widgets drawn there; the expected, actual and diff images are written to
+``<rootdir>/.golden-failures/`` together with an HTML report, which also gives each backend's
+parity with the cpu goldens.
 
 On a device without a display (``quark-g1``) a check pins what is said instead: the
 transcript of the scene's whole timeline is compared with

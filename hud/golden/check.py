@@ -47,7 +47,31 @@ if TYPE_CHECKING:
 
 
 class GoldenChecker:
-    """Value of the ``golden`` fixture: checks what one test renders on one backend."""
+    """The ``golden`` pytest fixture: pins what a test renders, pixel for pixel, on each raster
+    backend.
+
+    The fixture comes with the package (a pytest plugin registered on install): a test asks
+    for ``golden`` and calls ``check``. Every test that uses it runs once per backend of the
+    ``golden_backends`` ini option (``test_x[cpu]``, ``test_x[gl]``); the first run fails
+    because the golden is missing, ``pytest --update-goldens`` writes it (look at it, then
+    commit it), and from then on any change of a pixel fails the test:
+
+        import hud
+
+        def test_next_turn(golden: hud.GoldenChecker) -> None:
+            golden.check("next-turn", "scenes/navigation.toml", device="quark-s1")
+
+        def test_speed(golden: hud.GoldenChecker) -> None:
+            frame = golden.render(hud.Scene(hud.Text(text="42 km/h")), device="quark-s1", at=0.5)
+            golden.check("speed", frame)
+
+    Goldens live in the ``golden_dir`` ini option's folder (default ``tests/goldens``):
+    ``cpu/<name>-<eye>.png`` for every backend, ``gl/<name>-<eye>.png`` only where the GL
+    backend cannot match the CPU one within the parity tolerance, and
+    ``speech/<name>.json`` for glasses without a display. Failures write expected, actual
+    and diff images, and an HTML report of the session, into the folder
+    ``<rootdir>/.golden-failures/``.
+    """
 
     def __init__(
         self, state: GoldenState, nodeid: str, test_dir: Path | None = None, backend: str = REFERENCE_BACKEND
@@ -70,10 +94,12 @@ class GoldenChecker:
         return self._backend
 
     def render(self, target: Any, *, device: str | None = None, at: float = 0.0) -> Frame:
-        """``hud.render(target, device=device, at=at)`` on this test's backend."""
-        import hud  # lazy: the engine is optional for the plugin itself
+        """``hud.render(target, device=device, at=at)`` on this test's backend: a frame to pass
+        to ``check`` after the test has looked at it (a frame drawn on another backend fails
+        the check)."""
+        from hud.renderer import render  # lazy: the engine is optional for the plugin itself
 
-        return hud.render(target, device=device, at=at, backend=self.backend)
+        return render(target, device=device, at=at, backend=self.backend)
 
     def path(self, name: str, eye: str, backend: str = REFERENCE_BACKEND) -> Path:
         """Golden file of one eye of a check."""
@@ -93,24 +119,61 @@ class GoldenChecker:
         lint: bool = True,
         time_tolerance: float = golden_speech.DEFAULT_TIME_TOLERANCE,
     ) -> None:
-        """Render ``target`` (a scene file, a ``hud.Scene``, a widget tree or a ``hud.Frame``
-        rendered on this test's backend) at time ``at`` on ``device`` and compare every eye with
-        its golden: exactly on the cpu backend, within the parity tolerance on others (no channel
-        more than ``golden_tolerance_gpu`` levels off, at most 0.5 % of pixels differing). A
-        ``tolerance`` given here allows that many levels per channel on any number of pixels.
+        """Compare what ``target`` draws with the golden images called ``name``; fail the test
+        on any difference beyond the tolerance.
 
-        A relative scene path is found next to the test file first, then under the rootdir
-        (never relative to the working folder, so a run from any folder checks the same file).
-        A mismatch names the region that differs and the widgets drawn there.
+        Arguments:
 
-        Unless ``lint=False``, the check first fails when ``hud lint`` finds errors in the
-        scene at that moment (an overlap, a cut edge, text too small...): a golden must not pin
-        a broken layout.
+        - ``name``: the golden's name, part of its file names (letters, digits, ``-``, ``_``,
+          ``.``): ``<golden_dir>/cpu/<name>-left.png`` and ``-right.png``.
+        - ``target``: what to check, one of
+            - a scene file path: relative paths are found next to the test file first, then
+              under pytest's rootdir (never the working folder, so a run from any folder
+              checks the same file);
+            - a ``hud.Scene``, or a widget tree (any ``hud.Widget``; it becomes a scene);
+            - a ``hud.Frame`` already rendered on this test's backend (``golden.render(...)``,
+              or ``backend=golden.backend`` given to ``hud.render`` / ``hud.Renderer``): it is
+              compared as it is, so ``device`` and ``at`` must be left out.
+        - ``device``: the glasses to render for (a built-in name or a profile path); default:
+          the scene's own device.
+        - ``at``: the scene time in seconds of the frame to check, for scenes with a timeline
+          (default 0).
+        - ``tolerance``: grey levels any channel of any pixel may differ by, on any number of
+          pixels, on every backend. Without it the reference backend (cpu) must match
+          exactly and other backends (gl) within the parity tolerance: no channel more than
+          the ``golden_tolerance_gpu`` ini option's levels off (default 2), on at most 0.5 %
+          of the pixels.
+        - ``lint``: unless False, the check first fails when ``hud lint`` finds errors in the
+          scene at that moment (an overlap, a cut edge, text too small...): a golden must not
+          pin a broken layout.
+        - ``time_tolerance``: seconds the times of a speech check may differ by (default 0.05).
 
-        On a device without a display (``device``, else the scene's own) the check compares what
-        is said over the whole timeline with ``<golden_dir>/speech/<name>.json`` instead: texts,
-        order, earcons and statuses exactly, queue, start and end times within ``time_tolerance``
-        seconds. ``at`` and ``tolerance`` do not apply there, nor does lint."""
+        Backends: the test runs once per backend of the ``golden_backends`` ini option and
+        renders on its own (``golden.backend``). Every backend is held to the cpu golden; a
+        backend that cannot match it within the parity tolerance keeps its own golden, written
+        by ``pytest --update-goldens`` only then, and is held to that instead.
+
+        A mismatch fails with one message per eye. Its first line names the golden, the eye, the
+        backend, the tolerance, the box around the differing pixels and the widgets drawn there;
+        the next lines give the golden's path, the share of differing pixels, the first
+        differing pixel and where the expected, actual and diff images were written:
+
+            golden image mismatch for 'beside' (eye: left, backend: cpu, tolerance: 0): differing region x 310..320, y 34..46 (11x13 px); widgets there: text 'greeting' (beside.toml:5)
+              golden: tests/goldens/cpu/beside-left.png
+              0.04% of pixels differ (120 of 307200); max channel difference 255
+
+        ``pytest --update-goldens`` writes the goldens instead of comparing.
+
+        On glasses without a display (``device``, else the scene's own, e.g. ``quark-g1``) the
+        check compares what is said over the whole timeline with
+        ``<golden_dir>/speech/<name>.json`` instead: texts, order, earcons and statuses
+        exactly, queue, start and end times within ``time_tolerance`` seconds. ``at`` and
+        ``tolerance`` are errors there, and lint does not apply. For example:
+
+            def test_walk(golden):
+                golden.check("walk-2s", "scenes/city-walk-timeline.toml", device="quark-s1", at=2.0)
+                golden.check("walk-g1", "scenes/city-walk-timeline.toml", device="quark-g1")
+        """
         require_stem(name, "golden name")
         limit = require_tolerance(tolerance)
         seconds = require_time_tolerance(time_tolerance)
@@ -258,9 +321,8 @@ class GoldenChecker:
         elif not differs:
             message = None
         else:
-            lines = _describe_problem(state, item, tolerance, problem, diff)
-            if diff is not None:
-                lines.append(f"  {where_it_differs(diff, snapshot, eye)}")
+            region = where_it_differs(diff, snapshot, eye) if diff is not None else ""
+            lines = _describe_problem(state, item, tolerance, problem, diff, region)
             message = self._fail(item, lines, self._hint(item, problem), expected, diff)
         self._record(item, parity, message is None)
         return message
@@ -382,9 +444,15 @@ class _EyeCheck:
 
 
 def _describe_problem(
-    state: GoldenState, item: _EyeCheck, tolerance: Tolerance, problem: str | None, diff: ImageDiff | None
+    state: GoldenState,
+    item: _EyeCheck,
+    tolerance: Tolerance,
+    problem: str | None,
+    diff: ImageDiff | None,
+    region: str = "",
 ) -> list[str]:
-    """Message lines for a missing, unreadable, reshaped or differing golden."""
+    """Message lines for a missing, unreadable, reshaped or differing golden; a difference's
+    `region` (the box and the widgets there) ends the first line."""
     golden = f"  golden: {state.display(item.path)}"
     if problem == MISSING:
         return [f"golden image missing for {item.where})", golden]
@@ -392,7 +460,7 @@ def _describe_problem(
         return [f"golden image does not match {item.where})", golden, f"  {problem}"]
     assert diff is not None
     return [
-        f"golden image mismatch for {item.where}, tolerance: {tolerance})",
+        f"golden image mismatch for {item.where}, tolerance: {tolerance})" + (f": {region}" if region else ""),
         golden,
         f"  {diff.summary()}; max channel difference {diff.max_difference}",
         (

@@ -58,9 +58,9 @@ def frame_for(target: Any, *, device: str | None, at: float, backend: str) -> An
                 "it was given an already rendered frame"
             )
         return target
-    import hud  # lazy: the engine is optional for the plugin itself
+    from hud.renderer import render  # lazy: the engine is optional for the plugin itself
 
-    return hud.render(target, device=device, at=at, backend=backend)
+    return render(target, device=device, at=at, backend=backend)
 
 
 def lint_errors(target: Any, frame: Any, device: str | None, at: float) -> list[str]:

@@ -13,7 +13,15 @@ from hud.paint import PaintItem
 
 
 class BackendWarning(UserWarning):
-    """A backend that was asked for cannot run here; another one draws instead."""
+    """A backend that was asked for cannot run here; another one draws instead.
+
+    Given once per process, at the app's line that asked for the backend. To fail instead of
+    drawing on the CPU:
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", hud.BackendWarning)
+            renderer = hud.Renderer(scene, "quark-s1", backend="gl")
+    """
 
 
 @runtime_checkable

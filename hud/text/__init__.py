@@ -33,6 +33,13 @@ def measure(
     `rtl`), `width` (the widest line), `height` (all lines), `line_height` and `baseline` in
     pixels, `size_px`, `weight`, and `truncated` (True when lines or characters were cut to
     fit `width` and `max_lines`).
+
+    >>> import hud
+    >>> block = hud.measure("In 120 m turn left onto Wensan Road", 24, width=240, max_lines=1)
+    >>> block.lines[0].text, block.truncated
+    ('In 120 m turn left…', True)
+    >>> [line.width for line in hud.measure("Where is the subway?", 24, width=160).lines]
+    [141, 96]
     """
     if weight not in WEIGHTS:
         raise ValueError(f"weight must be one of {', '.join(WEIGHTS)}, got {weight!r}")

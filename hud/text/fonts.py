@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -14,6 +13,8 @@ import freetype
 import numpy as np
 import uharfbuzz as hb
 from uniseg.emoji import emoji_presentation, extended_pictographic
+
+from hud.errors import warn_at_caller
 
 WEIGHTS = ("regular", "bold")
 _LOAD_FLAGS = freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_TARGET_LIGHT
@@ -80,7 +81,16 @@ _EMOJI_CANDIDATES = re.compile("[\u20e3\u231a-\u2bff\ufe0e\ufe0f\U0001f000-\U000
 
 
 class MissingGlyphWarning(UserWarning):
-    """A character that no bundled font can draw (drawn as the font's box glyph instead)."""
+    """A character that no bundled font can draw (drawn as the font's box glyph instead).
+
+    Given once per character and process, at the app's line that measured or rendered the
+    text. Silence it, or turn it into an error in tests, with the usual warning filters:
+
+    >>> import warnings, hud
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", hud.MissingGlyphWarning)
+    ...     block = hud.measure("\U000f0001", 24)
+    """
 
 
 def font_dir() -> Path:
@@ -239,8 +249,8 @@ _warned: set[int] = set()
 
 
 def warn_missing(codepoint: int) -> None:
-    """Warn once per process about a character no font has."""
+    """Warn once per process about a character no font has, at the app's line that asked for it."""
     if codepoint in _warned:
         return
     _warned.add(codepoint)
-    warnings.warn(f"no bundled font has U+{codepoint:04X}; drawing a box", MissingGlyphWarning, stacklevel=3)
+    warn_at_caller(f"no bundled font has U+{codepoint:04X}; drawing a box", MissingGlyphWarning)

@@ -9,9 +9,11 @@ more as a whole: the width that decided the break is the width that gets drawn.
 Time is linear in the text's length: the paragraph is shaped once, in pieces, to estimate
 where each line ends; each line is then shaped whole a few times near that guess, so no
 search ever shapes more than about a line, however long the paragraph or a word in it.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated when the module loads (no postponed annotations): the
+signatures of the TextLine and TextBlock named tuples then carry real types, which
+documentation tools and `typing.get_type_hints` read without the module's namespace.
+"""
 
 import bisect
 import re
@@ -45,13 +47,23 @@ _SPACES = " \u3000"  # not drawn at the end of a line
 
 
 class TextLine(NamedTuple):
-    """One line as drawn: its text, width in pixels and shaped glyphs (left to right)."""
+    """One line as drawn: its text, width in pixels and shaped glyphs (left to right).
+
+    >>> import hud
+    >>> hud.measure("Wensan Road", 24).lines[0]
+    TextLine('Wensan Road', width=154, 11 glyphs)
+    """
 
     text: str
+    """The line's characters (an ellipsis included where it was cut)."""
     width: int
+    """Its width in pixels, exactly as drawn."""
     glyphs: tuple[ShapedGlyph, ...] = ()
-    rtl: bool = False  # its paragraph runs right to left (aligns right by default)
-    start: int = 0  # index in the laid-out text of the line's first character
+    """The shaped glyphs, in visual order (left to right)."""
+    rtl: bool = False
+    """Its paragraph runs right to left (it aligns right by default)."""
+    start: int = 0
+    """Index in the laid-out text of the line's first character."""
 
     def __repr__(self) -> str:
         extra = (", rtl=True" if self.rtl else "") + (f", start={self.start}" if self.start else "")
@@ -94,17 +106,32 @@ def _word_script(chars: Iterable[str]) -> str:
 
 
 class TextBlock(NamedTuple):
-    """Wrapped text: the lines, the widest line, and vertical metrics in pixels."""
+    """Wrapped text: the lines, the widest line, and vertical metrics in pixels (what `measure`
+    returns, and what the renderer draws).
+
+    >>> import hud
+    >>> hud.measure("Turn left onto Wensan Road in 120 metres", 24, width=300)
+    TextBlock(['Turn left onto Wensan' 250px, 'Road in 120 metres' 218px], width=250, height=60, size_px=24, regular, truncated=False)
+    """
 
     lines: tuple[TextLine, ...]
+    """The lines, top to bottom."""
     width: int
+    """Width of the widest line, in pixels."""
     height: int
+    """Height of all the lines, in pixels."""
     line_height: int
-    baseline: int  # from the top of a line to its baseline
+    """Distance from one line's top to the next one's, in pixels."""
+    baseline: int
+    """Distance from the top of a line to its baseline, in pixels."""
     size_px: int
+    """The text size in pixels."""
     weight: str
-    truncated: bool  # lines or characters were cut to fit
-    above: tuple[TextLine, ...] = ()  # with keep-end: the lines just above the kept ones (for scrolling)
+    """The weight: "regular" or "bold"."""
+    truncated: bool
+    """Lines or characters were cut to fit the width and the line limit."""
+    above: tuple[TextLine, ...] = ()
+    """With keep-end overflow: the lines just above the kept ones (for scrolling)."""
 
     def __repr__(self) -> str:
         """The lines and their widths, then the block's size: what `print(hud.measure(...))` shows."""
