@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint env clean fuzz
+.PHONY: demo test lint env clean fuzz docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,15 @@ test: $(STAMP) lint
 
 # Static checks, run by `make test` first: ruff (lint and format) and mypy, settings in pyproject.toml.
 lint: $(STAMP)
-	$(BIN)/ruff check hud emulator tests benchmarks tools
-	$(BIN)/ruff format --check hud emulator tests benchmarks tools
+	$(BIN)/ruff check hud emulator tests benchmarks tools examples
+	$(BIN)/ruff format --check hud emulator tests benchmarks tools examples
 	$(BIN)/mypy
+
+# The Python API reference, generated from the docstrings by pdoc into docs/api/ (built, not
+# committed). Any pdoc warning, or a `hud.NAME` in a docstring that names nothing, fails it;
+# tests/test_docs_build.py builds it in every `make test`.
+docs: $(STAMP)
+	$(BIN)/python tools/api_docs.py --out docs/api
 
 # 100,000 cases per fuzz target (about 1.5 hours on 2 cores); a failing case is saved into
 # tests/fuzz/corpus/, which `make test` replays. HUD_FUZZ_EXAMPLES=10000 make fuzz for a short run.
@@ -38,4 +44,4 @@ fuzz: $(STAMP)
 	HUD_FUZZ_EXAMPLES=$(HUD_FUZZ_EXAMPLES) HUD_FUZZ_SAVE=1 $(BIN)/python -m pytest -q -n auto tests/fuzz
 
 clean:
-	rm -rf $(VENV) out .golden-failures .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .golden-failures .pytest_cache .mypy_cache .ruff_cache docs/api
