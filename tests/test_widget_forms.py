@@ -328,26 +328,26 @@ def test_exit_number_sits_inside_the_arrow() -> None:
 # -- word tables -------------------------------------------------------------------------------
 
 
+ENGLISH_WORDS = [
+    "now",
+    "120 m",
+    "1.2 km",
+    "9 min",
+    "1 h 05 min",
+    "ETA 9 min",
+    "exit 3",
+    "exit 3 · Wensan Rd",
+    "+¥300",
+    "lowest",
+    "here",
+    "arrive",
+]
+
+
 @pytest.mark.parametrize(
     "language, words",
     [
-        (
-            "en",
-            [
-                "now",
-                "120 m",
-                "1.2 km",
-                "9 min",
-                "1 h 05 min",
-                "ETA 9 min",
-                "exit 3",
-                "exit 3 · Wensan Rd",
-                "+¥300",
-                "lowest",
-                "here",
-                "arrive",
-            ],
-        ),
+        ("en", ENGLISH_WORDS),
         (
             "zh",
             [
@@ -365,23 +365,7 @@ def test_exit_number_sits_inside_the_arrow() -> None:
                 "到达",
             ],
         ),
-        (
-            "ko",
-            [
-                "now",
-                "120 m",
-                "1.2 km",
-                "9 min",
-                "1 h 05 min",
-                "ETA 9 min",
-                "exit 3",
-                "exit 3 · Wensan Rd",
-                "+¥300",
-                "lowest",
-                "here",
-                "arrive",
-            ],
-        ),
+        ("ko", ENGLISH_WORDS),  # no Korean words yet: English
     ],
 )
 def test_word_tables(language: str, words: list[str]) -> None:
