@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
         help="raster backend for the panels (default: gl where a GL context can be made, else cpu)",
     )
     parser.add_argument(
+        "--link",
+        action="store_true",
+        help="show frames at the pace of the device's link (glasses that show the phone's images): "
+        "a frame appears once the previous one has crossed",
+    )
+    parser.add_argument(
         "--screenshots", metavar="DIR", help="no window: render headless and write a screenshot of every view into DIR"
     )
     return parser
@@ -160,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     background=args.background,
                     at_end=args.at_end,
                     backend=args.backend,
+                    link=args.link,
                 )
         except ValueError as exc:  # a bad --background (load_background's message is one line)
             raise HudError(str(exc)) from None

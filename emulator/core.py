@@ -14,7 +14,8 @@ The parts, one concern each:
 - `narration` (emulator.narration.Narration): speech on the scene and device, its transcript,
   mute and sound.
 - `viewer` (emulator.view.Viewer): the view (both, fused, left, right) through the `look`, and
-  the overlays: status line, banner, error box, profiler graph, outlines with lint findings.
+  the overlays: status line, banner, error box, profiler graph, outlines with lint findings;
+  with `link` on, only what the device's link has delivered (its pace, hud.link).
 - `log` (emulator.events.EventLog): notes for the banner and events for the API's listeners
   (`GET /events`), with `reporter` adding the frames' events.
 
@@ -68,6 +69,7 @@ class Emulator:
         look: Look | None = None,
         at_end: str = "loop",
         backend: str | None = None,
+        link: bool = False,
     ) -> None:
         self.clock = SceneClock(at_end)
         self.log = EventLog(self.clock)
@@ -75,6 +77,7 @@ class Emulator:
         self.scene_state = SceneState(load_device(device), backend or default_backend())
         self.narration = Narration()
         self.viewer = Viewer(look or Look(), self.scene_state, self.clock, self.narration, self.log, self.render)
+        self.viewer.pace_link = link
         self.apps: list[Any] = []
 
     @classmethod
@@ -85,13 +88,15 @@ class Emulator:
         background: str | Path | None = None,
         at_end: str = "loop",
         backend: str | None = None,
+        link: bool = False,
         **look: Any,
     ) -> Emulator:
         """An emulator on a scene file (or a Scene), a device (default: the scene's), a
         background image or name, and a raster backend ("gl" or "cpu"; default: gl where a GL
-        context can be made); at the scene's end time loops (or stops: `at_end`). Other
-        keywords set fields of the Look."""
-        emulator = cls(at_end=at_end, backend=backend)
+        context can be made); at the scene's end time loops (or stops: `at_end`); with `link`
+        the view keeps to the pace of the device's link (`Emulator.link`). Other keywords set
+        fields of the Look."""
+        emulator = cls(at_end=at_end, backend=backend, link=link)
         if background is not None:
             from emulator.world import load_background
 
@@ -118,6 +123,18 @@ class Emulator:
         """The device profile the scene is drawn on."""
         return self.scene_state.device
 
+    @property
+    def link(self) -> bool:
+        """Whether the view keeps to the pace of the device's link: on glasses that show the
+        phone's images, a frame shows only once the link has delivered it (the previous one
+        finished crossing), with the jumps the real glasses show. Off by default."""
+        return self.viewer.pace_link
+
+    @link.setter
+    def link(self, on: bool) -> None:
+        self.viewer.pace_link = bool(on)
+        self.viewer.restart_link()
+
     # -- scenes and devices ----------------------------------------------------------------------
     def load(self, path: str | Path | AppReference) -> bool:
         """Load (or reload) a scene file. On any error the last good scene stays on screen and
@@ -142,6 +159,7 @@ class Emulator:
         self.scene_state.show(scene)
         self.reporter.forget_frame()
         self.narration.restart()
+        self.viewer.restart_link()
 
     def set_device(self, device: str | Path | DeviceProfile) -> None:
         """Switch to another device profile at runtime."""
@@ -187,8 +205,10 @@ class Emulator:
         return self.render()
 
     def _went_back(self, jump: Jump) -> None:
-        """Scene time jumped back: speech starts afresh, the API's edits stay as they were."""
+        """Scene time jumped back: speech starts afresh, the link starts idle, the API's edits
+        stay as they were."""
         self.narration.restart()
+        self.viewer.restart_link()
         if self.scene_state.edits is not None:
             self.scene_state.edits.rebase(jump.before, jump.after, self.device)
 
@@ -208,6 +228,7 @@ class Emulator:
         ):
             self.log.note("speech stopped: see the error")
         self.reporter.report(state.frame, state.profiler, self.log)
+        self.viewer.offer_link(state.frame)
         return state.frame
 
     # -- input -----------------------------------------------------------------------------------

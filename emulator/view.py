@@ -10,6 +10,10 @@ declared widget's box per eye (from `Frame.layout`) with its label and form, col
 worst `hud.lint` finding at this moment, the widgets the compositor hid and why, and the
 findings. Lint renders the scene itself (tens of ms), so its findings are kept until the frame
 shows something else or the scene or device changes.
+
+Link pace (`pace_link`): on glasses that show the phone's images, the view shows only what
+the device's link has delivered (hud.link.LinkPace, over scene time): a frame appears once the
+previous one has crossed, so the view jumps as the real glasses do. Off by default.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from emulator.overlay import (
 )
 from emulator.scene_state import SceneState
 from hud.errors import HudError
+from hud.link import LinkPace
 from hud.lint import ERROR, Finding, lint
 from hud.renderer import Frame
 from hud.scene import Scene
@@ -80,14 +85,42 @@ class Viewer:
         self.view = "both"  # one of VIEWS
         self.show_profile = False
         self.show_outlines = False
+        self.pace_link = False  # show only what the device's link has delivered
+        self._pace: LinkPace | None = None
         self._scenes, self._clock, self._narration, self._log, self._render = scenes, clock, narration, log, render
         self._lint: _LintRun | None = None
 
     # -- images ----------------------------------------------------------------------------------
     def panels(self) -> dict[str, np.ndarray]:
-        """The exact per-eye panel images of the current frame."""
+        """The exact per-eye panel images of the current frame (with `pace_link`, of the latest
+        frame the device's link has delivered; dark before the first)."""
         frame = self._scenes.frame if self._scenes.frame is not None else self._render()
-        return dict(frame.eyes) if frame is not None else {}
+        if frame is None:
+            return {}
+        pace = self._link_pace()
+        if pace is None:
+            return dict(frame.eyes)
+        shown = pace.shown(self._clock.t)
+        return {eye: shown[eye] if eye in shown else np.zeros_like(panel) for eye, panel in frame.eyes.items()}
+
+    def offer_link(self, frame: Frame | None) -> None:
+        """Offer a frame just drawn to the device's link (with `pace_link` on a device with a link)."""
+        pace = self._link_pace()
+        if pace is not None and frame is not None:
+            pace.offer(self._clock.t, frame.eyes)
+
+    def restart_link(self) -> None:
+        """Time went back or the scene changed: the link starts idle, the glasses dark."""
+        if self._pace is not None:
+            self._pace.reset()
+
+    def _link_pace(self) -> LinkPace | None:
+        device = self._scenes.device
+        if not self.pace_link or not device.has_display or device.link.kind == "none":
+            return None
+        if self._pace is None or self._pace.device is not device:
+            self._pace = LinkPace(device)
+        return self._pace
 
     def grab(
         self, view: str | None = None, overlay: bool = True, compositor: Callable[..., np.ndarray] | None = None
@@ -179,6 +212,7 @@ class Viewer:
             f"{'  muted' if narration.muted else ''}{'  no sound' if narration.sound_error else ''}"
             f"  ambient {self.look.ambient}{f'  raster {backend}' if backend else ''}"
             f"{'  outlines' if self.show_outlines else ''}"
+            f"{'  link-paced' if self._link_pace() is not None else ''}"
         )
 
     # -- outlines --------------------------------------------------------------------------------

@@ -30,6 +30,12 @@ MAX_TITLE_CHARS = 200  # title and vendor
 MIN_SAFE_SHARE = 0.25  # the safe margins leave at least this share of each side
 COLOUR_MODES = ("mono", "rgb")
 SPEAKERS = ("none", "mono", "stereo")
+LINK_KINDS = ("none", "ble", "wifi")  # none: the glasses render the frames themselves
+LINK_EYES = ("parallel", "serial", "once")  # how both eyes' images cross: at once, one after the other, one for both
+LINK_UPDATES = ("regions", "full")  # regions: each changed rectangle; full: the whole image on any change
+LINK_COMPRESSIONS = ("none", "deflate")
+LINK_BITS = (1, 2, 4, 8, 16, 24)  # bits per pixel sent: up to 8 grey or palette indices, 16 RGB565, 24 RGB888
+MAX_LINK_BYTES = 1 << 20  # headers and packets of the link format
 NOTES_TABLE = "assumed"  # [assumed]: free notes on what a profile had to guess, any keys
 
 Words = Callable[[Any], tuple[str, str] | None]  # a refused value -> (problem, fix); None: the kind's own words
@@ -124,6 +130,23 @@ TABLES: dict[str, dict[str, Key]] = {
         "speak_partials": Key(Bool()),
         "partial_delay_s": Key(Number(0, 10, unit="s")),
     },
+    # How frames reach the glasses (hud.link): the phone's images over BLE or Wi-Fi, or none.
+    "link": {
+        "kind": Key(Choice(LINK_KINDS), True),
+        "bandwidth": Key(Number(0, 1e10, unit="bytes/s", low_open=True)),
+        "latency_ms": Key(Number(0, 60_000, unit="ms")),
+        "eyes": Key(Choice(LINK_EYES)),
+        "update": Key(Choice(LINK_UPDATES)),
+        "image": Key(
+            ListOf(Number(1, MAX_PANEL_SIDE, integer=True), min_items=2, max_items=2),
+            words=_says("image must be [width, height] in whole pixels", "e.g. image = [576, 136]"),
+        ),
+        "bits": Key(Number(1, 24, integer=True)),
+        "header_bytes": Key(Number(0, MAX_LINK_BYTES, integer=True, unit="bytes")),
+        "packet_bytes": Key(Number(0, MAX_LINK_BYTES, integer=True, unit="bytes")),
+        "packet_header_bytes": Key(Number(0, 1024, integer=True, unit="bytes")),
+        "compression": Key(Choice(LINK_COMPRESSIONS)),
+    },
 }
 # Every number of a profile, by key (section, key), with the range it must be in.
 RANGES: dict[tuple[str, str], Range] = {
@@ -133,6 +156,51 @@ RANGES: dict[tuple[str, str], Range] = {
     if isinstance(kind := spec.kind, Number)
 }
 _UNSET = 0  # peak_nits and max_colours: 0 in a profile built in code means "not published" / "no limit"
+LINK_UNSET = ("bandwidth", "bits", "packet_bytes")  # 0 in code: no link / the panel's depth / no packets
+
+
+@dataclass(frozen=True)
+class Link:
+    """How frames reach the glasses: `kind` "none" where the glasses render them themselves,
+    else the phone sends images over "ble" or "wifi" at `bandwidth` bytes/s (each eye's link),
+    waiting `latency_ms` per image (an acknowledgement). `update` "full" sends the whole
+    `image` ([width, height], default the panel) on any change, "regions" each changed
+    rectangle. Pixels go at `bits` per pixel (0: the panel's depth; on colour panels up to 8
+    are palette indices, 16 RGB565, 24 RGB888), rows packed to whole bytes, `compression`
+    "deflate" (zlib) or "none", after `header_bytes` per image, in packets of `packet_bytes`
+    (0: one stream) that each carry `packet_header_bytes`. `eyes` says how two eyes' images
+    travel: "parallel" (a link each), "serial" (one after the other) or "once" (one image
+    shown on both).
+
+    >>> import hud
+    >>> g1 = hud.load_device("even-g1").link
+    >>> g1.kind, g1.bandwidth, g1.update, g1.image, g1.bits
+    ('ble', 10000.0, 'full', (576, 136), 1)
+    >>> hud.load_device("quark-s1").link.kind
+    'none'
+    """
+
+    kind: str = "none"
+    bandwidth: float = 0.0
+    latency_ms: float = 0.0
+    eyes: str = "parallel"
+    update: str = "regions"
+    image: tuple[int, ...] = ()
+    bits: int = 0
+    header_bytes: int = 0
+    packet_bytes: int = 0
+    packet_header_bytes: int = 0
+    compression: str = "none"
+
+    @property
+    def summary(self) -> str:
+        """One line: kind, bandwidth, latency ("none (renders on the glasses)" without a link)."""
+        if self.kind == "none":
+            return "none (renders on the glasses)"
+        return f"{self.kind}, {self.bandwidth / 1000:g} KB/s, {self.latency_ms:g} ms per image"
+
+
+NO_LINK = Link()
 
 
 @dataclass(frozen=True)
@@ -172,6 +240,7 @@ class DeviceProfile:
     skip_behind_s: float = 6.0  # live words skip to the newest sentence when this far behind at max_rate
     speak_partials: bool = False  # say a caption's partial result once it stays the same for partial_delay_s
     partial_delay_s: float = 1.0
+    link: Link = NO_LINK  # how frames reach the glasses (hud.link); none: they render on the glasses
     assumed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
 
@@ -361,6 +430,8 @@ def _load_file(path: Path) -> DeviceProfile:
             "a profile with has_display = false has no [display] table",
             "remove [display] or set has_display = true",
         )
+    if "link" in data:
+        _check_link_table(values["link"], has_display, fail)
     fields = _profile_fields(values)
     fields["assumed"] = tuple(sorted((str(k), str(v)) for k, v in data.get(NOTES_TABLE, {}).items()))
     fields["source"] = str(path)
@@ -443,6 +514,21 @@ def _type_words(types: tuple[type, ...]) -> str:
     return " or ".join(dict.fromkeys("number" if t in (int, float) else t.__name__ for t in types))
 
 
+def _check_link_table(link: dict[str, Any], has_display: bool, fail: Fail) -> None:
+    """A [link] table names its kind; a link that carries images says how fast; only glasses
+    with a display have one."""
+    if not has_display:
+        raise fail(
+            ("link",),
+            "a profile with has_display = false has no [link] table (there are no frames to send)",
+            "remove [link]",
+        )
+    if "kind" not in link:
+        raise fail(("link",), "[link] is missing 'kind'", f"add kind = one of {', '.join(LINK_KINDS)}")
+    if link["kind"] != "none" and "bandwidth" not in link:
+        raise fail(("link", "kind"), f"a {link['kind']} link needs its bandwidth", "add bandwidth = BYTES_PER_SECOND")
+
+
 def _profile_fields(values: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """DeviceProfile fields from a file's converted tables (a key the file leaves out keeps the
     field's default)."""
@@ -464,6 +550,8 @@ def _profile_fields(values: dict[str, dict[str, Any]]) -> dict[str, Any]:
         fields["calibration"] = tuple(
             sorted((eye, tuple(offset)) for eye, offset in display.get("calibration", {}).items())
         )
+    if values["link"]:
+        fields["link"] = Link(**values["link"])
     return fields
 
 
@@ -481,6 +569,11 @@ def profile_problem(values: dict[str, Any]) -> Problem | None:
             problem = _converted(section, key, spec, values[key])[1]
             if problem is not None:
                 return problem
+    link = values.get("link", NO_LINK)
+    if link is not NO_LINK:
+        problem = _link_problem(link, values)
+        if problem is not None:
+            return problem
     if not values.get("has_display"):
         return None
     width, height = int(values.get("width", 0)), int(values.get("height", 0))
@@ -508,6 +601,33 @@ def profile_problem(values: dict[str, Any]) -> Problem | None:
                 f"calibration {eye} = [{dx}, {dy}] moves the image by more than half the panel",
                 f"keep |dx| <= {width // 2} and |dy| <= {height // 2} px",
             )
+    return None
+
+
+def _link_problem(link: Link, values: dict[str, Any]) -> Problem | None:
+    """The first value of a profile's link that its declaration refuses or that does not fit the
+    panel, as profile_problem gives it."""
+    if not values.get("has_display"):
+        return ("link",), "a profile with has_display = false has no link", "drop the link"
+    for key, spec in TABLES["link"].items():
+        value = getattr(link, key)
+        if key in LINK_UNSET and value == _UNSET or not isinstance(spec.kind, (Number, Str, Choice)):
+            continue
+        problem = _converted("link", key, spec, value)[1]
+        if problem is not None:
+            return problem
+    if link.kind != "none" and not link.bandwidth:
+        return ("link", "kind"), f"a {link.kind} link needs its bandwidth", "add bandwidth = BYTES_PER_SECOND"
+    if link.bits and link.bits not in LINK_BITS:
+        return (
+            ("link", "bits"),
+            f"bits must be one of {', '.join(map(str, LINK_BITS))}, got {link.bits}",
+            "fix the value",
+        )
+    if link.bits > 8 and values.get("colour", "mono") == "mono":
+        return ("link", "bits"), f"bits = {link.bits} is a colour format, and this panel is mono", "use 1, 2, 4 or 8"
+    if link.image and (len(link.image) != 2 or min(link.image) < 1):
+        return ("link", "image"), "image must be [width, height] in whole pixels", "e.g. image = [576, 136]"
     return None
 
 

@@ -7,7 +7,7 @@ across time for the rules about time) and returns `Finding`s, one per breach:
 
 Rules (ids are fixed; thresholds and their sources are in the README):
 overlap, offscreen, hidden, truncated, text-too-small, thin-stroke, low-contrast, power,
-burn-in, reading-time, missing-glyph, too-near, colour-lost.
+burn-in, reading-time, missing-glyph, too-near, colour-lost, link.
 """
 
 from __future__ import annotations
@@ -18,15 +18,18 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from hud.anim import CAPTION_SCROLL_S
 from hud.compose import declared, widget_label
 from hud.devices import DeviceProfile, builtin_names, load_device
 from hud.geometry import Rect
 from hud.light import contrast
+from hud.link import changed_regions, transfer
 from hud.paint import Fill, FillRoundRect, Glyphs, Stroke, StrokeRoundRect
 from hud.panel import colour_error
 from hud.renderer import Frame, Renderer
@@ -54,6 +57,7 @@ RULES: dict[str, tuple[str, str]] = {
     "missing-glyph": (ERROR, "a character no bundled font has"),
     "too-near": (WARNING, "depth nearer than the profile's comfort minimum"),
     "colour-lost": (WARNING, "on a palette panel, a role colour or text colour mapped far from itself"),
+    "link": (WARNING, "an animation the device's link cannot carry at a smooth frame rate"),
 }
 MIN_TEXT_DEG = 0.6  # legibility floor of waveguide text (DEVICES.md design rules)
 MIN_STROKE_PX = 1.5  # thinner strokes shimmer and vanish on a waveguide
@@ -68,6 +72,7 @@ READ_CJK_PER_S = 8.0  # characters per second for Chinese, Japanese, Korean
 READ_BASE_S = 0.5  # plus this to notice the text
 READ_STEP_S = 0.1  # how finely time is sampled for reading time
 COLOUR_LOST_STEPS = 24.0  # sRGB distance (0..255 steps) that counts as another colour
+SMOOTH_FPS = 12.0  # an animation is sampled this often: below it motion reads as jumps (animation "on twos")
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,8 @@ class _Linter:
             self._burn_in(renderer)  # nothing to do unless the scene runs over 60 s (a duration, no timeline, counts)
             if self.scene.timeline is not None:
                 self._reading_time(renderer)
+                if self.device.link.kind != "none":
+                    self._link(renderer)
         return self.findings()
 
     def findings(self) -> list[Finding]:
@@ -515,6 +522,47 @@ class _Linter:
             for key, (owner, texts) in words.items():
                 chains.setdefault(key, (owner, "\n".join(texts), t))
 
+    def _link(self, renderer: Renderer) -> None:
+        """Each timeline animation (a fade, a slide, an animated field, a caption's scroll) must
+        get across the device's link as often as it changes what is drawn (sampled at up to
+        SMOOTH_FPS): one frame of it costs at least what its whole change costs, sent at once."""
+        assert self.scene.timeline is not None
+        animations: dict[tuple[int, float, float], tuple[Widget, str]] = {}
+        for event in self.scene.timeline.events:
+            if event.kind == "animate" and event.duration > 0:
+                what = "fade" if event.field == "brightness" else f"{event.field} animation"
+                animations.setdefault((id(event.target), event.at, event.duration), (event.target, what))
+            elif event.kind == "append" and "scroll_left" in event.target.props:
+                animations.setdefault((id(event.target), event.at, CAPTION_SCROLL_S), (event.target, "scroll"))
+        smooth = min(SMOOTH_FPS, self.device.refresh_hz)
+        link = self.device.link
+        for (_, at, duration), (widget, what) in sorted(animations.items(), key=lambda item: item[0][1:]):
+            if at > self.scene.length:
+                continue
+            steps = max(1, math.ceil(duration * smooth))
+            frames = [dict(renderer.frame(at + duration * index / steps).eyes) for index in range(steps + 1)]
+            changes = sum(1 for before, after in pairwise(frames) if not _same_panels(before, after))
+            if changes < 2:
+                continue  # one change is a jump on any link
+            start, end = frames[0], frames[-1]
+            cost = transfer(self.device, end, {eye: changed_regions(start[eye], panel) for eye, panel in end.items()})
+            needed = min(changes / duration, smooth)
+            if cost.ms <= 0 or cost.fps >= needed:
+                continue
+            jumps = max(1, math.floor(duration * cost.fps))
+            self.add(
+                "link",
+                widget,
+                at,
+                f"its {duration * 1000:.0f} ms {what} changes what is drawn {needed:.1f} times a second; the "
+                f"{link.kind} link ({link.bandwidth / 1000:g} KB/s, {link.latency_ms:g} ms per image) carries "
+                f"{cost.fps:.2f} frames a second at {cost.bytes} bytes a frame, so it shows as {jumps} "
+                f"jump{'s' if jumps > 1 else ''}: on this device drop or shorten the animation (transition "
+                '"none"), or animate a smaller region',
+                round(cost.fps, 3),
+                round(needed, 3),
+            )
+
     def _check_reading(self, owner: Widget, text: str, since: float, until: float) -> None:
         seconds, need = until - since, reading_seconds(text)
         if seconds + 1e-9 < need:
@@ -527,6 +575,10 @@ class _Linter:
                 round(seconds, 2),
                 round(need, 2),
             )
+
+
+def _same_panels(before: dict[str, np.ndarray], after: dict[str, np.ndarray]) -> bool:
+    return all(before[eye] is panel or np.array_equal(before[eye], panel) for eye, panel in after.items())
 
 
 def _same_words(before: str, after: str) -> bool:

@@ -4,6 +4,10 @@ A data source, not a printer: `Profiler.records` holds one FrameRecord per frame
 `summary()`, `chrome_trace()` and `chart()` turn them into a table, a Perfetto-loadable
 trace and a frame-time chart. A renderer without a profiler takes no timings at all.
 
+On glasses that show the phone's images (a profile with a [link]), each frame also records
+what it put on the link (`link_frame`): its bytes, its time on the link, and whether it missed
+its refresh because the link was still busy with an earlier frame (hud.link).
+
 Devices without a display have no frames: `SpeechProfiler` times the ticks of their speech
 (the change scan, the scheduling and the synthesis it asks for) against the tick budget.
 """
@@ -17,10 +21,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
-from PIL import Image, ImageDraw
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+
+from hud.devices import NO_LINK, DeviceProfile, Link
+from hud.link import LinkPace, bits_per_pixel, image_rect
 
 STAGES = ("update", "compose", "layout", "paint", "raster", "panel", "sink")
 EYE_STAGES = ("raster", "panel")
@@ -72,6 +81,9 @@ class FrameRecord:
     spans: list[Span] = field(default_factory=list)
     dirty_px: int = 0  # pixels re-rastered, all eyes together
     lit_px: int = 0  # pixels emitting light, all eyes together
+    link_bytes: int = 0  # bytes this frame put on the device's link (0: not sent)
+    link_ms: float = 0.0  # time those bytes took on the link
+    link_missed: bool = False  # differs from the frame the busy link last took: not shown at its refresh
 
     def stage_ms(self, stage: str) -> float:
         return sum(span.ms for span in self.spans if span.stage == stage)
@@ -100,12 +112,29 @@ class Profiler:
         self.device = device
         self.backend = backend
         self.records: list[FrameRecord] = []
+        self.link: Link | None = None  # the link of the device whose frames were recorded (link_frame)
+        self._link_format = ""
+        self._pace: LinkPace | None = None
 
     # -- recording ---------------------------------------------------------------------------
     def begin(self, t: float, start: float) -> FrameRecord:
         record = FrameRecord(len(self.records), t, start)
         self.records.append(record)
         return record
+
+    def link_frame(self, record: FrameRecord, device: DeviceProfile, eyes: dict[str, np.ndarray]) -> None:
+        """Put a frame's panel images (`eyes`) on `device`'s link at the record's scene time:
+        its link bytes and ms when it went out, `link_missed` when it changed while the link was
+        still busy. Nothing to do on glasses without a link (they render on the glasses)."""
+        if self._pace is None or self._pace.device is not device:
+            self.link = device.link
+            self._link_format = link_format(device)
+            self._pace = None if device.link.kind == "none" else LinkPace(device)
+        if self._pace is None:
+            return
+        offer = self._pace.offer(record.t, eyes)
+        record.link_bytes, record.link_ms = offer.transfer.bytes, offer.transfer.ms
+        record.link_missed = offer.outcome == "missed"
 
     def add_sink(self, ms: float, start: float) -> None:
         """Time spent by whatever consumed the latest frame (files, a window)."""
@@ -115,7 +144,7 @@ class Profiler:
     # -- summaries ---------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
         """{"device", "backend", "frames", "budget_ms", "missed", "missed_share", "total": stats,
-        "stages": {stage: stats}, "dirty_px": stats, "lit_px": stats}."""
+        "stages": {stage: stats}, "dirty_px": stats, "lit_px": stats, "link": link_summary}."""
         totals = [r.total_ms for r in self.records]
         missed = sum(1 for total in totals if total > self.budget_ms)
         return {
@@ -129,6 +158,33 @@ class Profiler:
             "stages": {stage: stats([r.stage_ms(stage) for r in self.records]) for stage in STAGES},
             "dirty_px": stats([r.dirty_px for r in self.records], unit=""),
             "lit_px": stats([r.lit_px for r in self.records], unit=""),
+            "link": self.link_summary(),
+        }
+
+    def link_summary(self) -> dict[str, Any] | None:
+        """What the device's link carried: None before a frame told the profiler its device,
+        {"kind": "none"} on glasses that render themselves, else {"kind", "bandwidth",
+        "latency_ms", "format", "sent", "missed", "bytes": stats, "ms": stats, "fps"}: frames
+        sent and missed because of the link, the bytes and ms of those sent, and the frames a
+        second the link allows at their median cost (at most the refresh rate)."""
+        link = self.link
+        if link is None or link.kind == "none":
+            return None if link is None else {"kind": "none"}
+        sent = [r for r in self.records if r.link_bytes]
+        times = [r.link_ms for r in sent]
+        ms = stats(times)
+        refresh = 1000.0 / self.budget_ms
+        fps = min(refresh, 1000.0 / ms["p50_ms"]) if ms["p50_ms"] > 0 else (refresh if sent else 0.0)
+        return {
+            "kind": link.kind,
+            "bandwidth": link.bandwidth,
+            "latency_ms": link.latency_ms,
+            "format": self._link_format,
+            "sent": len(sent),
+            "missed": sum(1 for r in self.records if r.link_missed),
+            "bytes": stats([float(r.link_bytes) for r in sent], unit=""),
+            "ms": ms,
+            "fps": round(fps, 3),
         }
 
     def table(self) -> str:
@@ -149,7 +205,21 @@ class Profiler:
         for key, label in (("dirty_px", "dirty px/frame"), ("lit_px", "lit px/frame")):
             row = data[key]
             lines.append(f"{label:<15} mean {row['mean']:.0f}  p50 {row['p50']:.0f}  max {row['max']:.0f}")
-        return "\n".join(lines)
+        return "\n".join(lines + self._link_lines(data["link"]))
+
+    def _link_lines(self, link: dict[str, Any] | None) -> list[str]:
+        if link is None:
+            return []
+        if link["kind"] == "none":
+            return [f"link: {NO_LINK.summary}"]
+        size, ms = link["bytes"], link["ms"]
+        return [
+            f"link: {link['kind']}, {link['bandwidth'] / 1000:g} KB/s, {link['latency_ms']:g} ms per image, "
+            f"{link['format']}: {link['sent']} frame(s) sent, {link['missed']} missed because of the link",
+            f"link bytes/frame p50 {size['p50']:.0f}  p99 {size['p99']:.0f}; "
+            f"link ms/frame p50 {ms['p50_ms']:.1f}  p99 {ms['p99_ms']:.1f}; "
+            f"the link allows {link['fps']:.2f} fps (refresh {1000 / self.budget_ms:.0f} Hz)",
+        ]
 
     # -- exports -----------------------------------------------------------------------------
     def chrome_trace(self) -> dict[str, Any]:
@@ -218,10 +288,12 @@ class Profiler:
     def write_trace(self, path: str | Path) -> None:
         _write_atomic(Path(path), json.dumps(self.chrome_trace()).encode())
 
-    def chart(self, width: int = 1200, height: int = 420) -> Image.Image:
+    def chart(self, width: int = 1200, height: int = 420) -> PILImage:
         """One bar per frame split by stage, lines at 1x/2x/3x the budget, over-budget frames
         marked red under their bar; the scale tops out at 3x the budget (taller bars are cut
         and capped with a red tick)."""
+        from PIL import Image, ImageDraw
+
         image = Image.new("RGB", (width, height), (16, 16, 20))
         draw = ImageDraw.Draw(image)
         left, right, top, bottom = 56, width - 170, 16, height - 36
@@ -446,6 +518,29 @@ class SpeechProfiler:
 
     def write_trace(self, path: str | Path) -> None:
         _write_atomic(Path(path), json.dumps(self.chrome_trace()).encode())
+
+
+def link_format(device: DeviceProfile) -> str:
+    """The link's image format in words: "1-bit 576x136 full images, both eyes at once"."""
+    link = device.link
+    if link.kind == "none":
+        return ""
+    bits = bits_per_pixel(device)
+    depth = f"{bits}-bit" + (" indexed" if device.colour != "mono" and bits <= 8 else "")
+    if link.update == "full":
+        rect = image_rect(device)
+        what = f"{depth} {rect.w}x{rect.h} full images"
+    else:
+        what = f"{depth} regions"
+    if link.compression != "none":
+        what += f", {link.compression}"
+    if len(device.eyes) > 1:
+        what += {
+            "parallel": ", both eyes at once",
+            "serial": ", one eye then the other",
+            "once": ", one image for both eyes",
+        }[link.eyes]
+    return what
 
 
 def tick_stats(values: list[float]) -> dict[str, float]:

@@ -241,7 +241,7 @@ def test_speak_names_the_widget_types_without_importing_them() -> None:
         ("safe_margin = [24, 32, 24, 32]", "safe_margin = [24, 32, 24]", "safe_margin must be 4 non-negative integers"),
         ("left = [0, 0]", "middle = [0, 0]", "calibration maps 'left'/'right' to [dx, dy] integer pixels"),
         ("[display]", "[displays]", "unknown table [displays] (did you mean [display]?)"),
-        ("[display]", "[screen]", "unknown table [screen] (use one of device, display, optics, audio, assumed)"),
+        ("[display]", "[screen]", "unknown table [screen] (use one of device, display, optics, audio, link, assumed)"),
     ],
 )
 def test_each_key_is_checked_by_its_declaration(tmp_path: Path, old: str, new: str, says: str) -> None:
