@@ -48,38 +48,41 @@ project's README.
 
 from __future__ import annotations
 
+import importlib as _importlib
+import sys as _sys
+import types as _types
 from typing import TYPE_CHECKING, Any
 
-from hud.anim import Event, Timeline
-from hud.devices import DeviceProfile, builtin_names, load_device
-from hud.errors import DeviceError, FieldError, HudError, NoDisplayError, SceneError
 from hud.errors import suggest as _suggest
-from hud.lint import Finding, lint
-from hud.output import Output
-from hud.profile import Profiler
-from hud.raster import BackendWarning
-from hud.renderer import Frame, Renderer, render
-from hud.save import SaveError, save_scene
-from hud.scene import Scene, load_scene, parse_scene, scene_schema
-from hud.text import MissingGlyphWarning, TextBlock, TextLine, measure
-from hud.widgets import (
-    Caption,
-    Column,
-    Icon,
-    Image,
-    NavArrow,
-    Notification,
-    Panel,
-    PriceCard,
-    Progress,
-    Row,
-    Stack,
-    Text,
-    Widget,
-)
 
 if TYPE_CHECKING:
+    from hud.anim import Event, Timeline
+    from hud.devices import DeviceProfile, builtin_names, load_device
+    from hud.errors import DeviceError, FieldError, HudError, NoDisplayError, SceneError
     from hud.golden.check import GoldenChecker
+    from hud.lint import Finding, lint
+    from hud.output import Output
+    from hud.profile import Profiler
+    from hud.raster import BackendWarning
+    from hud.renderer import Frame, Renderer, render
+    from hud.save import SaveError, save_scene
+    from hud.scene import Scene, load_scene, parse_scene, scene_schema
+    from hud.text import MissingGlyphWarning, TextBlock, TextLine, measure
+    from hud.widgets import (
+        Caption,
+        Column,
+        Icon,
+        Image,
+        NavArrow,
+        Notification,
+        Panel,
+        PriceCard,
+        Progress,
+        Row,
+        Stack,
+        Text,
+        Widget,
+    )
 
 __version__ = "0.1.0"
 
@@ -134,18 +137,72 @@ __all__ = [
     "MissingGlyphWarning",
 ]
 
-_LAZY = ("GoldenChecker",)  # needs pytest, which an app needs only in its tests
+# Where each public name lives. A name is imported on first use, so a program loads only the
+# stages it runs (`hud render` does not load speech, lint or the golden plugin).
+_SOURCES: dict[str, str] = {
+    **dict.fromkeys(("Event", "Timeline"), "hud.anim"),
+    **dict.fromkeys(("DeviceProfile", "builtin_names", "load_device"), "hud.devices"),
+    **dict.fromkeys(("DeviceError", "FieldError", "HudError", "NoDisplayError", "SceneError"), "hud.errors"),
+    "GoldenChecker": "hud.golden.check",
+    **dict.fromkeys(("Finding", "lint"), "hud.lint"),
+    "Output": "hud.output",
+    "Profiler": "hud.profile",
+    "BackendWarning": "hud.raster",
+    **dict.fromkeys(("Frame", "Renderer", "render"), "hud.renderer"),
+    **dict.fromkeys(("SaveError", "save_scene"), "hud.save"),
+    **dict.fromkeys(("Scene", "load_scene", "parse_scene", "scene_schema"), "hud.scene"),
+    **dict.fromkeys(("MissingGlyphWarning", "TextBlock", "TextLine", "measure"), "hud.text"),
+    **dict.fromkeys(
+        (
+            "Caption",
+            "Column",
+            "Icon",
+            "Image",
+            "NavArrow",
+            "Notification",
+            "Panel",
+            "PriceCard",
+            "Progress",
+            "Row",
+            "Stack",
+            "Text",
+            "Widget",
+        ),
+        "hud.widgets",
+    ),
+}
 
-if not TYPE_CHECKING:  # type checkers see the import above, and no attribute of hud that is not defined
+if not TYPE_CHECKING:  # type checkers see the imports above, and no attribute of hud that is not defined
 
     def __getattr__(name: str) -> Any:
-        """`hud.GoldenChecker`, imported on first use."""
-        if name == "GoldenChecker":
-            from hud.golden.check import GoldenChecker
-
-            globals()[name] = GoldenChecker
-            return GoldenChecker
-        raise AttributeError(f"module 'hud' has no attribute {name!r} ({_suggest(name, __all__, 'see hud.__all__')})")
+        """A public name, imported from its module on first use."""
+        source = _SOURCES.get(name)
+        if source is None:
+            raise AttributeError(
+                f"module 'hud' has no attribute {name!r} ({_suggest(name, __all__, 'see hud.__all__')})"
+            )
+        value = getattr(_importlib.import_module(source), name)
+        globals()[name] = value
+        return value
 
     def __dir__() -> list[str]:
-        return sorted([*globals(), *_LAZY])
+        return sorted({*globals(), *_SOURCES})
+
+    class _Package(_types.ModuleType):
+        """The hud package. Its `lint` is the function hud.lint.lint: loading the module hud.lint,
+        which would set the package's attribute `lint` to that module, leaves it the function."""
+
+        @property
+        def lint(self) -> Any:
+            if "lint" not in self.__dict__:  # kept in the namespace, where readers of it (pdoc) look
+                from hud.lint import lint
+
+                self.__dict__["lint"] = lint
+            return self.__dict__["lint"]
+
+        @lint.setter
+        def lint(self, value: Any) -> None:
+            if not isinstance(value, _types.ModuleType):
+                self.__dict__["lint"] = value
+
+    _sys.modules[__name__].__class__ = _Package

@@ -1,7 +1,17 @@
-"""`python -m hud` runs the `hud` command."""
+"""`python -m hud` and the `hud` command."""
 
+import os
 import sys
 
-from hud.cli import main
 
-sys.exit(main())
+def main() -> int:
+    """Run the `hud` command. One BLAS thread: the command does no linear algebra, and
+    OpenBLAS's extra threads cost startup time (set before numpy is first imported)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from hud.cli import main as run
+
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -73,7 +73,6 @@ def _run(argv: list[str]) -> int:
     except HudError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
-        _end_progress()
         print("hud: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `hud render ... | head`: the reader has gone, stop quietly
@@ -89,7 +88,6 @@ def _run(argv: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
         if os.environ.get("HUD_DEBUG"):
             raise
-        _end_progress()
         print(
             escape(f"hud: internal error: {type(exc).__name__}: {exc} (set HUD_DEBUG=1 for details and report it)"),
             file=sys.stderr,
@@ -114,7 +112,6 @@ def _interrupt_on_terminate() -> Any:
 
 
 def _fail(line: str) -> int:
-    _end_progress()
     print(escape(line), file=sys.stderr)
     return EXIT_USAGE
 
@@ -124,7 +121,7 @@ def _inputs(args: argparse.Namespace | None) -> str:
     if args is None:
         return "hud"
     files = [getattr(args, "scene", None)] + list(getattr(args, "scenes", None) or [])
-    named = [str(f) for f in files if f]
+    named = list(dict.fromkeys(str(f) for f in files if f))
     return ", ".join(named) if named else f"hud {args.command}"
 
 
@@ -175,9 +172,19 @@ def _parser() -> argparse.ArgumentParser:
         "render",
         help="render a scene to per-eye PNGs and a preview (speech.json + speech.wav on devices without a display)",
     )
-    render.add_argument("scene", type=path, help=SCENE_HELP)
+    render.add_argument(
+        "scenes",
+        metavar="scene",
+        type=path,
+        nargs="+",
+        help=SCENE_HELP + "; several render one moment each, in parallel",
+    )
     render.add_argument("--device", type=path, help="built-in device name or a profile .toml (default: the scene's)")
-    render.add_argument("--out", type=path, help="output folder (default: out/<scene>-<device>)")
+    render.add_argument(
+        "--out",
+        type=path,
+        help="output folder (default: out/<scene>-<device>; for several scenes, the folder that holds their folders)",
+    )
     render.add_argument(
         "--at", type=options.seconds, help="render the moment at this time of the timeline, e.g. 2.5s or 300ms"
     )
@@ -213,6 +220,7 @@ def _parser() -> argparse.ArgumentParser:
         help="word speech templates (nav, cards) in this language (default: each widget's own)",
     )
     _backend_option(render)
+    _batch_options(render, "several scenes, or the frames of --frames/--preview")
     render.set_defaults(run=_render)
 
     profile = commands.add_parser(
@@ -283,8 +291,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sheet.add_argument("--at", type=options.seconds, action="append", help="a moment to show (repeatable; default 0)")
     sheet.add_argument("--out", type=path, required=True, help="the PNG to write")
-    sheet.add_argument("--jobs", type=options.jobs, help="worker processes (default: one per core)")
     _backend_option(sheet)
+    _batch_options(sheet, "the cells")
     sheet.set_defaults(run=_sheet)
 
     emulate = commands.add_parser(
@@ -328,6 +336,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _batch_options(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--jobs", type=options.jobs, help=f"worker processes for {what} (default: one per core)")
+    command.add_argument(
+        "--cluster",
+        type=options.non_empty,
+        metavar="ADDRESS",
+        help=f"render {what} on the Dask scheduler at ADDRESS, e.g. tcp://HOST:8786 (default: "
+        "$DASK_SCHEDULER_ADDRESS if set, else this machine)",
+    )
+
+
 def _backend_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--backend",
@@ -343,7 +362,7 @@ def _render(args: argparse.Namespace) -> int:
     from hud.profile import Profiler
     from hud.renderer import Renderer
     from hud.sources import check_scene_arg, load_scene_arg, scene_stem
-    from hud.speech.narrator import speaks_on
+    from hud.speech.speakers import speaks_on
 
     bounds = options.Bounds.from_options(args.max_duration, args.max_frames)
     if args.duration is not None:
@@ -354,6 +373,9 @@ def _render(args: argparse.Namespace) -> int:
             f"{escape(args.preview)}: the animated preview must be .gif, .png or .apng (APNG)",
             "give a file name ending in .gif or .png",
         )
+    if len(args.scenes) > 1:
+        return _render_scenes(args, bounds)
+    args.scene = args.scenes[0]
     check_scene_arg(args.scene)
     options.check_device_option(args.device)
     scene = load_scene_arg(args.scene)
@@ -371,7 +393,7 @@ def _render(args: argparse.Namespace) -> int:
         options.check_output_folder(out, "--out", "the speech files")
         return _speak(args, scene, device, out)
     if args.frames or args.preview:
-        return _render_sequence(args, scene, Renderer(scene, device, backend=args.backend), bounds)
+        return _render_sequence(args, scene, device, bounds)
     at = args.at if args.at is not None else 0.0
     speaks = speaks_on(scene, device)  # widgets with speak = "always" are spoken on display devices too
     if speaks:
@@ -453,11 +475,17 @@ def _save(frame, out: Path) -> list[Path]:  # noqa: ANN001
         raise os_error(exc, out, "write the images") from None
 
 
-def _render_sequence(args: argparse.Namespace, scene, renderer, bounds: options.Bounds) -> int:  # noqa: ANN001
-    """--frames DIR and/or --preview FILE: every frame of the scene's timeline, all written or none."""
-    from hud.sinks import AnimationWriter, write_images
+def _render_sequence(args: argparse.Namespace, scene, device, bounds: options.Bounds) -> int:  # noqa: ANN001
+    """--frames DIR and/or --preview FILE: every frame of the scene's timeline, all written or none.
 
-    device = renderer.device
+    The frames render in contiguous ranges (hud.batch), each with one long-lived renderer, in
+    this process or across workers; they are written in order as the ranges come back."""
+    from PIL import Image as PILImage
+
+    from hud.batch import Batch, FramesTask, Progress, SceneSource, cluster_address, frame_ranges, render_frames
+    from hud.sinks import AnimationWriter
+    from hud.sources import load_scene_arg
+
     rate = args.fps or min(device.refresh_hz, 30.0)
     if args.duration is None:
         options.check_time(scene.length, "--duration", bounds, what=f"the scene's length ({scene.length:g} s)")
@@ -469,63 +497,198 @@ def _render_sequence(args: argparse.Namespace, scene, renderer, bounds: options.
     folder = Path(args.frames) if args.frames else None
     if folder is not None:
         options.check_output_folder(folder, "--frames", "frames")
-    staged = _StagedFolder(folder) if folder is not None else None
-    try:  # the preview is written as the frames come: memory holds one or two of them
-        preview = AnimationWriter(Path(args.preview), rate) if args.preview else None
-    except OSError as exc:
-        if staged is not None:
-            staged.discard()
-        raise os_error(exc, args.preview, "write the preview") from None
-    last_eyes = None
-    started = time.perf_counter()
-    try:
-        for index in range(count):
-            frame = renderer.frame(index / rate)
+    with Batch("hud render", args.jobs, cluster_address(args.cluster)) as batch:
+        source = SceneSource.of(args.scene, scene, load_scene_arg, keep=True)
+        tasks = [
+            FramesTask(source, device, args.backend, rate, frames, folder is not None, bool(args.preview))
+            for frames in frame_ranges(count, batch.workers)
+        ]
+        staged = _StagedFolder(folder) if folder is not None else None
+        writer = _FileWriter(staged.path, staged.folder) if staged is not None else None
+        try:  # the preview is written as the frames come: memory holds one or two of them
+            preview = AnimationWriter(Path(args.preview), rate) if args.preview else None
+        except OSError as exc:
             if staged is not None:
-                images = {
-                    f"{eye}-{index:05d}.png": image
-                    for eye, image in ((name[:-4], img) for name, img in frame.images().items())
-                }
-                try:
-                    write_images(images, staged.path)
-                except OSError as exc:
-                    raise os_error(exc, folder, "write frames") from None
+                staged.discard()
+            raise os_error(exc, args.preview, "write the preview") from None
+        backend = args.backend
+        started = time.perf_counter()
+        try:
+            with Progress(count, "frames") as progress:
+                for rendered in batch.map(render_frames, tasks):
+                    for frame in rendered:
+                        if writer is not None:
+                            writer.write(frame.files)
+                        if preview is not None:
+                            try:  # an unchanged frame lengthens the previous preview frame
+                                if frame.preview is None:
+                                    preview.repeat()
+                                else:
+                                    preview.add(PILImage.fromarray(frame.preview, "RGB"))
+                            except OSError as exc:
+                                raise os_error(exc, args.preview, "write the preview") from None
+                        backend = frame.backend
+                    progress.update(len(rendered))
             if preview is not None:
-                try:  # an unchanged frame keeps its eyes: it lengthens the previous preview frame
-                    if frame.eyes is last_eyes:
-                        preview.repeat()
-                    else:
-                        preview.add(frame.preview())
+                try:
+                    preview.commit()
                 except OSError as exc:
                     raise os_error(exc, args.preview, "write the preview") from None
-                last_eyes = frame.eyes
-            _progress(index + 1, count)
-        if preview is not None:
-            try:
-                preview.commit()
-            except OSError as exc:
-                raise os_error(exc, args.preview, "write the preview") from None
-        if staged is not None:
-            try:
-                staged.commit()
-            except OSError as exc:
-                raise os_error(exc, folder, "write frames") from None
-    except BaseException:
-        if preview is not None:
-            preview.discard()
-        if staged is not None:
-            staged.discard()
-        raise
-    elapsed = time.perf_counter() - started
+            if writer is not None and staged is not None:
+                writer.finish()
+                try:
+                    staged.commit()
+                except OSError as exc:
+                    raise os_error(exc, folder, "write frames") from None
+        except BaseException:
+            if preview is not None:
+                preview.discard()
+            if writer is not None:
+                writer.cancel()
+            if staged is not None:
+                staged.discard()
+            raise
+        elapsed = time.perf_counter() - started
+        where = batch.where
     _say(
         f"{count} frames of {args.scene} ({duration:g} s at {rate:g} fps) on {device.name} "
-        f"({renderer.backend} backend) in {elapsed:.1f} s"
+        f"({backend} backend) in {elapsed:.1f} s {where}"
     )
     if folder is not None:
         _say(f"  {folder}/{{left,right,preview}}-NNNNN.png")
     if args.preview:
         _say(f"  {args.preview}")
     return EXIT_OK
+
+
+def _render_scenes(args: argparse.Namespace, bounds: options.Bounds) -> int:
+    """Several scenes: one moment of each (--at, default 0), rendered in parallel, each into its
+    own folder (out/<scene>-<device>, or under --out), printed and written in the order given."""
+    from hud.batch import Batch, Progress, SceneSource, StillTask, cluster_address, render_still
+    from hud.sinks import write_images
+    from hud.sources import check_scene_arg, load_scene_arg, scene_stem
+    from hud.speech.speakers import speaks_on
+
+    for flag, value in (("--frames", args.frames), ("--preview", args.preview)):
+        if value is not None:
+            raise OptionError(
+                flag,
+                f"renders the timeline of one scene, and {len(args.scenes)} scenes were given",
+                "give one scene, or drop it to render one moment of each",
+            )
+    for path in args.scenes:
+        check_scene_arg(path)
+    options.check_device_option(args.device)
+    scenes = [load_scene_arg(path) for path in args.scenes]  # every scene readable before any output
+    devices = [load_device(args.device or scene.device) for scene in scenes]
+    parent = Path(args.out) if args.out else Path("out")
+    outs = [parent / f"{scene_stem(p)}-{_folder_name(d.name)}" for p, d in zip(args.scenes, devices)]
+    for index, out in enumerate(outs):
+        if out in outs[:index]:
+            raise OptionError(
+                "scene",
+                f"{escape(args.scenes[outs.index(out)])} and {escape(args.scenes[index])} would both write {out}",
+                "render them one at a time with --out",
+            )
+        options.check_output_folder(out, "--out", "the images")
+    at = args.at if args.at is not None else 0.0
+    speaking = [not device.has_display or speaks_on(s, device) for s, device in zip(scenes, devices)]
+    for scene, speaks in zip(scenes, speaking):
+        if speaks:
+            _check_speech_length(args, scene, bounds)
+    with Batch("hud render", args.jobs, cluster_address(args.cluster)) as batch:
+        keep = batch.workers <= 1 and not batch.cluster
+        tasks = [
+            StillTask(SceneSource.of(path, scene, load_scene_arg, keep), device, args.backend, at)
+            for path, scene, device in zip(args.scenes, scenes, devices)
+            if device.has_display
+        ]
+        stills = iter(batch.map(render_still, tasks))
+        with Progress(len(scenes), "scenes") as progress:
+            for path, scene, device, out, speaks in zip(args.scenes, scenes, devices, outs, speaking):
+                args.scene = path
+                if device.has_display:
+                    still = next(stills)
+                    try:
+                        written = write_images(dict(still.files), out)
+                    except OSError as exc:
+                        raise os_error(exc, out, "write the images") from None
+                    stages = ", ".join(f"{stage} {ms:.1f}" for stage, ms in _in_order(still.timings_ms).items())
+                    moment = f" at {at:g} s" if at else ""
+                    _say(
+                        f"{path}{moment} on {device.name} ({still.backend} backend): {still.eyes} eye(s) "
+                        f"{device.width}x{device.height} in {still.elapsed_ms:.1f} ms ({stages} ms)"
+                    )
+                    for file in written:
+                        _say(f"  {file}")
+                    _say_findings(still.summary, still.findings)
+                if speaks:
+                    _speak(args, scene, device, out)
+                progress.update()
+    return EXIT_OK
+
+
+def _say_findings(summary: str, findings: Sequence[str]) -> None:
+    """A lint summary and the first findings on stderr (the exit status does not change)."""
+    if not findings:
+        return
+    _say(f"{summary} (run `hud lint` for all)", sys.stderr)
+    for finding in findings[:FIRST_FINDINGS]:
+        _say(f"  {finding}", sys.stderr)
+    if len(findings) > FIRST_FINDINGS:
+        _say(f"  ... {len(findings) - FIRST_FINDINGS} more", sys.stderr)
+
+
+class _FileWriter:
+    """Writes each frame's files into a folder on a few threads: every file is atomic (written,
+    flushed to disk, renamed), and the waits for the disk overlap instead of adding up. After a
+    write fails, the frames still queued are not written; the failure is raised by the next
+    `write` or by `finish`."""
+
+    THREADS = 8
+    PENDING = 64  # frames queued at most: memory holds their bytes
+
+    def __init__(self, folder: Path, shown: Path) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.folder, self.shown = folder, shown
+        self._threads = ThreadPoolExecutor(self.THREADS, thread_name_prefix="hud-write")
+        self._pending: list[Any] = []
+        self._failed = threading.Event()
+
+    def write(self, files: dict[str, bytes]) -> None:
+        while self._pending and (self._pending[0].done() or len(self._pending) >= self.PENDING):
+            self._wait(self._pending.pop(0))
+        if self._failed.is_set():
+            self.finish()
+        self._pending.append(self._threads.submit(self._write, dict(files)))
+
+    def finish(self) -> None:
+        """Wait for every file; the first that failed raises its error."""
+        while self._pending:
+            self._wait(self._pending.pop(0))
+        self._threads.shutdown()
+
+    def cancel(self) -> None:
+        self._failed.set()
+        self._threads.shutdown(wait=True, cancel_futures=True)
+
+    def _write(self, files: dict[str, bytes]) -> None:
+        from hud.sinks import write_images
+
+        if self._failed.is_set():
+            return
+        try:
+            write_images(files, self.folder)
+        except BaseException:
+            self._failed.set()
+            raise
+
+    def _wait(self, future: Any) -> None:
+        try:
+            future.result()
+        except OSError as exc:
+            raise os_error(exc, self.shown, "write frames") from None
 
 
 class _StagedFolder:
@@ -561,29 +724,6 @@ class _StagedFolder:
                 folder.rmdir()
             except OSError:
                 break  # not empty (or not ours any more): keep it and its parents
-
-
-_progress_shown = False  # a progress bar is on the terminal's last line, unfinished
-
-
-def _progress(done: int, total: int) -> None:
-    """A progress bar on a terminal (none when stderr is a file or a pipe: it then holds only
-    warnings and errors)."""
-    global _progress_shown
-    if not sys.stderr.isatty():
-        return
-    from hud.sinks import progress_bar
-
-    progress_bar(done, total, "frames")
-    _progress_shown = done < total
-
-
-def _end_progress() -> None:
-    """Clear an unfinished progress bar, so that an error is the only line left."""
-    global _progress_shown
-    if _progress_shown:
-        print("\r" + " " * 79 + "\r", end="", file=sys.stderr, flush=True)
-        _progress_shown = False
 
 
 # -- hud profile ---------------------------------------------------------------------------------
@@ -728,13 +868,8 @@ def _print_findings(scene, device, at: float | None) -> None:  # noqa: ANN001
     from hud.lint import lint, summary_line
 
     findings = lint(scene, device, at=at)
-    if not findings:
-        return
-    _say(f"{summary_line(findings)} (run `hud lint` for all)", sys.stderr)
-    for finding in findings[:FIRST_FINDINGS]:
-        _say(f"  {finding}", sys.stderr)
-    if len(findings) > FIRST_FINDINGS:
-        _say(f"  ... {len(findings) - FIRST_FINDINGS} more", sys.stderr)
+    if findings:
+        _say_findings(summary_line(findings), [str(finding) for finding in findings])
 
 
 def _lint(args: argparse.Namespace) -> int:

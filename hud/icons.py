@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import cache
 from typing import NamedTuple
 
 from hud.errors import closest
@@ -425,11 +426,15 @@ _BUILDERS: dict[str, Callable[[], tuple[IconPath, ...]]] = {
     "info": _info,
 }
 
-_STATIC: dict[str, tuple[IconPath, ...]] = {name: build() for name, build in _BUILDERS.items()}
-_ROUNDABOUTS: dict[int, tuple[IconPath, ...]] = {n: _roundabout(n) for n in ROUNDABOUT_EXIT_ANGLES}
 _DEFAULT_EXIT = 2
 
-ICON_NAMES: tuple[str, ...] = tuple(sorted([*_STATIC, "roundabout"]))
+ICON_NAMES: tuple[str, ...] = tuple(sorted([*_BUILDERS, "roundabout"]))
+
+
+@cache
+def _built(name: str, exit: int) -> tuple[IconPath, ...]:
+    """An icon's paths, built once, on first use (`exit`: the roundabout's exit, else 0)."""
+    return _roundabout(exit) if name == "roundabout" else _BUILDERS[name]()
 
 
 def icon_paths(name: str, *, exit: int | None = None) -> tuple[IconPath, ...]:
@@ -448,15 +453,13 @@ def icon_paths(name: str, *, exit: int | None = None) -> tuple[IconPath, ...]:
     if name == "roundabout":
         if exit is None:
             exit = _DEFAULT_EXIT
-        if isinstance(exit, bool) or not isinstance(exit, int) or exit not in _ROUNDABOUTS:
+        if isinstance(exit, bool) or not isinstance(exit, int) or exit not in ROUNDABOUT_EXIT_ANGLES:
             raise ValueError(f"roundabout exit must be an int in 1..8, got {exit!r}")
-        return _ROUNDABOUTS[exit]
-    try:
-        paths = _STATIC[name]
-    except (KeyError, TypeError):
+        return _built(name, exit)
+    if not isinstance(name, str) or name not in _BUILDERS:
         match = closest(name, ICON_NAMES, cutoff=0.0)
         hint = f"; did you mean {match!r}?" if match is not None else ""
         raise KeyError(f"unknown icon {name!r}{hint}") from None
     if exit is not None:
         raise ValueError(f"exit only applies to 'roundabout', not {name!r}")
-    return paths
+    return _built(name, 0)

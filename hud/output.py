@@ -10,12 +10,16 @@ where there is none (and spoken on a display too for widgets with speak = "alway
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hud.devices import DeviceProfile, load_device
 from hud.renderer import Frame, Renderer
 from hud.scene import Scene
-from hud.speech.narrator import Narrator, speaks_on
+from hud.speech.speakers import speaks_on
 from hud.widgets.base import Widget
+
+if TYPE_CHECKING:
+    from hud.speech.narrator import Narrator
 
 
 class Output:
@@ -46,7 +50,11 @@ class Output:
         self.device = name if isinstance(name, DeviceProfile) else load_device(name)
         self.target = target
         self.renderer = Renderer(target, self.device) if self.device.has_display else None
-        self.narrator = Narrator(target, self.device, language=language) if speaks_on(target, self.device) else None
+        self.narrator: Narrator | None = None
+        if speaks_on(target, self.device):  # the speech modules load only for a tree that speaks
+            from hud.speech.narrator import Narrator
+
+            self.narrator = Narrator(target, self.device, language=language)
         self.player = None
         if self.narrator is not None and audible:
             from hud.speech.player import LivePlayer

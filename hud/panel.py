@@ -179,4 +179,5 @@ def tint(panel: np.ndarray, device: DeviceProfile) -> np.ndarray:
     if panel.ndim == 3:
         return panel
     colour = np.asarray(device.panel_rgb, dtype=np.float32) / 255.0
-    return np.rint(panel[..., None].astype(np.float32) * colour).astype(np.uint8)
+    levels = np.rint(np.arange(256, dtype=np.float32)[:, None] * colour).astype(np.uint8)  # each grey level's RGB
+    return levels[panel]

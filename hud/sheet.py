@@ -3,29 +3,27 @@
 One row per (scene, time), one column per device. A cell shows the frame's preview (both eyes
 in the panel's colour) scaled into a common box, under a label ("scene @ t s · device") and
 the lint count; its outline is red for errors, amber for warnings only, grey when clean. A
-device without a display shows what it says instead. Cells render in worker processes, each
-loading its scene itself (widgets do not pickle): from the scene file, or by calling the
-`module:function` given (hud.sources). Jobs pass the arguments as given, device names, times
-and the raster backend's name; each worker opens its own backend (a GL context is never
+device without a display shows what it says instead. Cells render as a batch (hud.batch): in
+this process, one worker process per core, or on a Dask cluster (--cluster). Each cell loads
+its scene itself (widgets do not pickle): from the scene file's text and images the job
+carries, or by calling the `module:function` given (hud.sources). Jobs pass device names,
+times and the raster backend's name; each worker opens its own backend (a GL context is never
 shared across processes).
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import warnings
-from collections.abc import Iterable
 from itertools import product
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from hud.batch import Batch, Progress, SceneSource, cluster_address
 from hud.devices import builtin_names, load_device
-from hud.errors import HudError, warn_at_caller
-from hud.raster import BackendWarning
+from hud.errors import HudError
 
 PREVIEW_W, PREVIEW_H = 560, 300  # the box a preview is scaled into (aspect kept, letterboxed)
 INSET = 8  # between the cell's outline and its label and preview
@@ -51,9 +49,8 @@ LABEL_PX, STATUS_PX, TITLE_PX, SPEECH_PX = 17, 15, 20, 15
 SPEECH_LINES = 8  # transcript lines a display-less cell shows
 RULES_SHOWN = 3  # rule ids named after the lint count
 
-Job = tuple[int, str, str, float, str]  # (cell index, scene file or module:function, device, time, backend)
-# (cell index, pixels or a message, errors, warnings, why the backend asked for could not draw it)
-Result = tuple[int, np.ndarray | str, int, int, tuple[str, ...]]
+Job = tuple[SceneSource, str, float, str]  # (scene, device, time, backend)
+Result = tuple[np.ndarray, int, int]  # (pixels, lint errors, lint warnings)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -67,11 +64,10 @@ def main(args: argparse.Namespace) -> int:
         raise HudError(f"--jobs must be at least 1, got {args.jobs}")
     scenes = [load_scene_arg(path) for path in args.scenes]  # every scene readable before any work
     devices = _device_specs(args.devices, [scene.targets for scene in scenes])
+    sources = {path: SceneSource.of(path, scene, load_scene_arg) for path, scene in zip(args.scenes, scenes)}
     rows = [(path, t) for path in args.scenes for t in times]
-    jobs: list[Job] = [
-        (index, path, spec, t, args.backend) for index, ((path, t), spec) in enumerate(product(rows, devices))
-    ]
-    cells, errors, warning_count = _run(jobs, args.jobs or os.cpu_count() or 1)
+    jobs: list[Job] = [(sources[path], spec, t, args.backend) for (path, t), spec in product(rows, devices)]
+    cells, errors, warning_count = _run(jobs, args.jobs, cluster_address(args.cluster))
     title = (
         f"{_plural(len(scenes), 'scene')} x {_plural(len(devices), 'device')} x {_plural(len(times), 'time')}: "
         f"{_plural(errors, 'error')}, {_plural(warning_count, 'warning')}"
@@ -126,60 +122,36 @@ def _device_specs(option: str | None, targets: list[tuple[str, ...]]) -> list[st
 
 
 # -- rendering the cells -------------------------------------------------------------------------
-def _run(jobs: list[Job], processes: int) -> tuple[list[np.ndarray], int, int]:
-    """Every cell's pixels (in job order) and the lint totals: inline for one process or one cell,
-    else in a pool of `processes` workers. A backend that could not run is warned about once,
-    however many workers found it so."""
-    processes = min(processes, len(jobs))
-    cells: list[np.ndarray | None] = [None] * len(jobs)
+def _run(jobs: list[Job], processes: int | None, cluster: str | None) -> tuple[list[np.ndarray], int, int]:
+    """Every cell's pixels (in job order) and the lint totals, rendered as a batch: in this
+    process for one process or one cell, else on `processes` workers (default one per core) or
+    the Dask cluster at `cluster`. A backend that could not run is warned about once, however
+    many workers found it so."""
+    cells: list[np.ndarray] = []
     errors = lint_warnings = 0
-    warned: set[str] = set()
-
-    def collect(results: Iterable[Result]) -> None:
-        nonlocal errors, lint_warnings
-        for done, (index, pixels, cell_errors, cell_warnings, backend_notes) in enumerate(results, 1):
-            if isinstance(pixels, str):
-                raise HudError(pixels)
-            cells[index] = pixels
+    with Batch("hud sheet", processes, cluster) as batch, Progress(len(jobs), "cells") as progress:
+        for pixels, cell_errors, cell_warnings in batch.map(cell_job, jobs):
+            cells.append(pixels)
             errors, lint_warnings = errors + cell_errors, lint_warnings + cell_warnings
-            for note in sorted(set(backend_notes) - warned):
-                warned.add(note)
-                warn_at_caller(note, BackendWarning)
-            _progress(done, len(jobs))
-
-    if processes <= 1:
-        collect(map(cell_job, jobs))
-    else:
-        with multiprocessing.Pool(processes) as pool:
-            collect(pool.imap_unordered(cell_job, jobs))
-    return [cell for cell in cells if cell is not None], errors, lint_warnings
+            progress.update()
+    return cells, errors, lint_warnings
 
 
 def cell_job(job: Job) -> Result:
-    """Pool worker: one cell from (index, scene, device, time, backend). A HudError comes
-    back as its message (exceptions with their own constructor arguments do not unpickle), and
-    a BackendWarning as its text, for the parent to show once."""
-    index, scene_arg, device, t, backend = job
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", BackendWarning)
-        try:
-            pixels, errors, lint_warnings = render_cell(scene_arg, device, t, backend)
-        except HudError as exc:
-            return index, str(exc), 0, 0, ()
-    notes = tuple(str(w.message) for w in caught if issubclass(w.category, BackendWarning))
-    for other in (w for w in caught if not issubclass(w.category, BackendWarning)):
-        warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
-    return index, pixels, errors, lint_warnings, notes
+    """One cell from (scene, device, time, backend)."""
+    source, device, t, backend = job
+    return render_cell(source, device, t, backend)
 
 
-def render_cell(scene_arg: str, device: str, t: float, backend: str = "cpu") -> tuple[np.ndarray, int, int]:
-    """One cell (CELL_H x CELL_W RGB) and its (errors, warnings) at time `t` for a scene file or a
-    `module:function`, the frame drawn by `backend` ("cpu" or "gl")."""
+def render_cell(source: SceneSource, device: str, t: float, backend: str = "cpu") -> tuple[np.ndarray, int, int]:
+    """One cell (CELL_H x CELL_W RGB) and its (errors, warnings) at time `t` for a scene, the
+    frame drawn by `backend` ("cpu" or "gl")."""
     from hud.lint import counts, lint
     from hud.renderer import Renderer
-    from hud.sources import load_scene_arg, scene_stem
+    from hud.sources import scene_stem
 
-    scene = load_scene_arg(scene_arg)
+    scene = source.load()
+    scene_arg = source.name
     profile = load_device(device)
     name = scene.title or scene_stem(scene_arg)
     canvas = _Canvas(CELL_W, CELL_H, CELL_FILL)
@@ -265,12 +237,6 @@ def _lint_line(findings: list) -> tuple[str, tuple[int, int, int]]:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _progress(done: int, total: int) -> None:
-    from hud.sinks import progress_bar
-
-    progress_bar(done, total, "cells")
 
 
 # -- drawing -------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import sys
 import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib.machinery import PathFinder
 from pathlib import Path
 from types import ModuleType, TracebackType
@@ -41,9 +42,14 @@ from hud.errors import HudError, escape, suggest
 _REFERENCE = re.compile(r"^(?P<module>[^:]+):(?P<function>[A-Za-z_][A-Za-z0-9_]*)$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _HUD_DIR = Path(__file__).resolve().parent
-_LIBRARY_DIRS = tuple(
-    {Path(sysconfig.get_paths()[key]).resolve() for key in ("stdlib", "platstdlib", "purelib", "platlib")}
-)
+
+
+@cache
+def _library_dirs() -> tuple[Path, ...]:
+    """Python's own folders (the standard library and installed packages)."""
+    return tuple({Path(sysconfig.get_paths()[key]).resolve() for key in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
 _FILE_MODULE_PREFIX = "_hud_app_"  # the module name of a path/to/app.py whose stem is taken
 
 
@@ -319,7 +325,7 @@ def _library(filename: str) -> bool:
         path = Path(filename).resolve()
     except (OSError, RuntimeError):
         return False
-    return any(path.is_relative_to(folder) for folder in (_HUD_DIR, *_LIBRARY_DIRS))
+    return any(path.is_relative_to(folder) for folder in (_HUD_DIR, *_library_dirs()))
 
 
 def _exception(exc: BaseException) -> str:

@@ -388,14 +388,16 @@ def test_disk_full_half_way_through_the_frames(
         line
         == f"{folder}: cannot write frames: No space left on device (free some disk space or choose another folder)"
     )
-    assert len(calls) == 3
+    assert 3 <= len(calls) <= 3 + 8  # frames are written on 8 threads: a few may have started
     assert listing(tmp_path) == []
 
 
 def test_interrupted_render_leaves_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Ctrl-C half-way through --frames and --preview: exit 130, no partial files."""
+    """Ctrl-C half-way through --frames and --preview: exit 130, no partial files. (Drawn in
+    this process, --jobs 1, where the patched renderer runs; pool workers start from a clean
+    fork server.)"""
     from hud.renderer import Renderer
 
     real, seen = Renderer.frame, []
@@ -421,6 +423,8 @@ def test_interrupted_render_leaves_nothing(
         "1s",
         "--preview",
         str(tmp_path / "p.gif"),
+        "--jobs",
+        "1",
     )
     assert (code, err.strip()) == (130, "hud: interrupted")
     assert listing(tmp_path) == ["frames", "frames/old.txt"]

@@ -273,8 +273,9 @@ def test_interrupted_render_writes_no_preview(
             raise KeyboardInterrupt
         return real(self, t)
 
-    monkeypatch.setattr(Renderer, "frame", interrupted)
-    code = cli.main(["render", str(TIMELINE), "--preview", str(tmp_path / "p.gif"), "--fps", "10", "--duration", "2s"])
+    monkeypatch.setattr(Renderer, "frame", interrupted)  # in this process (--jobs 1): pool workers start clean
+    preview = str(tmp_path / "p.gif")
+    code = cli.main(["render", str(TIMELINE), "--preview", preview, "--fps", "10", "--duration", "2s", "--jobs", "1"])
     assert code == 130 and names(tmp_path) == []
 
 

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image as PILImage
 
 import hud
+from hud import sinks
 from hud.devices import PROFILE_DIR, load_device
 from hud.errors import NoDisplayError
 
@@ -208,17 +209,21 @@ def test_frame_save_writes_left_right_preview(tmp_path: Path) -> None:
 
 def test_frame_save_failure_leaves_no_partial_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     frame = hud.render(hud.Scene(_card()), device="quark-s1")
-    real_save = PILImage.Image.save
+    real_writer = sinks._png_writer
     calls = {"n": 0}
 
-    def failing_save(self, fp, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            real_save(self, fp, *args, **kwargs)  # something really is half written
-            raise OSError("disk full")
-        return real_save(self, fp, *args, **kwargs)
+    def failing_writer(image):  # noqa: ANN001, ANN202
+        write = real_writer(image)
 
-    monkeypatch.setattr(PILImage.Image, "save", failing_save)
+        def failing(handle):  # noqa: ANN001, ANN202
+            calls["n"] += 1
+            write(handle)
+            if calls["n"] == 2:
+                raise OSError("disk full")  # something really is half written
+
+        return failing
+
+    monkeypatch.setattr(sinks, "_png_writer", failing_writer)
     out = tmp_path / "out"
     with pytest.raises(OSError, match="disk full"):
         frame.save(out)
@@ -231,15 +236,19 @@ def test_frame_save_failure_keeps_previous_files(tmp_path: Path, monkeypatch: py
     hud.render(hud.Scene(_card()), device="quark-s1").save(out)
     before = {name: (out / name).read_bytes() for name in os.listdir(out)}
     frame = hud.render(hud.Scene(_card(depth_m=1.0)), device="quark-s1")
-    real_save = PILImage.Image.save
+    real_writer = sinks._png_writer
 
-    def failing_save(self, fp, *args, **kwargs):
-        name = str(getattr(fp, "name", fp))  # a path, or the handle of the file being written
-        if name.endswith(".tmp") and ".preview." in name:
-            raise OSError("disk full")
-        return real_save(self, fp, *args, **kwargs)
+    def failing_writer(image):  # noqa: ANN001, ANN202
+        write = real_writer(image)
 
-    monkeypatch.setattr(PILImage.Image, "save", failing_save)
+        def failing(handle):  # noqa: ANN001, ANN202
+            if ".preview." in str(getattr(handle, "name", "")):
+                raise OSError("disk full")
+            write(handle)
+
+        return failing
+
+    monkeypatch.setattr(sinks, "_png_writer", failing_writer)
     with pytest.raises(OSError):
         frame.save(out)
     assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before

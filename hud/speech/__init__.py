@@ -4,9 +4,9 @@
     narrator = narrate(hud.load_scene("scenes/navigation.toml"), "quark-g1")
     narrator.export("out/")          # speech.json + speech.wav
 
-Stages, one module each: changes (what is new), templates (the words), schedule (who speaks
-when), tts + earcons + audio (the sound), narrator (all of it), player (live playback).
-The names below load on first use (widgets import hud.speech.earcons while the package loads).
+Stages, one module each: speakers (which widgets speak on a device), changes (what is new),
+templates (the words), schedule (who speaks when), tts + earcons + audio (the sound), narrator
+(all of it), player (live playback). The names below load on first use.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ _EXPORTS = {
     "play": "hud.speech.player",
     "Narrator": "hud.speech.narrator",
     "narrate": "hud.speech.narrator",
-    "speaks_on": "hud.speech.narrator",
+    "speaks_on": "hud.speech.speakers",
     "register_template": "hud.speech.templates",
     "SpeechEngineError": "hud.speech.tts",
 }

@@ -8,22 +8,23 @@ what the tracker remembers and returns the messages to say and the widgets that 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hud.speech import templates
 from hud.speech.language import detect
 from hud.speech.normalize import speakable
+from hud.speech.speakers import Speaks, speaking_widgets
+from hud.speech.speakers import speaks_with_display as speaks_with_display
+from hud.speech.speakers import speaks_without_display as speaks_without_display
 from hud.text.wrap import join_words
-from hud.widgets.base import Composite, Widget
+from hud.widgets.base import Widget
 from hud.widgets.caption import Caption
 from hud.widgets.nav_arrow import NavArrow
 from hud.widgets.notification import Notification
 from hud.widgets.primitives import Text
 
 PRIORITIES = ("low", "normal", "high", "urgent")  # urgent: a turn that is imminent
-SILENT_TYPES = ("icon", "image", "progress")  # drawn, never spoken
 LOW_MAX_WAIT_S = 30.0  # a low-priority card not reached by then is dropped
 PARTIAL_DELAY_S = 1.0  # with partials spoken, a partial result unchanged this long is said
 
@@ -72,33 +73,6 @@ class Gone(NamedTuple):
     type_name: str
 
 
-Speaks = Callable[[Widget, str], bool]
-"""(widget, its effective speak mode) -> should it be spoken on this device?"""
-
-
-def speaks_without_display(widget: Widget, mode: str) -> bool:
-    return mode != "never"
-
-
-def speaks_with_display(widget: Widget, mode: str) -> bool:
-    return mode == "always"
-
-
-def speaks_on_device(has_display: bool, speak_types: tuple[str, ...] = ()) -> Speaks:
-    """The rule for one device: without a display everything not marked "never" speaks; with one,
-    widgets marked "always", and (unless marked "never") the types its profile lists in
-    [audio] speak."""
-    if not has_display:
-        return speaks_without_display
-    if not speak_types:
-        return speaks_with_display
-
-    def speaks(widget: Widget, mode: str) -> bool:
-        return mode == "always" or (mode == "auto" and widget.type_name in speak_types)
-
-    return speaks
-
-
 class ChangeTracker:
     """Remembers what each widget last said and reports what is new."""
 
@@ -140,20 +114,11 @@ class ChangeTracker:
         """The widgets of `root` that speak on this device, in reading order."""
         return (widget for widget, _, _ in self._speakable(root))
 
-    def _speakable(self, root: Widget, mode: str = "auto", path: str = ""):
+    def _speakable(self, root: Widget):
         """(widget, effective mode, label) for every visible widget that speaks, depth first.
         Composites and widgets with `spoken` speak for their whole subtree."""
-        if not root.visible:
-            return
-        mode = root.speak if root.speak != "auto" else mode
-        if root.spoken or isinstance(root, (Composite, Text)):
-            if self.speaks(root, mode):
-                yield root, mode, self._label(root, path)
-            return
-        if root.type_name in SILENT_TYPES:
-            return
-        for index, child in enumerate(root.children):
-            yield from self._speakable(child, mode, f"{path}.{index}" if path else str(index))
+        for widget, mode, path in speaking_widgets(root, self.speaks):
+            yield widget, mode, self._label(widget, path)
 
     @staticmethod
     def _label(widget: Widget, path: str = "") -> str:

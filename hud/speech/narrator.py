@@ -26,8 +26,10 @@ from hud.errors import HudError
 from hud.files import write_files
 from hud.scene import Scene
 from hud.speech import audio, earcons, tts
-from hud.speech.changes import ChangeTracker, Message, speaks_on_device
+from hud.speech.changes import ChangeTracker, Message
 from hud.speech.schedule import Decision, Pace, Scheduler, Utterance
+from hud.speech.speakers import speaks_on as speaks_on
+from hud.speech.speakers import speaks_on_device
 from hud.widgets.base import Widget
 
 if TYPE_CHECKING:
@@ -351,18 +353,6 @@ class _Sound:
             first = max(low, self.frames - self.fade)
             out[first - low :] *= ramp[first - (self.frames - self.fade) : high - (self.frames - self.fade), None]
         return out
-
-
-def speaks_on(target: Scene | Widget, device: DeviceProfile) -> bool:
-    """Does a scene or tree say anything on this device (always without a display; with one,
-    only if a widget has speak = "always" or is of a type the profile's [audio] speak lists)?"""
-    if not device.has_display:
-        return True
-    if device.speakers == "none":
-        return False
-    root = target.root if isinstance(target, Scene) else target
-    tracker = ChangeTracker(speaks_on_device(device.has_display, device.speak))
-    return next(tracker.speakers(root), None) is not None
 
 
 def narrate(
