@@ -16,7 +16,8 @@ import random
 import time
 
 from hud.text import layout_text
-from hud.text.shaping import ShapeStats, _shape_cached
+from hud.text.shaping import ShapeStats
+from hud.text.wrap import clear_caches
 
 ENGLISH = (
     "the quick brown fox jumps over a lazy dog while translation captions stream by at walking "
@@ -66,7 +67,7 @@ def sample(kind: str, length: int, seed: int = 1) -> str:
 
 def measure(text: str, size_px: int, width: int) -> tuple[float, float, int, int]:
     """(wall seconds, CPU seconds, lines, characters shaped) for one cold layout of `text`."""
-    _shape_cached.cache_clear()
+    clear_caches()
     shaped = ShapeStats.chars
     started, cpu = time.perf_counter(), time.process_time()
     block = layout_text(text, size_px, "regular", width)

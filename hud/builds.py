@@ -59,15 +59,17 @@ class Builds:
             forms = self._built[widget] = {}
         revision = widget._build_revision
         entry = forms.get(form)
+        if entry is not None and entry[0] == revision and entry[1] != widget._revision:
+            if widget.refresh(entry[2]):  # only draw or text fields changed: the build is kept
+                entry = forms[form] = (entry[0], widget._revision, entry[2])
+            else:
+                entry = None
         if entry is None or entry[0] != revision:
-            for stale in [name for name, kept in forms.items() if kept[0] != revision]:
+            for stale in [name for name, kept in forms.items() if kept[0] != revision or name == form]:
                 del forms[stale]  # built from fields that have changed since
             self.built += 1
             entry = forms[form] = (revision, widget._revision, widget.build(form))
             self._owners[entry[2]] = ref(widget)
-        elif entry[1] != widget._revision:
-            widget.refresh(entry[2])  # only draw fields changed: the build is kept
-            forms[form] = (entry[0], widget._revision, entry[2])
         return entry[2]
 
     def owner(self, widget: Widget) -> Composite | None:

@@ -49,24 +49,27 @@ def eye_damage(items: Iterable[PaintItem], sign: int, offset: tuple[int, int], s
 
 def merge(rects: list[Rect], screen: Rect) -> list[Rect] | None:
     """Merge rectangles whose union is smaller than their sum; None past MAX_RECTS."""
-    merged: list[Rect] = []
-    for rect in rects:
-        if rect.empty:
+    merged: list[tuple[int, int, int, int, int]] = []  # x0, y0, x1, y1, area
+    for x, y, w, h in rects:
+        if w <= 0 or h <= 0:
             continue
+        x0, y0, x1, y1, area = x, y, x + w, y + h, w * h
         absorbed = True
         while absorbed:  # a grown rectangle may now swallow others it missed before
             absorbed = False
-            for index, other in enumerate(merged):
-                union = other.union(rect)
-                if union.area < other.area + rect.area:
-                    rect = union
+            for index, (a0, b0, a1, b1, other) in enumerate(merged):
+                u0, v0 = min(a0, x0), min(b0, y0)
+                u1, v1 = max(a1, x1), max(b1, y1)
+                union = (u1 - u0) * (v1 - v0)
+                if union < other + area:
+                    x0, y0, x1, y1, area = u0, v0, u1, v1, union
                     del merged[index]
                     absorbed = True
                     break
-        merged.append(rect)
-    if len(merged) > MAX_RECTS or sum(r.area for r in merged) >= screen.area:
+        merged.append((x0, y0, x1, y1, area))
+    if len(merged) > MAX_RECTS or sum(m[4] for m in merged) >= screen.area:
         return None
-    return merged
+    return [Rect(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1, _ in merged]
 
 
 def disjoint(areas: Sequence[Rect]) -> list[Rect]:

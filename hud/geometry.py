@@ -38,7 +38,8 @@ class Rect(NamedTuple):
         return self.w <= 0 or self.h <= 0
 
     def translate(self, dx: int, dy: int) -> Rect:
-        return Rect(self.x + dx, self.y + dy, self.w, self.h)
+        x, y, w, h = self
+        return _new_rect(Rect, (x + dx, y + dy, w, h))
 
     def inset(self, edges: Edges) -> Rect:
         """This rectangle shrunk by `edges` (never below zero size)."""
@@ -47,18 +48,24 @@ class Rect(NamedTuple):
         return Rect(self.x + edges.left, self.y + edges.top, w, h)
 
     def intersect(self, other: Rect) -> Rect:
-        x0, y0 = max(self.x, other.x), max(self.y, other.y)
-        x1, y1 = min(self.right, other.right), min(self.bottom, other.bottom)
-        return Rect(x0, y0, max(x1 - x0, 0), max(y1 - y0, 0))
+        ax, ay, aw, ah = self
+        bx, by, bw, bh = other
+        x0, y0 = ax if ax > bx else bx, ay if ay > by else by
+        x1, y1 = min(ax + aw, bx + bw), min(ay + ah, by + bh)
+        return _new_rect(Rect, (x0, y0, x1 - x0 if x1 > x0 else 0, y1 - y0 if y1 > y0 else 0))
 
     def union(self, other: Rect) -> Rect:
-        if self.empty:
+        ax, ay, aw, ah = self
+        bx, by, bw, bh = other
+        if aw <= 0 or ah <= 0:
             return other
-        if other.empty:
+        if bw <= 0 or bh <= 0:
             return self
-        x0, y0 = min(self.x, other.x), min(self.y, other.y)
-        x1, y1 = max(self.right, other.right), max(self.bottom, other.bottom)
-        return Rect(x0, y0, x1 - x0, y1 - y0)
+        x0, y0 = min(ax, bx), min(ay, by)
+        return _new_rect(Rect, (x0, y0, max(ax + aw, bx + bw) - x0, max(ay + ah, by + bh) - y0))
+
+
+_new_rect = tuple.__new__  # a Rect from a tuple of its four fields, without NamedTuple's argument parsing
 
 
 class Edges(NamedTuple):

@@ -82,12 +82,20 @@ LAYERS: tuple[Layer, ...] = (
         "stage 5: damaged rectangles; draw commands -> one surface per eye (CPU, GL)",
         ("hud.damage", "hud.raster.*"),
     ),
-    Layer("panel", "stage 6: quantise to the panel's grey levels or colour budget", ("hud.panel",)),
+    Layer(
+        "panel",
+        "stage 6: quantise to the panel's grey levels or colour budget; the link that carries it",
+        ("hud.panel", "hud.link"),
+    ),
     Layer("sinks", "stage 7: PNG files, previews, layout.json", ("hud.sinks", "hud.report")),
     Layer("profile", "the frame-budget profiler the stages report to", ("hud.profile",)),
     Layer("renderer", "runs the stages for a frame and owns their results", ("hud.renderer",)),
     Layer("speech", "the audio sink for glasses without a display: words, voice, earcons", ("hud.speech.*",)),
-    Layer("outputs", "draw or speak one scene; lint rules found by rendering", ("hud.output", "hud.lint")),
+    Layer(
+        "outputs",
+        "draw or speak one scene; lint rules found by rendering; batches across cores and clusters",
+        ("hud.output", "hud.lint", "hud.batch"),
+    ),
     Layer("checks", "golden tests: the pytest plugin and the checker apps use", ("hud.golden*",)),
     Layer("api", "the `hud` package's public names", ("hud",)),
     Layer(

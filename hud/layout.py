@@ -66,6 +66,7 @@ class Layout:
         self._placements: dict[int, Rect] | None = None
         margin = theme.device.safe_margin
         self._root_inset = Edges(margin.top, margin.right, margin.bottom, margin.left)
+        self._edges: dict[Any, Edges] = {}
 
     # -- entry point -------------------------------------------------------------------------
     def run(self, root: Widget, screen: Rect, placements: dict[int, Rect] | None = None) -> LayoutStats:
@@ -135,7 +136,13 @@ class Layout:
         return round(self.theme.px(length, reference))
 
     def edges(self, values) -> Edges:
-        return Edges(*(self.px(v) for v in values))
+        """Padding or margin values in whole pixels (kept: a theme's units never change)."""
+        edges = self._edges.get(values)
+        if edges is None:
+            if len(self._edges) > 4096:
+                self._edges.clear()
+            edges = self._edges[values] = Edges(*(self.px(v) for v in values))
+        return edges
 
     # -- measuring ---------------------------------------------------------------------------
     def measure(self, widget: Widget, avail_w: int, avail_h: int) -> Size:

@@ -116,6 +116,7 @@ class Painter:
         self.owners: list[int] = []  # for each item of the last run: id() of the declared widget that drew it
         self._skip: frozenset[int] = frozenset()
         self._items: IdentityTable[Widget, tuple[tuple, TextBlock | None, PaintItem | None]] = IdentityTable()
+        self._subtrees: IdentityTable[Widget, tuple[tuple, list[PaintItem], list[int]]] = IdentityTable()
 
     def run(self, root: Widget, skip: frozenset[int] = frozenset()) -> list[PaintItem]:
         """Paint items for the whole tree, in painter's order; widgets whose id is in `skip`
@@ -124,12 +125,41 @@ class Painter:
         items: list[PaintItem] = []
         self._skip = skip
         self.owners = []
-        self._walk(root, 1.0, self.theme.device.image_distance_m, items, None, root=True)
+        depth = self.theme.device.image_distance_m
+        if not root.visible or id(root) in skip or root.brightness <= 0:
+            return items
+        brightness = root.brightness
+        if root.depth_m is not None:
+            depth = root.depth_m
+        item = self._item(root, brightness, depth)
+        if item is not None:
+            items.append(item)
+            self.owners.append(id(root))
+        for child in self.layout.builds.children(root):
+            # A top-level widget whose subtree, form, box and inherited light did not change
+            # paints what it painted last frame: its items are reused without a walk.
+            key = (
+                child._tree_revision,
+                self.layout.builds.form_stamp(child),
+                self.layout.box(child),
+                brightness,
+                depth,
+                id(child) in skip,
+            )
+            kept = self._subtrees.get(child)
+            if kept is not None and kept[0] == key:
+                items += kept[1]
+                self.owners += kept[2]
+                continue
+            start = len(items)
+            self._walk(child, brightness, depth, items, None)
+            self._subtrees[child] = (key, items[start:], self.owners[start:])
         return items
 
     def forget(self) -> None:
         """Drop every kept item: the next run paints everything."""
         self._items = IdentityTable()
+        self._subtrees = IdentityTable()
 
     def _walk(
         self,
@@ -138,7 +168,6 @@ class Painter:
         depth: float,
         items: list[PaintItem],
         owner: Widget | None,
-        root: bool = False,
     ) -> None:
         if not widget.visible or id(widget) in self._skip:
             return
@@ -152,7 +181,7 @@ class Painter:
         if item is not None:
             items.append(item)
             self.owners.append(id(own))
-        inner = own if (owner is not None or isinstance(widget, Composite)) and not root else None
+        inner = own if owner is not None or isinstance(widget, Composite) else None
         for child in self.layout.builds.children(widget):
             self._walk(child, brightness, depth, items, inner)
 
@@ -179,9 +208,15 @@ class Painter:
 def command_bounds(command: Command) -> Rect:
     """Pixels a command may touch (antialiasing included)."""
     if isinstance(command, Glyphs):
-        box = Rect(0, 0, 0, 0)
+        if not command.items:
+            return Rect(0, 0, 0, 0)
+        x0 = y0 = 1 << 30
+        x1 = y1 = -(1 << 30)
         for _, bitmap, x, y in command.items:
-            box = box.union(Rect(x, y, bitmap.shape[1], bitmap.shape[0]))
+            height, width = bitmap.shape
+            if width and height:
+                x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x + width), max(y1, y + height)
+        box = Rect(x0, y0, x1 - x0, y1 - y0) if x0 < x1 else Rect(0, 0, 0, 0)
         return box if command.clip is None else box.intersect(command.clip)
     if isinstance(command, Blit):
         return Rect(command.x, command.y, command.alpha.shape[1], command.alpha.shape[0])

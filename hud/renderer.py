@@ -38,10 +38,11 @@ from hud.raster import open_backend
 from hud.report import LayoutSnapshot, layout_report, snapshot
 from hud.scene import Scene, load_scene
 from hud.sinks import panel_image, preview_image, write_images
+from hud.tables import IdentityTable
 from hud.text.wrap import TextBlock
 from hud.theme import Theme
 from hud.widgets.base import ANCHOR_CELLS, Composite, Widget
-from hud.widgets.primitives import Screen
+from hud.widgets.primitives import Screen, Text
 
 STAGES = (
     "update",
@@ -198,6 +199,11 @@ class Renderer:
         self._items: list[PaintItem] = []
         self._last: Frame | None = None
         self._seen = -1  # the tree's dirty mark when the last frame was drawn
+        self._shared = False  # the last frame drew one eye and copied it to the others
+        self._texts: IdentityTable[Widget, tuple[tuple, list[tuple[Text, TextBlock | None, Rect]]]] = (
+            IdentityTable()
+        )  # for snapshots
+        self._stale: set[str] = set()  # eyes whose surfaces were not drawn (copied from another eye)
 
     def __repr__(self) -> str:
         title = self.scene.title or (self.scene.path.name if self.scene.path else "")
@@ -238,6 +244,7 @@ class Renderer:
         self.layout.forget()
         self.painter.forget()
         self.compositor.clear()
+        self._texts = IdentityTable()
         self._forget()
 
     def _forget(self) -> None:
@@ -290,7 +297,7 @@ class Renderer:
         hidden = frozenset(key for key, p in composition.placements.items() if not p.shown) | self._waiting
         items = self.painter.run(root, hidden)
         self._snapshot = snapshot(
-            root, self.device, composition, items, self.painter.owners, self.layout, self._waiting
+            root, self.device, composition, items, self.painter.owners, self.layout, self._waiting, self._texts
         )
         lap("paint")
         # Palette panels keep the colours text and strokes are drawn in.
@@ -299,20 +306,57 @@ class Renderer:
         self._items = items
         eyes: dict[str, np.ndarray] = {}
         dirty_px = 0
+        # Eyes that see the same picture (no content at a depth that shifts it, the same
+        # calibration) share one raster and panel: the first eye is drawn, the others copy it.
+        shared = self._shared_eyes(items)
+        first = self.device.eyes[0]
+        damage: list[Rect] | None = None  # the first eye's, which a copying eye shares
         for eye in self.device.eyes:
             sign, offset = (1 if eye == "left" else -1), self.device.eye_offset(eye)
-            areas = None if changed_paint is None else eye_damage(changed_paint, sign, offset, self.screen)
-            areas = self.raster.begin(eye, areas if areas is None else disjoint(areas))  # each pixel drawn once
+            if shared and eye != first:
+                copy = getattr(self.raster, "copy_eye", None)
+                if copy is not None:
+                    copy(first, eye, damage if self._shared else None)  # whole when the eyes differed
+                else:
+                    self._stale.add(eye)  # its surface was not drawn: drawn whole when next needed
+                lap("raster", eye)
+                eyes[eye] = eyes[first].copy()
+                dirty_px += self._dirty(damage)
+                lap("panel", eye)
+                continue
+            damage = None if changed_paint is None else eye_damage(changed_paint, sign, offset, self.screen)
+            if damage is not None:
+                damage = disjoint(damage)  # each pixel drawn once
+            stale = eye in self._stale
+            self._stale.discard(eye)
+            areas = self.raster.begin(eye, None if stale else damage)
             self.raster.draw(eye, items, offset, sign)
-            dirty_px += sum(area.area for area in areas)
+            dirty_px += self._dirty(damage)
             lap("raster", eye)
             eyes[eye] = self._panel(eye, areas, last.eyes.get(eye) if last else None, reserved)
             lap("panel", eye)
+        self._shared = shared
         if record is not None:
             record.dirty_px = dirty_px
             record.lit_px = sum(int(np.count_nonzero(panel)) for panel in eyes.values())
+        if profiler is not None and record is not None:
+            profiler.link_frame(record, self.device, eyes)  # what the device's link carries, if it has one
         self._last = Frame(eyes, self.device, self.backend, t, _stage_totals(record), dirty_px, self._snapshot)
         return self._last
+
+    def _dirty(self, damage: list[Rect] | None) -> int:
+        """Pixels of one eye that changed: its damage on the screen (all of it on a full redraw)."""
+        if damage is None:
+            return self.screen.area
+        return sum(area.intersect(self.screen).area for area in damage)
+
+    def _shared_eyes(self, items: list[PaintItem]) -> bool:
+        """Whether every eye shows the same pixels: one calibration for all, and nothing drawn
+        at a depth that shifts it between the eyes."""
+        eyes = self.device.eyes
+        if len(eyes) < 2 or len({self.device.eye_offset(eye) for eye in eyes}) > 1:
+            return False
+        return all(item.shift == 0 for item in items)
 
     # -- composition ----------------------------------------------------------------------
     def _compose(self, root: Widget) -> Composition:
@@ -406,6 +450,8 @@ class Renderer:
         self.layout.stats = LayoutStats()
         if record is not None:
             record.lit_px = sum(int(np.count_nonzero(panel)) for panel in last.eyes.values())
+        if self.profiler is not None and record is not None:
+            self.profiler.link_frame(record, self.device, last.eyes)  # a frame the busy link missed may go now
         return Frame(last.eyes, self.device, self.backend, t, _stage_totals(record), 0, last.snapshot)
 
 

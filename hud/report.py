@@ -21,6 +21,7 @@ from hud.devices import DeviceProfile
 from hud.geometry import Rect
 from hud.layout import Layout
 from hud.paint import Blit, Command, Fill, FillRoundRect, Glyphs, PaintItem, Stroke, StrokeRoundRect, command_bounds
+from hud.tables import IdentityTable
 from hud.text.wrap import TextBlock
 from hud.widgets.base import Composite, Widget
 from hud.widgets.primitives import Text
@@ -68,11 +69,25 @@ def snapshot(
     owners: list[int],
     layout: Layout,
     waiting: frozenset[int] = frozenset(),
+    kept: IdentityTable[Widget, tuple[tuple, list[tuple[Text, TextBlock | None, Rect]]]] | None = None,
 ) -> LayoutSnapshot:
-    """Capture the declared widgets of `root` with their boxes (from `layout`'s table)."""
+    """Capture the declared widgets of `root` with their boxes (from `layout`'s table). `kept`
+    holds each composite's drawn texts between frames (a renderer's), reused while the
+    composite, its form and its box are unchanged."""
     records: list[DeclaredWidget] = []
     texts: list[DrawnText] = []
     builds = layout.builds
+
+    def composite_texts(widget: Composite) -> None:
+        key = (widget._tree_revision, builds.form_stamp(widget), layout.box(widget))
+        cached = kept.get(widget) if kept is not None else None
+        if cached is not None and cached[0] == key:
+            texts.extend(DrawnText(widget, *drawn) for drawn in cached[1])
+            return
+        start = len(texts)
+        add_texts(widget, builds.content(widget))
+        if kept is not None:  # kept without the composite itself, so the table's weak key can go
+            kept[widget] = (key, [(drawn.text, drawn.block, drawn.box) for drawn in texts[start:]])
 
     def add_texts(owner: Widget, node: Widget) -> None:
         if not node.visible:
@@ -92,7 +107,7 @@ def snapshot(
             # was last drawn in).
             form = builds.form(widget) if visible else (widget.form if widget.form != "auto" else "full")
             if visible:
-                add_texts(widget, builds.content(widget))
+                composite_texts(widget)
         else:
             form = _placed_form(widget, composition)
             if visible and isinstance(widget, Text):

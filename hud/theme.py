@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -67,17 +68,7 @@ class Theme:
 
     def colour(self, value: str | float, brightness: float = 1.0) -> Colour:
         """Resolve a colour field (role, "#rrggbb" or intensity) scaled by `brightness`."""
-        if isinstance(value, (int, float)):
-            rgb: tuple[float, ...] = (float(value),) * 3
-        elif value.startswith("#"):
-            rgb = tuple(int(value[i : i + 2], 16) / 255 for i in (1, 3, 5))
-        elif self.channels == 1:
-            rgb = (MONO_ROLES[value],) * 3
-        else:
-            rgb = RGB_ROLES[value]
-        if self.channels == 1:
-            return (float(mono_light(np.asarray(rgb))[0]) * brightness,)
-        return tuple(c * brightness for c in rgb)
+        return tuple(c * brightness for c in _light(self.channels, value))
 
     def px(self, length: Length | float | int, reference: float = 0.0) -> float:
         """A length in pixels; percentages are of `reference`."""
@@ -132,3 +123,20 @@ def _ancestry(widget: Declared | None) -> Iterator[Declared]:
     while widget is not None:
         yield widget
         widget = widget.parent
+
+
+@lru_cache(maxsize=1024)
+def _light(channels: int, value: str | float) -> tuple[float, ...]:
+    """The light of a colour field (role, "#rrggbb" or intensity) at full brightness: one value
+    on a mono panel, red, green and blue otherwise."""
+    if isinstance(value, (int, float)):
+        rgb: tuple[float, ...] = (float(value),) * 3
+    elif value.startswith("#"):
+        rgb = tuple(int(value[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    elif channels == 1:
+        rgb = (MONO_ROLES[value],) * 3
+    else:
+        rgb = RGB_ROLES[value]
+    if channels == 1:
+        return (float(mono_light(np.asarray(rgb))[0]),)
+    return rgb

@@ -35,10 +35,12 @@ class Import:
 
 
 def module_files(root: Path, packages: tuple[str, ...] = PACKAGES) -> dict[str, Path]:
-    """Dotted module name -> file, for every .py file under each package folder in `root`."""
+    """Dotted module name -> file, for every .py file under each package folder in `root`, and
+    every compiled module, by its .pyi stub (it imports nothing of ours)."""
     modules: dict[str, Path] = {}
     for package in packages:
-        for path in sorted((root / package).rglob("*.py")):
+        stubs = [p for p in (root / package).rglob("*.pyi") if not p.with_suffix(".py").exists()]
+        for path in sorted([*(root / package).rglob("*.py"), *stubs]):
             parts = list(path.relative_to(root).with_suffix("").parts)
             if parts[-1] == "__init__":
                 parts.pop()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import hud
 from hud.limits import MAX_TEXT_CHARS
-from hud.text import shaping
+from hud.text import shaping, wrap
 from hud.text.shaping import ShapeStats, shape_line
 from hud.text.wrap import _split_paragraphs, break_points, layout_text
 
@@ -30,7 +30,7 @@ SHAPED_PER_CHAR = 5  # each character is shaped about 3-4 times: once to estimat
 
 def shaped_chars(text: str, width: int = WIDTH) -> int:
     """Characters shaped (cache cleared first) to lay out `text`."""
-    shaping._shape_cached.cache_clear()
+    wrap.clear_caches()
     before = ShapeStats.chars
     layout_text(text, SIZE, "regular", width)
     return ShapeStats.chars - before
@@ -54,8 +54,8 @@ def test_a_long_unbreakable_word_is_never_shaped_whole_per_line(monkeypatch: pyt
         longest = max(longest, len(text))
         return shape(text, *args)
 
+    wrap.clear_caches()
     monkeypatch.setattr(shaping, "_shape_cached", recording)
-    shape.cache_clear()
     block = layout_text(sample("url", 12_000), SIZE, "regular", WIDTH)
     assert len(block.lines) > 200
     assert longest <= 400  # a piece of the estimate, or about a line; never thousands

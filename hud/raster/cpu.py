@@ -10,7 +10,10 @@ arrive as FreeType coverage bitmaps. Compositing is "over" in a float buffer of 
 from __future__ import annotations
 
 import math
+import os
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from types import ModuleType
 
 import numpy as np
 
@@ -18,6 +21,38 @@ from hud.geometry import Rect
 from hud.paint import Blit, Command, Fill, FillRoundRect, GlyphKey, Glyphs, PaintItem, Stroke, StrokeRoundRect
 from hud.raster.base import ring_bands
 from hud.theme import mono_light
+
+_native: ModuleType | None
+try:  # the compiled inner loops (hud/raster/_native.c), built by the project's install
+    import hud.raster._native as _native
+except ImportError:  # no C compiler where hud was installed: the numpy path, same pixels
+    _native = None
+
+
+def native_available() -> bool:
+    """Whether the compiled inner loops were built and can be used."""
+    return _native is not None
+
+
+# The compiled glyph compositing is used where built, unless HUD_PURE_PYTHON=1; tests switch
+# it with `use_native` to compare both paths pixel for pixel.
+_use_native = native_available() and os.environ.get("HUD_PURE_PYTHON", "") not in ("1", "true", "yes")
+
+
+def use_native(on: bool) -> bool:
+    """Turn the compiled inner loops on or off (on only where built); returns the old setting."""
+    global _use_native
+    old, _use_native = _use_native, on and native_available()
+    return old
+
+
+def native_in_use() -> bool:
+    """Whether glyph runs are composited by the compiled code right now."""
+    return _use_native
+
+
+CoverageParts = list[tuple[tuple[int, int, int, int], np.ndarray]]  # (x0, y0, x1, y1) windows and coverage
+COVERAGE_CACHE_BYTES = 32 << 20  # shapes' coverage kept per backend
 
 
 class CpuRaster:
@@ -31,6 +66,8 @@ class CpuRaster:
         self._clip = self.screen  # pixels the current pass may change
         self._buffers: dict[str, np.ndarray] = {}
         self._areas: dict[str, list[Rect]] = {}
+        self._coverage: OrderedDict[tuple, CoverageParts] = OrderedDict()  # shapes' coverage, oldest first
+        self._coverage_bytes = 0
 
     def new_buffer(self) -> np.ndarray:
         """A cleared float canvas of the screen's size (for drawing outside the eye surfaces)."""
@@ -68,6 +105,18 @@ class CpuRaster:
             finally:
                 self._clip = self.screen
 
+    def copy_eye(self, source: str, target: str, areas: Sequence[Rect] | None) -> None:
+        """Make `target`'s surface equal `source`'s in `areas` (None: everywhere), for eyes
+        that see the same picture: the renderer draws one and copies it."""
+        if areas is None or target not in self._buffers:
+            self._buffers[target] = self._buffers[source].copy()
+            return
+        src, dst = self._buffers[source], self._buffers[target]
+        for area in areas:
+            area = area.intersect(self.screen)
+            if not area.empty:
+                dst[area.y : area.bottom, area.x : area.right] = src[area.y : area.bottom, area.x : area.right]
+
     def read(self, eye: str, area: Rect) -> np.ndarray:
         """The eye's light in `area`: float32 (h, w, channels), 0..1 (a view: copy to keep)."""
         return self._buffers[eye][area.y : area.bottom, area.x : area.right]
@@ -81,18 +130,46 @@ class CpuRaster:
         """Draw one command into any float array of this backend's channels (canvases, tests)."""
         if isinstance(cmd, Glyphs):
             self._glyphs(buf, cmd, dx, dy)
-        elif isinstance(cmd, FillRoundRect):
-            self._round_rect(buf, cmd.x + dx, cmd.y + dy, cmd.w, cmd.h, cmd.radius, None, cmd.colour)
-        elif isinstance(cmd, StrokeRoundRect):
-            self._round_rect(buf, cmd.x + dx, cmd.y + dy, cmd.w, cmd.h, cmd.radius, cmd.width, cmd.colour)
-        elif isinstance(cmd, Stroke):
-            self._stroke(buf, [(x + dx, y + dy) for x, y in cmd.points], cmd.width, cmd.closed, cmd.colour)
-        elif isinstance(cmd, Fill):
-            self._fill(buf, [(x + dx, y + dy) for x, y in cmd.points], cmd.colour)
         elif isinstance(cmd, Blit):
             self._blit(buf, cmd, dx, dy)
+        elif isinstance(cmd, (FillRoundRect, StrokeRoundRect, Stroke, Fill)):
+            clip = self._clip
+            for (ix0, iy0, ix1, iy1), coverage in self._shape_coverage(cmd, dx, dy):
+                x0, y0 = max(ix0, clip.x), max(iy0, clip.y)
+                x1, y1 = min(ix1, clip.right), min(iy1, clip.bottom)
+                if x0 < x1 and y0 < y1:
+                    part = coverage[y0 - iy0 : y1 - iy0, x0 - ix0 : x1 - ix0]
+                    self._composite(buf, (x0, y0, x1, y1), part, cmd.colour)
         else:  # pragma: no cover - every command type is handled above
             raise TypeError(f"unknown draw command {type(cmd).__name__}")
+
+    def _shape_coverage(self, cmd: FillRoundRect | StrokeRoundRect | Stroke | Fill, dx: int, dy: int) -> CoverageParts:
+        """A shape's coverage on the screen, in windows: computed once per shape and position
+        and kept (a shape's coverage at a pixel depends only on that pixel's centre), so a
+        frame that redraws an unchanged shape in a damaged area only composites it."""
+        key = (type(cmd), cmd[:-1], dx, dy)  # every field but the colour (the last)
+        parts = self._coverage.get(key)
+        if parts is not None:
+            return parts
+        clip, self._clip = self._clip, self.screen
+        try:
+            if isinstance(cmd, FillRoundRect):
+                parts = self._round_rect(cmd.x + dx, cmd.y + dy, cmd.w, cmd.h, cmd.radius, None)
+            elif isinstance(cmd, StrokeRoundRect):
+                parts = self._round_rect(cmd.x + dx, cmd.y + dy, cmd.w, cmd.h, cmd.radius, cmd.width)
+            elif isinstance(cmd, Stroke):
+                parts = self._stroke([(x + dx, y + dy) for x, y in cmd.points], cmd.width, cmd.closed)
+            else:
+                parts = self._fill([(x + dx, y + dy) for x, y in cmd.points])
+        finally:
+            self._clip = clip
+        size = sum(coverage.nbytes for _, coverage in parts)
+        while self._coverage and self._coverage_bytes + size > COVERAGE_CACHE_BYTES:
+            _, dropped = self._coverage.popitem(last=False)
+            self._coverage_bytes -= sum(coverage.nbytes for _, coverage in dropped)
+        self._coverage[key] = parts
+        self._coverage_bytes += size
+        return parts
 
     def _window(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
         """Integer pixel bounds covering [x0, x1) x [y0, y1), clipped to the current area."""
@@ -124,21 +201,12 @@ class CpuRaster:
         region += alpha * np.asarray(colour, dtype=np.float32)[..., : self.channels]
 
     # -- shapes ------------------------------------------------------------------------------
-    def _round_rect(
-        self,
-        buf: np.ndarray,
-        x: float,
-        y: float,
-        w: float,
-        h: float,
-        radius: float,
-        stroke: float | None,
-        colour: tuple[float, ...],
-    ) -> None:
+    def _round_rect(self, x: float, y: float, w: float, h: float, radius: float, stroke: float | None) -> CoverageParts:
         window = self._window(x - 1, y - 1, x + w + 1, y + h + 1)
         if window is None or w <= 0 or h <= 0:
-            return
+            return []
         radius = max(0.0, min(radius, w / 2, h / 2))
+        parts = []
         for part in ring_bands(window, x, y, w, h, radius + stroke) if stroke is not None else [window]:
             px, py = self._centres(part)
             qx = np.abs(px - (x + w / 2)) - (w / 2 - radius)
@@ -148,19 +216,18 @@ class CpuRaster:
             coverage = np.clip(0.5 - distance, 0.0, 1.0)
             if stroke is not None:
                 coverage = coverage - np.clip(0.5 - (distance + stroke), 0.0, 1.0)
-            self._composite(buf, part, coverage, colour)
+            parts.append((part, coverage))
+        return parts
 
-    def _stroke(
-        self, buf: np.ndarray, points: list[tuple[float, float]], width: float, closed: bool, colour: tuple[float, ...]
-    ) -> None:
+    def _stroke(self, points: list[tuple[float, float]], width: float, closed: bool) -> CoverageParts:
         if len(points) < 2:
-            return
+            return []
         half = width / 2
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         window = self._window(min(xs) - half - 1, min(ys) - half - 1, max(xs) + half + 1, max(ys) + half + 1)
         if window is None:
-            return
+            return []
         px, py = self._centres(window)
         distance = np.full((window[3] - window[1], window[2] - window[0]), np.inf, dtype=np.float32)
         segments = list(zip(points, points[1:]))
@@ -171,16 +238,16 @@ class CpuRaster:
         coverage = np.clip(half - distance + 0.5, 0.0, 1.0)
         if width < 1:
             coverage *= width
-        self._composite(buf, window, coverage, colour)
+        return [(window, coverage)]
 
-    def _fill(self, buf: np.ndarray, points: list[tuple[float, float]], colour: tuple[float, ...]) -> None:
+    def _fill(self, points: list[tuple[float, float]]) -> CoverageParts:
         if len(points) < 3:
-            return
+            return []
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         window = self._window(min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
         if window is None:
-            return
+            return []
         px, py = self._centres(window)
         shape = (window[3] - window[1], window[2] - window[0])
         inside = np.zeros(shape, dtype=bool)
@@ -192,13 +259,16 @@ class CpuRaster:
                 x_cross = ax + (py - ay) * (bx - ax) / (by - ay)
                 inside ^= crosses & (px < x_cross)
         signed = np.where(inside, -distance, distance)
-        self._composite(buf, window, np.clip(0.5 - signed, 0.0, 1.0), colour)
+        return [(window, np.clip(0.5 - signed, 0.0, 1.0))]
 
     # -- bitmaps -----------------------------------------------------------------------------
     def _glyphs(self, buf: np.ndarray, cmd: Glyphs, dx: int, dy: int) -> None:
         """All glyphs of a run in one composite: the light each pixel keeps is the product of
         (1 - coverage) of the glyphs over it, which is "over" applied glyph by glyph."""
         clip = self._clip if cmd.clip is None else self._clip.intersect(cmd.clip.translate(dx, dy))
+        if _use_native and _native is not None and buf.dtype == np.float32 and buf.ndim == 3 and buf.flags.c_contiguous:
+            _native.glyph_run(buf, cmd.items, dx, dy, (clip.x, clip.y, clip.right, clip.bottom), cmd.colour)
+            return
         placed = []
         bx0 = by0 = 1 << 30
         bx1 = by1 = -(1 << 30)

@@ -6,15 +6,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import freetype
 import numpy as np
 import uharfbuzz as hb
-from uniseg.emoji import emoji_presentation, extended_pictographic
 
 from hud.errors import warn_at_caller
+from hud.text import ucd
 
 WEIGHTS = ("regular", "bold")
 _LOAD_FLAGS = freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_TARGET_LIGHT
@@ -98,6 +98,11 @@ def font_dir() -> Path:
     env = os.environ.get("HUD_FONT_DIR")
     if env:
         return Path(env)
+    return _bundled_font_dir()
+
+
+@cache
+def _bundled_font_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "fonts"
 
 
@@ -112,17 +117,14 @@ class Glyph:
 
 
 class Font:
-    """One font file: FreeType for glyph bitmaps, HarfBuzz for shaping."""
+    """One font file: FreeType for glyph bitmaps, HarfBuzz for shaping. Each opens the file on
+    first use, so a process pays only for the fonts its text needs."""
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
             raise FileNotFoundError(f"bundled font missing: {path} (restore the fonts/ folder)")
         self.path = path
-        self.face = freetype.Face(str(path))
-        # Read into memory rather than memory-mapping: a font file replaced while mapped
-        # would crash the process (SIGBUS) instead of raising.
-        self._hb_face = hb.Face(hb.Blob(path.read_bytes()))
-        self._hb_font = hb.Font(self._hb_face)
+        self.name = path.name  # the file's name: how glyph keys and profiles name the font
         self._size = 0
         self._cmap: dict[int, int] = {}
         self._glyphs: dict[tuple[int, int], Glyph] = {}
@@ -130,9 +132,16 @@ class Font:
     def __repr__(self) -> str:
         return f"<Font {self.path.name}>"
 
-    @property
-    def name(self) -> str:
-        return self.path.name
+    @cached_property
+    def face(self) -> freetype.Face:
+        """The FreeType face: character map and glyph bitmaps."""
+        return freetype.Face(str(self.path))
+
+    @cached_property
+    def _hb_font(self) -> hb.Font:
+        # Read into memory rather than memory-mapping: a font file replaced while mapped
+        # would crash the process (SIGBUS) instead of raising.
+        return hb.Font(hb.Face(hb.Blob(self.path.read_bytes())))
 
     def glyph_index(self, codepoint: int) -> int:
         """Glyph id for a code point, 0 if the font lacks it."""
@@ -211,7 +220,10 @@ def emoji_style(text: str, index: int) -> bool:
         return False
     ch = text[index]
     return _default_emoji(ch) or (
-        index > 0 and text[index - 1] == _ZWJ and extended_pictographic(ch) and _EMOJI_CANDIDATES.match(ch) is not None
+        index > 0
+        and text[index - 1] == _ZWJ
+        and ucd.extended_pictographic(ch)
+        and _EMOJI_CANDIDATES.match(ch) is not None
     )
 
 
@@ -219,7 +231,7 @@ def emoji_style(text: str, index: int) -> bool:
 def _default_emoji(ch: str) -> bool:
     """Emoji_Presentation, or a tag character (U+E0020-E007F)."""
     codepoint = ord(ch)
-    return codepoint >= 0x231A and (0xE0020 <= codepoint <= 0xE007F or emoji_presentation(ch))
+    return codepoint >= 0x231A and (0xE0020 <= codepoint <= 0xE007F or ucd.emoji_presentation(ch))
 
 
 @lru_cache(maxsize=65536)

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from bidi import get_base_level
 from bidi.bidi import get_display_inner
-from fontTools import unicodedata as ucd
 
+from hud.text import ucd
 from hud.text.fonts import Font, emoji_styles, font_for
 
 DIRECTIONS = ("auto", "ltr", "rtl")
@@ -66,12 +66,22 @@ def base_level(text: str, direction: str = "auto") -> int:
     return get_base_level(text) if text else 0
 
 
+# Every character whose bidi class can raise a level in a left-to-right paragraph: R, AL and
+# AN (the right-to-left blocks) and the explicit embeddings, overrides and isolates. Without
+# them every character resolves to level 0 (tests/test_text_fast_paths.py checks this set against
+# the Unicode data for every code point).
+RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\u200f\u061c\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufeff"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
 def bidi_levels(text: str, level: int) -> tuple[int, ...]:
     """Resolved embedding level of every character of a paragraph."""
     if not text:
         return ()
-    if level == 0 and all(ord(ch) < 0x0590 for ch in text):
-        return (0,) * len(text)  # nothing right-to-left: skip the algorithm
+    if level == 0 and not RIGHT_TO_LEFT.search(text):
+        return (0,) * len(text)  # nothing right-to-left and no explicit embedding: all level 0
     return _resolved_levels(text, level)
 
 
@@ -109,12 +119,13 @@ def char_script(ch: str) -> str:
     return ucd.script(ch)
 
 
-def scripts(text: str) -> list[str]:
+def scripts(text: str, before: str = "") -> list[str]:
     """Script of each character, with Common and Inherited resolved from their neighbours:
-    the script before them, or the first real script for characters that start the text."""
+    the script before them, or the first real script for characters that start the text.
+    `before` is the script in force before `text` when it is a piece of a longer text."""
     raw = [char_script(ch) for ch in text]
     resolved: list[str] = []
-    last = ""
+    last = before
     for script in raw:
         if script not in _WEAK_SCRIPTS:
             last = script
@@ -123,12 +134,12 @@ def scripts(text: str) -> list[str]:
     return [script or first for script in resolved]
 
 
-def itemize(text: str, levels: tuple[int, ...], language: str, weight: str) -> list[Run]:
-    """Runs of one line in logical order."""
+def itemize(text: str, levels: tuple[int, ...], language: str, weight: str, before: str = "") -> list[Run]:
+    """Runs of one line in logical order (`before`: see `scripts`)."""
     runs: list[Run] = []
     if not text:
         return runs
-    script_of = scripts(text)
+    script_of = scripts(text, before)
     emoji = emoji_styles(text)
     fonts: list[Font] = []
     for index, ch in enumerate(text):
@@ -149,6 +160,18 @@ def itemize(text: str, levels: tuple[int, ...], language: str, weight: str) -> l
             runs.append(Run(start, index, levels[start], script_of[start], fonts[start]))
             start = index
     return runs
+
+
+def real_scripts(text: str) -> tuple[str, str]:
+    """The first and the last script of `text` that is not Common or Inherited ("" if none)."""
+    first = last = ""
+    for ch in text:
+        script = char_script(ch)
+        if script not in _WEAK_SCRIPTS:
+            last = script
+            if not first:
+                first = script
+    return first, last
 
 
 def visual_order(runs: list[Run]) -> list[Run]:

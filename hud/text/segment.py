@@ -9,11 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from uniseg.derived import indic_conjunct_break
-from uniseg.emoji import extended_pictographic
-from uniseg.graphemecluster import grapheme_cluster_break
-from uniseg.linebreak import line_break
-from uniseg.unicodedatawrapper import category, east_asian_width
+from hud.text import ucd
 
 _EAST_ASIAN = frozenset(("F", "W", "H"))
 _HARD = ("BK", "CR", "LF", "NL")
@@ -23,11 +19,11 @@ _DOTTED_CIRCLE = "\u25cc"
 @lru_cache(maxsize=65536)
 def _line_class(ch: str) -> str:
     """Line_Break class after rule LB1 (AI, SG, XX -> AL; SA -> CM or AL; CJ -> NS)."""
-    value = line_break(ch).value
+    value = ucd.line_break(ch)
     if value in ("AI", "SG", "XX"):
         return "AL"
     if value == "SA":
-        return "CM" if category(ch).value in ("Mn", "Mc") else "AL"
+        return "CM" if ucd.category(ch) in ("Mn", "Mc") else "AL"
     if value == "CJ":
         return "NS"
     return value
@@ -35,24 +31,31 @@ def _line_class(ch: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _category(ch: str | None) -> str | None:
-    return None if ch is None else category(ch).value
+    return None if ch is None else ucd.category(ch)
 
 
 @lru_cache(maxsize=65536)
 def _wide(ch: str | None) -> bool:
     """East_Asian_Width F, W or H (None: no character)."""
-    return ch is not None and east_asian_width(ch).value in _EAST_ASIAN
+    return ch is not None and ucd.east_asian_width(ch) in _EAST_ASIAN
 
 
 @lru_cache(maxsize=65536)
 def _pictographic(ch: str | None) -> bool:
-    return ch is not None and extended_pictographic(ch)
+    return ch is not None and ucd.extended_pictographic(ch)
 
 
 @lru_cache(maxsize=65536)
 def _grapheme_class(ch: str) -> tuple[str, str]:
     """(Grapheme_Cluster_Break, Indic_Conjunct_Break) of one character."""
-    return grapheme_cluster_break(ch).value, indic_conjunct_break(ch).value
+    return ucd.grapheme_break(ch)
+
+
+@lru_cache(maxsize=65536)
+def _plain_grapheme(ch: str) -> bool:
+    """Grapheme_Cluster_Break Other and no Indic_Conjunct_Break: a cluster on its own, whatever
+    is around it (with rules GB11 and GB9c reached only through ZWJ, Extend or Consonant)."""
+    return _grapheme_class(ch) == ("Other", "None")
 
 
 def _run_starts(values: list[str], members: tuple[str, ...]) -> list[int]:
@@ -267,6 +270,16 @@ def _aksara_rule(c: list[str], h: list[str], k: int, prev: str, curr: str, nxt: 
 def grapheme_boundaries(text: str) -> list[int]:
     """Grapheme cluster boundaries (UAX #29), 0 and len(text) included: what
     `uniseg.graphemecluster.grapheme_cluster_boundaries` yields, in linear time."""
+    n = len(text)
+    if not n:
+        return []
+    if all(map(_plain_grapheme, set(text))):
+        return list(range(n + 1))  # no rule joins plain characters (GB999 everywhere)
+    return grapheme_rules(text)
+
+
+def grapheme_rules(text: str) -> list[int]:
+    """`grapheme_boundaries` by walking every rule (for any text)."""
     n = len(text)
     if not n:
         return []

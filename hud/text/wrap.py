@@ -25,7 +25,8 @@ from typing import NamedTuple
 
 from hud.text.itemize import base_level, bidi_levels, char_script, sanitize
 from hud.text.segment import grapheme_boundaries, line_breaks
-from hud.text.shaping import ShapedGlyph, ShapedLine, shape_line
+from hud.text.shaping import ShapedGlyph, ShapedLine, char_advances, line_width, shape_line
+from hud.text.shaping import clear_caches as shaping_clear_caches
 
 ELLIPSIS = "\u2026"
 OVERFLOWS = ("ellipsis", "clip", "keep-end")
@@ -170,14 +171,22 @@ def break_points(paragraph: str) -> tuple[int, ...]:
     between two ideographs. Chunks are cached, so a live caption that grows word by word
     only segments its new words.
     """
+    return _break_points_and_chunks(paragraph)[0]
+
+
+def _break_points_and_chunks(paragraph: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """`break_points`, and where each chunk starts (every break before a chunk start is decided
+    by the text before that start alone)."""
     points: list[int] = []
+    starts: list[int] = []
     offset = 0
     for chunk in _chunks(paragraph):
+        starts.append(offset)
         if offset:
             points.append(offset)
         points.extend(offset + point for point in _chunk_breaks(chunk))
         offset += len(chunk)
-    return tuple(points)
+    return tuple(points), tuple(starts)
 
 
 _CHUNK_END = re.compile(r"(?<=[^\s])( +)(?=[^\W_]|[(\[])")
@@ -204,7 +213,7 @@ def _chunks(paragraph: str) -> list[str]:
 def _split_ideographs(chunk: str, every: int = 4) -> list[str]:
     """Text without spaces (Chinese, Japanese) is cut between two ideographs, where UAX #14
     always allows a break, about every `every` characters."""
-    if len(chunk) <= every:
+    if len(chunk) <= every or not _IDEOGRAPHS.search(chunk):
         return [chunk]
     pieces: list[str] = []
     start = 0
@@ -214,6 +223,9 @@ def _split_ideographs(chunk: str, every: int = 4) -> list[str]:
             start = index
     pieces.append(chunk[start:])
     return pieces
+
+
+_IDEOGRAPHS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _is_ideograph(ch: str) -> bool:
@@ -272,6 +284,7 @@ class _Paragraph:
         self._pen: list[int] | None = None
         self._solid: list[int] | None = None
         self._edges: tuple[int, ...] | None = None
+        self._chunk_starts: tuple[int, ...] = ()
 
     def source(self, index: int) -> int:
         """Index in the laid-out text of the character at `index` in `text`."""
@@ -285,8 +298,16 @@ class _Paragraph:
     def edges(self) -> tuple[int, ...]:
         """Where lines may start: 0, the break points, and the paragraph's length."""
         if self._edges is None:
-            self._edges = (0, *break_points(self.text), len(self.text))
+            points, self._chunk_starts = _break_points_and_chunks(self.text)
+            self._edges = (0, *points, len(self.text))
         return self._edges
+
+    @property
+    def chunk_starts(self) -> tuple[int, ...]:
+        """Where the chunks of `break_points` start (0 first)."""
+        if self._edges is None:
+            self.edges  # noqa: B018 - computes the chunks with the edges
+        return self._chunk_starts
 
     @property
     def bounds(self) -> list[int]:
@@ -308,6 +329,13 @@ class _Paragraph:
             levels += (levels[-1] if levels else self.base,) * len(suffix)
         return shape_line(text, self.size, self.weight, self.language, levels, self.base)
 
+    def width(self, start: int, end: int) -> int:
+        """The width of `line(start, end)`, measured without placing its glyphs where it can."""
+        end = self.drawn_end(start, end)
+        return line_width(
+            self.text[start:end], self.size, self.weight, self.language, self.levels[start:end], self.base
+        )
+
     def line(self, start: int, end: int, suffix: str = "") -> TextLine:
         end = self.drawn_end(start, end)
         shaped = self.shape(start, end, suffix)
@@ -325,9 +353,9 @@ class _Paragraph:
             bounds = self.bounds
             low, high = bisect.bisect_right(bounds, start), bisect.bisect_left(bounds, end)
             cut = bisect.bisect_right(range(low, high), over, key=lambda i: self.estimate(start, bounds[i])) + low
-            if cut < high and self.line(start, bounds[cut]).width > max_width:
+            if cut < high and self.width(start, bounds[cut]) > max_width:
                 return False
-        return self.line(start, end).width <= max_width
+        return self.width(start, end) <= max_width
 
     def drawn_end(self, start: int, end: int) -> int:
         """`end` moved back over the spaces a line [start, end) does not draw."""
@@ -349,6 +377,11 @@ class _Paragraph:
         """Pen position before every character: the paragraph shaped once, in pieces of about
         PIECE_CHARS cut at break points (between graphemes inside a longer word), with each
         cluster's advances summed at its first character."""
+        if self.base == 0:
+            raw = char_advances(self.text, self.size, self.weight, self.language, self.levels)
+            if raw is not None:  # shaped word by word: the advances without placing glyphs
+                self._pen = [0, *((pen + 32) >> 6 for pen in accumulate(max(advance, 0) for advance in raw))]
+                return self._pen
         advances = [0] * (len(self.text) + 1)
         for start, end in self._pieces():
             for glyph in self.shape(start, end).glyphs:
@@ -372,6 +405,7 @@ class _Paragraph:
             start = end
 
 
+@lru_cache(maxsize=1024)
 def layout_text(
     text: str,
     size_px: int,
@@ -386,7 +420,9 @@ def layout_text(
 ) -> TextBlock:
     """Wrap `text` into lines no wider than `max_width` pixels (None: no wrapping).
 
-    With overflow "keep-end", `back` scrolls that many lines back from the newest.
+    With overflow "keep-end", `back` scrolls that many lines back from the newest. Blocks are
+    immutable and kept: the same text at the same size and width (a composite measured in
+    several forms, a widget measured again) is wrapped once.
     """
     lines: list[TextLine] = []
     paragraphs: list[tuple[_Paragraph, int, int]] = []  # (paragraph, line start, line end)
@@ -430,15 +466,24 @@ def _split_paragraphs(text: str) -> Iterator[tuple[int, str]]:
     yield start, text[start:]
 
 
+# The latest wraps of paragraphs per style and width: (text, levels, lines). Each line is
+# (start, end, horizon): its break was decided by the text up to `horizon` alone, so a
+# paragraph that shares that much with it (a caption that grew by a word) keeps the line.
+_RECENT: dict[tuple, list[tuple[str, tuple[int, ...], list[tuple[int, int, int]]]]] = {}
+RECENT_WRAPS = 4  # kept per style and width
+
+
 def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None) -> list[tuple[int, int]]:
     """Line spans [start, end) of one paragraph, greedy on shaped widths (at most `limit`)."""
     text = paragraph.text
     if max_width is None or not text:
         return [(0, len(text))]
     edges = paragraph.edges
-    spans: list[tuple[int, int]] = []
-    start = 0
-    index = 1
+    key = (paragraph.size, paragraph.weight, paragraph.language, paragraph.base, max_width)
+    lines = _kept_lines(paragraph, key, limit)
+    spans = [(start, end) for start, end, _ in lines]
+    start = spans[-1][1] if spans else 0
+    index = bisect.bisect_right(edges, start)
     while index < len(edges) and (limit is None or len(spans) < limit):
         end = edges[index]
         if paragraph.estimate(start, end) <= max_width:
@@ -453,18 +498,69 @@ def _wrap(paragraph: _Paragraph, max_width: int | None, limit: int | None = None
             index = _furthest_fit(paragraph, edges, start, index, max_width)
             end = edges[index]
             spans.append((start, end))
+            lines.append((start, end, edges[index + 1] if index + 1 < len(edges) else len(text)))
             start = end
             index += 1
             continue
         # The next segment alone is too wide: cut it between graphemes.
         cut = _fit_graphemes(paragraph, start, end, max_width, fitting)
         spans.append((start, cut))
+        lines.append((start, cut, end))
         start = cut
         if cut >= end:
             index += 1
     if (start < len(text) or not spans) and (limit is None or len(spans) < limit):
         spans.append((start, len(text)))
+        lines.append((start, len(text), len(text)))
+    if len(_RECENT) > 256:
+        _RECENT.clear()
+    recent = _RECENT.setdefault(key, [])
+    recent.insert(0, (text, paragraph.levels, lines))
+    del recent[RECENT_WRAPS:]
     return spans
+
+
+def _kept_lines(paragraph: _Paragraph, key: tuple, limit: int | None) -> list[tuple[int, int, int]]:
+    """The leading lines of a recent wrap that this paragraph shares: those decided by text
+    before the last chunk start inside the common prefix (breaks before it are the same)."""
+    recent = _RECENT.get(key)
+    if not recent:
+        return []
+    text = paragraph.text
+    best: tuple[int, tuple[str, tuple[int, ...], list[tuple[int, int, int]]]] | None = None
+    for entry in recent:
+        shared = _common_prefix(entry[0], text)
+        if best is None or shared > best[0]:
+            best = (shared, entry)
+    assert best is not None
+    shared, (_, levels, lines) = best
+    if shared < 2:
+        return []
+    starts = paragraph.chunk_starts
+    safe = starts[bisect.bisect_left(starts, shared) - 1] if starts else 0
+    if safe <= 0 or levels[:safe] != paragraph.levels[:safe]:
+        return []
+    kept: list[tuple[int, int, int]] = []
+    for line in lines:
+        if line[2] > safe or (limit is not None and len(kept) >= limit):
+            break
+        kept.append(line)
+    return kept
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix of two strings (slices compared at C speed)."""
+    high = min(len(a), len(b))
+    if a[:high] == b[:high]:
+        return high
+    low = 0  # a[:low] == b[:low] and a[:high] != b[:high]
+    while high - low > 1:
+        middle = (low + high) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _last_true(low: int, high: int, guess: int, test: Callable[[int], bool]) -> int:
@@ -566,3 +662,10 @@ def _with_ellipsis(paragraph: _Paragraph, start: int, end: int, max_width: int |
         else:
             high = mid - 1
     return paragraph.line(start, paragraph.drawn_end(start, bounds[low]), ELLIPSIS)
+
+
+def clear_caches() -> None:
+    """Forget every wrapped block and shaped line (tests and benchmarks that count shaping)."""
+    layout_text.cache_clear()
+    _RECENT.clear()
+    shaping_clear_caches()

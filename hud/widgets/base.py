@@ -517,6 +517,10 @@ class Composite(Widget):
     # Fields that only change how the built subtree is drawn: `refresh` copies them into a
     # build instead of building again.
     DRAW_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Fields that change what the built subtree says but, most often, not its shape (a live
+    # caption's words): `refresh` copies them into the build where it can (the widget's size
+    # may change, so layout runs), and the widget is built again where it cannot.
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *values: Any, **fields: Any) -> None:
         self._build_revision = 0  # moved on by every change that needs a new build
@@ -531,7 +535,8 @@ class Composite(Widget):
         if prop.name in self.DRAW_FIELDS:
             self.mark_paint()
             return
-        self._build_revision += 1
+        if prop.name not in self.TEXT_FIELDS:
+            self._build_revision += 1
         self.mark_layout()
 
     def min_width_deg(self, form: str) -> float | None:
@@ -546,8 +551,10 @@ class Composite(Widget):
         """The primitive subtree that shows this widget's fields in `form`."""
         raise NotImplementedError
 
-    def refresh(self, built: Widget) -> None:
-        """Bring a build up to date with the DRAW_FIELDS (which do not rebuild)."""
+    def refresh(self, built: Widget) -> bool:
+        """Bring a build up to date with the DRAW_FIELDS and TEXT_FIELDS; False when it cannot
+        (the build no longer has the shape the fields need): the widget is built again."""
+        return not self.TEXT_FIELDS
 
 
 def create_widget(type_name: str, fields: dict[str, Any]) -> Widget:

@@ -34,6 +34,7 @@ class Caption(Composite):
 
     type_name = "caption"
     DRAW_FIELDS = ("scroll", "scroll_from", "scroll_left")
+    TEXT_FIELDS = ("text", "partial", "translation")
     # At the body size a bold Latin letter is about 0.5 deg wide: 8 deg holds some 16 letters
     # (3-4 words, 8-9 Han) per line, below which multi-line text rewraps every couple of words
     # and reads choppily; a single newest-words line (minimal) stays readable at 6 deg.
@@ -95,11 +96,24 @@ class Caption(Composite):
     def default_importance(self) -> float:
         return IMPORTANCE["caption"]
 
-    def refresh(self, built: Widget) -> None:
-        """A scroll only moves the drawn text: copied into the build, which is kept."""
+    def refresh(self, built: Widget) -> bool:
+        """A scroll only moves the drawn text, and new words go into the Texts already built
+        (a caption that gains or loses its translation is built again)."""
         main = _main_text(built)
-        if main is not None:
-            main.scroll, main.scroll_from, main.scroll_left = self.scroll, self.scroll_from, self.scroll_left
+        if main is None:
+            return False
+        texts = [child for child in built.children if isinstance(child, Text)]
+        translated = texts[-1] is not main
+        if translated != bool(self.translation):
+            return False
+        main.scroll, main.scroll_from, main.scroll_left = self.scroll, self.scroll_from, self.scroll_left
+        shown = join_words(self.text, self.partial)
+        if main.text != shown:
+            main.text = shown
+        main.dim(len(shown) - len(self.partial) if self.partial else None)
+        if self.translation and texts[-1].text != self.translation:
+            texts[-1].text = self.translation
+        return True
 
     def _form_lines(self, form: str) -> int:
         """Lines shown for the text (and for the translation) in `form`."""
@@ -152,7 +166,7 @@ class Caption(Composite):
             scroll_left=self.scroll_left,
         )
         if self.partial:
-            main.dim_from = len(shown) - len(self.partial)
+            main.dim(len(shown) - len(self.partial))
         column.add(main)
         if self.translation:
             column.add(

@@ -298,10 +298,17 @@ class Text(Widget):
         "the top since `scroll_from` (at most 3) are added to `scroll` times this.",
     )
     # Not a field (so not annotated, which would make it one): composites set it on a Text they
-    # build (a live caption's tentative words). Characters of `text` from this index on are
-    # drawn in the "dim" colour; the wrapping is unchanged. Set it before the first paint:
-    # changing it later does not re-paint.
+    # build (a live caption's tentative words), with `dim`. Characters of `text` from this
+    # index on are drawn in the "dim" colour; the wrapping is unchanged.
     dim_from = cast("int | None", None)
+
+    def dim(self, start: int | None) -> None:
+        """Draw the characters from `start` on (None: none) in the "dim" colour, re-painting
+        the text if that changes what is dim."""
+        if start != self.dim_from:
+            self.dim_from = start
+            self._revision += 1
+            self.mark_paint()
 
     def appended(self, text: str, more: str) -> str:
         """What `text` becomes when `more` is appended (a timeline `append` or `append()`)."""
