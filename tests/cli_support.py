@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ SUMMARY_KEYS = {
     "stages",
     "dirty_px",
     "lit_px",
+    "link",
 }
 
 
@@ -39,6 +43,38 @@ def hud(*args: str | Path, env: dict[str, str] | None = None, timeout: float = 1
         timeout=timeout,
         check=False,
     )
+
+
+def hud_in_process(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `hud ARGS` in this process as `hud()` runs it in a fresh interpreter: from the
+    repository root, with `env` added to the environment, stdout and stderr captured, warnings
+    shown under an interpreter's default filters, and argparse's exit as the exit status.
+
+    For tests of what a command prints and returns. What needs the process boundary (start-up,
+    signals, an environment variable a library reads when it loads, a traceback) uses `hud()`,
+    and so does a test of a warning: hud warns about a missing character once per process."""
+    argv = [str(arg) for arg in args]
+    out, err = io.StringIO(), io.StringIO()
+    saved_environ = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        with (
+            contextlib.chdir(ROOT),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("default")
+            for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", quiet)  # as a fresh interpreter's filters have it
+            try:
+                code = cli.main(argv)
+            except SystemExit as exc:  # argparse: --help, or a usage error
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environ)
+    return subprocess.CompletedProcess([sys.executable, "-m", "hud", *argv], code, out.getvalue(), err.getvalue())
 
 
 def run_hud(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -1,5 +1,5 @@
 """Fixtures shared by the test modules (`gl`: the GL backend can run here), and the session
-header line about the GL backend.
+header lines about the GL backend and the hypothesis budget (tests/budget.py).
 
 Shared paths are plain constants in tests/paths.py, imported normally.
 """
@@ -10,6 +10,8 @@ import pytest
 
 from hud.raster import gl_problem, gl_unavailable_message, no_gl_allowed
 from hud.text import fonts
+
+import budget
 
 
 def gl_context_summary() -> str:
@@ -27,9 +29,10 @@ def gl_context_summary() -> str:
         context.release()
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    """One header line saying whether the GL backend has a context in this run."""
-    return f"GL backend: {gl_context_summary()}"
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Header lines saying whether the GL backend has a context in this run, and which
+    hypothesis budget it uses."""
+    return [f"GL backend: {gl_context_summary()}", budget.describe()]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cli_support import hud
+from cli_support import hud, hud_in_process
 from paths import EXAMPLES, ROOT
 
 BUILTIN = ["quark-s1", "quark-g1", "even-g1", "even-g2", "vuzix-z100", "frame", "meta-ray-ban-display"]
@@ -324,3 +324,22 @@ def test_warnings_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
 
     cli._show_warning(UserWarning("glyph \x1b[31m\u202e missing"), UserWarning, "x.py", 1)
     assert capsys.readouterr().err == "warning: glyph \\x1b[31m\\u202e missing\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["devices"],
+        ["render", "--frobnicate"],  # argparse's usage error, exit 2
+        ["validate", NAVIGATION],
+        ["lint", "tests/lint/overlap-trips.toml", "--json"],  # findings: exit 1
+    ],
+    ids=["devices", "usage-error", "validate", "lint-findings"],
+)
+def test_in_process_runs_print_and_exit_as_a_fresh_interpreter_does(args: list[str]) -> None:
+    """The other test modules run most commands in their own process (cli_support.hud_in_process):
+    same exit status, stdout and stderr as here, on every run."""
+    fresh = hud(*args)
+    for _ in range(2):
+        here = hud_in_process(*args)
+        assert (here.returncode, here.stdout, here.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)

@@ -36,6 +36,7 @@ from hud.icons import ICON_NAMES, MANEUVERS
 from hud.widgets import ANCHORS, WIDGET_TYPES, Caption, Composite, NavArrow, Progress, Text, Widget
 from hud.widgets.primitives import ALIGNS, JUSTIFIES, TEXT_ALIGNS
 
+from budget import examples
 from paths import SCENES
 
 S1 = load_device("quark-s1")
@@ -501,18 +502,20 @@ class CalibratedMachine(IncrementalMachine):
     device = CALIBRATED
 
 
+# `make test` walks each machine a few times; `make test-long` walks them many more times, and
+# further. The colour machine costs five times as much per step (Frame's 16-colour palette).
 _SETTINGS: dict[str, Any] = {
     "deadline": None,
-    "stateful_step_count": 12,
+    "stateful_step_count": examples(quick=12, long=25),
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 }
 
 TestIncrementalMono = IncrementalMachine.TestCase
-TestIncrementalMono.settings = settings(max_examples=40, **_SETTINGS)
+TestIncrementalMono.settings = settings(max_examples=examples(quick=25, long=300), **_SETTINGS)
 TestIncrementalColour = ColourMachine.TestCase
-TestIncrementalColour.settings = settings(max_examples=20, **_SETTINGS)
+TestIncrementalColour.settings = settings(max_examples=examples(quick=10, long=150), **_SETTINGS)
 TestIncrementalCalibrated = CalibratedMachine.TestCase
-TestIncrementalCalibrated.settings = settings(max_examples=40, **_SETTINGS)
+TestIncrementalCalibrated.settings = settings(max_examples=examples(quick=25, long=300), **_SETTINGS)
 
 
 # -- plain tests: what an incremental frame costs and keeps ----------------------------------------

@@ -20,7 +20,8 @@ from hud.devices import builtin_names, load_device
 from hud.lint import ERROR, RULES, WARNING, Finding, lint
 from hud.scene import parse_scene
 
-from cli_support import hud as hud_cli
+from cli_support import hud as hud_subprocess
+from cli_support import hud_in_process as hud_cli
 from paths import EXAMPLES
 from paths import LINT_FIXTURES as FIXTURES
 
@@ -46,6 +47,7 @@ TRIPS = [
     ("missing-glyph", "missing-glyph-trips.toml", ERROR, None),
     ("too-near", "too-near-trips.toml", WARNING, None),
     ("colour-lost", "colour-lost-trips.toml", WARNING, None),
+    ("link", "link-trips.toml", WARNING, None),
 ]
 # Each clean fixture is linted at the ambient light of its rule's trip fixtures.
 AMBIENT = {rule: ambient for rule, _, _, ambient in TRIPS}
@@ -72,9 +74,9 @@ def widget_id(finding: Finding) -> str:
 
 
 def test_every_rule_has_a_trip_and_a_clean_fixture() -> None:
-    """The table above covers the 13 rules, and each has both fixtures on disk."""
+    """The table above covers the 14 rules, and each has both fixtures on disk."""
     assert {rule for rule, *_ in TRIPS} == set(RULES)
-    assert len(RULES) == 13
+    assert len(RULES) == 14
     for rule in RULES:
         for kind in ("trips", "clean"):
             path = FIXTURES / f"{rule}-{kind}.toml"
@@ -327,12 +329,13 @@ def test_cli_broken_scene_exits_2_with_one_line(tmp_path: Path, text: str) -> No
 
 
 def test_cli_missing_scene_and_bad_options_exit_2(tmp_path: Path) -> None:
+    """In a fresh interpreter, as a user runs it (the other command tests run it in this process)."""
     for args in (
         [tmp_path / "gone.toml"],
         [FIXTURES / "overlap-clean.toml", "--device", "nosuch"],
         [FIXTURES / "overlap-clean.toml", "--ambient", "-5"],
     ):
-        result = hud_cli("lint", *args)
+        result = hud_subprocess("lint", *args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
 

@@ -34,10 +34,11 @@ from hud.scene import Scene, load_scene, parse_scene
 from hud.widgets import Widget
 from hud.widgets.props import Number, Optional
 
+from budget import examples
 from paths import EXAMPLES, SCENES
 
 ROUND_TRIP = settings(
-    max_examples=300,
+    max_examples=examples(quick=100, long=1_500),
     derandomize=True,
     database=None,
     deadline=None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from hud.errors import SceneError
 from hud.scene import load_scene
 
+from cli_support import hud, hud_in_process
 from paths import ROOT
 
 
@@ -433,21 +433,16 @@ def assert_error_line(message: str, path: Path, line: int | None, where: str, wo
         assert word in message, message
 
 
-def run_render(scene: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """`hud render SCENE --out OUT` in a fresh interpreter."""
-    return subprocess.run(
-        [sys.executable, "-m", "hud", "render", str(scene), "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+def run_render(scene: Path, out: Path, in_process: bool = False) -> subprocess.CompletedProcess[str]:
+    """`hud render SCENE --out OUT` in a fresh interpreter, or in this process."""
+    if in_process:
+        return hud_in_process("render", scene, "--out", out)
+    return hud("render", scene, "--out", out, timeout=60)
 
 
-def assert_cli_error(scene: Path, out: Path, line: int | None) -> str:
+def assert_cli_error(scene: Path, out: Path, line: int | None, in_process: bool = False) -> str:
     """The CLI exits 2 with exactly one stderr line starting with `scene:line:`, and writes nothing."""
-    result = run_render(scene, out)
+    result = run_render(scene, out, in_process)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -467,9 +462,10 @@ def test_scene_error(tmp_path: Path, text: str, line: int, where: str, words: li
 
 @pytest.mark.parametrize("text, line, where, words", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_cli_scene_error(tmp_path: Path, text: str, line: int, where: str, words: list[str]) -> None:
-    """`hud render` prints the same single line, exits 2 and writes no images."""
+    """`hud render` prints the same single line, exits 2 and writes no images (in this process:
+    the tests below run it in a fresh interpreter)."""
     path = write_scene(tmp_path, text)
-    message = assert_cli_error(path, tmp_path / "out", line)
+    message = assert_cli_error(path, tmp_path / "out", line, in_process=True)
     assert_error_line(message, path, line, where, words)
 
 

@@ -26,10 +26,11 @@ from hypothesis import strategies as st
 from hud.speech.narrator import Narrator
 from hud.widgets import Caption, Column, NavArrow, Notification, Widget
 
+from budget import examples
 from speech_support import PacedEngine, heard_or_skipped, spoken, words
 
 SETTINGS = settings(
-    max_examples=500,
+    max_examples=examples(quick=150, long=2_500),
     derandomize=True,
     database=None,
     deadline=None,

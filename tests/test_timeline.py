@@ -4,8 +4,6 @@ errors in scene files, and goldens of the example timeline scenes at fixed momen
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +21,8 @@ from hud.widgets.caption import Caption
 from hud.widgets.nav_arrow import NavArrow
 from hud.widgets.primitives import Text
 
-from paths import ROOT, SCENES
+from cli_support import hud_in_process
+from paths import SCENES
 
 PX_PER_DEG = 26.0  # a display's pixels per degree, for timelines applied without a scene
 
@@ -689,15 +688,11 @@ def test_timeline_error(tmp_path: Path, extra: list[str], line: int, where: str,
 
 @pytest.mark.parametrize(("extra", "line", "where", "words"), [c[1:] for c in ERRORS], ids=[c[0] for c in ERRORS])
 def test_cli_timeline_error(tmp_path: Path, extra: list[str], line: int, where: str, words: list[str]) -> None:
+    """`hud render` (in this process; tests/test_scene_errors.py runs it in a fresh one) prints
+    the same single line, exits 2 and writes nothing."""
     path = _write(tmp_path, extra)
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "hud", "render", str(path), "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = hud_in_process("render", path, "--out", out)
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     lines = result.stderr.splitlines()

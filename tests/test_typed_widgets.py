@@ -316,7 +316,8 @@ def _reveal_app() -> str:
 @pytest.fixture(scope="module")
 def mypy_messages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[int, str]]]:
     """One mypy run (the project's pinned mypy, hud found on MYPYPATH) over three small apps:
-    {file stem: [(line, message)]}."""
+    {file stem: [(line, message)]}. Its cache is kept in .mypy_cache/typed-apps (mypy checks
+    again whatever changed since), so only a fresh checkout pays for checking hud whole."""
     folder = tmp_path_factory.mktemp("typed_apps")
     apps = {"correct_app": CORRECT_APP, "wrong_app": WRONG_APP, "reveal_app": _reveal_app()}
     for stem, source in apps.items():
@@ -324,7 +325,15 @@ def mypy_messages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tu
     config = folder / "mypy.ini"
     config.write_text("[mypy]\nfollow_imports = silent\nstrict = true\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", str(config), "--cache-dir", str(folder / "cache")]
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(config),
+            "--cache-dir",
+            str(ROOT / ".mypy_cache" / "typed-apps"),
+        ]
         + ["--no-error-summary", "--hide-error-context", *(f"{stem}.py" for stem in apps)],
         cwd=folder,
         env={"MYPYPATH": str(ROOT), "PATH": "/usr/bin:/bin"},

@@ -23,6 +23,7 @@ from hud.text.fonts import fallback_chain, family_font
 from hud.text.shaping import ShapeStats
 from hud.text.wrap import break_points, graphemes
 
+from budget import examples
 from paths import ROOT
 
 SIZE = 24
@@ -399,7 +400,7 @@ def test_any_text_lays_out(text: str, width: int, max_lines: int) -> None:
         assert all(line.width <= width for line in block.lines)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(quick=20, long=200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=ANY_TEXT)
 def test_any_text_renders(text: str) -> None:
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):  # not text: refused with one clear error

@@ -1,7 +1,8 @@
 """Hypothesis profiles and shared fixtures of the fuzz tests.
 
-`make test` runs every fuzz target on 2,000 examples, derandomized: the same examples on every
-run, nothing stored. `make fuzz` sets HUD_FUZZ_EXAMPLES (100,000) and explores: new random
+`make test` runs every fuzz target on 200 examples and `make test-long` on 2,000 (tests/budget.py),
+derandomized: the same examples on every run, nothing stored; the corpus of cases that once
+failed is replayed in both. `make fuzz` sets HUD_FUZZ_EXAMPLES (100,000) and explores: new random
 examples each run, hypothesis's example database kept in tests/fuzz/.hypothesis (git-ignored),
 and with HUD_FUZZ_SAVE=1 every minimal failing case written to tests/fuzz/corpus/.
 The fuzz tests use the profile "hud-fuzz", which is one of the two.
@@ -16,9 +17,11 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
+from budget import examples
+
 HERE = Path(__file__).resolve().parent
 EXAMPLES = int(os.environ.get("HUD_FUZZ_EXAMPLES") or 0)
-TEST_EXAMPLES = 2_000
+TEST_EXAMPLES = examples(quick=200, long=2_000)
 
 _COMMON = {
     "deadline": None,

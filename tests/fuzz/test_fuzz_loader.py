@@ -11,6 +11,7 @@ from hypothesis import given, note, settings
 from .save_case import saved_on_failure
 from .strategies import oversized_scene_texts, scene_bytes, scene_texts
 from .targets import check_load, check_parse, fresh_folder, write_assets
+from budget import examples
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::hud.text.fonts.MissingGlyphWarning"),
@@ -43,7 +44,7 @@ def test_load_scene_any_bytes(raw: bytes, workdir: Path) -> None:
 
 # Few distinct shapes (depth, widget count, timeline length, text length, file size past the
 # limits), each slow to build: a handful of examples covers them.
-@settings(FUZZ, max_examples=min(FUZZ.max_examples, 40))
+@settings(FUZZ, max_examples=min(FUZZ.max_examples, examples(quick=15, long=40)))
 @given(text=oversized_scene_texts())
 def test_load_scene_past_the_limits(text: str, workdir: Path) -> None:
     note(f"case: {text!r}")
