@@ -74,30 +74,32 @@ def snapshot(
     """Capture the declared widgets of `root` with their boxes (from `layout`'s table). `kept`
     holds each composite's drawn texts between frames (a renderer's), reused while the
     composite, its form and its box are unchanged."""
-    records: list[DeclaredWidget] = []
-    texts: list[DrawnText] = []
-    builds = layout.builds
+    capture = _Capture(device, composition, layout, kept)
+    for index, child in enumerate(root._children):
+        capture.visit(child, None, (index,), device.image_distance_m, True)
+    records, texts = capture.records, capture.texts
+    return LayoutSnapshot(device, composition, tuple(records), tuple(items), tuple(owners), waiting, tuple(texts))
 
-    def composite_texts(widget: Composite) -> None:
-        key = (widget._tree_revision, builds.form_stamp(widget), layout.box(widget))
-        cached = kept.get(widget) if kept is not None else None
-        if cached is not None and cached[0] == key:
-            texts.extend(DrawnText(widget, *drawn) for drawn in cached[1])
-            return
-        start = len(texts)
-        add_texts(widget, builds.content(widget))
-        if kept is not None:  # kept without the composite itself, so the table's weak key can go
-            kept[widget] = (key, [(drawn.text, drawn.block, drawn.box) for drawn in texts[start:]])
 
-    def add_texts(owner: Widget, node: Widget) -> None:
-        if not node.visible:
-            return
-        if isinstance(node, Text):
-            texts.append(DrawnText(owner, node, layout.block(node), layout.box(node)))
-        for child in builds.children(node):
-            add_texts(owner, child)
+class _Capture:
+    """One snapshot being taken: the declared widgets and the drawn texts, in document order.
+    (A class rather than nested functions, which would hold each other in a reference cycle
+    that only the garbage collector frees, every frame.)"""
 
-    def visit(widget: Widget, parent: int | None, path: tuple[int, ...], depth: float, visible: bool) -> None:
+    def __init__(
+        self,
+        device: DeviceProfile,
+        composition: Composition | None,
+        layout: Layout,
+        kept: IdentityTable[Widget, tuple[tuple, list[tuple[Text, TextBlock | None, Rect]]]] | None,
+    ) -> None:
+        self.device, self.composition, self.layout, self.kept = device, composition, layout, kept
+        self.builds = layout.builds
+        self.records: list[DeclaredWidget] = []
+        self.texts: list[DrawnText] = []
+
+    def visit(self, widget: Widget, parent: int | None, path: tuple[int, ...], depth: float, visible: bool) -> None:
+        layout = self.layout
         if widget.depth_m is not None:
             depth = widget.depth_m
         own = widget.visible
@@ -105,23 +107,38 @@ def snapshot(
         if isinstance(widget, Composite):
             # A hidden composite has no form in use: its pinned one, else full (not whatever it
             # was last drawn in).
-            form = builds.form(widget) if visible else (widget.form if widget.form != "auto" else "full")
+            form = self.builds.form(widget) if visible else (widget.form if widget.form != "auto" else "full")
             if visible:
-                composite_texts(widget)
+                self.composite_texts(widget)
         else:
-            form = _placed_form(widget, composition)
+            form = _placed_form(widget, self.composition)
             if visible and isinstance(widget, Text):
-                texts.append(DrawnText(widget, widget, layout.block(widget), layout.box(widget)))
-        records.append(
-            DeclaredWidget(widget, parent, path, layout.box(widget), device.stereo_shift_px(depth), visible, own, form)
-        )
-        here = len(records) - 1
+                self.texts.append(DrawnText(widget, widget, layout.block(widget), layout.box(widget)))
+        shift = self.device.stereo_shift_px(depth)
+        self.records.append(DeclaredWidget(widget, parent, path, layout.box(widget), shift, visible, own, form))
+        here = len(self.records) - 1
         for index, child in enumerate(widget._children):
-            visit(child, here, path + (index,), depth, visible)
+            self.visit(child, here, path + (index,), depth, visible)
 
-    for index, child in enumerate(root._children):
-        visit(child, None, (index,), device.image_distance_m, True)
-    return LayoutSnapshot(device, composition, tuple(records), tuple(items), tuple(owners), waiting, tuple(texts))
+    def composite_texts(self, widget: Composite) -> None:
+        key = (widget._tree_revision, self.builds.form_stamp(widget), self.layout.box(widget))
+        kept = self.kept
+        cached = kept.get(widget) if kept is not None else None
+        if cached is not None and cached[0] == key:
+            self.texts.extend(DrawnText(widget, *drawn) for drawn in cached[1])
+            return
+        start = len(self.texts)
+        self.add_texts(widget, self.builds.content(widget))
+        if kept is not None:  # kept without the composite itself, so the table's weak key can go
+            kept[widget] = (key, [(drawn.text, drawn.block, drawn.box) for drawn in self.texts[start:]])
+
+    def add_texts(self, owner: Widget, node: Widget) -> None:
+        if not node.visible:
+            return
+        if isinstance(node, Text):
+            self.texts.append(DrawnText(owner, node, self.layout.block(node), self.layout.box(node)))
+        for child in self.builds.children(node):
+            self.add_texts(owner, child)
 
 
 def _placed_form(widget: Widget, composition: Composition | None) -> str:
