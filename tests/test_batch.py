@@ -127,7 +127,8 @@ def test_a_failing_task_stops_the_batch_with_its_line() -> None:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
     """A two-worker Dask cluster on this machine (worker processes, as on other machines)."""
-    distributed = pytest.importorskip("distributed", reason="the Dask tests need distributed installed")
+    import distributed  # a dependency of hud: never skipped
+
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
         yield local.scheduler_address
 
