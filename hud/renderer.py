@@ -203,7 +203,6 @@ class Renderer:
         self._texts: IdentityTable[Widget, tuple[tuple, list[tuple[Text, TextBlock | None, Rect]]]] = (
             IdentityTable()
         )  # for snapshots
-        self._stale: set[str] = set()  # eyes whose surfaces were not drawn (copied from another eye)
 
     def __repr__(self) -> str:
         title = self.scene.title or (self.scene.path.name if self.scene.path else "")
@@ -314,11 +313,7 @@ class Renderer:
         for eye in self.device.eyes:
             sign, offset = (1 if eye == "left" else -1), self.device.eye_offset(eye)
             if shared and eye != first:
-                copy = getattr(self.raster, "copy_eye", None)
-                if copy is not None:
-                    copy(first, eye, damage if self._shared else None)  # whole when the eyes differed
-                else:
-                    self._stale.add(eye)  # its surface was not drawn: drawn whole when next needed
+                self.raster.copy_eye(first, eye, damage if self._shared else None)  # whole when the eyes differed
                 lap("raster", eye)
                 eyes[eye] = eyes[first].copy()
                 dirty_px += self._dirty(damage)
@@ -327,9 +322,7 @@ class Renderer:
             damage = None if changed_paint is None else eye_damage(changed_paint, sign, offset, self.screen)
             if damage is not None:
                 damage = disjoint(damage)  # each pixel drawn once
-            stale = eye in self._stale
-            self._stale.discard(eye)
-            areas = self.raster.begin(eye, None if stale else damage)
+            areas = self.raster.begin(eye, damage)
             self.raster.draw(eye, items, offset, sign)
             dirty_px += self._dirty(damage)
             lap("raster", eye)

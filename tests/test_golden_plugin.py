@@ -917,6 +917,7 @@ def gl_renders(monkeypatch):
 
 def test_xdist_workers_findings_make_one_report(inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     import xdist  # noqa: F401 - a test dependency (.[test]): the merged report is always checked
+
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
     inner.makeini(BOTH_BACKENDS)
     inner.makeconftest(GL_RENDERS_CONFTEST)

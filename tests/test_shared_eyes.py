@@ -78,6 +78,26 @@ def test_separate_then_shared_then_separate_eyes(device: DeviceProfile) -> None:
             assert np.array_equal(surfaces["left"], surfaces["right"]), f"{name}.{field}={value}: surfaces differ"
 
 
+@pytest.mark.parametrize("device", [S1, PALETTE], ids=["quark-s1", "palette"])
+def test_on_the_gl_backend_a_copied_eye_is_drawn_whole_when_the_eyes_differ_again(
+    gl: None, device: DeviceProfile
+) -> None:
+    # A palette panel reads its whole surface every frame: a stale one would show.
+    scene = _scene()
+    scene["nav"].depth_m = 6.0
+    renderer = hud.Renderer(scene, device, backend="gl")
+    renderer.frame()  # separate eyes: both surfaces drawn
+    for name, field, value in [("nav", "depth_m", None), ("note", "title", "Paid"), ("note", "depth_m", 1.0)]:
+        setattr(scene[name], field, value)
+        frame = renderer.frame()
+        fresh = hud.Renderer(scene, device, backend="gl")
+        expected = fresh.frame().eyes
+        fresh.close()
+        for eye in device.eyes:
+            assert np.array_equal(frame.eyes[eye], expected[eye]), f"{name}.{field}={value}: {eye} eye differs"
+    renderer.close()
+
+
 def test_a_shared_frame_rasters_one_eye_and_copies_it() -> None:
     drawn: list[str] = []
     copied: list[tuple[str, str]] = []

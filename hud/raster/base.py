@@ -54,6 +54,12 @@ class RasterBackend(Protocol):
         """The eye's light in `area` as float32 (h, w, channels), 0..1."""
         ...
 
+    def copy_eye(self, source: str, target: str, areas: Sequence[Rect] | None) -> None:
+        """`target` shows what `source` shows, in `areas` (None: everywhere): the renderer
+        draws one of two eyes that see the same picture. A backend may instead redraw
+        `target` whole at its next `begin`."""
+        ...
+
     def close(self) -> None:
         """Free the surfaces (and any GPU objects)."""
         ...

@@ -609,6 +609,7 @@ class GlRaster:
             }
             self._segments = self._ctx.texture((SEGMENT_ROW, 1), 4, dtype="f4")
         self.draw_calls = 0  # GL draw calls so far (one per run of instances and scissor piece)
+        self._copied: set[str] = set()  # eyes that copied another: drawn whole at their next begin
 
     # -- RasterBackend ----------------------------------------------------------------------------
     def begin(self, eye: str, areas: Sequence[Rect] | None = None) -> list[Rect]:
@@ -616,6 +617,9 @@ class GlRaster:
         fresh surface). Returns the areas, clipped to the screen."""
         with self._shared.current():
             surface = self._surfaces.get(eye)
+            if eye in self._copied:  # its surface was not drawn while it copied another eye
+                self._copied.discard(eye)
+                areas = None
             if areas is None or surface is None:
                 if surface is None:
                     components = 1 if self.channels == 1 else 4
@@ -634,6 +638,12 @@ class GlRaster:
                 clipped = [a for a in (area.intersect(self.screen) for area in areas) if not a.empty]
         surface.pieces = disjoint(clipped)
         return clipped
+
+    def copy_eye(self, source: str, target: str, areas: Sequence[Rect] | None) -> None:
+        """`target` sees what `source` sees: its surface is drawn whole at its next `begin`
+        (copying GPU surfaces to keep it current would cost more than that redraw, which only
+        comes when the eyes differ again)."""
+        self._copied.add(target)
 
     def draw(self, eye: str, items: Iterable[PaintItem], shift: tuple[int, int], sign: int) -> None:
         """Redraw the eye's begun areas: clear them, then draw the paint items clipped to them;

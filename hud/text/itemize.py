@@ -114,9 +114,7 @@ def line_levels(text: str, levels: tuple[int, ...], base: int) -> tuple[int, ...
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
-def char_script(ch: str) -> str:
-    return ucd.script(ch)
+char_script = ucd.script  # the Script property of one character (cached there)
 
 
 def scripts(text: str, before: str = "") -> list[str]:
